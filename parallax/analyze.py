@@ -1,0 +1,79 @@
+"""The whole run: ingest -> NLP and extraction -> store -> link -> reconcile -> store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from parallax.gazetteer import get_gazetteer
+from parallax.ingest import iter_inputs
+from parallax.link import link
+from parallax.models import InputError, RawDocument
+from parallax.pipeline import Settings, analyze
+from parallax.reconcile import reconcile
+from parallax.store import Store
+
+
+@dataclass
+class Summary:
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already stored (same content)
+    flagged: list[str] = field(default_factory=list)  # stored, not extracted
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line error)
+    results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    documents: int = 0
+
+
+def collect(paths: Sequence[str], store: Store, summary: Summary) -> list[RawDocument]:
+    """Read every input; errors are recorded, reports already stored are skipped."""
+    raws: list[RawDocument] = []
+    seen: set[str] = set()
+    for item in iter_inputs(paths):
+        if isinstance(item, InputError):
+            message = str(item)
+            summary.failed.append((message.split(": ")[-1], message))
+            store.add_failure(message.split(": ")[-1], message)
+        elif item.sha256 in seen or store.has(item.sha256):
+            summary.skipped.append(item.name)
+        else:
+            seen.add(item.sha256)
+            raws.append(item)
+    return raws
+
+
+def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """Recompute the cross-document record over everything stored."""
+    docs = [d for d in store.documents() if "not_english" not in d.flags]
+    linked = link(docs, get_gazetteer(settings.gazetteer_files))
+    results = reconcile(docs, linked)
+    texts = {d.name: d.text for d in docs}
+    results["entities"] = [e.to_dict() for e in linked.entities]
+    results["events"] = [e.to_dict(texts) for e in linked.events]
+    store.save_results(results, docs)
+    return results
+
+
+def run_analysis(paths: Sequence[str], store: Store, settings: Settings,
+                 on_total: Callable[[int], None] | None = None,
+                 on_progress: Callable[[int], None] | None = None) -> Summary:
+    """Analyse the reports under `paths` into `store`; each report is stored as soon as it
+    is done, so a failure later on loses nothing already analysed."""
+    summary = Summary()
+    raws = collect(paths, store, summary)
+    if on_total:
+        on_total(len(raws))
+    by_name = {r.name: r for r in raws}
+    for result in analyze(raws, settings, on_progress):
+        if isinstance(result, str):
+            summary.failed.append((result.split(": ")[0], result))
+            store.add_failure(result.split(": ")[0], result)
+            continue
+        store.add(result)
+        summary.added.append(result.name)
+        if result.flags:
+            summary.flagged.append(result.name)
+        by_name.pop(result.name, None)
+    summary.results = relink(store, settings)
+    summary.documents = len(store.documents())
+    return summary

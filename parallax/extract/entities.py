@@ -1,0 +1,250 @@
+"""Entity mentions of one document and the resolution of speaker and claimant mentions:
+names to their fullest form ("Aliyev" -> "Ilham Aliyev"), pronouns and nominal mentions
+("he", "the ministry", "the Members") to the named person, organisation or group they
+refer to, and government mentions to their country ("Azerbaijan's government")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from parallax.gazetteer import Gazetteer, fold, get_gazetteer
+from parallax.models import Mention
+
+TITLES = {
+    "president", "prime", "minister", "secretary", "representative", "representatives", "rep.",
+    "sen.", "senator", "mr.", "mrs.", "ms.", "dr.", "gen.", "general", "col.", "lt.", "sgt.",
+    "spokesman", "spokeswoman", "spokesperson", "foreign", "defence", "defense", "state",
+    "deputy", "chief", "commander", "governor", "mayor", "ambassador", "envoy", "of", "u.s.",
+}  # fmt: skip
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "them"}
+THING_PRONOUNS = {"it"}
+DETERMINERS = {"the", "a", "an", "both", "its", "their", "his", "her", "this", "that", "these"}
+GOVERNMENT_HEADS = {"government", "authorities", "leadership", "administration", "regime"}
+GROUP_NOUNS = {"members", "lawmakers", "representatives", "senators", "legislators",
+               "co-chairs", "signatories", "leaders"}  # fmt: skip
+ON_BEHALF = {"office", "spokesman", "spokeswoman", "spokesperson", "aide", "aides",
+             "press", "secretary", "staff", "team"}  # fmt: skip
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+@dataclass
+class Resolved:
+    name: str
+    kind: str  # person | organization | country | place | group
+    members: tuple[str, ...] = ()
+
+
+def strip_possessive(text: str) -> str:
+    return re.sub(r"[’']s?\b", "", text) if re.search(r"\w[’']s?$", text) else text
+
+
+def clean_np(text: str) -> str:
+    """'both Russia's foreign ministry' -> 'Russia foreign ministry'."""
+    words = text.replace("\u2019", "'").split()
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    out = " ".join(re.sub(r"'s$|'$", "", w) for w in words)
+    return out.strip(" ,.;:\"“”")
+
+
+class DocEntities:
+    """Per-document index of entity mentions used to resolve speakers and claimants."""
+
+    def __init__(self, doc: Doc, body_start: int = 0, gazetteer: Gazetteer | None = None) -> None:
+        self.doc = doc
+        self.gaz = gazetteer or get_gazetteer()
+        self.ents = [e for e in doc.ents if e.start_char >= body_start]
+        self.persons: dict[str, str] = {}  # surname or name -> fullest name
+        for ent in self.ents:
+            if ent.label_ == "PERSON":
+                self._add_person(ent)
+        self.groups = self._find_groups(body_start)
+
+    # -- persons ------------------------------------------------------------
+    def _person_name(self, ent: Span) -> str:
+        words = [t.text for t in ent if t.text.lower() not in TITLES or t.i > ent.start + 2]
+        while words and words[0].lower() in TITLES:
+            words = words[1:]
+        return strip_possessive(" ".join(words)).strip()
+
+    def _add_person(self, ent: Span) -> None:
+        name = self._person_name(ent)
+        if not name or self.gaz.lookup(name, fuzzy=False, cities=False) and len(name.split()) == 1:
+            return
+        surname = name.split()[-1]
+        if surname in ("Jr.", "Sr.", "II", "III") and len(name.split()) > 1:
+            surname = name.split()[-2]
+        for key in (name, surname):
+            old = self.persons.get(key)
+            if old is None or len(name) > len(old):
+                self.persons[key] = name
+
+    def full_name(self, name: str) -> str:
+        name = strip_possessive(name)
+        return self.persons.get(name) or self.persons.get(name.split()[-1], name) if name else name
+
+    def person_in(self, span: Span) -> str | None:
+        """Fullest known name of a person named inside the span."""
+        for ent in self.ents:
+            if ent.label_ == "PERSON" and span.start_char <= ent.start_char < span.end_char:
+                name = self._person_name(ent)
+                if name and not (len(name.split()) == 1 and self.gaz.lookup(name, fuzzy=False, cities=False)):
+                    return self.full_name(name)
+        for tok in span:
+            key = strip_possessive(tok.text)
+            if tok.is_title and key in self.persons:
+                return self.persons[key]
+        return None
+
+    # -- groups ----------------------------------------------------------------
+    def _find_groups(self, body_start: int) -> list[tuple[int, Resolved]]:
+        """Subjects that name two or more people: (offset, group)."""
+        out = []
+        for sent in self.doc.sents:
+            if sent.start_char < body_start:
+                continue
+            for tok in sent:
+                if tok.dep_ not in ("nsubj", "nsubjpass"):
+                    continue
+                sub = tok.subtree
+                names = []
+                for t in sub:
+                    if t.ent_type_ == "PERSON" and t.ent_iob_ == "B":
+                        ent = next((e for e in self.ents if e.start == t.i), None)
+                        if ent is not None:
+                            names.append(self._person_name(ent))
+                names = [n for n in dict.fromkeys(names) if n]
+                if len(names) >= 2:
+                    out.append((tok.idx, Resolved(join_names(names), "group", tuple(names))))
+        return out
+
+    # -- resolution ----------------------------------------------------------
+    def antecedent(self, before: int, kinds: set[str]) -> Resolved | None:
+        """Nearest preceding mention of the given kinds (person, group, organization)."""
+        best: tuple[int, Resolved] | None = None
+        if "person" in kinds:
+            for ent in self.ents:
+                if ent.label_ == "PERSON" and ent.end_char <= before:
+                    name = self._person_name(ent)
+                    if name and not self.gaz.lookup(name, fuzzy=False, cities=False):
+                        cand = (ent.start_char, Resolved(self.full_name(name), "person"))
+                        if best is None or cand[0] > best[0]:
+                            best = cand
+        if "group" in kinds:
+            for offset, group in self.groups:
+                if offset <= before and (best is None or offset > best[0]):
+                    best = (offset, group)
+        if "organization" in kinds:
+            for ent in self.ents:
+                if ent.label_ in ("ORG", "GPE", "NORP") and ent.end_char <= before:
+                    cand = (ent.start_char, self.resolve_name(ent.text, ent.label_))
+                    if best is None or cand[0] > best[0]:
+                        best = cand
+        return best[1] if best else None
+
+    def nominal_antecedent(self, head: Token, before: int) -> Resolved | None:
+        """'the ministry' -> the last fuller noun phrase with the same head noun."""
+        for chunk in reversed(list(self.doc.noun_chunks)):
+            if chunk.end_char > before or chunk.root.lemma_.lower() != head.lemma_.lower():
+                continue
+            if len([t for t in chunk if not t.is_stop]) >= 2:
+                return self.resolve_np(chunk, before=chunk.start_char)
+        return None
+
+    def resolve_name(self, text: str, label: str = "") -> Resolved:
+        country = self.gaz.actor_name(strip_possessive(text))
+        if country:
+            return Resolved(country, "country")
+        name = clean_np(text)
+        kind = "person" if label == "PERSON" else "place" if label in PLACE_LABELS else "organization"
+        if kind == "person":
+            name = self.full_name(name)
+        return Resolved(name, kind)
+
+    def resolve_np(self, span: Span, before: int | None = None) -> Resolved | None:
+        """Resolve a speaker or claimant noun phrase to a name."""
+        before = span.start_char if before is None else before
+        head = span.root
+        low = head.text.lower()
+        if len(span) == 1 and low in PERSON_PRONOUNS:
+            return self.antecedent(before, {"person"})
+        if len(span) == 1 and low in GROUP_PRONOUNS:
+            return self.antecedent(before, {"group", "organization"})
+        if len(span) == 1 and low in THING_PRONOUNS:
+            return self.antecedent(before, {"organization"})
+        if head.lemma_.lower() in ON_BEHALF or head.lower_ in ON_BEHALF:
+            person = self.person_in(span)
+            if person:
+                return Resolved(person, "person")
+        person = self.person_in(span)
+        if person and head.ent_type_ == "PERSON" or person and head.pos_ == "PROPN":
+            return Resolved(person, "person")
+        if head.lower_ in GOVERNMENT_HEADS:
+            country = self._country_modifier(span)
+            if country:
+                return Resolved(country, "country")
+        if head.lower_ in GROUP_NOUNS and span[0].lower_ == "the":
+            group = self.antecedent(before, {"group"})
+            if group:
+                return group
+        if span[0].lower_ in ("the", "this", "that") and len(span) <= 2 and head.pos_ == "NOUN":
+            found = self.nominal_antecedent(head, before)
+            if found:
+                return found
+        label = head.ent_type_ or ""
+        text = span.text
+        return self.resolve_name(text, label)
+
+    def _country_modifier(self, span: Span) -> str | None:
+        for tok in span:
+            if tok.i == span.root.i:
+                continue
+            country = self.gaz.actor_name(strip_possessive(tok.text)) or self.gaz.country_of_demonym(
+                tok.text
+            )
+            if country:
+                return country
+        return None
+
+    # -- mentions for linking ------------------------------------------------
+    def mentions(self) -> list[Mention]:
+        out = []
+        for ent in self.ents:
+            m = self._mention(ent)
+            if m:
+                out.append(m)
+        return out
+
+    def _mention(self, ent: Span) -> Mention | None:
+        label = ent.label_
+        if label not in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"):
+            return None
+        text = strip_possessive(ent.text)
+        place = self.gaz.lookup(text, cities=False) if label != "NORP" and len(text) > 2 else None
+        if place is not None and (label != "PERSON" or text not in self.persons):
+            kind = "country" if place.kind == "country" else "place"
+            return Mention(ent.text, ent.start_char, ent.end_char, label, place.canonical, kind,
+                           place.lat, place.lon, place.kind)
+        if label == "NORP":
+            country = self.gaz.country_of_demonym(text)
+            return Mention(ent.text, ent.start_char, ent.end_char, label, country or text, "group")
+        if label == "PERSON":
+            name = self._person_name(ent)
+            return Mention(ent.text, ent.start_char, ent.end_char, label, self.full_name(name),
+                           "person") if name else None
+        if label in PLACE_LABELS:  # geocoded against GeoNames cities at the link stage
+            return Mention(ent.text, ent.start_char, ent.end_char, label, text, "place")
+        return Mention(ent.text, ent.start_char, ent.end_char, label, clean_np(text),
+                       "organization")
+
+
+def join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def canonical_key(name: str) -> str:
+    return fold(name)

@@ -1,0 +1,161 @@
+"""Event mentions: a trigger phrase typed after PLOVER where it fits (attack, air or drone
+strike, shelling, ground offensive, ceasefire, ceasefire violation, blockade, explosion,
+surrender, displacement, public statement), with the date, place, actor and target its
+sentence gives. Figures are scoped to the event of their sentence (or paragraph)."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from parallax.models import EventMention, Figure, Mention, Quote, TimeExpr
+
+# (type, pattern) in order of precedence; patterns match lower-cased sentence text.
+TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
+    ("ceasefire_violation", re.compile(r"\b(violat\w* (?:the |a )?(?:ceasefire|cease-fire|truce)|(?:ceasefire|truce) violations?|breach\w* (?:of )?the (?:ceasefire|truce))\b")),  # noqa: E501
+    ("explosion", re.compile(r"\b((?:land)?mine (?:blasts?|attacks?|explosions?)|landmines?|explosions?|blasts?|bombings?|car bombs?|ied)\b")),  # noqa: E501
+    ("airstrike", re.compile(r"\b((?:drone|air|missile|rocket|aerial) ?strikes?|airstrikes?|air raids?|drone attacks?|bombard\w*)\b")),  # noqa: E501
+    ("shelling", re.compile(r"\b(shelling|shelled|artillery (?:fire|strikes?)|barrage|mortar fire)\b")),
+    ("ground_offensive", re.compile(r"\b(sent (?:in )?troops|ground (?:operation|offensive|assault)|offensive|incursion|invasion|invaded|stormed)\b")),  # noqa: E501
+    ("ceasefire", re.compile(r"\b(ceasefire|cease-fire|truce|peace deal|armistice)\b")),
+    ("blockade", re.compile(r"\b(blockade|siege|besieged)\b")),
+    ("surrender", re.compile(r"\b(surrender\w*|disarm\w*|disband\w*)\b")),
+    ("displacement", re.compile(r"\b(fled|flee|fleeing|displaced|displacement|exodus|refugees)\b")),
+    ("attack", re.compile(r"\b(attacks?|attacked|assault|military (?:action|operation|measures)|(?:anti-terror\w*|counter-terror\w*) operation|clashes|fighting|hostilities|strikes)\b")),  # noqa: E501
+]
+MILITARY = {"attack", "airstrike", "shelling", "ground_offensive"}
+LABELS = {
+    "attack": "Attack", "airstrike": "Air or drone strike", "shelling": "Shelling",
+    "ground_offensive": "Ground offensive", "ceasefire": "Ceasefire or agreement",
+    "ceasefire_violation": "Ceasefire violation", "blockade": "Blockade",
+    "explosion": "Explosion", "surrender": "Surrender or disarmament",
+    "displacement": "Displacement", "statement": "Public statement or appeal",
+}  # fmt: skip
+PLOVER = {
+    "attack": "ASSAULT", "airstrike": "ASSAULT", "shelling": "ASSAULT",
+    "ground_offensive": "ASSAULT", "ceasefire": "AGREE", "ceasefire_violation": "ASSAULT",
+    "blockade": "COERCE", "explosion": "ASSAULT", "surrender": "YIELD",
+    "displacement": "MOBILIZE", "statement": "COOPERATE",
+}  # fmt: skip
+PLACE_RANK = {"town": 0, "region": 1, "country": 2}
+
+if not Doc.has_extension("events"):
+    Doc.set_extension("events", default=None)
+if not Doc.has_extension("mentions"):
+    Doc.set_extension("mentions", default=None)
+
+
+def group_of(event_type: str) -> str:
+    """Types that may describe one real event: every kind of military attack is one group."""
+    return "military" if event_type in MILITARY else event_type
+
+
+def _sentence_date(sent: Span, times: list[TimeExpr],
+                   since: bool = False) -> tuple[int | None, TimeExpr | None]:
+    """The first date of the sentence ("since" dates only for ongoing states: blockades)."""
+    kinds = ("date", "since") if since else ("date",)
+    for i, t in enumerate(times):
+        if sent.start_char <= t.start < sent.end_char and t.kind in kinds:
+            if t.value == "PRESENT_REF":
+                continue
+            return i, t
+    return None, None
+
+
+def _place(sent: Span, mentions: list[Mention]) -> str | None:
+    places = [m for m in mentions if sent.start_char <= m.start < sent.end_char
+              and m.kind == "place" and m.precision]  # fmt: skip
+    if not places:
+        return None
+    return min(places, key=lambda m: PLACE_RANK.get(m.precision or "", 3)).canonical
+
+
+def _actor(sent: Span, trigger_start: int, mentions: list[Mention]) -> str | None:
+    """The country or group named before the trigger in its sentence ("Azerbaijan sent")."""
+    before = [m for m in mentions if sent.start_char <= m.start < trigger_start
+              and m.kind in ("country", "group")]  # fmt: skip
+    return before[0].canonical if before else None
+
+
+def _target(sent: Span, trigger_end: int, mentions: list[Mention]) -> str | None:
+    text = sent.doc.text
+    for m in mentions:
+        if trigger_end <= m.start < sent.end_char and re.search(
+            r"\b(against|on|into|in|at)\s+(the\s+)?$", text[max(trigger_end, m.start - 30) : m.start]
+        ):
+            return m.canonical
+    return None
+
+
+def find_events(doc: Doc, body_start: int, times: list[TimeExpr], mentions: list[Mention],
+                quotes: list[Quote]) -> list[EventMention]:
+    """One event mention per trigger; statements with a date of their own become events."""
+    events: list[EventMention] = []
+    for sent in doc.sents:
+        if sent.start_char < body_start:
+            continue
+        low = sent.text.lower()
+        taken: list[tuple[int, int]] = []
+        for etype, pattern in TRIGGERS:
+            for m in pattern.finditer(low):
+                s, e = sent.start_char + m.start(), sent.start_char + m.end()
+                if any(s < b and a < e for a, b in taken):
+                    continue
+                if etype == "attack" and m.group(0) == "strikes" and "strike" not in low[: m.start()]:
+                    pass
+                taken.append((s, e))
+                idx, t = _sentence_date(sent, times, since=etype == "blockade")
+                events.append(EventMention(
+                    key=f"e{len(events)}", type=etype, trigger=doc.text[s:e], start=s, end=e,
+                    sentence_start=sent.start_char, sentence_end=sent.end_char,
+                    date=t.value if t else None, date_text=t.text if t else None, time_index=idx,
+                    location=_place(sent, mentions), actor=_actor(sent, s, mentions),
+                    target=_target(sent, e, mentions)))
+        if not taken:
+            events.extend(_statement_events(doc, sent, times, quotes, len(events)))
+    return events
+
+
+def _statement_events(doc: Doc, sent: Span, times: list[TimeExpr], quotes: list[Quote],
+                      n: int) -> list[EventMention]:
+    """A dated statement ("Pope Francis said at his general audience on September 20")."""
+    idx, t = _sentence_date(sent, times)
+    if t is None:
+        return []
+    for q in quotes:
+        if q.speaker and q.speaker_start is not None and sent.start_char <= q.speaker_start < sent.end_char:
+            return [EventMention(key=f"e{n}", type="statement", trigger=q.cue or "said",
+                                 start=q.speaker_start, end=q.speaker_end or q.speaker_start,
+                                 sentence_start=sent.start_char, sentence_end=sent.end_char,
+                                 date=t.value, date_text=t.text, time_index=idx, actor=q.speaker)]
+    return []
+
+
+def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -> None:
+    """Each figure belongs to an event of its sentence (the nearest trigger before it,
+    else after it), else to the last event earlier in its paragraph."""
+    text = doc.text
+    for fig in figures:
+        same = [e for e in events if e.sentence_start <= fig.start < e.sentence_end and e.type != "statement"]
+        if same:
+            before = [e for e in same if e.start <= fig.start]
+            fig.event = (before[-1] if before else same[0]).key
+            continue
+        para_start = text.rfind("\n", 0, fig.start) + 1
+        earlier = [e for e in events if para_start <= e.start < fig.start and e.type != "statement"]
+        if earlier:
+            fig.event = earlier[-1].key
+
+
+@Language.component("parallax_events")
+def events_component(doc: Doc) -> Doc:
+    """Sets doc._.mentions and doc._.events, and scopes doc._.figures to events."""
+    body_start = doc._.header.body_start if doc._.header else 0
+    mentions = doc._.entities.mentions() if doc._.entities else []
+    doc._.mentions = mentions
+    events = find_events(doc, body_start, doc._.times or [], mentions, doc._.quotes or [])
+    doc._.events = events
+    scope_figures(doc, doc._.figures or [], events)
+    return doc

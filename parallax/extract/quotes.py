@@ -1,0 +1,515 @@
+"""Quotes and statements with their speakers.
+
+Direct and partial quotes are found at the character level (pairs of quotation marks
+inside one paragraph, so an unbalanced mark never swallows other text), block quotes
+after a line ending in "said:", and indirect speech from the dependency parse (a
+speech verb with a clausal complement, "call on X to", "deny", "according to X").
+Each quote's speaker hangs on a mention in the text (speaker_text / offsets) and is
+resolved to a name through `DocEntities`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from parallax.extract.entities import DocEntities, Resolved
+from parallax.models import Quote
+
+SPEECH_VERBS = {
+    "say", "tell", "add", "continue", "state", "declare", "announce", "insist", "claim",
+    "warn", "explain", "note", "ask", "reply", "respond", "argue", "call", "describe", "deny",
+    "allege", "accuse", "urge", "maintain", "report", "stress", "acknowledge", "admit",
+    "conclude", "suggest", "tweet", "post", "write", "confirm", "assert", "vow", "promise",
+    "threaten", "demand", "appeal", "predict", "believe", "reject", "dismiss", "charge",
+    "contend", "recall", "emphasize", "emphasise", "reiterate", "pledge", "estimate", "say,",
+}  # fmt: skip
+APPEAL_VERBS = {"call", "urge", "ask", "appeal", "demand", "warn", "press"}
+DENIAL_VERBS = {"deny", "reject", "dismiss", "refute"}
+BLOCK_CUE_EXTRA = {"report", "write", "release", "issue", "publish", "post"}
+OPENERS = {"\u201c": "\u201d", '"': '"'}
+MIN_DIRECT_WORDS = 4
+
+
+@dataclass
+class MarkedSpan:
+    """A stretch of text between quotation marks (content offsets, marks excluded)."""
+
+    start: int
+    end: int
+    open_mark: int
+    close_mark: int  # offset just after the closing mark (or the paragraph end)
+
+
+if not Doc.has_extension("quotes"):
+    Doc.set_extension("quotes", default=None)
+if not Doc.has_extension("entities"):
+    Doc.set_extension("entities", default=None)
+
+
+# -- quotation marks ------------------------------------------------------------
+
+
+def paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of the non-empty lines from `start` on."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if end > start and line.strip():
+            out.append((max(pos, start), end))
+        pos = end + 1
+    return out
+
+
+def find_marked(text: str, start: int, end: int) -> list[MarkedSpan]:
+    """Quoted stretches of one paragraph. Curly marks pair by direction, straight marks
+    alternate; an opening mark left unclosed runs to the paragraph end only when it
+    opens the paragraph (the convention for quotes that continue in the next one)."""
+    spans: list[MarkedSpan] = []
+    open_at: int | None = None
+    closer = ""
+    for i in range(start, end):
+        ch = text[i]
+        if open_at is None:
+            if ch in OPENERS:
+                open_at, closer = i, OPENERS[ch]
+            continue
+        if ch == closer:
+            spans.append(MarkedSpan(open_at + 1, i, open_at, i + 1))
+            open_at = None
+        elif ch == "\u201c":  # a new opening curly mark: the earlier one was never closed
+            open_at = i
+    if open_at is not None and not text[start:open_at].strip():
+        spans.append(MarkedSpan(open_at + 1, end, open_at, end))
+    return [_trim(text, s) for s in spans if text[s.start : s.end].strip()]
+
+
+def _trim(text: str, s: MarkedSpan) -> MarkedSpan:
+    a, b = s.start, s.end
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;"):
+        b -= 1
+    return MarkedSpan(a, b, s.open_mark, s.close_mark)
+
+
+# -- parse helpers -------------------------------------------------------------------
+
+
+def subject_of(verb: Token, depth: int = 0) -> Token | None:
+    """Grammatical subject of a verb, inherited through conj / participle clauses."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            return None
+    for child in verb.children:  # inverted "..., said the Members."
+        if child.dep_ in ("dobj", "attr") and child.i > verb.i and verb.lemma_ == "say":
+            if child.pos_ in ("PROPN", "NOUN", "PRON") and not any(
+                c.dep_ == "ccomp" for c in verb.children
+            ):
+                return child
+    if depth < 3 and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+        if verb.dep_ == "advcl" and verb.tag_ != "VBG":
+            return None
+        return subject_of(verb.head, depth + 1)
+    return None
+
+
+def np_span(token: Token) -> Span:
+    """The noun phrase of a subject, without trailing prepositional phrases, clauses
+    or appositions ("ethnic Armenian forces in X" -> "ethnic Armenian forces")."""
+    doc = token.doc
+    left = token.left_edge.i
+    right = token.i
+    for child in token.rights:
+        if child.dep_ in ("compound", "flat", "nummod", "case") or (
+            child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i == right + 2
+        ):
+            right = max(right, child.right_edge.i)
+        else:
+            break
+    # a person named in apposition after a title ("Azerbaijan's president, Ilham Aliyev")
+    return doc[left : right + 1]
+
+
+def conj_subjects(subj: Token) -> list[Token]:
+    """The subject and every subject coordinated with it."""
+    out = [subj]
+    for child in subj.children:
+        if child.dep_ == "conj":
+            out.extend(conj_subjects(child))
+    return out
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < b and a < end for a, b in spans)
+
+
+class QuoteFinder:
+    """Finds the quotes of one parsed document."""
+
+    def __init__(self, doc: Doc, body_start: int, entities: DocEntities) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.body_start = body_start
+        self.ents = entities
+        self.paras = paragraphs(self.text, body_start)
+        self.marked: list[MarkedSpan] = []
+        for a, b in self.paras:
+            self.marked.extend(find_marked(self.text, a, b))
+        self.mark_spans = [(m.open_mark, m.close_mark) for m in self.marked]
+
+    # -- speakers ------------------------------------------------------------
+    def speaker_of(self, cue: Token, before: int) -> tuple[Resolved | None, Span | None]:
+        subj = subject_of(cue)
+        if subj is None:
+            return None, None
+        subjects = [t for c in cue.children if c.dep_ == "nsubj" for t in conj_subjects(c)]
+        subjects = subjects if subj in subjects else conj_subjects(subj)
+        if len(subjects) == 1:
+            span = np_span(subj)
+            return self.ents.resolve_np(span, before=min(before, span.start_char)), span
+        resolved = []
+        for s in subjects:
+            r = self.ents.resolve_np(np_span(s), before=before)
+            if r:
+                resolved.append(r)
+        full = self.doc[min(s.left_edge.i for s in subjects) : max(np_span(s).end for s in subjects)]
+        names = tuple(dict.fromkeys(n for r in resolved for n in (r.members or (r.name,))))
+        from parallax.extract.entities import join_names
+
+        return Resolved(join_names(list(names)), "group", names), full
+
+    def via_of(self, cue: Token, content: tuple[int, int] | None) -> str | None:
+        """Who relayed the statement: 'in a statement reported by the BBC', 'according to X'."""
+        for tok in cue.subtree:
+            if content and content[0] <= tok.idx < content[1]:
+                continue
+            if tok.lemma_ in ("report", "carry", "publish", "quote", "cite", "air", "broadcast"):
+                for child in tok.children:
+                    if child.dep_ == "agent":
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj":
+                                return self.ents.resolve_np(np_span(pobj)).name  # type: ignore[union-attr]
+        sent = cue.sent
+        for tok in sent:
+            if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
+                pobj = next((c for c in self.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+                if pobj is not None and not _inside(self.mark_spans, tok.idx, tok.idx + 1):
+                    return self.ents.resolve_np(np_span(pobj)).name  # type: ignore[union-attr]
+        return None
+
+    def according_to(self, sent: Span) -> Token | None:
+        for tok in sent:
+            if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
+                if not _inside(self.mark_spans, tok.idx, tok.idx + 1):
+                    return tok
+        return None
+
+    def _according_speaker(self, tok: Token) -> tuple[Resolved | None, Span | None]:
+        """'according to a statement on Tuesday from Blinken's office' -> the office."""
+        to = self.doc[tok.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return None, None
+        if pobj.lemma_ in ("statement", "report", "release", "post", "letter", "communique"):
+            for prep in pobj.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+                    inner = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if inner is not None:
+                        span = np_span(inner)
+                        return self.ents.resolve_np(span), span
+            return None, None
+        if pobj.lemma_ in ("report", "reports", "source", "sources"):
+            return None, None
+        span = np_span(pobj)
+        return self.ents.resolve_np(span), span
+
+    # -- direct, partial ---------------------------------------------------------
+    def cue_for(self, m: MarkedSpan) -> Token | None:
+        """The speech verb outside the marks nearest to a quoted stretch."""
+        best: tuple[int, Token] | None = None
+        for sent in self._sents_touching(m.open_mark, m.close_mark):
+            for tok in sent:
+                if tok.lemma_ not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX"):
+                    continue
+                if _inside(self.mark_spans, tok.idx, tok.idx + len(tok)):
+                    continue
+                dist = tok.idx - m.close_mark if tok.idx >= m.close_mark else m.open_mark - tok.idx
+                dist = dist if tok.idx >= m.close_mark else dist + 40  # prefer cues after
+                if subject_of(tok) is None:
+                    continue
+                if best is None or dist < best[0]:
+                    best = (dist, tok)
+        return best[1] if best else None
+
+    def _sents_touching(self, a: int, b: int) -> list[Span]:
+        """Sentences of the quote's paragraph that overlap [a, b]."""
+        para = self._para_of(a)
+        lo, hi = self.paras[para] if para is not None else (a, b)
+        out = []
+        for sent in self.doc.sents:
+            if sent.end_char <= max(a, lo) and not sent.start_char <= a < sent.end_char:
+                continue
+            if sent.start_char >= min(b, hi):
+                break
+            out.append(sent)
+        return out
+
+    def direct_quotes(self) -> list[Quote]:
+        quotes: list[Quote] = []
+        for m in self.marked:
+            content = self.text[m.start : m.end]
+            words = len(content.split())
+            cue = self.cue_for(m)
+            speaker: Resolved | None = None
+            span: Span | None = None
+            via = None
+            cue_text = None
+            if cue is not None:
+                speaker, span = self.speaker_of(cue, m.open_mark)
+                via = self.via_of(cue, (m.start, m.end))
+                cue_text = cue.text
+            else:
+                for sent in self._sents_touching(m.open_mark, m.close_mark):
+                    acc = self.according_to(sent)
+                    if acc is not None:
+                        speaker, span = self._according_speaker(acc)
+                        cue_text = "according to"
+                        break
+            kind = self._kind(m, words)
+            quotes.append(
+                Quote(text=content, start=m.start, end=m.end, kind=kind,
+                      speaker=speaker.name if speaker else None,
+                      speaker_text=span.text if span is not None else None,
+                      speaker_start=span.start_char if span is not None else None,
+                      speaker_end=span.end_char if span is not None else None,
+                      speaker_type=speaker.kind if speaker else None, cue=cue_text, via=via)
+            )
+        self._carry_speakers(quotes)
+        return quotes
+
+    def _kind(self, m: MarkedSpan, words: int) -> str:
+        before = self.text[max(self.body_start, m.open_mark - 3) : m.open_mark].strip()
+        starts_clause = before == "" or before[-1:] in ":,.;\u201d\""
+        content = self.text[m.start : m.end]
+        if words >= MIN_DIRECT_WORDS and starts_clause and content[:1].isupper():
+            return "direct"
+        return "partial" if words < MIN_DIRECT_WORDS or not starts_clause else "direct"
+
+    def _carry_speakers(self, quotes: list[Quote]) -> None:
+        """An unattributed direct quote takes the speaker of the quote before it in the same
+        paragraph ("A," he said. "B."), or else of the one after it."""
+        for i, q in enumerate(quotes):
+            if q.speaker or q.kind != "direct":
+                continue
+            para = self._para_of(q.start)
+            for j in [i - 1, i + 1]:
+                if 0 <= j < len(quotes) and quotes[j].speaker and self._para_of(quotes[j].start) == para:
+                    src = quotes[j]
+                    q.speaker, q.speaker_type = src.speaker, src.speaker_type
+                    q.speaker_text, q.speaker_start, q.speaker_end = (
+                        src.speaker_text, src.speaker_start, src.speaker_end)
+                    q.cue, q.via = src.cue, src.via
+                    break
+            else:
+                nxt = self._next_para_quote(quotes, i)
+                if nxt is not None:
+                    q.speaker, q.speaker_type, q.cue = nxt.speaker, nxt.speaker_type, nxt.cue
+                    q.speaker_text, q.speaker_start, q.speaker_end = (
+                        nxt.speaker_text, nxt.speaker_start, nxt.speaker_end)
+
+    def _next_para_quote(self, quotes: list[Quote], i: int) -> Quote | None:
+        """A quote paragraph left open continues in the next one: same speaker."""
+        q = quotes[i]
+        para = self._para_of(q.start)
+        if para is None or q.end != self.paras[para][1]:
+            return None
+        for nxt in quotes[i + 1 :]:
+            if self._para_of(nxt.start) == para + 1 and nxt.speaker:
+                return nxt
+        return None
+
+    def _para_of(self, offset: int) -> int | None:
+        for i, (a, b) in enumerate(self.paras):
+            if a <= offset <= b:
+                return i
+        return None
+
+    # -- block quotes ------------------------------------------------------------
+    def block_quotes(self, direct: list[Quote]) -> list[Quote]:
+        out = []
+        for i, (a, b) in enumerate(self.paras[:-1]):
+            if not self.text[a:b].rstrip().endswith(":"):
+                continue
+            na, nb = self.paras[i + 1]
+            if any(ch in self.text[na:nb] for ch in "\u201c\u201d\""):
+                continue
+            last = [s for s in self.doc.sents if a <= s.start_char < b]
+            if not last:
+                continue
+            sent = last[-1]
+            cue = next((t for t in reversed(sent) if (t.lemma_ in SPEECH_VERBS or t.lemma_ in BLOCK_CUE_EXTRA)
+                        and t.pos_ in ("VERB", "AUX") and not _inside(self.mark_spans, t.idx, t.idx + 1)), None)
+            if cue is None:
+                continue
+            speaker, span = self.speaker_of(cue, sent.start_char)
+            if speaker is None:
+                continue
+            end = nb
+            while end > na and self.text[end - 1].isspace():
+                end -= 1
+            out.append(Quote(text=self.text[na:end], start=na, end=end, kind="block",
+                             speaker=speaker.name, speaker_text=span.text if span else None,
+                             speaker_start=span.start_char if span else None,
+                             speaker_end=span.end_char if span else None,
+                             speaker_type=speaker.kind, cue=cue.text))
+        return out
+
+    # -- indirect -------------------------------------------------------------------
+    def indirect_quotes(self, taken: list[tuple[int, int]]) -> list[Quote]:
+        out: list[Quote] = []
+        for sent in self.doc.sents:
+            if sent.start_char < self.body_start:
+                continue
+            for tok in sent:
+                if tok.lemma_ not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX"):
+                    continue
+                if _inside(self.mark_spans, tok.idx, tok.idx + 1) or _inside(taken, tok.idx, tok.idx + 1):
+                    continue
+                q = self._indirect(tok, taken)
+                if q is not None:
+                    out.append(q)
+                    taken = [*taken, (q.start, q.end)]
+            acc = self.according_to(sent)
+            if acc is not None and not any(q.start >= sent.start_char and q.end <= sent.end_char for q in out):
+                q = self._according_quote(sent, acc, taken)
+                if q is not None:
+                    out.append(q)
+        return out
+
+    def _content(self, verb: Token) -> Span | None:
+        lemma = verb.lemma_
+        kids = list(verb.children)
+        if lemma in DENIAL_VERBS:
+            objs = [c for c in kids if c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > verb.i]
+            if objs:
+                return self.doc[verb.i : max(o.right_edge.i for o in objs) + 1]
+            return None
+        for c in kids:
+            if c.dep_ == "ccomp" and c.i > verb.i:
+                return self._clause(c)
+        if lemma in APPEAL_VERBS:
+            for c in kids:
+                if c.dep_ in ("xcomp", "advcl") and c.i > verb.i:
+                    return self._clause(c)
+            for c in kids:
+                if c.dep_ in ("prep", "dobj"):
+                    for cc in c.subtree:
+                        if cc.dep_ in ("xcomp", "advcl", "acl") and cc.tag_ == "VB":
+                            return self._clause(cc)
+        return None
+
+    def _clause(self, head: Token) -> Span:
+        """A clause's span without its leading 'that' and without a trailing concession
+        ('..., though the other side denied it')."""
+        left, right = head.left_edge.i, head.right_edge.i
+        for child in head.children:
+            if child.dep_ in ("advcl", "conj") and child.i > head.i:
+                first = child.left_edge
+                if first.lower_ in ("though", "although", "while", "whereas", "but") or (
+                    first.dep_ == "punct" and child.left_edge.i + 1 < len(self.doc)
+                    and self.doc[first.i + 1].lower_ in ("though", "although", "while", "but")
+                ):
+                    right = min(right, first.i - 1)
+        doc = self.doc
+        if doc[left].lower_ == "that" and doc[left].dep_ == "mark":
+            left += 1
+        while right > left and doc[right].is_punct:
+            right -= 1
+        return doc[left : right + 1]
+
+    def _indirect(self, verb: Token, taken: list[tuple[int, int]]) -> Quote | None:
+        content = self._content(verb)
+        if content is None or len(content) < 3 or "\n" in content.text:
+            return None
+        if verb.sent.text.rstrip().endswith(":"):  # introduces a block quote
+            return None
+        if _overlaps(self.mark_spans, content.start_char, content.end_char) and any(
+            a <= content.start_char and b >= content.end_char - 1 for a, b in self.mark_spans
+        ):
+            return None
+        if _overlaps(taken, content.start_char, content.end_char):
+            return None
+        if any(content.start_char <= a and b <= content.end_char and (b - a) > 0.8 * len(content.text)
+               for a, b in self.mark_spans):
+            return None
+        speaker, span = self.speaker_of(verb, verb.sent.start_char if verb.sent else verb.idx)
+        if speaker is None or span is None:
+            return None
+        via = self.via_of(verb, (content.start_char, content.end_char))
+        return Quote(text=content.text, start=content.start_char, end=content.end_char,
+                     kind="indirect", speaker=speaker.name, speaker_text=span.text,
+                     speaker_start=span.start_char, speaker_end=span.end_char,
+                     speaker_type=speaker.kind, cue=verb.text, via=via)
+
+    def _according_quote(self, sent: Span, acc: Token, taken: list[tuple[int, int]]) -> Quote | None:
+        speaker, span = self._according_speaker(acc)
+        if speaker is None or span is None:
+            return None
+        pp_end = max(t.i for t in self.doc[acc.i + 1].subtree) + 1
+        if acc.i - sent.start <= 1:  # "According to X, CLAUSE."
+            start_tok = pp_end
+            while start_tok < sent.end and self.doc[start_tok].is_punct:
+                start_tok += 1
+            content = self.doc[start_tok : sent.end]
+        else:  # "CLAUSE, according to X."
+            content = self.doc[sent.start : acc.i]
+        while len(content) and content[-1].is_punct:
+            content = content[:-1]
+        if len(content) < 3 or _overlaps(taken, content.start_char, content.end_char):
+            return None
+        if _overlaps(self.mark_spans, content.start_char, content.end_char):
+            return None
+        return Quote(text=content.text, start=content.start_char, end=content.end_char,
+                     kind="indirect", speaker=speaker.name, speaker_text=span.text,
+                     speaker_start=span.start_char, speaker_end=span.end_char,
+                     speaker_type=speaker.kind, cue="according to")
+
+    def find(self) -> list[Quote]:
+        direct = self.direct_quotes()
+        blocks = self.block_quotes(direct)
+        taken = [(q.start, q.end) for q in direct if q.kind == "direct"]
+        indirect = self.indirect_quotes(taken)
+        return sorted(direct + blocks + indirect, key=lambda q: q.start)
+
+
+@Language.component("parallax_quotes")
+def quotes_component(doc: Doc) -> Doc:
+    """Sets doc._.quotes (and doc._.entities, the mention index used for speakers)."""
+    body_start = doc._.header.body_start if doc._.header else 0
+    ents = DocEntities(doc, body_start)
+    doc._.entities = ents
+    doc._.quotes = QuoteFinder(doc, body_start, ents).find()
+    return doc
+
+
+def quote_at(quotes: list[Quote], start: int, end: int) -> Quote | None:
+    """The attributed quote whose content holds [start, end), innermost first."""
+    best = None
+    for q in quotes:
+        if q.start <= start and end <= q.end and q.speaker and (best is None or q.end - q.start < best.end - best.start):
+            best = q
+    return best
+
+
+_ = re

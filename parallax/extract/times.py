@@ -1,0 +1,354 @@
+"""Time expressions: find them, then normalise them at TimeML precision.
+
+Finding is rule-based over the text (fast, and it sees "since", durations and weekday
+phrases that spaCy's DATE entities split or miss); spaCy DATE entities the rules did
+not cover are parsed with dateparser against the document date. Relative expressions
+("on Tuesday", "September 20", "this week") keep a `rule` and are resolved once the
+document date (the anchor) is known, which may only happen at the link stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from parallax.models import TimeExpr
+from parallax.numbers import WORD_NUMBERS, parse_number
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
+UNITS = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M",
+         "year": "Y", "decade": "DE", "century": "CE"}  # fmt: skip
+APPROX = r"(?:about|around|roughly|approximately|nearly|almost|some|more than|over|at least|up to)"
+
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"  # noqa: E501
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART = r"(?:morning|afternoon|evening|night)"
+_NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+_COUNT = rf"(?:\d+(?:\.\d+)?|(?:{_NUMWORD})(?:[- ](?:{_NUMWORD}))?|a|an|a few|several|many)"
+_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)"
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    ("mdy", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
+    ("dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+(\d{{4}}))?\b")),
+    ("my", re.compile(rf"\b(?:(early|mid|late)[- ])?({_MONTH})(?:\s+of)?\s+(\d{{4}})\b")),
+    ("weekday", re.compile(
+        rf"\b(?:(last|next|this|early|late)\s+)?({_WEEKDAY})(?:\s+({_PART}))?\b", re.I)),
+    ("hyphen_duration", re.compile(rf"\b({_COUNT})-({_UNIT[3:-1]})(?!-old)\b", re.I)),
+    ("duration", re.compile(
+        rf"\b(?:(?:the\s+)?(?:(last|past|next|previous|coming)\s+))?(?:({APPROX})\s+)?({_COUNT})\s+({_UNIT})(?!\s+(?:old|ago|earlier|later|after|before))(?:\s+(of|ago))?\b",
+        re.I)),
+    ("ago", re.compile(rf"\b({_COUNT})\s+({_UNIT})\s+ago\b", re.I)),
+    ("vague_duration", re.compile(r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b", re.I)),  # noqa: E501
+    ("relative", re.compile(
+        r"\b(today|yesterday|tomorrow|tonight|last night|this morning|this afternoon|this evening|"
+        r"(?:earlier|later)\s+(?:this|in the|that)\s+(?:week|month|year)|"
+        r"(?:this|last|next|the previous|the past|the coming)\s+(?:week|month|year|weekend)|"
+        r"now)\b", re.I)),
+    ("month", re.compile(rf"\b(?:in|since|from|until|by|of|early|late|mid-?)\s+({_MONTH})\b(?!\s+\d)")),
+    ("decade", re.compile(r"\b(?:the\s+)?(\d{3})0s\b")),
+    ("year", re.compile(r"\b(?:in|since|from|until|by|of|before|after|during|early|late|mid-?|year|around|through)\s+((?:1[89]|20)\d{2})\b(?![-\d])")),  # noqa: E501
+]
+SINCE = re.compile(r"\b(since|from)\s+$", re.I)
+RANGE_END = re.compile(r"^\s*(?:to|until|till|through|-|–)\s*", re.I)
+
+
+def _count(text: str) -> float | None:
+    text = text.lower()
+    if text in ("a", "an"):
+        return 1
+    if text in ("a few", "several", "many"):
+        return None
+    return parse_number(text)
+
+
+def _duration_value(count: float | None, unit: str) -> str:
+    u = unit.lower().rstrip("s")
+    if u == "centurie":
+        u = "century"
+    code = UNITS.get(u, "X")
+    n = "X" if count is None else (str(int(count)) if float(count).is_integer() else str(count))
+    if code == "DE":
+        return f"P{n}DE" if n == "X" else f"P{int(float(n) * 10)}Y"
+    if code == "CE":
+        return f"P{n}CE" if n == "X" else f"P{int(float(n) * 100)}Y"
+    return f"PT{n}{code}" if code in ("H", "S") or (u == "minute") else f"P{n}{code}"
+
+
+def _year(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict | None, bool]:
+    """(kind, value, rule, approximate) for one pattern match."""
+    g = m.groups()
+    if kind == "iso":
+        return "date", f"{g[0]}-{g[1]}-{g[2]}", None, False
+    if kind in ("mdy", "dmy"):
+        month, day = (g[0], g[1]) if kind == "mdy" else (g[1], g[0])
+        mo, d, y = _month(month), int(day), _year(g[2])
+        if not 1 <= d <= 31:
+            return "", None, None, False
+        if y:
+            return "date", f"{y:04d}-{mo:02d}-{d:02d}", None, False
+        return "date", None, {"month": mo, "day": d}, False
+    if kind == "my":
+        return "date", f"{int(g[2]):04d}-{_month(g[1]):02d}", None, False
+    if kind == "month":
+        return "date", None, {"month": _month(g[0])}, False
+    if kind == "year":
+        return "date", g[0], None, False
+    if kind == "decade":
+        return "date", g[0], None, False
+    if kind == "weekday":
+        rule = {"weekday": WEEKDAYS.index(g[1].lower()), "modifier": (g[0] or "").lower() or None}
+        if g[2]:
+            rule["part"] = PARTS[g[2].lower()]
+        return "date", None, rule, False
+    if kind == "hyphen_duration":
+        return "duration", _duration_value(_count(g[0]), g[1]), None, False
+    if kind == "duration":
+        direction, approx, count, unit, tail = g
+        if tail == "ago":
+            return "date", None, {"ago": [_count(count), unit.lower().rstrip("s")]}, bool(approx)
+        return "duration", _duration_value(_count(count), unit), None, bool(approx)
+    if kind == "ago":
+        return "date", None, {"ago": [_count(g[0]), g[1].lower().rstrip("s")]}, False
+    if kind == "vague_duration":
+        return "duration", _duration_value(None, g[1]), None, True
+    if kind == "relative":
+        word = re.sub(r"\s+", " ", g[0].lower())
+        if word == "now":
+            return "date", "PRESENT_REF", None, False
+        return "date", None, {"relative": word}, False
+    return "", None, None, False
+
+
+def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeExpr]:
+    """All time expressions in text[start:end], longest match first, no overlaps."""
+    end = len(text) if end is None else end
+    found: list[TimeExpr] = []
+    taken: list[tuple[int, int]] = []
+    region = text[start:end]
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(region):
+            s, e = m.start() + start, m.end() + start
+            if kind in ("month", "year"):  # keep the preposition out of the span
+                s = m.start(1) + start
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            tkind, value, rule, approx = _match_to_time(kind, m)
+            if not tkind:
+                continue
+            t = TimeExpr(text=text[s:e], start=s, end=e, kind=tkind, value=value, rule=rule,
+                         approximate=approx)
+            _extend_since(text, t)
+            taken.append((t.start, t.end))
+            found.append(t)
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+def _extend_since(text: str, t: TimeExpr) -> None:
+    """'since December 2022' / 'from 2021': a since range starting at the date."""
+    if t.kind != "date":
+        return
+    m = SINCE.search(text[max(0, t.start - 8) : t.start])
+    if m and m.group(1).lower() == "since":
+        t.start -= len(text[max(0, t.start - 8) : t.start]) - m.start()
+        t.text = text[t.start : t.end]
+        t.kind = "since"
+
+
+# -- resolution against the anchor --------------------------------------------
+
+
+def iso_week(day: dt.date) -> str:
+    y, w, _ = day.isocalendar()
+    return f"{y:04d}-W{w:02d}"
+
+
+def _shift_month(day: dt.date, months: int) -> tuple[int, int]:
+    idx = day.year * 12 + day.month - 1 + months
+    return idx // 12, idx % 12 + 1
+
+
+def _closest_year(anchor: dt.date, month: int, day: int | None) -> int:
+    """Year for a month (and day) given without one: the occurrence nearest the anchor,
+    preferring the past within about seven months (news reports look back)."""
+    best = anchor.year
+    best_score = None
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            cand = dt.date(y, month, day or 15)
+        except ValueError:
+            continue
+        delta = (cand - anchor).days
+        score = abs(delta) if delta <= 0 else delta * 2.5
+        if best_score is None or score < best_score:
+            best, best_score = y, score
+    return best
+
+
+def resolve(t: TimeExpr, anchor: dt.date | None, future: bool = False) -> str | None:
+    """TimeML value of a relative expression against the document date, or None."""
+    if t.value is not None or not t.rule or anchor is None:
+        return t.value
+    r = t.rule
+    if "weekday" in r:
+        delta = (anchor.weekday() - r["weekday"]) % 7
+        mod = r.get("modifier")
+        if mod == "next" or (future and mod != "last"):
+            day = anchor + dt.timedelta(days=(r["weekday"] - anchor.weekday()) % 7 or 7)
+        elif mod == "last" and delta == 0:
+            day = anchor - dt.timedelta(days=7)
+        else:
+            day = anchor - dt.timedelta(days=delta)
+        return day.isoformat()
+    if "day" in r:
+        y = _closest_year(anchor, r["month"], r["day"])
+        return f"{y:04d}-{r['month']:02d}-{r['day']:02d}"
+    if "month" in r:
+        return f"{_closest_year(anchor, r['month'], None):04d}-{r['month']:02d}"
+    if "ago" in r:
+        count, unit = r["ago"]
+        if count is None:
+            return None
+        n = int(count)
+        if unit == "day":
+            return (anchor - dt.timedelta(days=n)).isoformat()
+        if unit == "week":
+            return iso_week(anchor - dt.timedelta(weeks=n))
+        if unit == "month":
+            y, m = _shift_month(anchor, -n)
+            return f"{y:04d}-{m:02d}"
+        if unit == "year":
+            return f"{anchor.year - n:04d}"
+        return None
+    if "relative" in r:
+        return _resolve_relative(r["relative"], anchor)
+    return None
+
+
+def _resolve_relative(word: str, anchor: dt.date) -> str | None:
+    days = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
+            "this evening": 0, "yesterday": -1, "last night": -1, "tomorrow": 1}  # fmt: skip
+    if word in days:
+        return (anchor + dt.timedelta(days=days[word])).isoformat()
+    unit = word.split()[-1]
+    offset = -1 if word.split()[0] in ("last", "the") and "coming" not in word else 0
+    offset = 1 if word.startswith(("next", "the coming")) else offset
+    if word.startswith(("earlier", "later")):
+        offset = 0
+    if unit in ("week", "weekend"):
+        return iso_week(anchor + dt.timedelta(weeks=offset))
+    if unit == "month":
+        y, m = _shift_month(anchor, offset)
+        return f"{y:04d}-{m:02d}"
+    if unit == "year":
+        return f"{anchor.year + offset:04d}"
+    return None
+
+
+FUTURE_CUE = re.compile(r"\b(will|shall|would|'ll|to be held|scheduled|planned|expected|due to)\b", re.I)
+
+
+def is_future_context(text: str, t: TimeExpr) -> bool:
+    """A weekday in a future-tense clause ('talks will resume on Friday')."""
+    return bool(FUTURE_CUE.search(text[max(0, t.start - 60) : t.start]))
+
+
+def resolve_all(text: str, times: Iterable[TimeExpr], anchor: dt.date | None) -> None:
+    """Fill in `value` of every relative expression in place."""
+    for t in times:
+        if t.rule and t.value is None:
+            t.value = resolve(t, anchor, future=is_future_context(text, t))
+
+
+# -- document date -----------------------------------------------------------
+
+
+def infer_document_date(times: list[TimeExpr]) -> dt.date | None:
+    """Latest calendar day the text mentions, with yearless days placed after the
+    latest explicit year or month the text mentions. None when there is no day."""
+    explicit: list[tuple[int, int]] = []
+    days: list[dt.date] = []
+    for t in times:
+        v = t.value or ""
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            days.append(dt.date.fromisoformat(v))
+            explicit.append((int(v[:4]), int(v[5:7])))
+        elif re.fullmatch(r"\d{4}-\d{2}", v):
+            explicit.append((int(v[:4]), int(v[5:7])))
+        elif re.fullmatch(r"\d{4}", v):
+            explicit.append((int(v), 1))
+    yearless = [t.rule for t in times if t.rule and "day" in t.rule and t.value is None]
+    if yearless and explicit:
+        floor_year, floor_month = max(explicit)
+        for r in yearless:
+            year = floor_year if (r["month"], r["day"]) >= (floor_month, 1) else floor_year + 1
+            try:
+                days.append(dt.date(year, r["month"], r["day"]))
+            except ValueError:
+                continue
+    return max(days) if days else None
+
+
+# -- spaCy component ------------------------------------------------------------
+
+if not Doc.has_extension("times"):
+    Doc.set_extension("times", default=None)
+
+
+def _covered(t_start: int, t_end: int, times: list[TimeExpr]) -> bool:
+    return any(t.start < t_end and t_start < t.end for t in times)
+
+
+def _dateparser_fallback(doc: Doc, times: list[TimeExpr], body_start: int) -> None:
+    """spaCy DATE entities the rules missed: keep the span, value at the right precision
+    only where dateparser gives an absolute date with an explicit year in the text."""
+    for ent in doc.ents:
+        if ent.label_ != "DATE" or ent.start_char < body_start:
+            continue
+        if _covered(ent.start_char, ent.end_char, times):
+            continue
+        if not re.search(r"\d{4}", ent.text):
+            continue
+        import dateparser
+
+        parsed = dateparser.parse(ent.text, settings={"PREFER_DATES_FROM": "past",
+                                                      "REQUIRE_PARTS": ["year"]})
+        if parsed is None:
+            continue
+        value = parsed.date().isoformat() if re.search(r"\b\d{1,2}\b", ent.text) else str(parsed.year)
+        times.append(TimeExpr(text=ent.text, start=ent.start_char, end=ent.end_char, kind="date",
+                              value=value))
+    times.sort(key=lambda t: t.start)
+
+
+@Language.component("parallax_times")
+def times_component(doc: Doc) -> Doc:
+    """Sets doc._.times: time expressions of the body (after any header lines)."""
+    body_start = doc._.header.body_start if doc.has_extension("header") and doc._.header else 0
+    times = find_times(doc.text, body_start)
+    _dateparser_fallback(doc, times, body_start)
+    doc._.times = times
+    return doc
+
+
+__all__ = ["find_times", "resolve", "resolve_all", "infer_document_date", "iso_week", "TimeExpr"]

@@ -1,0 +1,282 @@
+"""Across documents: canonical entities (aliases, misspellings, surnames), document dates
+borrowed from linked reports, and events grouped by type, date and place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from parallax.extract.events import LABELS, PLACE_RANK, group_of
+from parallax.extract.times import iso_week, resolve_all
+from parallax.gazetteer import Gazetteer, fold
+from parallax.models import DocumentRecord, EventMention
+
+MIN_LINK_SIMILARITY = 0.15
+
+
+@dataclass
+class Entity:
+    id: str
+    canonical: str
+    kind: str
+    aliases: set[str] = field(default_factory=set)
+    lat: float | None = None
+    lon: float | None = None
+    precision: str | None = None
+    documents: set[str] = field(default_factory=set)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "canonical": self.canonical, "kind": self.kind,
+                "aliases": sorted(self.aliases - {self.canonical}), "lat": self.lat,
+                "lon": self.lon, "precision": self.precision, "documents": sorted(self.documents)}
+
+
+@dataclass
+class Event:
+    id: str
+    type: str
+    date: str | None
+    location: str | None
+    actor: str | None
+    target: str | None
+    members: list[tuple[str, EventMention]]  # (document name, mention)
+
+    @property
+    def documents(self) -> list[str]:
+        return sorted({d for d, _ in self.members})
+
+    def to_dict(self, texts: dict[str, str]) -> dict:
+        return {
+            "id": self.id, "type": self.type, "label": LABELS.get(self.type, self.type),
+            "date": self.date, "date_precision": date_precision(self.date),
+            "location": self.location, "actor": self.actor, "target": self.target,
+            "documents": self.documents,
+            "mentions": [{"document": d, "key": m.key, "type": m.type, "trigger": m.trigger,
+                          "start": m.start, "end": m.end, "date": m.date,
+                          "sentence": texts[d][m.sentence_start : m.sentence_end].strip()}
+                         for d, m in self.members],
+        }
+
+
+def date_precision(value: str | None) -> str | None:
+    if not value:
+        return None
+    if len(value) == 10:
+        return "day"
+    if "-W" in value:
+        return "week"
+    if len(value) == 7:
+        return "month"
+    if len(value) == 4 and value.isdigit():
+        return "year"
+    return None
+
+
+# -- entities -------------------------------------------------------------------
+
+
+def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
+    """One entity per canonical name; places geocoded, persons merged by surname."""
+    fullnames: dict[str, set[str]] = defaultdict(set)
+    for d in docs:
+        for m in d.mentions:
+            if m.kind == "person" and len(m.canonical.split()) > 1:
+                fullnames[m.canonical.split()[-1]].add(m.canonical)
+    entities: dict[tuple[str, str], Entity] = {}
+    for d in docs:
+        for m in d.mentions:
+            if m.kind == "place" and m.precision is None:
+                place = gaz.lookup(m.canonical)
+                if place is None:
+                    continue
+                m.canonical, m.lat, m.lon, m.precision = place.canonical, place.lat, place.lon, place.kind
+                m.kind = "country" if place.kind == "country" else "place"
+            if m.kind == "person" and len(m.canonical.split()) == 1:
+                names = fullnames.get(m.canonical, set())
+                if len(names) == 1:
+                    m.canonical = next(iter(names))
+            key = (m.kind, fold(m.canonical))
+            ent = entities.get(key)
+            if ent is None:
+                ent = entities[key] = Entity(f"ent{len(entities) + 1}", m.canonical, m.kind,
+                                             lat=m.lat, lon=m.lon, precision=m.precision)
+            ent.aliases.add(m.text.replace("\u2019s", "").replace("'s", ""))
+            ent.documents.add(d.name)
+    _expand_speakers(docs, fullnames)
+    return list(entities.values())
+
+
+def _expand_speakers(docs: list[DocumentRecord], fullnames: dict[str, set[str]]) -> None:
+    """A surname-only speaker or claimant takes the one full name other reports give."""
+    def full(name: str | None) -> str | None:
+        if name and len(name.split()) == 1 and len(fullnames.get(name, ())) == 1:
+            return next(iter(fullnames[name]))
+        return name
+
+    for d in docs:
+        for q in d.quotes:
+            q.speaker = full(q.speaker)
+        for f in d.figures:
+            f.claimant = full(f.claimant)
+
+
+# -- document dates -----------------------------------------------------------------
+
+
+def _signature(d: DocumentRecord) -> set[str]:
+    return {fold(m.canonical) for m in d.mentions} | {f"event:{group_of(e.type)}" for e in d.events}
+
+
+def link_dates(docs: list[DocumentRecord]) -> None:
+    """A report with relative dates and no date of its own borrows the date of the most
+    similar dated report (shared entities and event types): basis `linked`."""
+    for d in docs:
+        if d.published_basis == "linked":
+            d.published = d.published_basis = d.published_from = None
+            for t in d.times:
+                if t.rule:
+                    t.value = None
+    dated = [d for d in docs if d.published and d.published_basis != "linked"]
+    for d in docs:
+        if d.published or not any(t.rule for t in d.times):
+            continue
+        sig = _signature(d)
+        best, best_sim = None, MIN_LINK_SIMILARITY
+        for other in dated:
+            osig = _signature(other)
+            sim = len(sig & osig) / max(1, len(sig | osig))
+            if sim > best_sim:
+                best, best_sim = other, sim
+        if best is not None:
+            d.published, d.published_basis, d.published_from = best.published, "linked", best.name
+            assert d.published is not None
+            resolve_all(d.text, d.times, dt.date.fromisoformat(d.published))
+    for d in docs:
+        for ev in d.events:
+            if ev.time_index is not None and ev.time_index < len(d.times):
+                t = d.times[ev.time_index]
+                ev.date = t.value if t.value and t.value[:1].isdigit() else None
+
+
+# -- events ---------------------------------------------------------------------------
+
+
+def _within(coarse: str, day: str) -> bool:
+    """A week, month or year value that holds the given day."""
+    if "-W" in coarse:
+        return iso_week(dt.date.fromisoformat(day)) == coarse
+    return day.startswith(coarse)
+
+
+def local_events(d: DocumentRecord) -> list[list[EventMention]]:
+    """Group one document's mentions: same type group and same day. A mention dated only
+    to a week or month, or undated, joins the day-dated event of its group that it fits
+    (the one most mentions point to); otherwise it forms an event of its own."""
+    groups: dict[tuple[str, str | None], list[EventMention]] = {}
+    loose: list[EventMention] = []
+    for m in d.events:
+        if m.type == "statement":
+            groups.setdefault((f"statement:{m.actor}", m.date), []).append(m)
+        elif m.date and len(m.date) == 10:
+            groups.setdefault((group_of(m.type), m.date), []).append(m)
+        else:
+            loose.append(m)
+    for m in sorted(loose, key=lambda x: x.date is None):
+        fits = [k for k in groups if k[0] == group_of(m.type) and k[1] and len(k[1]) == 10
+                and (m.date is None or _within(m.date, k[1]))]
+        if not fits and m.date is None:
+            fits = [k for k in groups if k[0] == group_of(m.type)]
+        if m.type == "explosion" and m.date is None:
+            fits = []  # a blast cited without a date is kept apart from dated attacks
+        if fits:
+            key = max(fits, key=lambda k: len(groups[k]))
+        else:
+            key = (group_of(m.type) if m.type != "explosion" else f"explosion:{m.key}", m.date)
+        groups.setdefault(key, []).append(m)
+    return list(groups.values())
+
+
+def link_events(docs: list[DocumentRecord]) -> list[Event]:
+    """Merge local events across documents when their type group and date agree."""
+    clusters: dict[tuple[str, str], list[tuple[str, EventMention]]] = {}
+    singles: list[list[tuple[str, EventMention]]] = []
+    for d in docs:
+        for group in local_events(d):
+            members = [(d.name, m) for m in group]
+            date = next((m.date for m in group if m.date), None)
+            gtype = group_of(group[0].type) if group[0].type != "statement" else f"statement:{group[0].actor}"
+            if date:
+                clusters.setdefault((gtype, date), []).extend(members)
+            else:
+                singles.append(members)
+    events = [_make_event(members) for members in [*clusters.values(), *singles]]
+    events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
+    for i, e in enumerate(events, 1):
+        e.id = f"ev{i}"
+    return events
+
+
+def _make_event(members: list[tuple[str, EventMention]]) -> Event:
+    types = Counter(m.type for _, m in members)
+    specific = [t for t in types if t != "attack"]
+    etype = specific[0] if len(specific) == 1 else ("attack" if specific else "attack")
+    if len(types) == 1:
+        etype = next(iter(types))
+    dates = [m.date for _, m in members if m.date]
+    places = [m.location for _, m in members if m.location]
+    actors = Counter(m.actor for _, m in members if m.actor)
+    targets = Counter(m.target for _, m in members if m.target)
+    return Event(id="", type=etype, date=dates[0] if dates else None,
+                 location=_most_specific(places, members), actor=_top(actors), target=_top(targets),
+                 members=members)
+
+
+def _top(c: Counter) -> str | None:
+    return c.most_common(1)[0][0] if c else None
+
+
+def _most_specific(places: list[str], members: list[tuple[str, EventMention]]) -> str | None:
+    if not places:
+        return None
+    from parallax.gazetteer import get_gazetteer
+
+    gaz = get_gazetteer()
+    ranked = sorted(Counter(places).items(),
+                    key=lambda kv: (PLACE_RANK.get(_kind(gaz, kv[0]), 3), -kv[1]))
+    return ranked[0][0]
+
+
+def _kind(gaz: Gazetteer, name: str) -> str:
+    place = gaz.lookup(name, fuzzy=False)
+    return place.kind if place else "region"
+
+
+@dataclass
+class Linked:
+    entities: list[Entity]
+    events: list[Event]
+    event_of: dict[tuple[str, str], str]  # (document name, local event key) -> event id
+
+    def figure_event(self, doc: str, key: str | None) -> str | None:
+        return self.event_of.get((doc, key)) if key else None
+
+
+def _relocate(docs: list[DocumentRecord]) -> None:
+    """Event places from the geocoded mentions of their sentence (most specific first)."""
+    for d in docs:
+        for ev in d.events:
+            places = [m for m in d.mentions if ev.sentence_start <= m.start < ev.sentence_end
+                      and m.kind == "place" and m.precision]  # fmt: skip
+            if places:
+                ev.location = min(places, key=lambda m: PLACE_RANK.get(m.precision or "", 3)).canonical
+
+
+def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
+    """Run every cross-document step in order; updates the records' dates and names."""
+    entities = link_entities(docs, gaz)
+    _relocate(docs)
+    link_dates(docs)
+    events = link_events(docs)
+    event_of = {(d, m.key): e.id for e in events for d, m in e.members}
+    return Linked(entities, events, event_of)

@@ -1,0 +1,160 @@
+"""Records that flow through the pipeline: ingest -> extract -> link -> reconcile.
+
+Every extracted item carries the character offsets (`start`, `end`) of its span in the
+document text as ingested; the document id travels with the document record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class RawDocument:
+    """A report as read from disk, a feed line or a page, before any NLP."""
+
+    name: str  # basename of the input (or the `name` field of a JSON Lines record)
+    text: str  # the article text that every offset refers to
+    source: str  # path or URL it came from
+    format: str  # text | markdown | html | jsonl
+    title: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date given by the input's metadata
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Quote:
+    """A statement: direct, indirect, partial or block quote, with its speaker mention."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # direct | indirect | partial | block
+    speaker: str | None = None  # resolved name ("Ilham Aliyev")
+    speaker_text: str | None = None  # the mention the attribution hangs on ("he")
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_type: str | None = None  # person | organization | place | group | None
+    cue: str | None = None  # the attribution verb or phrase ("said", "according to")
+    via: str | None = None  # who relayed it ("BBC")
+
+
+@dataclass
+class Figure:
+    """A casualty or other count, with qualifier, population subsets and claimant."""
+
+    text: str
+    start: int
+    end: int
+    metric: str  # killed | injured | missing | detained | displaced | evacuated
+    value: int | None
+    qualifier: str  # exact | at_least | at_most | about | unquantified
+    of_which: dict[str, int] = field(default_factory=dict)
+    population: str | None = None  # civilians | children | soldiers | ... (whole figure)
+    claimant: str | None = None
+    reportedly: bool = False
+    event: str | None = None  # local event key within the document, then a global id
+
+
+@dataclass
+class TimeExpr:
+    """A time expression with its TimeML-style value.
+
+    `rule` keeps what is needed to resolve a relative expression once the document
+    date (the anchor) is known; `value` is None until then.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str  # date | duration | since | time | set
+    value: str | None = None
+    rule: dict[str, Any] | None = None
+    approximate: bool = False
+
+
+@dataclass
+class Mention:
+    """A named entity mention, canonicalised through the gazetteer where it can be."""
+
+    text: str
+    start: int
+    end: int
+    label: str  # PERSON | ORG | GPE | LOC | NORP | FAC
+    canonical: str
+    kind: str  # person | organization | place | country | group
+    lat: float | None = None
+    lon: float | None = None
+    precision: str | None = None  # town | region | country (places only)
+
+
+@dataclass
+class EventMention:
+    """An event as one sentence of one report describes it."""
+
+    key: str  # local key within the document ("e0", "e1", ...)
+    type: str  # attack | airstrike | ground_offensive | ceasefire | ...
+    trigger: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    date: str | None = None
+    date_text: str | None = None
+    time_index: int | None = None  # index of the TimeExpr giving the date
+    location: str | None = None
+    actor: str | None = None
+    target: str | None = None
+
+
+@dataclass
+class DocumentRecord:
+    """Everything extracted from one report."""
+
+    name: str
+    text: str
+    sha256: str
+    source: str
+    format: str
+    title: str | None = None
+    author: str | None = None
+    image_credit: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    published_basis: str | None = None  # given | dateline | inferred | linked
+    published_from: str | None = None  # the report a `linked` date was borrowed from
+    language: str = "en"
+    flags: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def from_dict(data: dict[str, Any]) -> DocumentRecord:
+    """Rebuild a DocumentRecord from `to_dict` output."""
+    data = dict(data)
+    data["quotes"] = [Quote(**q) for q in data.get("quotes", [])]
+    data["figures"] = [Figure(**f) for f in data.get("figures", [])]
+    data["times"] = [TimeExpr(**t) for t in data.get("times", [])]
+    data["mentions"] = [Mention(**m) for m in data.get("mentions", [])]
+    data["events"] = [EventMention(**e) for e in data.get("events", [])]
+    return DocumentRecord(**data)
+
+
+class InputError(Exception):
+    """A report that cannot be read; the message is one line for the user."""

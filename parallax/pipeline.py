@@ -1,0 +1,154 @@
+"""Per-document analysis: a RawDocument in, a DocumentRecord out (NLP + extractors),
+spread over worker processes that each load the spaCy pipeline once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from parallax.extract.times import infer_document_date, resolve_all
+from parallax.language import detect_language
+from parallax.models import DocumentRecord, RawDocument
+
+BATCH_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str | None = None
+    gazetteer_files: tuple[str, ...] = ()
+    workers: int = 0  # 0: one per core, at most 2 documents' worth of work each
+
+
+def _clean_dates(raw: RawDocument) -> str | None:
+    if raw.published:
+        try:
+            return dt.date.fromisoformat(raw.published[:10]).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
+    """Gather the extractors' output of one parsed document into its record."""
+    header = doc._.header
+    rec = DocumentRecord(
+        name=raw.name, text=raw.text, sha256=raw.sha256, source=raw.source, format=raw.format,
+        title=raw.title or header.title, author=raw.author or header.author,
+        image_credit=header.image_credit, outlet=raw.outlet, url=raw.url,
+        quotes=doc._.quotes or [], figures=doc._.figures or [], times=doc._.times or [],
+        mentions=doc._.mentions or [], events=doc._.events or [],
+    )
+    given = _clean_dates(raw)
+    if given:
+        rec.published, rec.published_basis = given, "given"
+    elif header.dateline:
+        from parallax.extract.times import find_times
+
+        stamps = [t.value for t in find_times(header.dateline) if t.value and len(t.value) == 10]
+        if stamps:
+            rec.published, rec.published_basis = stamps[0], "dateline"
+    if rec.published is None:
+        inferred = infer_document_date(rec.times)
+        if inferred:
+            rec.published, rec.published_basis = inferred.isoformat(), "inferred"
+    anchor = dt.date.fromisoformat(rec.published) if rec.published else None
+    resolve_all(rec.text, rec.times, anchor)
+    for ev in rec.events:
+        if ev.time_index is not None:
+            ev.date = rec.times[ev.time_index].value
+    return rec
+
+
+def flagged_record(raw: RawDocument, language: str) -> DocumentRecord:
+    """A report that is stored but not extracted (not English)."""
+    return DocumentRecord(name=raw.name, text=raw.text, sha256=raw.sha256, source=raw.source,
+                          format=raw.format, title=raw.title, author=raw.author, outlet=raw.outlet,
+                          url=raw.url, published=_clean_dates(raw),
+                          published_basis="given" if _clean_dates(raw) else None,
+                          language=language, flags=["not_english"])
+
+
+def analyze_batch(nlp: Language, raws: list[RawDocument]) -> list[DocumentRecord | str]:
+    """Records for a batch (or an error message per report that failed)."""
+    out: list[DocumentRecord | str | None] = [None] * len(raws)
+    english = []
+    for i, raw in enumerate(raws):
+        lang = detect_language(raw.text)
+        if lang != "en":
+            out[i] = flagged_record(raw, lang)
+        else:
+            english.append(i)
+    try:
+        docs = list(nlp.pipe([raws[i].text for i in english], batch_size=BATCH_SIZE))
+        for i, doc in zip(english, docs, strict=True):
+            out[i] = record_from_doc(raws[i], doc)
+    except Exception:  # one bad report must not lose the batch: retry one by one
+        for i in english:
+            try:
+                out[i] = record_from_doc(raws[i], nlp(raws[i].text))
+            except Exception as exc:  # noqa: BLE001
+                out[i] = f"{raws[i].source}: analysis failed ({type(exc).__name__}: {exc})"
+    return [r for r in out if r is not None]
+
+
+_WORKER_NLP: Language | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER_NLP
+    from parallax.nlp import build_pipeline
+
+    _WORKER_NLP = build_pipeline(settings.model, settings.gazetteer_files)
+
+
+def _work(raws: list[RawDocument]) -> list[DocumentRecord | str]:
+    assert _WORKER_NLP is not None
+    return analyze_batch(_WORKER_NLP, raws)
+
+
+def _batches(raws: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    batch: list[RawDocument] = []
+    for raw in raws:
+        batch.append(raw)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def worker_count(settings: Settings, n_docs: int) -> int:
+    cores = os.cpu_count() or 1
+    wanted = settings.workers or cores
+    return max(1, min(wanted, cores, (n_docs + 1) // 2))
+
+
+def analyze(raws: list[RawDocument], settings: Settings,
+            progress: Callable[[int], None] | None = None) -> Iterator[DocumentRecord | str]:
+    """Analyse reports, in worker processes when there are enough of them; yields each
+    record (or error message) as soon as its batch is done."""
+    workers = worker_count(settings, len(raws))
+    size = max(1, min(BATCH_SIZE, -(-len(raws) // (workers * 2)) if raws else 1))
+    if workers == 1:
+        from parallax.nlp import get_pipeline
+
+        nlp = get_pipeline(settings.model, settings.gazetteer_files)
+        for batch in _batches(raws, size):
+            results = analyze_batch(nlp, batch)
+            if progress:
+                progress(len(batch))
+            yield from results
+        return
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        for batch, results in zip(_batches(raws, size), pool.map(_work, _batches(raws, size)),
+                                  strict=True):
+            if progress:
+                progress(len(batch))
+            yield from results

@@ -1,0 +1,119 @@
+"""Where sources agree and disagree: per event and metric every claimed value with its
+claimant and document, and a low / best / high range as UCDP keeps it (never an
+average: `best` is always a value some source claimed); allegations set against their
+denials; events and figures reported by more than one source."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from parallax.link import Linked
+from parallax.models import DocumentRecord, Quote
+
+DENIAL_CUES = {"denied", "denies", "deny", "rejected", "rejects", "dismissed", "dismisses", "refuted"}
+CLAIM_CUES = {"claimed", "claims", "alleged", "alleges", "alleging", "accused", "accuses", "said",
+              "says", "reported", "reporting", "maintains", "maintained", "charged", "insisted"}
+
+
+def best_value(values: list[int]) -> int:
+    """The value most sources give; on a tie, the lower middle of the tied values."""
+    counts = Counter(values)
+    top = max(counts.values())
+    tied = sorted(v for v, c in counts.items() if c == top)
+    return tied[(len(tied) - 1) // 2]
+
+
+def discrepancies(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, Any]]:
+    """One entry per (event, metric) with every value claimed for it."""
+    table: dict[tuple[str | None, str], list[dict[str, Any]]] = defaultdict(list)
+    for d in docs:
+        for f in d.figures:
+            event = linked.figure_event(d.name, f.event)
+            table[(event, f.metric)].append({
+                "value": f.value, "qualifier": f.qualifier, "of_which": f.of_which,
+                "claimant": f.claimant, "reportedly": f.reportedly, "document": d.name,
+                "text": f.text, "start": f.start, "end": f.end,
+            })
+    out = []
+    for (event, metric), values in sorted(table.items(), key=lambda kv: (kv[0][0] or "~", kv[0][1])):
+        numbers = [v["value"] for v in values if v["value"] is not None]
+        out.append({
+            "event": event, "metric": metric,
+            "low": min(numbers) if numbers else None,
+            "best": best_value(numbers) if numbers else None,
+            "high": max(numbers) if numbers else None,
+            "agreed": len(set(numbers)) <= 1,
+            "sources": len({v["document"] for v in values}),
+            "values": values,
+        })
+    return out
+
+
+def _para(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset)
+
+
+def contradictions(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, Any]]:
+    """A denial set against the claim it answers: the nearest earlier statement by another
+    speaker in the same or the previous paragraph."""
+    out = []
+    for d in docs:
+        quotes = sorted(d.quotes, key=lambda q: q.start)
+        for i, q in enumerate(quotes):
+            if (q.cue or "").lower() not in DENIAL_CUES or not q.speaker:
+                continue
+            claim = _claim_before(d, quotes[:i], q)
+            if claim is None:
+                continue
+            out.append({
+                "kind": "allegation_denial", "event": _event_near(d, linked, q.start),
+                "a": claim.text, "a_claimant": claim.speaker, "a_document": d.name,
+                "a_start": claim.start, "a_end": claim.end,
+                "b": q.text, "b_claimant": q.speaker, "b_document": d.name,
+                "b_start": q.start, "b_end": q.end,
+            })
+    return out
+
+
+def _claim_before(d: DocumentRecord, earlier: list[Quote], denial: Quote) -> Quote | None:
+    here = _para(d.text, denial.start)
+    for c in reversed(earlier):
+        if c.speaker and c.speaker != denial.speaker and here - _para(d.text, c.start) <= 1 and \
+                (c.cue or "").lower() in CLAIM_CUES and c.kind != "partial":
+            return c
+    return None
+
+
+def _event_near(d: DocumentRecord, linked: Linked, offset: int) -> str | None:
+    for ev in d.events:
+        if ev.sentence_start <= offset < ev.sentence_end:
+            return linked.event_of.get((d.name, ev.key))
+    return None
+
+
+def agreements(linked: Linked, discs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events reported by more than one source, and figures that several sources share."""
+    out = []
+    for e in linked.events:
+        if len(e.documents) > 1:
+            when = f" on {e.date}" if e.date else ""
+            where = f" in {e.location}" if e.location else ""
+            out.append({"event": e.id, "what": f"{e.type.replace('_', ' ')}{where}{when}",
+                        "documents": e.documents})
+    for disc in discs:
+        by_value: dict[int, set[str]] = defaultdict(set)
+        for v in disc["values"]:
+            if v["value"] is not None:
+                by_value[v["value"]].add(v["document"])
+        for value, documents in by_value.items():
+            if len(documents) > 1:
+                out.append({"event": disc["event"], "what": f"{disc['metric']}: {value}",
+                            "documents": sorted(documents)})
+    return out
+
+
+def reconcile(docs: list[DocumentRecord], linked: Linked) -> dict[str, list[dict[str, Any]]]:
+    discs = discrepancies(docs, linked)
+    return {"discrepancies": discs, "contradictions": contradictions(docs, linked),
+            "agreements": agreements(linked, discs)}

@@ -1,0 +1,773 @@
+"""Render a Parallax export dict as an analyst's report: Markdown, HTML or CSV.
+
+Every string in the export comes from article text and is treated as hostile:
+the HTML renderer escapes every interpolated value, the Markdown renderer neutralises
+raw HTML and link/image syntax, and the CSV renderer defuses spreadsheet formulas.
+The renderers only show what the export holds; they never average or invent values.
+
+Both report renderers share one plain-text view of the export (`_build_view`); the view
+holds unescaped strings and each renderer escapes them as it writes them out.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+CSV_COLUMNS = [
+    "document",
+    "item",
+    "start",
+    "end",
+    "text",
+    "kind_or_metric",
+    "value",
+    "qualifier",
+    "speaker_or_claimant",
+    "event",
+    "extra",
+]
+
+_QUALIFIER_WORDS = {"at_least": "at least", "at_most": "at most", "about": "about"}
+_FIGURE_HEADERS = ["Figure", "Claimant", "Document", "As reported"]
+
+
+# --------------------------------------------------------------------------- access
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The dict items of a list field; a missing, null or malformed field gives []."""
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)]
+
+
+def _strs(value: Any) -> list[str]:
+    """The non-null items of a list field, as strings."""
+    if not isinstance(value, list):
+        return []
+    return [str(item) for item in value if item is not None]
+
+
+def _text(value: Any) -> str:
+    """A value as text; None gives ''."""
+    return "" if value is None else str(value)
+
+
+def _doc_name(doc: dict[str, Any]) -> str:
+    """The name a document is referred to by elsewhere in the export."""
+    name = doc.get("name")
+    if name:
+        return str(name)
+    return f"document {_text(doc.get('id'))}".strip()
+
+
+def _event_ids(item: dict[str, Any]) -> list[str]:
+    """The event ids a quote is linked to."""
+    return _strs(item.get("events"))
+
+
+# --------------------------------------------------------------------- plain phrases
+
+
+def _when(date: Any, precision: Any) -> str:
+    """'2023-09-19 (day)', or 'undated'."""
+    if not date:
+        return "undated"
+    return f"{date} ({precision})" if precision else str(date)
+
+
+def _figure_phrase(item: dict[str, Any]) -> str:
+    """'at least 138 civilians, of which 2 children' from a figure or discrepancy value."""
+    value = item.get("value")
+    qualifier = item.get("qualifier")
+    if value is None:
+        phrase = str(qualifier) if qualifier else "no value"
+    elif qualifier in (None, "", "exact"):
+        phrase = str(value)
+    elif qualifier in _QUALIFIER_WORDS:
+        phrase = f"{_QUALIFIER_WORDS[qualifier]} {value}"
+    else:
+        phrase = f"{value} ({qualifier})"
+    if item.get("population"):
+        phrase += f" {item['population']}"
+    of_which = item.get("of_which")
+    if isinstance(of_which, dict) and of_which:
+        parts = ", ".join(f"{count} {group}" for group, count in of_which.items())
+        phrase += f", of which {parts}"
+    return phrase
+
+
+def _claimant(item: dict[str, Any]) -> str:
+    """The claimant, 'unnamed' when null, with '(reportedly)' when hedged."""
+    who = _text(item.get("claimant")) or "unnamed"
+    return f"{who} (reportedly)" if item.get("reportedly") else who
+
+
+def _speaker(quote: dict[str, Any]) -> str:
+    """'Ilham Aliyev (said; via BBC)', or 'unresolved "he"', or 'unattributed'."""
+    if quote.get("speaker"):
+        who = str(quote["speaker"])
+    elif quote.get("speaker_text"):
+        who = f"unresolved “{quote['speaker_text']}”"
+    else:
+        who = "unattributed"
+    details = [str(quote["cue"])] if quote.get("cue") else []
+    if quote.get("via"):
+        details.append(f"via {quote['via']}")
+    return f"{who} ({'; '.join(details)})" if details else who
+
+
+def _quote_line(quote: dict[str, Any]) -> str:
+    """'“text” — speaker (cue) [kind]'."""
+    line = f"“{_text(quote.get('text'))}” — {_speaker(quote)}"
+    kind = quote.get("kind")
+    return f"{line} [{kind}]" if kind and kind != "direct" else line
+
+
+def _value_line(item: dict[str, Any]) -> str:
+    """'27 (Health ministry, a.txt)' for one discrepancy value."""
+    return f"{_figure_phrase(item)} ({_claimant(item)}, {_text(item.get('document'))})"
+
+
+def _range_line(disc: dict[str, Any]) -> str:
+    """'low 2 · best 25 · high 27' as the export gives them."""
+    parts = [f"{key} {disc[key]}" for key in ("low", "best", "high") if disc.get(key) is not None]
+    line = " · ".join(parts) if parts else "no range given"
+    return f"{line} (values agree)" if disc.get("agreed") else line
+
+
+def _distinct_values(disc: dict[str, Any]) -> int:
+    """How many distinct non-null values a discrepancy holds."""
+    values = {
+        json.dumps(v.get("value"), sort_keys=True)
+        for v in _dicts(disc.get("values"))
+        if v.get("value") is not None
+    }
+    return len(values)
+
+
+def _disagreement_line(disc: dict[str, Any]) -> str:
+    """'killed: 27 (…, a.txt); 25 (…, b.txt)'."""
+    values = "; ".join(_value_line(v) for v in _dicts(disc.get("values")))
+    return f"{_text(disc.get('metric')) or 'figure'}: {values}"
+
+
+def _contradiction_line(con: dict[str, Any]) -> str:
+    """'allegation denial: “A” (claimant, doc) vs “B” (claimant, doc)'."""
+
+    def side(key: str) -> str:
+        who = _text(con.get(f"{key}_claimant")) or "unnamed"
+        return f"“{_text(con.get(key))}” ({who}, {_text(con.get(f'{key}_document'))})"
+
+    kind = _text(con.get("kind")).replace("_", " ") or "contradiction"
+    return f"{kind}: {side('a')} vs {side('b')}"
+
+
+def _agreement_line(agr: dict[str, Any]) -> str:
+    """'what (a.txt, b.txt)'."""
+    docs = ", ".join(_strs(agr.get("documents")))
+    what = _text(agr.get("what"))
+    return f"{what} ({docs})" if docs else what
+
+
+# ------------------------------------------------------------------------------ view
+
+
+@dataclass
+class _Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class _Metric:
+    name: str
+    table: _Table
+    range: str | None
+
+
+@dataclass
+class _Column:
+    document: str
+    quotes: list[str]
+
+
+@dataclass
+class _EventView:
+    anchor: str
+    title: str
+    when: str
+    short: str
+    facts: list[tuple[str, str]]
+    sources: list[str]
+    metrics: list[_Metric]
+    columns: list[_Column]
+    mentions: list[str]
+    disagreements: list[str]
+    agreements: list[str]
+
+
+@dataclass
+class _DocView:
+    heading: str
+    fields: list[tuple[str, str]]
+    times: list[str]
+    unlinked_quotes: list[str]
+
+
+@dataclass
+class _View:
+    summary: str
+    events: list[_EventView]
+    documents: list[_DocView]
+    unlinked_figures: _Table | None
+    unlinked_lines: list[str]
+    failures: list[str]
+    flagged: list[str]
+    generator: str
+    timeline: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+class _Index:
+    """Look-ups over the export shared by the view builders."""
+
+    def __init__(self, export: dict[str, Any]) -> None:
+        self.documents = _dicts(export.get("documents"))
+        self.events = _dicts(export.get("events"))
+        self.discrepancies = _dicts(export.get("discrepancies"))
+        self.contradictions = _dicts(export.get("contradictions"))
+        self.agreements = _dicts(export.get("agreements"))
+        self.failures = _dicts(export.get("failures"))
+        self.by_name: dict[str, dict[str, Any]] = {}
+        for doc in self.documents:
+            self.by_name.setdefault(_doc_name(doc), doc)
+        self.event_ids = {_text(ev.get("id")) for ev in self.events if ev.get("id")}
+
+    def figures(self) -> list[tuple[str, dict[str, Any]]]:
+        """(document name, figure) for every figure of every document."""
+        return [
+            (_doc_name(doc), fig) for doc in self.documents for fig in _dicts(doc.get("figures"))
+        ]
+
+    def linked(self, item: dict[str, Any], key: str = "event") -> bool:
+        """Whether an item's event refers to a known event."""
+        return _text(item.get(key)) in self.event_ids
+
+
+def _sorted_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events by date, undated last; ties keep export order."""
+    return sorted(events, key=lambda ev: (not ev.get("date"), _text(ev.get("date"))))
+
+
+def _source_line(name: str, index: _Index) -> str:
+    """'BBC (a.txt, 2023-09-21)' or 'a.txt (date unknown)'."""
+    doc = index.by_name.get(name, {})
+    published = _text(doc.get("published")) or "date unknown"
+    outlet = _text(doc.get("outlet"))
+    return f"{outlet} ({name}, {published})" if outlet else f"{name} ({published})"
+
+
+def _figure_row(document: str, item: dict[str, Any]) -> list[str]:
+    return [_figure_phrase(item), _claimant(item), document, _text(item.get("text"))]
+
+
+def _metric_views(ev_id: str, index: _Index) -> list[_Metric]:
+    """One figures table per metric, with the discrepancy range when there is one."""
+    rows: dict[str, list[list[str]]] = {}
+    for document, fig in index.figures():
+        if _text(fig.get("event")) == ev_id:
+            metric = _text(fig.get("metric")) or "figure"
+            rows.setdefault(metric, []).append(_figure_row(document, fig))
+    ranges: dict[str, str] = {}
+    for disc in index.discrepancies:
+        if _text(disc.get("event")) != ev_id:
+            continue
+        metric = _text(disc.get("metric")) or "figure"
+        ranges[metric] = _range_line(disc)
+        if metric not in rows:
+            values = _dicts(disc.get("values"))
+            rows[metric] = [_figure_row(_text(v.get("document")), v) for v in values]
+    return [
+        _Metric(name, _Table(list(_FIGURE_HEADERS), table_rows), ranges.get(name))
+        for name, table_rows in rows.items()
+    ]
+
+
+def _quote_columns(event: dict[str, Any], ev_id: str, index: _Index) -> list[_Column]:
+    """One column per document reporting the event (or quoting about it)."""
+    names = _strs(event.get("documents"))
+    for doc in index.documents:
+        quoted = any(ev_id in _event_ids(q) for q in _dicts(doc.get("quotes")))
+        if quoted and _doc_name(doc) not in names:
+            names.append(_doc_name(doc))
+    columns = []
+    for name in dict.fromkeys(names):
+        quotes = _dicts(index.by_name.get(name, {}).get("quotes"))
+        lines = [_quote_line(q) for q in quotes if ev_id in _event_ids(q)]
+        columns.append(_Column(_source_line(name, index), lines))
+    return columns
+
+
+def _event_label(event: dict[str, Any]) -> str:
+    """'Attack', from the label or the type."""
+    label = _text(event.get("label")) or _text(event.get("type")).replace("_", " ").title()
+    return label or "Event"
+
+
+def _event_title(event: dict[str, Any]) -> str:
+    """'Attack · 2023-09-19 (day) · Stepanakert'."""
+    parts = [_event_label(event), _when(event.get("date"), event.get("date_precision"))]
+    if event.get("location"):
+        parts.append(str(event["location"]))
+    return " · ".join(parts)
+
+
+def _timeline_entry(event: dict[str, Any]) -> str:
+    """'Attack · Stepanakert (2 sources)'."""
+    parts = [_event_label(event)]
+    if event.get("location"):
+        parts.append(str(event["location"]))
+    sources = _plural(len(_strs(event.get("documents"))), "source")
+    return f"{' · '.join(parts)} ({sources})"
+
+
+def _plural(count: int, noun: str, plural: str | None = None) -> str:
+    """'1 quote', '2 quotes'."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def _event_view(number: int, event: dict[str, Any], index: _Index) -> _EventView:
+    ev_id = _text(event.get("id"))
+    facts = [
+        (label, _text(event.get(key)))
+        for label, key in (("Actor", "actor"), ("Target", "target"), ("Event id", "id"))
+        if event.get(key)
+    ]
+    mentions = [
+        f"{_text(m.get('document'))} — “{_text(m.get('trigger'))}”: {_text(m.get('sentence'))}"
+        for m in _dicts(event.get("mentions"))
+    ]
+    own_discs = [d for d in index.discrepancies if _text(d.get("event")) == ev_id]
+    disagreements = [_disagreement_line(d) for d in own_discs if _distinct_values(d) > 1]
+    disagreements += [
+        _contradiction_line(c) for c in index.contradictions if _text(c.get("event")) == ev_id
+    ]
+    return _EventView(
+        anchor=f"event-{number}",
+        title=_event_title(event),
+        when=_when(event.get("date"), event.get("date_precision")),
+        short=_timeline_entry(event),
+        facts=facts,
+        sources=[_source_line(name, index) for name in _strs(event.get("documents"))],
+        metrics=_metric_views(ev_id, index),
+        columns=_quote_columns(event, ev_id, index),
+        mentions=mentions,
+        disagreements=disagreements,
+        agreements=[_agreement_line(a) for a in index.agreements if _text(a.get("event")) == ev_id],
+    )
+
+
+def _doc_fields(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """The metadata lines of one document, empty ones left out."""
+    published = _text(doc.get("published"))
+    if published and doc.get("published_basis"):
+        published += f" ({doc['published_basis']})"
+    counts = ", ".join(
+        _plural(len(_dicts(doc.get(key))), noun)
+        for key, noun in (("quotes", "quote"), ("figures", "figure"), ("times", "time expression"))
+    )
+    pairs = [
+        ("Title", _text(doc.get("title"))),
+        ("Author", _text(doc.get("author"))),
+        ("Image credit", _text(doc.get("image_credit"))),
+        ("Outlet", _text(doc.get("outlet"))),
+        ("URL", _text(doc.get("url"))),
+        ("Published", published or "unknown"),
+        ("Language", _text(doc.get("language"))),
+        ("Flags", ", ".join(_strs(doc.get("flags")))),
+        ("Format", _text(doc.get("format"))),
+        ("Source", _text(doc.get("source"))),
+        ("Extracted", counts),
+    ]
+    return [(key, value) for key, value in pairs if value]
+
+
+def _time_line(time: dict[str, Any]) -> str:
+    """'“last Tuesday” → 2023-09-19 (approximate)'."""
+    value = _text(time.get("value")) or "unresolved"
+    line = f"“{_text(time.get('text'))}” → {value}"
+    return f"{line} (approximate)" if time.get("approximate") else line
+
+
+def _doc_view(doc: dict[str, Any], index: _Index) -> _DocView:
+    quotes = _dicts(doc.get("quotes"))
+    unlinked = [
+        _quote_line(q) for q in quotes if not any(e in index.event_ids for e in _event_ids(q))
+    ]
+    return _DocView(
+        heading=_doc_name(doc),
+        fields=_doc_fields(doc),
+        times=[_time_line(t) for t in _dicts(doc.get("times"))],
+        unlinked_quotes=unlinked,
+    )
+
+
+def _unlinked(index: _Index) -> tuple[_Table | None, list[str]]:
+    """Figures and cross-checks whose event is null or unknown."""
+    rows = [
+        [_text(fig.get("metric"))] + _figure_row(document, fig)
+        for document, fig in index.figures()
+        if not index.linked(fig)
+    ]
+    table = _Table(["Metric"] + _FIGURE_HEADERS, rows) if rows else None
+    lines = [
+        f"{_disagreement_line(d)} — range {_range_line(d)}"
+        for d in index.discrepancies
+        if not index.linked(d)
+    ]
+    lines += [_contradiction_line(c) for c in index.contradictions if not index.linked(c)]
+    lines += [_agreement_line(a) for a in index.agreements if not index.linked(a)]
+    return table, lines
+
+
+def _summary(index: _Index) -> str:
+    """'2 documents, 3 events, 3 figures, 3 quotes, 1 discrepancy, …'."""
+    docs = index.documents
+    counts = [
+        (len(docs), "document", None),
+        (len(index.events), "event", None),
+        (sum(len(_dicts(d.get("figures"))) for d in docs), "figure", None),
+        (sum(len(_dicts(d.get("quotes"))) for d in docs), "quote", None),
+        (len(index.discrepancies), "discrepancy", "discrepancies"),
+        (len(index.contradictions), "contradiction", None),
+        (len(index.failures), "failure", None),
+    ]
+    return ", ".join(_plural(count, noun, plural) for count, noun, plural in counts)
+
+
+def _build_view(export: dict[str, Any]) -> _View:
+    """The plain-text view both report renderers write out."""
+    index = _Index(export if isinstance(export, dict) else {})
+    events = [
+        _event_view(number, event, index)
+        for number, event in enumerate(_sorted_events(index.events), start=1)
+    ]
+    table, lines = _unlinked(index)
+    return _View(
+        summary=_summary(index),
+        events=events,
+        timeline=[(ev.when, ev.short, ev.anchor) for ev in events],
+        documents=[_doc_view(doc, index) for doc in index.documents],
+        unlinked_figures=table,
+        unlinked_lines=lines,
+        failures=[f"{_text(f.get('source'))}: {_text(f.get('error'))}" for f in index.failures],
+        flagged=[
+            f"{_doc_name(d)}: {', '.join(_strs(d.get('flags')))}"
+            for d in index.documents
+            if _strs(d.get("flags"))
+        ],
+        generator=_text(export.get("generator")) if isinstance(export, dict) else "",
+    )
+
+
+# -------------------------------------------------------------------------- markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_BLOCK_START = re.compile(r"^([#+\-=~]|\d+[.)])")
+
+
+def _md(value: Any) -> str:
+    """Markdown-safe inline text: no raw HTML, links, images, code or table breaks."""
+    text = " ".join(_text(value).split())
+    text = _MD_ENTITY.sub("&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_BLOCK_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
+
+
+def _md_table(table: _Table) -> list[str]:
+    lines = ["| " + " | ".join(_md(h) for h in table.headers) + " |"]
+    lines.append("|" + "---|" * len(table.headers))
+    for row in table.rows:
+        lines.append("| " + " | ".join(_md(cell) or " " for cell in row) + " |")
+    return lines
+
+
+def _md_bullets(items: list[str], empty: str | None = None) -> list[str]:
+    if not items:
+        return [f"_{_md(empty)}_"] if empty else []
+    return [f"- {_md(item)}" for item in items]
+
+
+def _md_event(ev: _EventView) -> list[str]:
+    lines = [f"### {_md(ev.title)}", ""]
+    lines += [f"- **{_md(key)}:** {_md(value)}" for key, value in ev.facts]
+    sources = "; ".join(ev.sources) if ev.sources else "none listed"
+    lines += [f"- **Sources:** {_md(sources)}", ""]
+    if ev.metrics:
+        lines += ["#### Figures", ""]
+        for metric in ev.metrics:
+            lines += [f"**{_md(metric.name)}**", ""] + _md_table(metric.table) + [""]
+            if metric.range:
+                lines += [f"Range: {_md(metric.range)}", ""]
+    if any(column.quotes for column in ev.columns):
+        lines += ["#### Quotes by source", ""]
+        for column in ev.columns:
+            lines += [f"##### {_md(column.document)}", ""]
+            lines += _md_bullets(column.quotes, "No quotes linked to this event.") + [""]
+    for heading, items in (
+        ("Disagreements", ev.disagreements),
+        ("Agreements", ev.agreements),
+        ("Mentions", ev.mentions),
+    ):
+        if items:
+            lines += [f"#### {heading}", ""] + _md_bullets(items) + [""]
+    return lines
+
+
+def _md_document(doc: _DocView) -> list[str]:
+    lines = [f"### {_md(doc.heading)}", ""]
+    lines += [f"- **{_md(key)}:** {_md(value)}" for key, value in doc.fields]
+    if doc.times:
+        lines.append(f"- **Times:** {_md('; '.join(doc.times))}")
+    lines.append("")
+    if doc.unlinked_quotes:
+        lines += ["Quotes not linked to an event:", ""] + _md_bullets(doc.unlinked_quotes)
+        lines.append("")
+    return lines
+
+
+def to_markdown(export: dict[str, Any]) -> str:
+    """Render the export as a Markdown report organised per event."""
+    view = _build_view(export)
+    lines = ["# Parallax report", "", f"Summary: {_md(view.summary)}.", ""]
+    lines += ["## Timeline", ""]
+    lines += _md_bullets([f"{when} — {title}" for when, title, _ in view.timeline], "No events.")
+    lines += ["", "## Events", ""]
+    for ev in view.events:
+        lines += _md_event(ev)
+    if not view.events:
+        lines += ["_No events._", ""]
+    if view.unlinked_figures or view.unlinked_lines:
+        lines += ["## Not linked to an event", ""]
+        if view.unlinked_figures:
+            lines += _md_table(view.unlinked_figures) + [""]
+        lines += _md_bullets(view.unlinked_lines) + [""]
+    lines += ["## Documents", ""]
+    for doc in view.documents:
+        lines += _md_document(doc)
+    if not view.documents:
+        lines += ["_None._", ""]
+    lines += ["## Failed or flagged", ""]
+    lines += ["**Failures**", ""] + _md_bullets(view.failures, "None.") + [""]
+    lines += ["**Flagged documents**", ""] + _md_bullets(view.flagged, "None.") + [""]
+    if view.generator:
+        lines += [f"_Generated by {_md(view.generator)}._", ""]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ html
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:75rem;padding:0 1rem;
+color:#1d1d1f;line-height:1.45}
+h1,h2,h3,h4{line-height:1.2}
+h2{border-bottom:2px solid #ccc;padding-bottom:.2rem;margin-top:2.5rem}
+section.event{border:1px solid #ddd;border-radius:6px;padding:0 1rem 1rem;margin:1.5rem 0}
+table{border-collapse:collapse;margin:.5rem 0}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}
+.range{color:#444}
+.scroll{overflow-x:auto}
+.quotes{display:grid;gap:.75rem}
+.source-col{background:#fafafa;border:1px solid #e2e2e2;border-radius:4px;padding:.5rem}
+.source-col h5{margin:.2rem 0 .5rem;font-size:.95rem}
+.empty{color:#777;font-style:italic}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem}
+dt{font-weight:600}
+dd{margin:0}
+"""
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _h(value: Any) -> str:
+    """HTML-escape any value, quotes included."""
+    return html.escape(_text(value), quote=True)
+
+
+def _html_list(items: list[str], empty: str | None = None) -> str:
+    if not items:
+        return f'<p class="empty">{_h(empty)}</p>' if empty else ""
+    return "<ul>" + "".join(f"<li>{_h(item)}</li>" for item in items) + "</ul>"
+
+
+def _html_table(table: _Table) -> str:
+    head = "".join(f"<th>{_h(h)}</th>" for h in table.headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_h(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _html_fields(pairs: list[tuple[str, str]]) -> str:
+    if not pairs:
+        return ""
+    return "<dl>" + "".join(f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in pairs) + "</dl>"
+
+
+def _html_quotes(columns: list[_Column]) -> str:
+    """A grid with one column per source document."""
+    cells = "".join(
+        f'<div class="source-col"><h5>{_h(col.document)}</h5>'
+        f"{_html_list(col.quotes, 'No quotes linked to this event.')}</div>"
+        for col in columns
+    )
+    style = f"grid-template-columns:repeat({len(columns)},minmax(14rem,1fr))"
+    return f'<div class="scroll"><div class="quotes" style="{style}">{cells}</div></div>'
+
+
+def _html_event(ev: _EventView) -> str:
+    sources = ev.sources or ["none listed"]
+    parts = [
+        f'<section class="event" id="{_h(ev.anchor)}"><h3>{_h(ev.title)}</h3>',
+        _html_fields(ev.facts + [("Sources", "; ".join(sources))]),
+    ]
+    if ev.metrics:
+        parts.append("<h4>Figures</h4>")
+        for metric in ev.metrics:
+            parts.append(f"<h5>{_h(metric.name)}</h5>{_html_table(metric.table)}")
+            if metric.range:
+                parts.append(f'<p class="range">Range: {_h(metric.range)}</p>')
+    if ev.columns:
+        parts.append(f"<h4>Quotes by source</h4>{_html_quotes(ev.columns)}")
+    for heading, items in (
+        ("Disagreements", ev.disagreements),
+        ("Agreements", ev.agreements),
+        ("Mentions", ev.mentions),
+    ):
+        if items:
+            parts.append(f"<h4>{_h(heading)}</h4>{_html_list(items)}")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _html_document(doc: _DocView) -> str:
+    parts = [f'<section class="document"><h3>{_h(doc.heading)}</h3>', _html_fields(doc.fields)]
+    if doc.times:
+        parts.append(f"<h4>Times</h4>{_html_list(doc.times)}")
+    if doc.unlinked_quotes:
+        parts.append(f"<h4>Quotes not linked to an event</h4>{_html_list(doc.unlinked_quotes)}")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _html_timeline(view: _View) -> str:
+    if not view.timeline:
+        return '<p class="empty">No events.</p>'
+    rows = "".join(
+        f'<li><a href="#{_h(anchor)}">{_h(when)} — {_h(title)}</a></li>'
+        for when, title, anchor in view.timeline
+    )
+    return f"<ol>{rows}</ol>"
+
+
+def _html_unlinked(view: _View) -> str:
+    if not (view.unlinked_figures or view.unlinked_lines):
+        return ""
+    table = _html_table(view.unlinked_figures) if view.unlinked_figures else ""
+    return (
+        f'<section id="unlinked"><h2>Not linked to an event</h2>{table}'
+        f"{_html_list(view.unlinked_lines)}</section>"
+    )
+
+
+def to_html(export: dict[str, Any]) -> str:
+    """Render the export as one self-contained HTML page (inline CSS, no scripts)."""
+    view = _build_view(export)
+    events = "".join(_html_event(ev) for ev in view.events) or '<p class="empty">No events.</p>'
+    documents = "".join(_html_document(doc) for doc in view.documents) or _html_list([], "None.")
+    footer = f"<footer><p>Generated by {_h(view.generator)}</p></footer>" if view.generator else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_h(_CSP)}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Parallax report</title><style>{_CSS}</style></head><body>"
+        "<header><h1>Parallax report</h1></header><main>"
+        f'<section id="summary"><h2>Summary</h2><p>{_h(view.summary)}</p></section>'
+        f'<section id="timeline"><h2>Timeline</h2>{_html_timeline(view)}</section>'
+        f'<section id="events"><h2>Events</h2>{events}</section>'
+        f"{_html_unlinked(view)}"
+        f'<section id="documents"><h2>Documents</h2>{documents}</section>'
+        '<section id="problems"><h2>Failed or flagged</h2>'
+        f"<h3>Failures</h3>{_html_list(view.failures, 'None.')}"
+        f"<h3>Flagged documents</h3>{_html_list(view.flagged, 'None.')}</section>"
+        f"</main>{footer}</body></html>\n"
+    )
+
+
+# ------------------------------------------------------------------------------- csv
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell; strings that a spreadsheet would run as a formula get a leading "'"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _extra(item: dict[str, Any], keys: tuple[str, ...]) -> str:
+    """The listed non-empty fields as compact JSON, or ''."""
+    data = {key: item[key] for key in keys if item.get(key) not in (None, "", {}, [], False)}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) if data else ""
+
+
+def _csv_rows(doc: dict[str, Any]) -> list[list[Any]]:
+    name = _doc_name(doc)
+    rows: list[list[Any]] = []
+    quote_extra = ("speaker_text", "speaker_type", "speaker_start", "speaker_end", "cue", "via")
+    for q in _dicts(doc.get("quotes")):
+        rows.append(
+            [name, "quote", q.get("start"), q.get("end"), q.get("text"), q.get("kind"), None]
+            + [None, q.get("speaker"), ";".join(_event_ids(q)), _extra(q, quote_extra)]
+        )
+    figure_extra = ("population", "of_which", "reportedly")
+    for f in _dicts(doc.get("figures")):
+        rows.append(
+            [name, "figure", f.get("start"), f.get("end"), f.get("text"), f.get("metric")]
+            + [f.get("value"), f.get("qualifier"), f.get("claimant"), f.get("event")]
+            + [_extra(f, figure_extra)]
+        )
+    for t in _dicts(doc.get("times")):
+        qualifier = "approximate" if t.get("approximate") else None
+        rows.append(
+            [name, "time", t.get("start"), t.get("end"), t.get("text"), t.get("kind")]
+            + [t.get("value"), qualifier, None, None, ""]
+        )
+    return rows
+
+
+def to_csv(export: dict[str, Any]) -> str:
+    """Render every extracted item (quote, figure, time) as one row of a flat CSV table."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    documents = _dicts(export.get("documents")) if isinstance(export, dict) else []
+    for doc in documents:
+        for row in _csv_rows(doc):
+            writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue()

@@ -1,0 +1,441 @@
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parallax import ingest
+from parallax.ingest import FetchResponse, iter_inputs, read_file, read_url
+from parallax.models import InputError, RawDocument
+
+STORY = (
+    "The ferry between the two islands resumed service on Monday after a week of storms. "
+    "Harbour staff said the first crossing carried forty passengers and a van of supplies."
+)
+
+ARTICLE_HTML = """<!DOCTYPE html>
+<html><head><title>Ferry service resumes | Island Gazette</title>
+<meta property="og:site_name" content="Island Gazette">
+<meta property="og:title" content="Ferry service resumes">
+<meta name="author" content="Tomas Reed">
+<meta property="article:published_time" content="2023-05-14T09:30:00Z">
+</head><body><nav><a href="/">Home</a></nav>
+<article><h1>Ferry service resumes</h1>
+<p>The ferry between the two islands resumed service on Monday after a week of storms.</p>
+<p>Harbour staff said the first crossing carried forty passengers and a van of supplies.</p>
+</article></body></html>"""
+
+UNDATED_HTML = """<html><head><title>Library extends opening hours</title></head><body>
+<article>
+<p>The town library will open until nine in the evening from next month, the council said.</p>
+<p>Volunteers will run a homework club on weekday afternoons in the reading room upstairs.</p>
+</article>
+<footer><p>Copyright © 2019 Example Town News. All rights reserved.</p></footer>
+</body></html>"""
+
+EMPTY_HTML = """<!doctype html><html><head><title>Menu</title></head><body>
+<nav><ul><li><a href="/a">Home</a></li><li><a href="/b">Contact</a></li></ul></nav>
+<footer>© 2019 Site</footer></body></html>"""
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def collect(*paths: Path | str) -> tuple[list[RawDocument], list[InputError]]:
+    items = list(iter_inputs([str(p) for p in paths]))
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert len(docs) + len(errors) == len(items)
+    return docs, errors
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_plain_text(tmp_path: Path) -> None:
+    path = write(tmp_path / "ferry.txt", STORY + "\n\n  \n")
+    [doc] = read_file(path)
+    assert doc.text == STORY
+    assert (doc.name, doc.format, doc.source) == ("ferry.txt", "text", str(path))
+    assert doc.title is None and doc.published is None
+
+
+def test_utf8_bom_is_dropped(tmp_path: Path) -> None:
+    path = write(tmp_path / "bom.txt", "\ufeffCafé owners reopened their terraces.".encode())
+    [doc] = read_file(path)
+    assert doc.text == "Café owners reopened their terraces."
+
+
+def test_crlf_and_cr_are_normalised(tmp_path: Path) -> None:
+    path = write(tmp_path / "crlf.txt", b"First line.\r\nSecond line.\rThird line.\r\n")
+    [doc] = read_file(path)
+    assert doc.text == "First line.\nSecond line.\nThird line."
+    assert doc.text.index("Second") == 12
+
+
+def test_markdown_title_kept_in_text(tmp_path: Path) -> None:
+    text = "# Ferry service resumes\n\n" + STORY
+    [doc] = read_file(write(tmp_path / "ferry.md", text))
+    assert doc.format == "markdown"
+    assert doc.title == "Ferry service resumes"
+    assert doc.text == text
+
+
+def test_markdown_without_heading_has_no_title(tmp_path: Path) -> None:
+    [doc] = read_file(write(tmp_path / "plain.md", "## Subheading\n\n" + STORY))
+    assert doc.title is None
+
+
+def test_html_with_metadata(tmp_path: Path) -> None:
+    [doc] = read_file(write(tmp_path / "ferry.html", ARTICLE_HTML))
+    assert doc.format == "html"
+    assert "forty passengers" in doc.text
+    assert "<p>" not in doc.text and "Home" not in doc.text
+    assert doc.title == "Ferry service resumes"
+    assert doc.author == "Tomas Reed"
+    assert doc.published == "2023-05-14"
+    assert doc.outlet == "Island Gazette"
+
+
+def test_html_footer_copyright_year_is_not_a_date(tmp_path: Path) -> None:
+    [doc] = read_file(write(tmp_path / "library.htm", UNDATED_HTML))
+    assert "homework club" in doc.text
+    assert doc.published is None
+
+
+def test_html_without_article_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "menu.html", EMPTY_HTML)
+    with pytest.raises(InputError, match=r"^no article text found in .*menu\.html$"):
+        read_file(path)
+
+
+def test_html_is_sniffed_in_explicit_file_of_other_extension(tmp_path: Path) -> None:
+    path = write(tmp_path / "saved_page.dat", ARTICLE_HTML)
+    [doc] = read_file(path)
+    assert doc.format == "html"
+    assert doc.author == "Tomas Reed"
+
+
+def test_empty_and_whitespace_files(tmp_path: Path) -> None:
+    for name, content in (("empty.txt", ""), ("blank.txt", " \n\t\r\n ")):
+        path = write(tmp_path / name, content)
+        with pytest.raises(InputError) as info:
+            read_file(path)
+        assert str(info.value) == f"empty file: {path}"
+
+
+def test_binary_file_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(InputError, match=r"^binary file, not a report: "):
+        read_file(path)
+
+
+def test_utf16_like_garbage_is_binary(tmp_path: Path) -> None:
+    path = write(tmp_path / "odd.txt", b"\xff\xfe\x00garbage")
+    with pytest.raises(InputError, match="binary file"):
+        read_file(path)
+
+
+def test_control_characters_without_nul_are_binary(tmp_path: Path) -> None:
+    path = write(tmp_path / "ctl.txt", b"ab\x01\x02\x03\x04\x05\x06cd\x07\x08\x0e\x0f" * 50)
+    with pytest.raises(InputError, match="binary file"):
+        read_file(path)
+
+
+def test_latin1_text_is_decoded(tmp_path: Path) -> None:
+    path = write(tmp_path / "legacy.txt", "Le café a rouvert à Noël.".encode("latin-1"))
+    [doc] = read_file(path)
+    assert doc.text == "Le café a rouvert à Noël."
+
+
+def test_cp1252_quotes_are_decoded(tmp_path: Path) -> None:
+    path = write(tmp_path / "quotes.txt", "\u201cWe are open,\u201d she said.".encode("cp1252"))
+    [doc] = read_file(path)
+    assert doc.text == "\u201cWe are open,\u201d she said."
+
+
+def test_undecodable_bytes_are_an_error(tmp_path: Path) -> None:
+    # not UTF-8, undefined in cp1252, and C1 control characters in latin-1
+    path = write(tmp_path / "bad.txt", b"Report \x81\x8d\x8f\x90\x9d\x81\x8d\x8f\x90\x9d end")
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert str(info.value) == f"cannot decode {path} as text"
+
+
+def test_file_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path / "big.txt", STORY * 3)
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 100)
+    with pytest.raises(InputError, match=r"^file too large \(\d+ bytes > 100 bytes\): "):
+        read_file(path)
+
+
+def test_file_size_message_in_megabytes(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:  # sparse file: no 6 MB written to disk
+        handle.truncate(6 * 1024 * 1024)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert str(info.value) == f"file too large (6 MB > 5 MB): {path}"
+
+
+def test_text_length_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "MAX_TEXT_CHARS", 50)
+    with pytest.raises(InputError, match=r"^text too long"):
+        read_file(write(tmp_path / "long.txt", STORY))
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+def test_jsonl_good_and_bad_lines(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(
+            {
+                "text": STORY,
+                "title": "Ferry back",
+                "outlet": "Island Radio",
+                "published": "2023-05-15T08:00:00Z",
+            }
+        ),
+        "",
+        "{not json",
+        json.dumps({"name": "library", "text": "<p>" + UNDATED_HTML.split("<p>")[1]}),
+        json.dumps({"title": "no text here"}),
+    ]
+    path = write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    docs, errors = collect(path)
+    assert [d.name for d in docs] == ["feed.jsonl:1", "library"]
+    assert all(d.format == "jsonl" for d in docs)
+    assert docs[0].text == STORY
+    assert (docs[0].title, docs[0].outlet, docs[0].published) == (
+        "Ferry back",
+        "Island Radio",
+        "2023-05-15",
+    )
+    assert "<p>" not in docs[1].text and "nine in the evening" in docs[1].text
+    assert [str(e) for e in errors] == [
+        f"{path} line 3: invalid JSON (Expecting property name enclosed in double quotes)",
+        f'{path} line 5: missing or empty "text"',
+    ]
+
+
+def test_jsonl_bad_date_is_dropped(tmp_path: Path) -> None:
+    record = {"text": STORY, "published": "sometime last spring"}
+    path = write(tmp_path / "feed.ndjson", json.dumps(record) + "\n")
+    [doc] = read_file(path)
+    assert doc.published is None
+
+
+def test_read_file_raises_on_bad_jsonl_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "feed.jsonl", json.dumps({"text": STORY}) + "\n[1, 2]\n")
+    with pytest.raises(InputError, match=r"line 2: not a JSON object"):
+        read_file(path)
+
+
+# --------------------------------------------------------------------------- folders and paths
+
+
+def test_folder_recursion_order_and_skipping(tmp_path: Path) -> None:
+    root = tmp_path / "reports"
+    write(root / "b.txt", "Second story about the harbour.")
+    write(root / "a.md", "# First\n\nFirst story about the bridge.")
+    write(root / "sub" / "c.html", ARTICLE_HTML)
+    write(root / "sub" / "d.jsonl", json.dumps({"text": "Fourth story."}) + "\n")
+    write(root / "README.md", "# About this folder")
+    write(root / "gold.json", "{}")
+    write(root / "notes.json", "{}")
+    write(root / "gazetteer.tsv", "Harbour\tplace")
+    write(root / ".hidden.txt", "secret")
+    write(root / ".cache" / "e.txt", "cached")
+    write(root / "photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    write(root / "script.py", "print('no')")
+    docs, errors = collect(root)
+    assert errors == []
+    assert [d.name for d in docs] == ["a.md", "b.txt", "c.html", "d.jsonl:1"]
+    assert [d.format for d in docs] == ["markdown", "text", "html", "jsonl"]
+
+
+def test_folder_reports_bad_file_and_goes_on(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "")
+    write(tmp_path / "b.txt", "A readable report.")
+    docs, errors = collect(tmp_path)
+    assert [d.name for d in docs] == ["b.txt"]
+    assert [str(e) for e in errors] == [f"empty file: {tmp_path / 'a.txt'}"]
+
+
+def test_explicit_file_with_unknown_extension_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path / "notes.log", STORY)
+    docs, errors = collect(path)
+    assert not errors
+    assert [d.format for d in docs] == ["text"]
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.txt"
+    docs, errors = collect(missing, write(tmp_path / "ok.txt", STORY))
+    assert [str(e) for e in errors] == [f"no such file or folder: {missing}"]
+    assert [d.name for d in docs] == ["ok.txt"]
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+class FakeFetch:
+    """Serves canned responses by URL and records what was requested."""
+
+    def __init__(self, responses: dict[str, FetchResponse]) -> None:
+        self.responses = responses
+        self.calls: list[str] = []
+
+    def __call__(self, url: str) -> FetchResponse:
+        self.calls.append(url)
+        return self.responses[url]
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any attempt to open a socket or do a DNS lookup beyond /etc/hosts-free fakes."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("network access in a test")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def fake_dns(table: dict[str, str]) -> Any:
+    def getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in table:
+            raise socket.gaierror("unknown host")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (table[host], port))]
+
+    return getaddrinfo
+
+
+@pytest.mark.usefixtures("no_network")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/x",
+        "http://10.0.0.5/",
+        "http://[::1]/",
+        "http://192.168.1.20:8080/admin",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+        "http://localhost/",
+    ],
+)
+def test_private_and_local_addresses_are_refused(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", fake_dns({"localhost": "127.0.0.1"}))
+    fetch = FakeFetch({})
+    with pytest.raises(InputError) as info:
+        read_url(url, fetch=fetch)
+    assert str(info.value) == f"refusing to fetch private or local address: {url}"
+    assert fetch.calls == []
+
+
+@pytest.mark.usefixtures("no_network")
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://93.184.216.34/x", "gopher://a/"])
+def test_other_schemes_are_refused(url: str) -> None:
+    fetch = FakeFetch({})
+    with pytest.raises(InputError, match="only http and https"):
+        read_url(url, fetch=fetch)
+    assert fetch.calls == []
+
+
+@pytest.mark.usefixtures("no_network")
+def test_localhost_refused_by_real_resolver() -> None:
+    # "localhost" resolves locally (hosts file), without any network access
+    try:
+        socket.getaddrinfo("localhost", 80)
+    except OSError:
+        pytest.skip("localhost does not resolve here")
+    with pytest.raises(InputError, match="refusing to fetch private or local address"):
+        read_url("http://localhost:8000/")
+
+
+@pytest.mark.usefixtures("no_network")
+def test_url_fetched_through_fake_fetcher(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", fake_dns({"news.example": "93.184.216.34"}))
+    url = "https://news.example/2023/ferry"
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    fetch = FakeFetch({url: FetchResponse(200, headers, ARTICLE_HTML.encode())})
+    doc = read_url(url, fetch=fetch)
+    assert fetch.calls == [url]
+    assert (doc.format, doc.source, doc.url) == ("html", url, url)
+    assert doc.name == "news.example/2023/ferry"
+    assert doc.author == "Tomas Reed" and doc.published == "2023-05-14"
+    assert "forty passengers" in doc.text
+
+
+@pytest.mark.usefixtures("no_network")
+def test_url_through_iter_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_read_url(url: str) -> RawDocument:
+        return read_url(url, fetch=FakeFetch({url: FetchResponse(200, {}, ARTICLE_HTML.encode())}))
+
+    monkeypatch.setattr(ingest, "read_url", fake_read_url)
+    docs, errors = collect("http://93.184.216.34/story", "http://127.0.0.1/")
+    assert [d.url for d in docs] == ["http://93.184.216.34/story"]
+    assert [str(e) for e in errors] == [
+        "refusing to fetch private or local address: http://127.0.0.1/"
+    ]
+
+
+@pytest.mark.usefixtures("no_network")
+def test_redirect_is_rechecked() -> None:
+    start = "http://93.184.216.34/go"
+    fetch = FakeFetch({start: FetchResponse(302, {"Location": "http://10.1.2.3/internal"})})
+    with pytest.raises(InputError, match="refusing to fetch private or local address"):
+        read_url(start, fetch=fetch)
+    assert fetch.calls == [start]
+
+
+@pytest.mark.usefixtures("no_network")
+def test_redirects_followed_then_capped() -> None:
+    base = "http://93.184.216.34"
+    hops = {f"{base}/{i}": FetchResponse(301, {"location": f"/{i + 1}"}) for i in range(5)}
+    hops[f"{base}/2"] = FetchResponse(200, {"content-type": "text/plain"}, STORY.encode())
+    doc = read_url(f"{base}/0", fetch=FakeFetch(hops))
+    assert (doc.format, doc.url, doc.text) == ("text", f"{base}/2", STORY)
+
+    del hops[f"{base}/2"]
+    hops[f"{base}/2"] = FetchResponse(301, {"location": "/3"})
+    fetch = FakeFetch(hops)
+    with pytest.raises(InputError, match="too many redirects"):
+        read_url(f"{base}/0", fetch=fetch)
+    assert len(fetch.calls) == ingest.MAX_REDIRECTS + 1
+
+
+@pytest.mark.usefixtures("no_network")
+def test_http_error_and_non_page_content() -> None:
+    url = "http://93.184.216.34/missing"
+    with pytest.raises(InputError, match="HTTP 404"):
+        read_url(url, fetch=FakeFetch({url: FetchResponse(404)}))
+    pdf = FetchResponse(200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 ...")
+    with pytest.raises(InputError, match=r"not a web page \(application/pdf\)"):
+        read_url(url, fetch=FakeFetch({url: pdf}))
+
+
+@pytest.mark.usefixtures("no_network")
+def test_default_fetcher_refuses_private_peer(monkeypatch: pytest.MonkeyPatch) -> None:
+    class FakeSocket:
+        def getpeername(self) -> tuple[str, int]:
+            return ("127.0.0.1", 80)
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: FakeSocket())
+    with pytest.raises(InputError, match="refusing to fetch private or local address"):
+        ingest.urllib_fetch("http://93.184.216.34/rebound")
