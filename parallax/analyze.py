@@ -54,9 +54,13 @@ def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
     return results
 
 
-def run_analysis(paths: Sequence[str], store: Store, settings: Settings,
-                 on_total: Callable[[int], None] | None = None,
-                 on_progress: Callable[[int], None] | None = None) -> Summary:
+def run_analysis(
+    paths: Sequence[str],
+    store: Store,
+    settings: Settings,
+    on_total: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Summary:
     """Analyse the reports under `paths` into `store`; each report is stored as soon as it
     is done, so a failure later on loses nothing already analysed."""
     summary = Summary()

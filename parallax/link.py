@@ -27,9 +27,16 @@ class Entity:
     documents: set[str] = field(default_factory=set)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "canonical": self.canonical, "kind": self.kind,
-                "aliases": sorted(self.aliases - {self.canonical}), "lat": self.lat,
-                "lon": self.lon, "precision": self.precision, "documents": sorted(self.documents)}
+        return {
+            "id": self.id,
+            "canonical": self.canonical,
+            "kind": self.kind,
+            "aliases": sorted(self.aliases - {self.canonical}),
+            "lat": self.lat,
+            "lon": self.lon,
+            "precision": self.precision,
+            "documents": sorted(self.documents),
+        }
 
 
 @dataclass
@@ -48,14 +55,28 @@ class Event:
 
     def to_dict(self, texts: dict[str, str]) -> dict:
         return {
-            "id": self.id, "type": self.type, "label": LABELS.get(self.type, self.type),
-            "date": self.date, "date_precision": date_precision(self.date),
-            "location": self.location, "actor": self.actor, "target": self.target,
+            "id": self.id,
+            "type": self.type,
+            "label": LABELS.get(self.type, self.type),
+            "date": self.date,
+            "date_precision": date_precision(self.date),
+            "location": self.location,
+            "actor": self.actor,
+            "target": self.target,
             "documents": self.documents,
-            "mentions": [{"document": d, "key": m.key, "type": m.type, "trigger": m.trigger,
-                          "start": m.start, "end": m.end, "date": m.date,
-                          "sentence": texts[d][m.sentence_start : m.sentence_end].strip()}
-                         for d, m in self.members],
+            "mentions": [
+                {
+                    "document": d,
+                    "key": m.key,
+                    "type": m.type,
+                    "trigger": m.trigger,
+                    "start": m.start,
+                    "end": m.end,
+                    "date": m.date,
+                    "sentence": texts[d][m.sentence_start : m.sentence_end].strip(),
+                }
+                for d, m in self.members
+            ],
         }
 
 
@@ -90,7 +111,12 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
                 place = gaz.lookup(m.canonical)
                 if place is None:
                     continue
-                m.canonical, m.lat, m.lon, m.precision = place.canonical, place.lat, place.lon, place.kind
+                m.canonical, m.lat, m.lon, m.precision = (
+                    place.canonical,
+                    place.lat,
+                    place.lon,
+                    place.kind,
+                )
                 m.kind = "country" if place.kind == "country" else "place"
             if m.kind == "person" and len(m.canonical.split()) == 1:
                 names = fullnames.get(m.canonical, set())
@@ -99,8 +125,14 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
             key = (m.kind, fold(m.canonical))
             ent = entities.get(key)
             if ent is None:
-                ent = entities[key] = Entity(f"ent{len(entities) + 1}", m.canonical, m.kind,
-                                             lat=m.lat, lon=m.lon, precision=m.precision)
+                ent = entities[key] = Entity(
+                    f"ent{len(entities) + 1}",
+                    m.canonical,
+                    m.kind,
+                    lat=m.lat,
+                    lon=m.lon,
+                    precision=m.precision,
+                )
             ent.aliases.add(m.text.replace("\u2019s", "").replace("'s", ""))
             ent.documents.add(d.name)
     _expand_speakers(docs, fullnames)
@@ -109,6 +141,7 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
 
 def _expand_speakers(docs: list[DocumentRecord], fullnames: dict[str, set[str]]) -> None:
     """A surname-only speaker or claimant takes the one full name other reports give."""
+
     def full(name: str | None) -> str | None:
         if name and len(name.split()) == 1 and len(fullnames.get(name, ())) == 1:
             return next(iter(fullnames[name]))
@@ -128,9 +161,31 @@ def _signature(d: DocumentRecord) -> set[str]:
     return {fold(m.canonical) for m in d.mentions} | {f"event:{group_of(e.type)}" for e in d.events}
 
 
+def _weekday_pin(d: DocumentRecord, others: list[DocumentRecord]) -> dt.date | None:
+    """A day this report talks about, found through another report: an event of the same
+    kind that the other report dates to a day falling on the weekday this one names."""
+    for other in others:
+        dated = [(group_of(e.type), e.date) for e in other.events if e.date and len(e.date) == 10]
+        for ev in d.events:
+            if ev.time_index is None or ev.type == "statement":
+                continue
+            rule = d.times[ev.time_index].rule or {}
+            if "weekday" not in rule or rule.get("modifier"):
+                continue
+            for group, day in dated:
+                if (
+                    group == group_of(ev.type)
+                    and dt.date.fromisoformat(day).weekday() == rule["weekday"]
+                ):
+                    return dt.date.fromisoformat(day)
+    return None
+
+
 def link_dates(docs: list[DocumentRecord]) -> None:
-    """A report with relative dates and no date of its own borrows the date of the most
-    similar dated report (shared entities and event types): basis `linked`."""
+    """A report with relative dates and no date of its own is anchored through the most
+    similar dated reports (shared entities and event types): on the day of an event they
+    share whose weekday it names, or else on the other report's date. Its own date is
+    then the latest day it mentions, with basis `linked`."""
     for d in docs:
         if d.published_basis == "linked":
             d.published = d.published_basis = d.published_from = None
@@ -142,16 +197,25 @@ def link_dates(docs: list[DocumentRecord]) -> None:
         if d.published or not any(t.rule for t in d.times):
             continue
         sig = _signature(d)
-        best, best_sim = None, MIN_LINK_SIMILARITY
-        for other in dated:
-            osig = _signature(other)
-            sim = len(sig & osig) / max(1, len(sig | osig))
-            if sim > best_sim:
-                best, best_sim = other, sim
-        if best is not None:
-            d.published, d.published_basis, d.published_from = best.published, "linked", best.name
-            assert d.published is not None
-            resolve_all(d.text, d.times, dt.date.fromisoformat(d.published))
+        ranked = sorted(
+            (
+                (len(sig & _signature(o)) / max(1, len(sig | _signature(o))), i, o)
+                for i, o in enumerate(dated)
+            ),
+            key=lambda x: (-x[0], x[1]),
+        )
+        similar = [o for sim, _, o in ranked if sim > MIN_LINK_SIMILARITY]
+        if not similar:
+            continue
+        pin = _weekday_pin(d, similar)
+        if pin is not None:
+            resolve_all(d.text, d.times, pin, nearest=True)
+        else:
+            assert similar[0].published is not None
+            resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published))
+        days = [t.value for t in d.times if t.rule and t.value and len(t.value) == 10]
+        d.published = max(days) if days else similar[0].published
+        d.published_basis, d.published_from = "linked", similar[0].name
     for d in docs:
         for ev in d.events:
             if ev.time_index is not None and ev.time_index < len(d.times):
@@ -183,8 +247,14 @@ def local_events(d: DocumentRecord) -> list[list[EventMention]]:
         else:
             loose.append(m)
     for m in sorted(loose, key=lambda x: x.date is None):
-        fits = [k for k in groups if k[0] == group_of(m.type) and k[1] and len(k[1]) == 10
-                and (m.date is None or _within(m.date, k[1]))]
+        fits = [
+            k
+            for k in groups
+            if k[0] == group_of(m.type)
+            and k[1]
+            and len(k[1]) == 10
+            and (m.date is None or _within(m.date, k[1]))
+        ]
         if not fits and m.date is None:
             fits = [k for k in groups if k[0] == group_of(m.type)]
         if m.type == "explosion" and m.date is None:
@@ -205,16 +275,47 @@ def link_events(docs: list[DocumentRecord]) -> list[Event]:
         for group in local_events(d):
             members = [(d.name, m) for m in group]
             date = next((m.date for m in group if m.date), None)
-            gtype = group_of(group[0].type) if group[0].type != "statement" else f"statement:{group[0].actor}"
+            gtype = (
+                group_of(group[0].type)
+                if group[0].type != "statement"
+                else f"statement:{group[0].actor}"
+            )
             if date:
                 clusters.setdefault((gtype, date), []).extend(members)
             else:
                 singles.append(members)
+    singles = [s for s in singles if not _join_by_place(s, clusters, docs)]
     events = [_make_event(members) for members in [*clusters.values(), *singles]]
     events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
     for i, e in enumerate(events, 1):
         e.id = f"ev{i}"
     return events
+
+
+def _join_by_place(
+    members: list[tuple[str, EventMention]],
+    clusters: dict[tuple[str, str], list[tuple[str, EventMention]]],
+    docs: list[DocumentRecord],
+) -> bool:
+    """An undated military event joins the one dated event of its kind, reported by another
+    source, whose town its report names; nothing else is merged without a date."""
+    name, first = members[0]
+    if group_of(first.type) != "military":
+        return False
+    doc = next(d for d in docs if d.name == name)
+    towns = {m.canonical for m in doc.mentions if m.precision == "town"}
+    fits = [
+        k
+        for k, ms in clusters.items()
+        if k[0] == "military"
+        and len(k[1]) == 10
+        and any(m.location in towns for _, m in ms)
+        and any(d != name for d, _ in ms)
+    ]
+    if len(fits) != 1:
+        return False
+    clusters[fits[0]].extend(members)
+    return True
 
 
 def _make_event(members: list[tuple[str, EventMention]]) -> Event:
@@ -227,9 +328,15 @@ def _make_event(members: list[tuple[str, EventMention]]) -> Event:
     places = [m.location for _, m in members if m.location]
     actors = Counter(m.actor for _, m in members if m.actor)
     targets = Counter(m.target for _, m in members if m.target)
-    return Event(id="", type=etype, date=dates[0] if dates else None,
-                 location=_most_specific(places, members), actor=_top(actors), target=_top(targets),
-                 members=members)
+    return Event(
+        id="",
+        type=etype,
+        date=dates[0] if dates else None,
+        location=_most_specific(places, members),
+        actor=_top(actors),
+        target=_top(targets),
+        members=members,
+    )
 
 
 def _top(c: Counter) -> str | None:
@@ -242,8 +349,9 @@ def _most_specific(places: list[str], members: list[tuple[str, EventMention]]) -
     from parallax.gazetteer import get_gazetteer
 
     gaz = get_gazetteer()
-    ranked = sorted(Counter(places).items(),
-                    key=lambda kv: (PLACE_RANK.get(_kind(gaz, kv[0]), 3), -kv[1]))
+    ranked = sorted(
+        Counter(places).items(), key=lambda kv: (PLACE_RANK.get(_kind(gaz, kv[0]), 3), -kv[1])
+    )
     return ranked[0][0]
 
 
@@ -269,7 +377,9 @@ def _relocate(docs: list[DocumentRecord]) -> None:
             places = [m for m in d.mentions if ev.sentence_start <= m.start < ev.sentence_end
                       and m.kind == "place" and m.precision]  # fmt: skip
             if places:
-                ev.location = min(places, key=lambda m: PLACE_RANK.get(m.precision or "", 3)).canonical
+                ev.location = min(
+                    places, key=lambda m: PLACE_RANK.get(m.precision or "", 3)
+                ).canonical
 
 
 def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:

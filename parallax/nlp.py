@@ -6,6 +6,7 @@ components (`parallax_times`, `parallax_quotes`, `parallax_figures`, `parallax_e
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 
 import spacy
@@ -28,6 +29,10 @@ def model_name(name: str | None = None) -> str:
 
 
 SENT_END = {".", "!", "?", "...", "\u2026"}
+# "DORNIK (Wire) - " / "KYIV, March 3 (Reuters) — " at the start of a paragraph
+DATELINE_PREFIX = re.compile(
+    r"^[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\))?\s*[-\u2013\u2014]+\s+"
+)
 CLOSERS = {"\u201d", '"', "'", "\u2019", ")"}
 
 
@@ -43,6 +48,18 @@ def _starts_sentence(doc: Doc, i: int) -> bool:
     return first[:1].isupper() or first[:1].isdigit() or first[:1] in "\u201c\"'\u2018("
 
 
+def _dateline_ends(text: str, start: int) -> set[int]:
+    """Offsets where a paragraph's text starts after a dateline prefix."""
+    ends = set()
+    pos = start
+    for para in text[start:].split("\n"):
+        m = DATELINE_PREFIX.match(para)
+        if m:
+            ends.add(pos + m.end())
+        pos += len(para) + 1
+    return ends
+
+
 @Language.component("parallax_lines")
 def lines_component(doc: Doc) -> Doc:
     """Sets sentence boundaries before the parser (which keeps them): header lines
@@ -53,6 +70,7 @@ def lines_component(doc: Doc) -> Doc:
     if len(doc) == 0:
         return doc
     doc[0].is_sent_start = True
+    after_dateline = _dateline_ends(doc.text, header.body_start)
     for i in range(1, len(doc)):
         prev, tok = doc[i - 1], doc[i]
         if tok.is_space:
@@ -60,14 +78,20 @@ def lines_component(doc: Doc) -> Doc:
             continue
         new_line = "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)
         header_end = prev.idx < header.body_start <= tok.idx
-        tok.is_sent_start = new_line or header_end or _starts_sentence(doc, i)
+        tok.is_sent_start = (
+            new_line or header_end or tok.idx in after_dateline or _starts_sentence(doc, i)
+        )
     return doc
 
 
 def _add_gazetteer_ruler(nlp: Language, gazetteer_files: tuple[str, ...]) -> None:
     gaz = get_gazetteer(gazetteer_files)
-    ruler = nlp.add_pipe("entity_ruler", name="parallax_places", before="ner",
-                         config={"phrase_matcher_attr": "ORTH", "validate": False})
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="parallax_places",
+        before="ner",
+        config={"phrase_matcher_attr": "ORTH", "validate": False},
+    )
     seen: set[tuple[str, str]] = set()
     patterns = []
     for name, label in gaz.ruler_names():
@@ -78,8 +102,9 @@ def _add_gazetteer_ruler(nlp: Language, gazetteer_files: tuple[str, ...]) -> Non
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
 
 
-def build_pipeline(model: str | None = None, gazetteer_files: tuple[str, ...] = (),
-                   extractors: bool = True) -> Language:
+def build_pipeline(
+    model: str | None = None, gazetteer_files: tuple[str, ...] = (), extractors: bool = True
+) -> Language:
     """Load the model and add the Parallax components."""
     import parallax.extract.events  # noqa: F401  (registers the components)
     import parallax.extract.figures  # noqa: F401

@@ -39,11 +39,21 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
     """Gather the extractors' output of one parsed document into its record."""
     header = doc._.header
     rec = DocumentRecord(
-        name=raw.name, text=raw.text, sha256=raw.sha256, source=raw.source, format=raw.format,
-        title=raw.title or header.title, author=raw.author or header.author,
-        image_credit=header.image_credit, outlet=raw.outlet, url=raw.url,
-        quotes=doc._.quotes or [], figures=doc._.figures or [], times=doc._.times or [],
-        mentions=doc._.mentions or [], events=doc._.events or [],
+        name=raw.name,
+        text=raw.text,
+        sha256=raw.sha256,
+        source=raw.source,
+        format=raw.format,
+        title=raw.title or header.title,
+        author=raw.author or header.author,
+        image_credit=header.image_credit,
+        outlet=raw.outlet,
+        url=raw.url,
+        quotes=doc._.quotes or [],
+        figures=doc._.figures or [],
+        times=doc._.times or [],
+        mentions=doc._.mentions or [],
+        events=doc._.events or [],
     )
     given = _clean_dates(raw)
     if given:
@@ -68,11 +78,21 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
 
 def flagged_record(raw: RawDocument, language: str) -> DocumentRecord:
     """A report that is stored but not extracted (not English)."""
-    return DocumentRecord(name=raw.name, text=raw.text, sha256=raw.sha256, source=raw.source,
-                          format=raw.format, title=raw.title, author=raw.author, outlet=raw.outlet,
-                          url=raw.url, published=_clean_dates(raw),
-                          published_basis="given" if _clean_dates(raw) else None,
-                          language=language, flags=["not_english"])
+    return DocumentRecord(
+        name=raw.name,
+        text=raw.text,
+        sha256=raw.sha256,
+        source=raw.source,
+        format=raw.format,
+        title=raw.title,
+        author=raw.author,
+        outlet=raw.outlet,
+        url=raw.url,
+        published=_clean_dates(raw),
+        published_basis="given" if _clean_dates(raw) else None,
+        language=language,
+        flags=["not_english"],
+    )
 
 
 def analyze_batch(nlp: Language, raws: list[RawDocument]) -> list[DocumentRecord | str]:
@@ -130,8 +150,9 @@ def worker_count(settings: Settings, n_docs: int) -> int:
     return max(1, min(wanted, cores, (n_docs + 1) // 2))
 
 
-def analyze(raws: list[RawDocument], settings: Settings,
-            progress: Callable[[int], None] | None = None) -> Iterator[DocumentRecord | str]:
+def analyze(
+    raws: list[RawDocument], settings: Settings, progress: Callable[[int], None] | None = None
+) -> Iterator[DocumentRecord | str]:
     """Analyse reports, in worker processes when there are enough of them; yields each
     record (or error message) as soon as its batch is done."""
     workers = worker_count(settings, len(raws))
@@ -147,8 +168,9 @@ def analyze(raws: list[RawDocument], settings: Settings,
             yield from results
         return
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        for batch, results in zip(_batches(raws, size), pool.map(_work, _batches(raws, size)),
-                                  strict=True):
+        for batch, results in zip(
+            _batches(raws, size), pool.map(_work, _batches(raws, size)), strict=True
+        ):
             if progress:
                 progress(len(batch))
             yield from results

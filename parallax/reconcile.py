@@ -11,9 +11,33 @@ from typing import Any
 from parallax.link import Linked
 from parallax.models import DocumentRecord, Quote
 
-DENIAL_CUES = {"denied", "denies", "deny", "rejected", "rejects", "dismissed", "dismisses", "refuted"}
-CLAIM_CUES = {"claimed", "claims", "alleged", "alleges", "alleging", "accused", "accuses", "said",
-              "says", "reported", "reporting", "maintains", "maintained", "charged", "insisted"}
+DENIAL_CUES = {
+    "denied",
+    "denies",
+    "deny",
+    "rejected",
+    "rejects",
+    "dismissed",
+    "dismisses",
+    "refuted",
+}
+CLAIM_CUES = {
+    "claimed",
+    "claims",
+    "alleged",
+    "alleges",
+    "alleging",
+    "accused",
+    "accuses",
+    "said",
+    "says",
+    "reported",
+    "reporting",
+    "maintains",
+    "maintained",
+    "charged",
+    "insisted",
+}
 
 
 def best_value(values: list[int]) -> int:
@@ -30,23 +54,36 @@ def discrepancies(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, 
     for d in docs:
         for f in d.figures:
             event = linked.figure_event(d.name, f.event)
-            table[(event, f.metric)].append({
-                "value": f.value, "qualifier": f.qualifier, "of_which": f.of_which,
-                "claimant": f.claimant, "reportedly": f.reportedly, "document": d.name,
-                "text": f.text, "start": f.start, "end": f.end,
-            })
+            table[(event, f.metric)].append(
+                {
+                    "value": f.value,
+                    "qualifier": f.qualifier,
+                    "of_which": f.of_which,
+                    "claimant": f.claimant,
+                    "reportedly": f.reportedly,
+                    "document": d.name,
+                    "text": f.text,
+                    "start": f.start,
+                    "end": f.end,
+                }
+            )
     out = []
-    for (event, metric), values in sorted(table.items(), key=lambda kv: (kv[0][0] or "~", kv[0][1])):
+    for (event, metric), values in sorted(
+        table.items(), key=lambda kv: (kv[0][0] or "~", kv[0][1])
+    ):
         numbers = [v["value"] for v in values if v["value"] is not None]
-        out.append({
-            "event": event, "metric": metric,
-            "low": min(numbers) if numbers else None,
-            "best": best_value(numbers) if numbers else None,
-            "high": max(numbers) if numbers else None,
-            "agreed": len(set(numbers)) <= 1,
-            "sources": len({v["document"] for v in values}),
-            "values": values,
-        })
+        out.append(
+            {
+                "event": event,
+                "metric": metric,
+                "low": min(numbers) if numbers else None,
+                "best": best_value(numbers) if numbers else None,
+                "high": max(numbers) if numbers else None,
+                "agreed": len(set(numbers)) <= 1,
+                "sources": len({v["document"] for v in values}),
+                "values": values,
+            }
+        )
     return out
 
 
@@ -66,21 +103,35 @@ def contradictions(docs: list[DocumentRecord], linked: Linked) -> list[dict[str,
             claim = _claim_before(d, quotes[:i], q)
             if claim is None:
                 continue
-            out.append({
-                "kind": "allegation_denial", "event": _event_near(d, linked, q.start),
-                "a": claim.text, "a_claimant": claim.speaker, "a_document": d.name,
-                "a_start": claim.start, "a_end": claim.end,
-                "b": q.text, "b_claimant": q.speaker, "b_document": d.name,
-                "b_start": q.start, "b_end": q.end,
-            })
+            out.append(
+                {
+                    "kind": "allegation_denial",
+                    "event": _event_near(d, linked, q.start),
+                    "a": claim.text,
+                    "a_claimant": claim.speaker,
+                    "a_document": d.name,
+                    "a_start": claim.start,
+                    "a_end": claim.end,
+                    "b": q.text,
+                    "b_claimant": q.speaker,
+                    "b_document": d.name,
+                    "b_start": q.start,
+                    "b_end": q.end,
+                }
+            )
     return out
 
 
 def _claim_before(d: DocumentRecord, earlier: list[Quote], denial: Quote) -> Quote | None:
     here = _para(d.text, denial.start)
     for c in reversed(earlier):
-        if c.speaker and c.speaker != denial.speaker and here - _para(d.text, c.start) <= 1 and \
-                (c.cue or "").lower() in CLAIM_CUES and c.kind != "partial":
+        if (
+            c.speaker
+            and c.speaker != denial.speaker
+            and here - _para(d.text, c.start) <= 1
+            and (c.cue or "").lower() in CLAIM_CUES
+            and c.kind != "partial"
+        ):
             return c
     return None
 
@@ -99,8 +150,13 @@ def agreements(linked: Linked, discs: list[dict[str, Any]]) -> list[dict[str, An
         if len(e.documents) > 1:
             when = f" on {e.date}" if e.date else ""
             where = f" in {e.location}" if e.location else ""
-            out.append({"event": e.id, "what": f"{e.type.replace('_', ' ')}{where}{when}",
-                        "documents": e.documents})
+            out.append(
+                {
+                    "event": e.id,
+                    "what": f"{e.type.replace('_', ' ')}{where}{when}",
+                    "documents": e.documents,
+                }
+            )
     for disc in discs:
         by_value: dict[int, set[str]] = defaultdict(set)
         for v in disc["values"]:
@@ -108,12 +164,20 @@ def agreements(linked: Linked, discs: list[dict[str, Any]]) -> list[dict[str, An
                 by_value[v["value"]].add(v["document"])
         for value, documents in by_value.items():
             if len(documents) > 1:
-                out.append({"event": disc["event"], "what": f"{disc['metric']}: {value}",
-                            "documents": sorted(documents)})
+                out.append(
+                    {
+                        "event": disc["event"],
+                        "what": f"{disc['metric']}: {value}",
+                        "documents": sorted(documents),
+                    }
+                )
     return out
 
 
 def reconcile(docs: list[DocumentRecord], linked: Linked) -> dict[str, list[dict[str, Any]]]:
     discs = discrepancies(docs, linked)
-    return {"discrepancies": discs, "contradictions": contradictions(docs, linked),
-            "agreements": agreements(linked, discs)}
+    return {
+        "discrepancies": discs,
+        "contradictions": contradictions(docs, linked),
+        "agreements": agreements(linked, discs),
+    }

@@ -13,11 +13,29 @@ from typing import Any
 from parallax.models import DocumentRecord, EventMention, Figure, Mention, Quote, TimeExpr
 
 SCHEMA_VERSION = 1
-DOC_COLUMNS = ["sha256", "name", "source", "format", "title", "author", "image_credit", "outlet",
-               "url", "published", "published_basis", "published_from", "language", "flags", "text"]
+DOC_COLUMNS = [
+    "sha256",
+    "name",
+    "source",
+    "format",
+    "title",
+    "author",
+    "image_credit",
+    "outlet",
+    "url",
+    "published",
+    "published_basis",
+    "published_from",
+    "language",
+    "flags",
+    "text",
+]
 ITEM_TABLES: dict[str, tuple[str, type]] = {
-    "quotes": ("quotes", Quote), "figures": ("figures", Figure), "times": ("times", TimeExpr),
-    "mentions": ("mentions", Mention), "events": ("event_mentions", EventMention),
+    "quotes": ("quotes", Quote),
+    "figures": ("figures", Figure),
+    "times": ("times", TimeExpr),
+    "mentions": ("mentions", Mention),
+    "events": ("event_mentions", EventMention),
 }
 RESULT_TABLES = ["entities", "events", "discrepancies", "contradictions", "agreements"]
 
@@ -33,19 +51,25 @@ def _schema() -> str:
     parts = [
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
         "CREATE TABLE IF NOT EXISTS documents (id INTEGER PRIMARY KEY, "
-        + ", ".join(f'"{c}" TEXT' + (" UNIQUE NOT NULL" if c == "sha256" else "") for c in DOC_COLUMNS)
+        + ", ".join(
+            f'"{c}" TEXT' + (" UNIQUE NOT NULL" if c == "sha256" else "") for c in DOC_COLUMNS
+        )
         + ", added_at TEXT DEFAULT CURRENT_TIMESTAMP)",
         "CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY, source TEXT, error TEXT, "
         "at TEXT DEFAULT CURRENT_TIMESTAMP)",
     ]
     for table, cls in ITEM_TABLES.values():
         cols = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in fields(cls))
-        parts.append(f"CREATE TABLE IF NOT EXISTS {table} (doc_id INTEGER NOT NULL REFERENCES "
-                     f"documents(id) ON DELETE CASCADE, {cols})")
+        parts.append(
+            f"CREATE TABLE IF NOT EXISTS {table} (doc_id INTEGER NOT NULL REFERENCES "
+            f"documents(id) ON DELETE CASCADE, {cols})"
+        )
         parts.append(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table}(doc_id)")
     for table in RESULT_TABLES:
-        parts.append(f"CREATE TABLE IF NOT EXISTS result_{table} (position INTEGER PRIMARY KEY, "
-                     "data TEXT NOT NULL)")
+        parts.append(
+            f"CREATE TABLE IF NOT EXISTS result_{table} (position INTEGER PRIMARY KEY, "
+            "data TEXT NOT NULL)"
+        )
     return ";\n".join(parts) + ";"
 
 
@@ -73,7 +97,9 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.executescript(_schema())
-        self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
         self.conn.commit()
 
     def close(self) -> None:
@@ -87,7 +113,10 @@ class Store:
 
     # -- documents ------------------------------------------------------------
     def has(self, sha256: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+            is not None
+        )
 
     def add(self, rec: DocumentRecord) -> int:
         """Store one analysed report with its items (its own transaction)."""
@@ -104,10 +133,13 @@ class Store:
     def _write_items(self, doc_id: int, rec: DocumentRecord) -> None:
         for attr, (table, cls) in ITEM_TABLES.items():
             names = [f.name for f in fields(cls)]
-            rows = [[doc_id, *(_encode(getattr(item, n)) for n in names)] for item in getattr(rec, attr)]
+            rows = [
+                [doc_id, *(_encode(getattr(item, n)) for n in names)] for item in getattr(rec, attr)
+            ]
             cols = ", ".join(f'"{n}"' for n in names)
             self.conn.executemany(
-                f"INSERT INTO {table} (doc_id, {cols}) VALUES ({', '.join('?' * (len(names) + 1))})", rows
+                f"INSERT INTO {table} (doc_id, {cols}) VALUES ({', '.join('?' * (len(names) + 1))})",
+                rows,
             )
 
     def update(self, rec: DocumentRecord) -> None:
@@ -131,10 +163,13 @@ class Store:
                 data["flags"] = json.loads(data["flags"] or "[]")
                 rec = DocumentRecord(**data, id=row["id"])
                 for attr, (table, cls) in ITEM_TABLES.items():
-                    items = self.conn.execute(f"SELECT * FROM {table} WHERE doc_id = ? ORDER BY rowid",
-                                              (row["id"],))
+                    items = self.conn.execute(
+                        f"SELECT * FROM {table} WHERE doc_id = ? ORDER BY rowid", (row["id"],)
+                    )
                     names = [f.name for f in fields(cls)]
-                    setattr(rec, attr, [cls(**{n: _decode(n, r[n], cls) for n in names}) for r in items])
+                    setattr(
+                        rec, attr, [cls(**{n: _decode(n, r[n], cls) for n in names}) for r in items]
+                    )
                 docs.append(rec)
             return docs
         finally:
@@ -149,7 +184,9 @@ class Store:
         rows = self.conn.execute("SELECT source, error, at FROM failures ORDER BY id").fetchall()
         return [{"source": s, "error": e, "at": a} for s, e, a in rows]
 
-    def save_results(self, results: dict[str, list[dict[str, Any]]], docs: list[DocumentRecord]) -> None:
+    def save_results(
+        self, results: dict[str, list[dict[str, Any]]], docs: list[DocumentRecord]
+    ) -> None:
         """Replace the cross-document record and the linked documents' items at once."""
         with self.conn:
             for rec in docs:
@@ -158,13 +195,18 @@ class Store:
                 self.conn.execute(f"DELETE FROM result_{table}")
                 self.conn.executemany(
                     f"INSERT INTO result_{table} (position, data) VALUES (?, ?)",
-                    [(i, json.dumps(item, ensure_ascii=False)) for i, item in enumerate(results.get(table, []))],
+                    [
+                        (i, json.dumps(item, ensure_ascii=False))
+                        for i, item in enumerate(results.get(table, []))
+                    ],
                 )
 
     def results(self) -> dict[str, list[dict[str, Any]]]:
         out = {}
         for table in RESULT_TABLES:
-            rows = self.conn.execute(f"SELECT data FROM result_{table} ORDER BY position").fetchall()
+            rows = self.conn.execute(
+                f"SELECT data FROM result_{table} ORDER BY position"
+            ).fetchall()
             out[table] = [json.loads(r[0]) for r in rows]
         return out
 

@@ -48,7 +48,7 @@ def clean_np(text: str) -> str:
     while words and words[0].lower() in DETERMINERS:
         words = words[1:]
     out = " ".join(re.sub(r"'s$|'$", "", w) for w in words)
-    return out.strip(" ,.;:\"“”")
+    return out.strip(' ,.;:"“”')
 
 
 class DocEntities:
@@ -92,7 +92,9 @@ class DocEntities:
         for ent in self.ents:
             if ent.label_ == "PERSON" and span.start_char <= ent.start_char < span.end_char:
                 name = self._person_name(ent)
-                if name and not (len(name.split()) == 1 and self.gaz.lookup(name, fuzzy=False, cities=False)):
+                if name and not (
+                    len(name.split()) == 1 and self.gaz.lookup(name, fuzzy=False, cities=False)
+                ):
                     return self.full_name(name)
         for tok in span:
             key = strip_possessive(tok.text)
@@ -160,7 +162,9 @@ class DocEntities:
         if country:
             return Resolved(country, "country")
         name = clean_np(text)
-        kind = "person" if label == "PERSON" else "place" if label in PLACE_LABELS else "organization"
+        kind = (
+            "person" if label == "PERSON" else "place" if label in PLACE_LABELS else "organization"
+        )
         if kind == "person":
             name = self.full_name(name)
         return Resolved(name, kind)
@@ -203,9 +207,9 @@ class DocEntities:
         for tok in span:
             if tok.i == span.root.i:
                 continue
-            country = self.gaz.actor_name(strip_possessive(tok.text)) or self.gaz.country_of_demonym(
-                tok.text
-            )
+            country = self.gaz.actor_name(
+                strip_possessive(tok.text)
+            ) or self.gaz.country_of_demonym(tok.text)
             if country:
                 return country
         return None
@@ -227,19 +231,34 @@ class DocEntities:
         place = self.gaz.lookup(text, cities=False) if label != "NORP" and len(text) > 2 else None
         if place is not None and (label != "PERSON" or text not in self.persons):
             kind = "country" if place.kind == "country" else "place"
-            return Mention(ent.text, ent.start_char, ent.end_char, label, place.canonical, kind,
-                           place.lat, place.lon, place.kind)
+            return Mention(
+                ent.text,
+                ent.start_char,
+                ent.end_char,
+                label,
+                place.canonical,
+                kind,
+                place.lat,
+                place.lon,
+                place.kind,
+            )
         if label == "NORP":
             country = self.gaz.country_of_demonym(text)
             return Mention(ent.text, ent.start_char, ent.end_char, label, country or text, "group")
         if label == "PERSON":
             name = self._person_name(ent)
-            return Mention(ent.text, ent.start_char, ent.end_char, label, self.full_name(name),
-                           "person") if name else None
+            return (
+                Mention(
+                    ent.text, ent.start_char, ent.end_char, label, self.full_name(name), "person"
+                )
+                if name
+                else None
+            )
         if label in PLACE_LABELS:  # geocoded against GeoNames cities at the link stage
             return Mention(ent.text, ent.start_char, ent.end_char, label, text, "place")
-        return Mention(ent.text, ent.start_char, ent.end_char, label, clean_np(text),
-                       "organization")
+        return Mention(
+            ent.text, ent.start_char, ent.end_char, label, clean_np(text), "organization"
+        )
 
 
 def join_names(names: list[str]) -> str:

@@ -14,16 +14,46 @@ from parallax.models import EventMention, Figure, Mention, Quote, TimeExpr
 
 # (type, pattern) in order of precedence; patterns match lower-cased sentence text.
 TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
-    ("ceasefire_violation", re.compile(r"\b(violat\w* (?:the |a )?(?:ceasefire|cease-fire|truce)|(?:ceasefire|truce) violations?|breach\w* (?:of )?the (?:ceasefire|truce))\b")),  # noqa: E501
-    ("explosion", re.compile(r"\b((?:land)?mine (?:blasts?|attacks?|explosions?)|landmines?|explosions?|blasts?|bombings?|car bombs?|ied)\b")),  # noqa: E501
-    ("airstrike", re.compile(r"\b((?:drone|air|missile|rocket|aerial) ?strikes?|airstrikes?|air raids?|drone attacks?|bombard\w*)\b")),  # noqa: E501
-    ("shelling", re.compile(r"\b(shelling|shelled|artillery (?:fire|strikes?)|barrage|mortar fire)\b")),
-    ("ground_offensive", re.compile(r"\b(sent (?:in )?troops|ground (?:operation|offensive|assault)|offensive|incursion|invasion|invaded|stormed)\b")),  # noqa: E501
+    (
+        "ceasefire_violation",
+        re.compile(
+            r"\b(violat\w* (?:the |a )?(?:ceasefire|cease-fire|truce)|(?:ceasefire|truce) violations?|breach\w* (?:of )?the (?:ceasefire|truce))\b"
+        ),
+    ),  # noqa: E501
+    (
+        "explosion",
+        re.compile(
+            r"\b((?:land)?mine (?:blasts?|attacks?|explosions?)|landmines?|explosions?|blasts?|bombings?|car bombs?|ied)\b"
+        ),
+    ),  # noqa: E501
+    (
+        "airstrike",
+        re.compile(
+            r"\b((?:drone|air|missile|rocket|aerial) ?strikes?|airstrikes?|air raids?|drone attacks?|bombard\w*)\b"
+        ),
+    ),  # noqa: E501
+    (
+        "shelling",
+        re.compile(
+            r"\b(shelling|shelled|artillery (?:fire|strikes?|struck|hit|pounded)|artillery|barrage|mortar fire)\b"
+        ),
+    ),  # noqa: E501
+    (
+        "ground_offensive",
+        re.compile(
+            r"\b(sent (?:in )?troops|ground (?:operation|offensive|assault)|offensive|incursion|invasion|invaded|stormed)\b"
+        ),
+    ),  # noqa: E501
     ("ceasefire", re.compile(r"\b(ceasefire|cease-fire|truce|peace deal|armistice)\b")),
     ("blockade", re.compile(r"\b(blockade|siege|besieged)\b")),
     ("surrender", re.compile(r"\b(surrender\w*|disarm\w*|disband\w*)\b")),
     ("displacement", re.compile(r"\b(fled|flee|fleeing|displaced|displacement|exodus|refugees)\b")),
-    ("attack", re.compile(r"\b(attacks?|attacked|assault|military (?:action|operation|measures)|(?:anti-terror\w*|counter-terror\w*) operation|clashes|fighting|hostilities|strikes)\b")),  # noqa: E501
+    (
+        "attack",
+        re.compile(
+            r"\b(attacks?|attacked|assault|military (?:action|operation|measures)|(?:anti-terror\w*|counter-terror\w*) operation|clashes|fighting|hostilities|strikes|(?:the|this|military|army) operation|struck)\b"
+        ),
+    ),  # noqa: E501
 ]
 MILITARY = {"attack", "airstrike", "shelling", "ground_offensive"}
 LABELS = {
@@ -52,8 +82,9 @@ def group_of(event_type: str) -> str:
     return "military" if event_type in MILITARY else event_type
 
 
-def _sentence_date(sent: Span, times: list[TimeExpr],
-                   since: bool = False) -> tuple[int | None, TimeExpr | None]:
+def _sentence_date(
+    sent: Span, times: list[TimeExpr], since: bool = False
+) -> tuple[int | None, TimeExpr | None]:
     """The first date of the sentence ("since" dates only for ongoing states: blockades)."""
     kinds = ("date", "since") if since else ("date",)
     for i, t in enumerate(times):
@@ -83,14 +114,16 @@ def _target(sent: Span, trigger_end: int, mentions: list[Mention]) -> str | None
     text = sent.doc.text
     for m in mentions:
         if trigger_end <= m.start < sent.end_char and re.search(
-            r"\b(against|on|into|in|at)\s+(the\s+)?$", text[max(trigger_end, m.start - 30) : m.start]
+            r"\b(against|on|into|in|at)\s+(the\s+)?$",
+            text[max(trigger_end, m.start - 30) : m.start],
         ):
             return m.canonical
     return None
 
 
-def find_events(doc: Doc, body_start: int, times: list[TimeExpr], mentions: list[Mention],
-                quotes: list[Quote]) -> list[EventMention]:
+def find_events(
+    doc: Doc, body_start: int, times: list[TimeExpr], mentions: list[Mention], quotes: list[Quote]
+) -> list[EventMention]:
     """One event mention per trigger; statements with a date of their own become events."""
     events: list[EventMention] = []
     for sent in doc.sents:
@@ -98,38 +131,96 @@ def find_events(doc: Doc, body_start: int, times: list[TimeExpr], mentions: list
             continue
         low = sent.text.lower()
         taken: list[tuple[int, int]] = []
+        found: list[EventMention] = []
         for etype, pattern in TRIGGERS:
             for m in pattern.finditer(low):
                 s, e = sent.start_char + m.start(), sent.start_char + m.end()
                 if any(s < b and a < e for a, b in taken):
                     continue
-                if etype == "attack" and m.group(0) == "strikes" and "strike" not in low[: m.start()]:
-                    pass
                 taken.append((s, e))
-                idx, t = _sentence_date(sent, times, since=etype == "blockade")
-                events.append(EventMention(
-                    key=f"e{len(events)}", type=etype, trigger=doc.text[s:e], start=s, end=e,
-                    sentence_start=sent.start_char, sentence_end=sent.end_char,
-                    date=t.value if t else None, date_text=t.text if t else None, time_index=idx,
-                    location=_place(sent, mentions), actor=_actor(sent, s, mentions),
-                    target=_target(sent, e, mentions)))
+                found.append(
+                    EventMention(
+                        key="",
+                        type=etype,
+                        trigger=doc.text[s:e],
+                        start=s,
+                        end=e,
+                        sentence_start=sent.start_char,
+                        sentence_end=sent.end_char,
+                        location=_place(sent, mentions),
+                        actor=_actor(sent, s, mentions),
+                        target=_target(sent, e, mentions),
+                    )
+                )
+        _mark_alleged_violations(doc, sent, found, events)
+        _date_nearest(sent, found, times)
+        for ev in sorted(found, key=lambda x: x.start):
+            ev.key = f"e{len(events)}"
+            events.append(ev)
         if not taken:
             events.extend(_statement_events(doc, sent, times, quotes, len(events)))
     return events
 
 
-def _statement_events(doc: Doc, sent: Span, times: list[TimeExpr], quotes: list[Quote],
-                      n: int) -> list[EventMention]:
+ACCUSED_OF = re.compile(r"\b(accus\w*|blam\w*)\b[^.]*\bof\s+$", re.I)
+
+
+def _mark_alleged_violations(
+    doc: Doc, sent: Span, found: list[EventMention], earlier: list[EventMention]
+) -> None:
+    """'accused X of shelling Y' after a ceasefire the report has mentioned: an alleged
+    ceasefire violation, not the attack the ceasefire ended."""
+    if not any(e.type == "ceasefire" for e in earlier):
+        return
+    for ev in found:
+        if ev.type in MILITARY and ACCUSED_OF.search(doc.text[sent.start_char : ev.start]):
+            ev.type = "ceasefire_violation"
+
+
+def _date_nearest(sent: Span, found: list[EventMention], times: list[TimeExpr]) -> None:
+    """The sentence's date goes to the trigger nearest to it; the others stay undated
+    ("a ceasefire on Tuesday ended a 36-hour barrage": Tuesday is the ceasefire's)."""
+    if not found:
+        return
+    for since in (False, True):
+        idx, t = _sentence_date(sent, times, since=since)
+        if t is None:
+            continue
+        cands = [e for e in found if since == (e.type == "blockade")]
+        if not cands:
+            continue
+        ev = min(cands, key=lambda e: min(abs(e.start - t.end), abs(t.start - e.end)))
+        ev.date, ev.date_text, ev.time_index = t.value, t.text, idx
+
+
+def _statement_events(
+    doc: Doc, sent: Span, times: list[TimeExpr], quotes: list[Quote], n: int
+) -> list[EventMention]:
     """A dated statement ("Pope Francis said at his general audience on September 20")."""
     idx, t = _sentence_date(sent, times)
     if t is None:
         return []
     for q in quotes:
-        if q.speaker and q.speaker_start is not None and sent.start_char <= q.speaker_start < sent.end_char:
-            return [EventMention(key=f"e{n}", type="statement", trigger=q.cue or "said",
-                                 start=q.speaker_start, end=q.speaker_end or q.speaker_start,
-                                 sentence_start=sent.start_char, sentence_end=sent.end_char,
-                                 date=t.value, date_text=t.text, time_index=idx, actor=q.speaker)]
+        if (
+            q.speaker
+            and q.speaker_start is not None
+            and sent.start_char <= q.speaker_start < sent.end_char
+        ):
+            return [
+                EventMention(
+                    key=f"e{n}",
+                    type="statement",
+                    trigger=q.cue or "said",
+                    start=q.speaker_start,
+                    end=q.speaker_end or q.speaker_start,
+                    sentence_start=sent.start_char,
+                    sentence_end=sent.end_char,
+                    date=t.value,
+                    date_text=t.text,
+                    time_index=idx,
+                    actor=q.speaker,
+                )
+            ]
     return []
 
 
@@ -137,8 +228,13 @@ def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -
     """Each figure belongs to an event of its sentence (the nearest trigger before it,
     else after it), else to the last event earlier in its paragraph."""
     text = doc.text
+    main = main_event(events)
     for fig in figures:
-        same = [e for e in events if e.sentence_start <= fig.start < e.sentence_end and e.type != "statement"]
+        same = [
+            e
+            for e in events
+            if e.sentence_start <= fig.start < e.sentence_end and e.type != "statement"
+        ]
         if same:
             before = [e for e in same if e.start <= fig.start]
             fig.event = (before[-1] if before else same[0]).key
@@ -147,6 +243,20 @@ def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -
         earlier = [e for e in events if para_start <= e.start < fig.start and e.type != "statement"]
         if earlier:
             fig.event = earlier[-1].key
+        elif main is not None:
+            fig.event = main.key
+
+
+def main_event(events: list[EventMention]) -> EventMention | None:
+    """The report's main military event: the dated attack mentioned most often."""
+    military = [e for e in events if e.type in MILITARY]
+    if not military:
+        return None
+    dated = [e for e in military if e.date_text] or military
+    counts: dict[str | None, int] = {}
+    for e in military:
+        counts[e.date_text] = counts.get(e.date_text, 0) + 1
+    return max(dated, key=lambda e: (counts.get(e.date_text, 0), -e.start))
 
 
 @Language.component("parallax_events")

@@ -34,6 +34,9 @@ POPULATIONS = {
     "guards": "soldiers", "border": "",
 }  # fmt: skip
 PEOPLE = {"people", "persons", "person", "individuals", "residents", "men", "others", "victims"}
+SINGULAR_PEOPLE = {"man", "woman", "child", "boy", "girl", "soldier", "civilian", "person",
+                   "resident", "teenager", "baby", "journalist", "officer", "guard"}  # fmt: skip
+KILL_VERBS = {"die", "kill", "perish"}
 QUALIFIERS = [
     ("at least", "at_least"), ("more than", "at_least"), ("over", "at_least"),
     ("upwards of", "at_least"), ("no fewer than", "at_least"), ("at most", "at_most"),
@@ -42,7 +45,9 @@ QUALIFIERS = [
     ("roughly", "about"), ("approximately", "about"), ("some", "about"), ("an estimated", "about"),
 ]  # fmt: skip
 VAGUE = {"many", "several", "numerous", "scores", "dozens", "hundreds", "thousands", "tens"}
-REPORTEDLY = re.compile(r"\b(reportedly|allegedly|reports say|were reported|according to reports)\b", re.I)
+REPORTEDLY = re.compile(
+    r"\b(reportedly|allegedly|reports say|were reported|according to reports)\b", re.I
+)
 WINDOW = 5
 
 if not Doc.has_extension("figures"):
@@ -51,15 +56,22 @@ if not Doc.has_extension("figures"):
 
 def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
     """(first token, last token, value, vague) for each number in the sentence."""
-    out = []
+    out: list[tuple[int, int, float | None, bool]] = []
     i = sent.start
     doc = sent.doc
     while i < sent.end:
         tok = doc[i]
         low = tok.lower_
-        if tok.like_num or low in ("a", "one") and i + 1 < sent.end and doc[i + 1].lower_ == "dozen":
+        if (
+            tok.like_num
+            or low in ("a", "one")
+            and i + 1 < sent.end
+            and doc[i + 1].lower_ == "dozen"
+        ):
             j = i
-            while j + 1 < sent.end and (doc[j + 1].like_num or doc[j + 1].lower_ in ("dozen", "hundred", "thousand")):
+            while j + 1 < sent.end and (
+                doc[j + 1].like_num or doc[j + 1].lower_ in ("dozen", "hundred", "thousand")
+            ):
                 j += 1
             value = parse_number(doc[i : j + 1].text)
             if value is not None:
@@ -68,6 +80,8 @@ def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
             continue
         if low in VAGUE:
             out.append((i, i, float(VAGUE_COUNTS[low]) if low in VAGUE_COUNTS else None, True))
+        elif low in ("a", "an") and i + 1 < sent.end and doc[i + 1].lower_ in SINGULAR_PEOPLE:
+            out.append((i, i, 1.0, False))  # "a woman had been wounded"
         i += 1
     return out
 
@@ -87,8 +101,14 @@ def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[
     for k in range(last + 1, min(end, last + 1 + WINDOW)):
         tok = doc[k]
         low = tok.lower_
-        if low in METRIC_WORDS and (tok.pos_ in ("VERB", "ADJ", "NOUN") or low in ("dead", "wounded", "injured")):
-            if low == "missing" and doc[k - 1].lower_ not in ("are", "were", "remain", "went") and k != last + 1:
+        if low in METRIC_WORDS and (
+            tok.pos_ in ("VERB", "ADJ", "NOUN") or low in ("dead", "wounded", "injured")
+        ):
+            if (
+                low == "missing"
+                and doc[k - 1].lower_ not in ("are", "were", "remain", "went")
+                and k != last + 1
+            ):
                 return None, k, pops
             return METRIC_WORDS[low], k, pops
         if low in POPULATIONS and POPULATIONS[low]:
@@ -106,11 +126,24 @@ def _metric_before(doc: Doc, first: int, start: int) -> str | None:
     window = doc[max(start, first - 4) : first]
     for tok in reversed(window):
         low = tok.lower_
-        if low in ("killing", "killed", "wounding", "wounded", "injuring", "injured") and tok.pos_ == "VERB":
-            return METRIC_WORDS[low.replace("ing", "ed")] if low.endswith("ing") else METRIC_WORDS[low]
+        if (
+            low in ("killing", "killed", "wounding", "wounded", "injuring", "injured")
+            and tok.pos_ == "VERB"
+        ):
+            return (
+                METRIC_WORDS[low.replace("ing", "ed")] if low.endswith("ing") else METRIC_WORDS[low]
+            )
         if low == "toll" or (low in ("to", "at", "of") and "toll" in window.text.lower()):
             return "killed" if "injur" not in window.text.lower() else "injured"
     return None
+
+
+def _governing_lemma(tok: Token) -> str:
+    """Lemma of the verb whose subject the counted noun is ("people ... died")."""
+    noun = tok.head if tok.dep_ == "nummod" else tok
+    if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ == "VERB":
+        return noun.head.lemma_
+    return ""
 
 
 class FigureFinder:
@@ -126,7 +159,36 @@ class FigureFinder:
             if sent.start_char < self.body_start:
                 continue
             figures.extend(self._sentence(sent, figures))
+            figures.extend(self._unquantified(sent, figures))
         return figures
+
+    def _unquantified(self, sent: Span, figures: list[Figure]) -> list[Figure]:
+        """'civilians, among them children, had been killed': a figure with no number."""
+        out = []
+        for tok in sent:
+            if tok.lemma_ not in ("kill", "wound", "injure") or tok.tag_ != "VBN":
+                continue
+            subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if subj is None or not (subj.lower_ in POPULATIONS or subj.lower_ in PEOPLE):
+                continue
+            if any(c.dep_ in ("nummod", "quantmod", "det", "amod") for c in subj.children):
+                continue
+            start, end = subj.idx, tok.idx + len(tok)
+            if any(f.start < end and start < f.end for f in figures):
+                continue
+            metric = "killed" if tok.lemma_ == "kill" else "injured"
+            out.append(
+                Figure(
+                    text=self.doc.text[start:end],
+                    start=start,
+                    end=end,
+                    metric=metric,
+                    value=None,
+                    qualifier="unquantified",
+                    population=POPULATIONS.get(subj.lower_) or None,
+                )
+            )
+        return out
 
     def _in_time(self, tok: Token) -> bool:
         return any(a <= tok.idx < b for a, b in self.time_spans)
@@ -161,6 +223,9 @@ class FigureFinder:
                 metric_at = first
             if metric is None:
                 continue
+            if metric == "injured" and _governing_lemma(doc[last]) in KILL_VERBS:
+                metric = "killed"  # "three people wounded in the shelling died in hospital"
+                metric_at = max(metric_at, doc[last].head.head.i)
             if doc[first].lower_ in VAGUE and value is None:
                 qualifier = "unquantified"
             elif vague:
@@ -178,9 +243,16 @@ class FigureFinder:
                 value = total
             elif pops:
                 population = pops[-1][1]
-            fig = Figure(text=doc.text[span_start:span_end], start=span_start, end=span_end,
-                         metric=metric, value=int(value) if value is not None else None,
-                         qualifier=qualifier, of_which=of_which, population=population)
+            fig = Figure(
+                text=doc.text[span_start:span_end],
+                start=span_start,
+                end=span_end,
+                metric=metric,
+                value=int(value) if value is not None else None,
+                qualifier=qualifier,
+                of_which=of_which,
+                population=population,
+            )
             out.append(fig)
         self._including(sent, out)
         return out
@@ -188,14 +260,20 @@ class FigureFinder:
     def _not_count(self, first: int, last: int) -> bool:
         doc = self.doc
         tok = doc[first]
-        if re.fullmatch(r"(1[89]|20)\d\d", tok.text) and not (last + 1 < len(doc) and doc[last + 1].lower_ in PEOPLE):
+        if re.fullmatch(r"(1[89]|20)\d\d", tok.text) and not (
+            last + 1 < len(doc) and doc[last + 1].lower_ in PEOPLE
+        ):
             return True
         nxt = doc[last + 1] if last + 1 < len(doc) else None
-        if nxt is not None and (nxt.text in ("%", "-") or nxt.lower_ in ("percent", "per", "year-old", "years")):
+        if nxt is not None and (
+            nxt.text in ("%", "-") or nxt.lower_ in ("percent", "per", "year-old", "years")
+        ):
             return True
         return tok.idx > 0 and doc.text[tok.idx - 1] in "$€£"
 
-    def _subset(self, first: int, last: int, value: float | None, sent: Span, figs: list[Figure]) -> bool:
+    def _subset(
+        self, first: int, last: int, value: float | None, sent: Span, figs: list[Figure]
+    ) -> bool:
         """'Eight of the wounded were children': a subset of the last figure of that metric."""
         doc = self.doc
         window = doc[last + 1 : min(sent.end, last + 8)]
@@ -216,7 +294,7 @@ class FigureFinder:
         """'..., including two civilians' after a figure: a subset of that figure."""
         doc = self.doc
         for tok in sent:
-            if tok.lower_ not in ("including", "among") :
+            if tok.lower_ not in ("including", "among"):
                 continue
             prior = [f for f in figures if f.end <= tok.idx]
             if not prior:
@@ -254,8 +332,14 @@ def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_
         if REPORTEDLY.search(sent.text):
             fig.reportedly = True
             continue
-        same = [x for x in quotes if x.speaker and x.speaker_start is not None
-                and sent.start_char <= x.speaker_start < fig.start and x.kind == "indirect"]
+        same = [
+            x
+            for x in quotes
+            if x.speaker
+            and x.speaker_start is not None
+            and sent.start_char <= x.speaker_start < fig.start
+            and x.kind == "indirect"
+        ]
         if same:  # "X stated A, and many more were wounded": the statement goes on
             fig.claimant = same[-1].speaker
             continue

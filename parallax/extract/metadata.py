@@ -91,7 +91,10 @@ def split_header(text: str) -> Header:
     """Title, credit, byline and dateline lines at the top of a report."""
     header = Header()
     seen = 0
-    for start, end, in _lines(text):
+    for (
+        start,
+        end,
+    ) in _lines(text):
         line = text[start:end]
         if not line.strip():
             continue

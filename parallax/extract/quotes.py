@@ -32,6 +32,22 @@ DENIAL_VERBS = {"deny", "reject", "dismiss", "refute"}
 BLOCK_CUE_EXTRA = {"report", "write", "release", "issue", "publish", "post"}
 OPENERS = {"\u201c": "\u201d", '"': '"'}
 MIN_DIRECT_WORDS = 4
+SOURCE_DOCUMENTS = {
+    "statement",
+    "report",
+    "release",
+    "post",
+    "letter",
+    "communique",
+    "figure",
+    "data",
+    "statistic",
+    "count",
+    "tally",
+    "estimate",
+    "record",
+    "toll",
+}
 
 
 @dataclass
@@ -108,11 +124,14 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         if child.dep_ == "nsubjpass":
             return None
     for child in verb.children:  # inverted "..., said the Members."
-        if child.dep_ in ("dobj", "attr") and child.i > verb.i and verb.lemma_ == "say":
-            if child.pos_ in ("PROPN", "NOUN", "PRON") and not any(
-                c.dep_ == "ccomp" for c in verb.children
-            ):
-                return child
+        if (
+            child.dep_ in ("dobj", "attr")
+            and child.i > verb.i
+            and verb.lemma_ == "say"
+            and child.pos_ in ("PROPN", "NOUN", "PRON")
+            and not any(c.dep_ == "ccomp" for c in verb.children)
+        ):
+            return child
     if depth < 3 and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":
             return None
@@ -144,6 +163,14 @@ def conj_subjects(subj: Token) -> list[Token]:
         if child.dep_ == "conj":
             out.extend(conj_subjects(child))
     return out
+
+
+def _agent_of(verb: Token) -> Token | None:
+    """The X of a passive 'reported by X'."""
+    for agent in verb.children:
+        if agent.dep_ == "agent":
+            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+    return None
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -183,7 +210,9 @@ class QuoteFinder:
             r = self.ents.resolve_np(np_span(s), before=before)
             if r:
                 resolved.append(r)
-        full = self.doc[min(s.left_edge.i for s in subjects) : max(np_span(s).end for s in subjects)]
+        full = self.doc[
+            min(s.left_edge.i for s in subjects) : max(np_span(s).end for s in subjects)
+        ]
         names = tuple(dict.fromkeys(n for r in resolved for n in (r.members or (r.name,))))
         from parallax.extract.entities import join_names
 
@@ -191,28 +220,45 @@ class QuoteFinder:
 
     def via_of(self, cue: Token, content: tuple[int, int] | None) -> str | None:
         """Who relayed the statement: 'in a statement reported by the BBC', 'according to X'."""
+        relayer: Token | None = None
         for tok in cue.subtree:
             if content and content[0] <= tok.idx < content[1]:
                 continue
             if tok.lemma_ in ("report", "carry", "publish", "quote", "cite", "air", "broadcast"):
-                for child in tok.children:
-                    if child.dep_ == "agent":
-                        for pobj in child.children:
-                            if pobj.dep_ == "pobj":
-                                return self.ents.resolve_np(np_span(pobj)).name  # type: ignore[union-attr]
-        sent = cue.sent
-        for tok in sent:
-            if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
-                pobj = next((c for c in self.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
-                if pobj is not None and not _inside(self.mark_spans, tok.idx, tok.idx + 1):
-                    return self.ents.resolve_np(np_span(pobj)).name  # type: ignore[union-attr]
+                relayer = _agent_of(tok)
+                if relayer is not None:
+                    break
+        acc = self.according_to(cue.sent)
+        if relayer is None and acc is not None:
+            relayer = next((c for c in self.doc[acc.i + 1].children if c.dep_ == "pobj"), None)
+        if relayer is None:
+            return None
+        resolved = self.ents.resolve_np(np_span(relayer))
+        return resolved.name if resolved else None
+
+    @staticmethod
+    def _source_of(noun: Token) -> Token | None:
+        """'a statement from X', 'figures compiled by X': the X."""
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+                inner = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if inner is not None:
+                    return inner
+            if child.dep_ == "acl":
+                inner = _agent_of(child)
+                if inner is not None:
+                    return inner
         return None
 
     def according_to(self, sent: Span) -> Token | None:
         for tok in sent:
-            if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
-                if not _inside(self.mark_spans, tok.idx, tok.idx + 1):
-                    return tok
+            if (
+                tok.lower_ == "according"
+                and tok.i + 1 < len(self.doc)
+                and self.doc[tok.i + 1].lower_ == "to"
+                and not _inside(self.mark_spans, tok.idx, tok.idx + 1)
+            ):
+                return tok
         return None
 
     def _according_speaker(self, tok: Token) -> tuple[Resolved | None, Span | None]:
@@ -221,13 +267,11 @@ class QuoteFinder:
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
         if pobj is None:
             return None, None
-        if pobj.lemma_ in ("statement", "report", "release", "post", "letter", "communique"):
-            for prep in pobj.children:
-                if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
-                    inner = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                    if inner is not None:
-                        span = np_span(inner)
-                        return self.ents.resolve_np(span), span
+        if pobj.lemma_ in SOURCE_DOCUMENTS:
+            inner = self._source_of(pobj)
+            if inner is not None:
+                span = np_span(inner)
+                return self.ents.resolve_np(span), span
             return None, None
         if pobj.lemma_ in ("report", "reports", "source", "sources"):
             return None, None
@@ -288,19 +332,26 @@ class QuoteFinder:
                         break
             kind = self._kind(m, words)
             quotes.append(
-                Quote(text=content, start=m.start, end=m.end, kind=kind,
-                      speaker=speaker.name if speaker else None,
-                      speaker_text=span.text if span is not None else None,
-                      speaker_start=span.start_char if span is not None else None,
-                      speaker_end=span.end_char if span is not None else None,
-                      speaker_type=speaker.kind if speaker else None, cue=cue_text, via=via)
+                Quote(
+                    text=content,
+                    start=m.start,
+                    end=m.end,
+                    kind=kind,
+                    speaker=speaker.name if speaker else None,
+                    speaker_text=span.text if span is not None else None,
+                    speaker_start=span.start_char if span is not None else None,
+                    speaker_end=span.end_char if span is not None else None,
+                    speaker_type=speaker.kind if speaker else None,
+                    cue=cue_text,
+                    via=via,
+                )
             )
         self._carry_speakers(quotes)
         return quotes
 
     def _kind(self, m: MarkedSpan, words: int) -> str:
         before = self.text[max(self.body_start, m.open_mark - 3) : m.open_mark].strip()
-        starts_clause = before == "" or before[-1:] in ":,.;\u201d\""
+        starts_clause = before == "" or before[-1:] in ':,.;\u201d"'
         content = self.text[m.start : m.end]
         if words >= MIN_DIRECT_WORDS and starts_clause and content[:1].isupper():
             return "direct"
@@ -314,11 +365,18 @@ class QuoteFinder:
                 continue
             para = self._para_of(q.start)
             for j in [i - 1, i + 1]:
-                if 0 <= j < len(quotes) and quotes[j].speaker and self._para_of(quotes[j].start) == para:
+                if (
+                    0 <= j < len(quotes)
+                    and quotes[j].speaker
+                    and self._para_of(quotes[j].start) == para
+                ):
                     src = quotes[j]
                     q.speaker, q.speaker_type = src.speaker, src.speaker_type
                     q.speaker_text, q.speaker_start, q.speaker_end = (
-                        src.speaker_text, src.speaker_start, src.speaker_end)
+                        src.speaker_text,
+                        src.speaker_start,
+                        src.speaker_end,
+                    )
                     q.cue, q.via = src.cue, src.via
                     break
             else:
@@ -326,7 +384,10 @@ class QuoteFinder:
                 if nxt is not None:
                     q.speaker, q.speaker_type, q.cue = nxt.speaker, nxt.speaker_type, nxt.cue
                     q.speaker_text, q.speaker_start, q.speaker_end = (
-                        nxt.speaker_text, nxt.speaker_start, nxt.speaker_end)
+                        nxt.speaker_text,
+                        nxt.speaker_start,
+                        nxt.speaker_end,
+                    )
 
     def _next_para_quote(self, quotes: list[Quote], i: int) -> Quote | None:
         """A quote paragraph left open continues in the next one: same speaker."""
@@ -352,14 +413,22 @@ class QuoteFinder:
             if not self.text[a:b].rstrip().endswith(":"):
                 continue
             na, nb = self.paras[i + 1]
-            if any(ch in self.text[na:nb] for ch in "\u201c\u201d\""):
+            if any(ch in self.text[na:nb] for ch in '\u201c\u201d"'):
                 continue
             last = [s for s in self.doc.sents if a <= s.start_char < b]
             if not last:
                 continue
             sent = last[-1]
-            cue = next((t for t in reversed(sent) if (t.lemma_ in SPEECH_VERBS or t.lemma_ in BLOCK_CUE_EXTRA)
-                        and t.pos_ in ("VERB", "AUX") and not _inside(self.mark_spans, t.idx, t.idx + 1)), None)
+            cue = next(
+                (
+                    t
+                    for t in reversed(sent)
+                    if (t.lemma_ in SPEECH_VERBS or t.lemma_ in BLOCK_CUE_EXTRA)
+                    and t.pos_ in ("VERB", "AUX")
+                    and not _inside(self.mark_spans, t.idx, t.idx + 1)
+                ),
+                None,
+            )
             if cue is None:
                 continue
             speaker, span = self.speaker_of(cue, sent.start_char)
@@ -368,11 +437,20 @@ class QuoteFinder:
             end = nb
             while end > na and self.text[end - 1].isspace():
                 end -= 1
-            out.append(Quote(text=self.text[na:end], start=na, end=end, kind="block",
-                             speaker=speaker.name, speaker_text=span.text if span else None,
-                             speaker_start=span.start_char if span else None,
-                             speaker_end=span.end_char if span else None,
-                             speaker_type=speaker.kind, cue=cue.text))
+            out.append(
+                Quote(
+                    text=self.text[na:end],
+                    start=na,
+                    end=end,
+                    kind="block",
+                    speaker=speaker.name,
+                    speaker_text=span.text if span else None,
+                    speaker_start=span.start_char if span else None,
+                    speaker_end=span.end_char if span else None,
+                    speaker_type=speaker.kind,
+                    cue=cue.text,
+                )
+            )
         return out
 
     # -- indirect -------------------------------------------------------------------
@@ -384,14 +462,18 @@ class QuoteFinder:
             for tok in sent:
                 if tok.lemma_ not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX"):
                     continue
-                if _inside(self.mark_spans, tok.idx, tok.idx + 1) or _inside(taken, tok.idx, tok.idx + 1):
+                if _inside(self.mark_spans, tok.idx, tok.idx + 1) or _inside(
+                    taken, tok.idx, tok.idx + 1
+                ):
                     continue
                 q = self._indirect(tok, taken)
                 if q is not None:
                     out.append(q)
                     taken = [*taken, (q.start, q.end)]
             acc = self.according_to(sent)
-            if acc is not None and not any(q.start >= sent.start_char and q.end <= sent.end_char for q in out):
+            if acc is not None and not any(
+                q.start >= sent.start_char and q.end <= sent.end_char for q in out
+            ):
                 q = self._according_quote(sent, acc, taken)
                 if q is not None:
                     out.append(q)
@@ -405,8 +487,8 @@ class QuoteFinder:
             if objs:
                 return self.doc[verb.i : max(o.right_edge.i for o in objs) + 1]
             return None
-        for c in kids:
-            if c.dep_ == "ccomp" and c.i > verb.i:
+        for c in kids:  # "X said (that) A" and "A, X said"
+            if c.dep_ == "ccomp" and (c.i > verb.i or self._fronted(c, verb)):
                 return self._clause(c)
         if lemma in APPEAL_VERBS:
             for c in kids:
@@ -419,6 +501,15 @@ class QuoteFinder:
                             return self._clause(cc)
         return None
 
+    def _fronted(self, clause: Token, verb: Token) -> bool:
+        """'A, X said': the clause opens the sentence and a comma sets it off."""
+        edge = clause.right_edge.i
+        return (
+            clause.left_edge.i == verb.sent.start
+            and edge + 1 < verb.i
+            and self.doc[edge + 1].text == ","
+        )
+
     def _clause(self, head: Token) -> Span:
         """A clause's span without its leading 'that' and without a trailing concession
         ('..., though the other side denied it')."""
@@ -427,7 +518,8 @@ class QuoteFinder:
             if child.dep_ in ("advcl", "conj") and child.i > head.i:
                 first = child.left_edge
                 if first.lower_ in ("though", "although", "while", "whereas", "but") or (
-                    first.dep_ == "punct" and child.left_edge.i + 1 < len(self.doc)
+                    first.dep_ == "punct"
+                    and child.left_edge.i + 1 < len(self.doc)
                     and self.doc[first.i + 1].lower_ in ("though", "although", "while", "but")
                 ):
                     right = min(right, first.i - 1)
@@ -450,19 +542,32 @@ class QuoteFinder:
             return None
         if _overlaps(taken, content.start_char, content.end_char):
             return None
-        if any(content.start_char <= a and b <= content.end_char and (b - a) > 0.8 * len(content.text)
-               for a, b in self.mark_spans):
+        if any(
+            content.start_char <= a and b <= content.end_char and (b - a) > 0.8 * len(content.text)
+            for a, b in self.mark_spans
+        ):
             return None
         speaker, span = self.speaker_of(verb, verb.sent.start_char if verb.sent else verb.idx)
         if speaker is None or span is None:
             return None
         via = self.via_of(verb, (content.start_char, content.end_char))
-        return Quote(text=content.text, start=content.start_char, end=content.end_char,
-                     kind="indirect", speaker=speaker.name, speaker_text=span.text,
-                     speaker_start=span.start_char, speaker_end=span.end_char,
-                     speaker_type=speaker.kind, cue=verb.text, via=via)
+        return Quote(
+            text=content.text,
+            start=content.start_char,
+            end=content.end_char,
+            kind="indirect",
+            speaker=speaker.name,
+            speaker_text=span.text,
+            speaker_start=span.start_char,
+            speaker_end=span.end_char,
+            speaker_type=speaker.kind,
+            cue=verb.text,
+            via=via,
+        )
 
-    def _according_quote(self, sent: Span, acc: Token, taken: list[tuple[int, int]]) -> Quote | None:
+    def _according_quote(
+        self, sent: Span, acc: Token, taken: list[tuple[int, int]]
+    ) -> Quote | None:
         speaker, span = self._according_speaker(acc)
         if speaker is None or span is None:
             return None
@@ -480,10 +585,18 @@ class QuoteFinder:
             return None
         if _overlaps(self.mark_spans, content.start_char, content.end_char):
             return None
-        return Quote(text=content.text, start=content.start_char, end=content.end_char,
-                     kind="indirect", speaker=speaker.name, speaker_text=span.text,
-                     speaker_start=span.start_char, speaker_end=span.end_char,
-                     speaker_type=speaker.kind, cue="according to")
+        return Quote(
+            text=content.text,
+            start=content.start_char,
+            end=content.end_char,
+            kind="indirect",
+            speaker=speaker.name,
+            speaker_text=span.text,
+            speaker_start=span.start_char,
+            speaker_end=span.end_char,
+            speaker_type=speaker.kind,
+            cue="according to",
+        )
 
     def find(self) -> list[Quote]:
         direct = self.direct_quotes()
@@ -507,7 +620,12 @@ def quote_at(quotes: list[Quote], start: int, end: int) -> Quote | None:
     """The attributed quote whose content holds [start, end), innermost first."""
     best = None
     for q in quotes:
-        if q.start <= start and end <= q.end and q.speaker and (best is None or q.end - q.start < best.end - best.start):
+        if (
+            q.start <= start
+            and end <= q.end
+            and q.speaker
+            and (best is None or q.end - q.start < best.end - best.start)
+        ):
             best = q
     return best
 

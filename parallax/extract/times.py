@@ -41,24 +41,52 @@ _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centu
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("mdy", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
-    ("dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+(\d{{4}}))?\b")),
+    (
+        "dmy",
+        re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+(\d{{4}}))?\b"),
+    ),
     ("my", re.compile(rf"\b(?:(early|mid|late)[- ])?({_MONTH})(?:\s+of)?\s+(\d{{4}})\b")),
-    ("weekday", re.compile(
-        rf"\b(?:(last|next|this|early|late)\s+)?({_WEEKDAY})(?:\s+({_PART}))?\b", re.I)),
+    (
+        "weekday",
+        re.compile(rf"\b(?:(last|next|this|early|late)\s+)?({_WEEKDAY})(?:\s+({_PART}))?\b", re.I),
+    ),
     ("hyphen_duration", re.compile(rf"\b({_COUNT})-({_UNIT[3:-1]})(?!-old)\b", re.I)),
-    ("duration", re.compile(
-        rf"\b(?:(?:the\s+)?(?:(last|past|next|previous|coming)\s+))?(?:({APPROX})\s+)?({_COUNT})\s+({_UNIT})(?!\s+(?:old|ago|earlier|later|after|before))(?:\s+(of|ago))?\b",
-        re.I)),
+    (
+        "duration",
+        re.compile(
+            rf"\b(?:(?:the\s+)?(?:(last|past|next|previous|coming)\s+))?(?:({APPROX})\s+)?({_COUNT})\s+({_UNIT})(?!\s+(?:old|ago|earlier|later|after|before))(?:\s+(of|ago))?\b",
+            re.I,
+        ),
+    ),
     ("ago", re.compile(rf"\b({_COUNT})\s+({_UNIT})\s+ago\b", re.I)),
-    ("vague_duration", re.compile(r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b", re.I)),  # noqa: E501
-    ("relative", re.compile(
-        r"\b(today|yesterday|tomorrow|tonight|last night|this morning|this afternoon|this evening|"
-        r"(?:earlier|later)\s+(?:this|in the|that)\s+(?:week|month|year)|"
-        r"(?:this|last|next|the previous|the past|the coming)\s+(?:week|month|year|weekend)|"
-        r"now)\b", re.I)),
-    ("month", re.compile(rf"\b(?:in|since|from|until|by|of|early|late|mid-?)\s+({_MONTH})\b(?!\s+\d)")),
+    (
+        "vague_duration",
+        re.compile(
+            r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b",
+            re.I,
+        ),
+    ),  # noqa: E501
+    (
+        "relative",
+        re.compile(
+            r"\b(today|yesterday|tomorrow|tonight|last night|this morning|this afternoon|this evening|"
+            r"(?:earlier|later)\s+(?:this|in the|that)\s+(?:week|month|year)|"
+            r"(?:this|last|next|the previous|the past|the coming)\s+(?:week|month|year|weekend)|"
+            r"now)\b",
+            re.I,
+        ),
+    ),
+    (
+        "month",
+        re.compile(rf"\b(?:in|since|from|until|by|of|early|late|mid-?)\s+({_MONTH})\b(?!\s+\d)"),
+    ),
     ("decade", re.compile(r"\b(?:the\s+)?(\d{3})0s\b")),
-    ("year", re.compile(r"\b(?:in|since|from|until|by|of|before|after|during|early|late|mid-?|year|around|through)\s+((?:1[89]|20)\d{2})\b(?![-\d])")),  # noqa: E501
+    (
+        "year",
+        re.compile(
+            r"\b(?:in|since|from|until|by|of|before|after|during|early|late|mid-?|year|around|through)\s+((?:1[89]|20)\d{2})\b(?![-\d])"
+        ),
+    ),  # noqa: E501
 ]
 SINCE = re.compile(r"\b(since|from)\s+$", re.I)
 RANGE_END = re.compile(r"^\s*(?:to|until|till|through|-|–)\s*", re.I)
@@ -155,8 +183,15 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
             tkind, value, rule, approx = _match_to_time(kind, m)
             if not tkind:
                 continue
-            t = TimeExpr(text=text[s:e], start=s, end=e, kind=tkind, value=value, rule=rule,
-                         approximate=approx)
+            t = TimeExpr(
+                text=text[s:e],
+                start=s,
+                end=e,
+                kind=tkind,
+                value=value,
+                rule=rule,
+                approximate=approx,
+            )
             _extend_since(text, t)
             taken.append((t.start, t.end))
             found.append(t)
@@ -205,11 +240,19 @@ def _closest_year(anchor: dt.date, month: int, day: int | None) -> int:
     return best
 
 
-def resolve(t: TimeExpr, anchor: dt.date | None, future: bool = False) -> str | None:
-    """TimeML value of a relative expression against the document date, or None."""
+def resolve(
+    t: TimeExpr, anchor: dt.date | None, future: bool = False, nearest: bool = False
+) -> str | None:
+    """TimeML value of a relative expression against the document date, or None.
+
+    With `nearest`, the anchor is a day the report is known to talk about (not its
+    publication date) and a weekday resolves to the closest such day, before or after."""
     if t.value is not None or not t.rule or anchor is None:
         return t.value
     r = t.rule
+    if "weekday" in r and nearest and not r.get("modifier"):
+        offset = (r["weekday"] - anchor.weekday()) % 7
+        return (anchor + dt.timedelta(days=offset if offset <= 3 else offset - 7)).isoformat()
     if "weekday" in r:
         delta = (anchor.weekday() - r["weekday"]) % 7
         mod = r.get("modifier")
@@ -265,7 +308,9 @@ def _resolve_relative(word: str, anchor: dt.date) -> str | None:
     return None
 
 
-FUTURE_CUE = re.compile(r"\b(will|shall|would|'ll|to be held|scheduled|planned|expected|due to)\b", re.I)
+FUTURE_CUE = re.compile(
+    r"\b(will|shall|would|'ll|to be held|scheduled|planned|expected|due to)\b", re.I
+)
 
 
 def is_future_context(text: str, t: TimeExpr) -> bool:
@@ -273,11 +318,13 @@ def is_future_context(text: str, t: TimeExpr) -> bool:
     return bool(FUTURE_CUE.search(text[max(0, t.start - 60) : t.start]))
 
 
-def resolve_all(text: str, times: Iterable[TimeExpr], anchor: dt.date | None) -> None:
+def resolve_all(
+    text: str, times: Iterable[TimeExpr], anchor: dt.date | None, nearest: bool = False
+) -> None:
     """Fill in `value` of every relative expression in place."""
     for t in times:
         if t.rule and t.value is None:
-            t.value = resolve(t, anchor, future=is_future_context(text, t))
+            t.value = resolve(t, anchor, future=is_future_context(text, t), nearest=nearest)
 
 
 # -- document date -----------------------------------------------------------
@@ -331,13 +378,19 @@ def _dateparser_fallback(doc: Doc, times: list[TimeExpr], body_start: int) -> No
             continue
         import dateparser
 
-        parsed = dateparser.parse(ent.text, settings={"PREFER_DATES_FROM": "past",
-                                                      "REQUIRE_PARTS": ["year"]})
+        parsed = dateparser.parse(
+            ent.text, settings={"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["year"]}
+        )
         if parsed is None:
             continue
-        value = parsed.date().isoformat() if re.search(r"\b\d{1,2}\b", ent.text) else str(parsed.year)
-        times.append(TimeExpr(text=ent.text, start=ent.start_char, end=ent.end_char, kind="date",
-                              value=value))
+        value = (
+            parsed.date().isoformat() if re.search(r"\b\d{1,2}\b", ent.text) else str(parsed.year)
+        )
+        times.append(
+            TimeExpr(
+                text=ent.text, start=ent.start_char, end=ent.end_char, kind="date", value=value
+            )
+        )
     times.sort(key=lambda t: t.start)
 
 
