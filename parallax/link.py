@@ -325,14 +325,13 @@ def _make_event(members: list[tuple[str, EventMention]]) -> Event:
     if len(types) == 1:
         etype = next(iter(types))
     dates = [m.date for _, m in members if m.date]
-    places = [m.location for _, m in members if m.location]
     actors = Counter(m.actor for _, m in members if m.actor)
     targets = Counter(m.target for _, m in members if m.target)
     return Event(
         id="",
         type=etype,
         date=dates[0] if dates else None,
-        location=_most_specific(places, members),
+        location=_most_specific(members),
         actor=_top(actors),
         target=_top(targets),
         members=members,
@@ -343,21 +342,13 @@ def _top(c: Counter) -> str | None:
     return c.most_common(1)[0][0] if c else None
 
 
-def _most_specific(places: list[str], members: list[tuple[str, EventMention]]) -> str | None:
+def _most_specific(members: list[tuple[str, EventMention]]) -> str | None:
+    """The most specific place the mentions give, the most often given on a tie."""
+    places = Counter((m.location, m.location_precision) for _, m in members if m.location)
     if not places:
         return None
-    from parallax.gazetteer import get_gazetteer
-
-    gaz = get_gazetteer()
-    ranked = sorted(
-        Counter(places).items(), key=lambda kv: (PLACE_RANK.get(_kind(gaz, kv[0]), 3), -kv[1])
-    )
-    return ranked[0][0]
-
-
-def _kind(gaz: Gazetteer, name: str) -> str:
-    place = gaz.lookup(name, fuzzy=False)
-    return place.kind if place else "region"
+    ranked = sorted(places.items(), key=lambda kv: (PLACE_RANK.get(kv[0][1] or "", 3), -kv[1]))
+    return ranked[0][0][0]
 
 
 @dataclass

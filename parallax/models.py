@@ -111,6 +111,7 @@ class EventMention:
     date_text: str | None = None
     time_index: int | None = None  # index of the TimeExpr giving the date
     location: str | None = None
+    location_precision: str | None = None  # town | region | country
     actor: str | None = None
     target: str | None = None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from parallax.models import EventMention, Figure, Mention, Quote, TimeExpr
 
@@ -95,19 +95,37 @@ def _sentence_date(
     return None, None
 
 
-def _place(sent: Span, mentions: list[Mention]) -> str | None:
+def _place(sent: Span, mentions: list[Mention], near: int | None = None) -> Mention | None:
+    """The most specific geocoded place of the sentence, nearest the trigger on a tie."""
     places = [m for m in mentions if sent.start_char <= m.start < sent.end_char
               and m.kind == "place" and m.precision]  # fmt: skip
     if not places:
         return None
-    return min(places, key=lambda m: PLACE_RANK.get(m.precision or "", 3)).canonical
+    anchor = sent.start_char if near is None else near
+    return min(
+        places, key=lambda m: (PLACE_RANK.get(m.precision or "", 3), abs(m.start - anchor))
+    )
 
 
 def _actor(sent: Span, trigger_start: int, mentions: list[Mention]) -> str | None:
-    """The country or group named before the trigger in its sentence ("Azerbaijan sent")."""
-    before = [m for m in mentions if sent.start_char <= m.start < trigger_start
-              and m.kind in ("country", "group")]  # fmt: skip
-    return before[0].canonical if before else None
+    """Who acted: the country or group heading the trigger's subject ("Azerbaijan sent
+    troops", "Azerbaijan's attack", "the Azerbaijani military launched strikes")."""
+    tok = next((t for t in sent if t.idx >= trigger_start), None)
+    if tok is None:
+        return None
+    candidates: list[Token] = []
+    verb = tok if tok.pos_ == "VERB" else tok.head if tok.dep_ in ("dobj", "nsubjpass") else None
+    if verb is not None:
+        candidates += [c for c in verb.children if c.dep_ in ("nsubj", "agent")]
+    candidates += [
+        c for c in tok.children if c.dep_ in ("poss", "amod", "compound") and c.i < tok.i
+    ]
+    for cand in candidates:
+        for t in cand.subtree:
+            for m in mentions:
+                if m.start <= t.idx < m.end and m.kind in ("country", "group"):
+                    return m.canonical
+    return None
 
 
 def _target(sent: Span, trigger_end: int, mentions: list[Mention]) -> str | None:
@@ -138,6 +156,7 @@ def find_events(
                 if any(s < b and a < e for a, b in taken):
                     continue
                 taken.append((s, e))
+                place = _place(sent, mentions, s)
                 found.append(
                     EventMention(
                         key="",
@@ -147,7 +166,8 @@ def find_events(
                         end=e,
                         sentence_start=sent.start_char,
                         sentence_end=sent.end_char,
-                        location=_place(sent, mentions),
+                        location=place.canonical if place else None,
+                        location_precision=place.precision if place else None,
                         actor=_actor(sent, s, mentions),
                         target=_target(sent, e, mentions),
                     )

@@ -1,0 +1,310 @@
+"""Tests for the SQLite store: documents with their items, results and failures."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import sqlite3
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parallax.models import DocumentRecord, EventMention, Figure, Mention, Quote, TimeExpr
+from parallax.store import RESULT_TABLES, Store, open_existing
+
+# Invented: Brannock, Selm Reach and the people below do not exist.
+TEXT = (
+    'BRANNOCK - "The river rose two metres in 2023," said Ada Quill. At least 7 people were '
+    "killed, including 2 children, in Selm Reach on Monday, police said. Flooding began in 2023."
+)
+
+
+def span(text: str, fragment: str) -> tuple[int, int]:
+    start = text.index(fragment)
+    return start, start + len(fragment)
+
+
+def make_record(text: str = TEXT, name: str = "brannock.txt") -> DocumentRecord:
+    """A record using every field, with values that could lose their type in SQLite."""
+    q0, q1 = span(text, "The river rose two metres in 2023,")
+    s0, s1 = span(text, "Ada Quill")
+    f0, f1 = span(text, "At least 7 people were killed")
+    t0, t1 = span(text, "2023")
+    m0, m1 = span(text, "Selm Reach")
+    e0, e1 = span(text, "killed")
+    d0, d1 = span(text, "Monday")
+    return DocumentRecord(
+        name=name,
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        source=f"/reports/{name}",
+        format="text",
+        title="2023",  # a number-like string in a document column
+        author="Ada Quill",
+        image_credit=None,
+        outlet="Brannock Ledger",
+        url="https://example.org/brannock",
+        published="2031-05-06",
+        published_basis="given",
+        published_from=None,
+        language="en",
+        flags=["short", "checked"],
+        quotes=[
+            Quote(
+                text=text[q0:q1],
+                start=q0,
+                end=q1,
+                kind="direct",
+                speaker="Ada Quill",
+                speaker_text="Ada Quill",
+                speaker_start=s0,
+                speaker_end=s1,
+                speaker_type="person",
+                cue="said",
+                via=None,
+            )
+        ],
+        figures=[
+            Figure(
+                text=text[f0:f1],
+                start=f0,
+                end=f1,
+                metric="killed",
+                value=7,
+                qualifier="at_least",
+                of_which={"children": 2},
+                population=None,
+                claimant="police",
+                reportedly=True,
+                event="e0",
+            ),
+            Figure(
+                text=text[f0:f1],
+                start=f0,
+                end=f1,
+                metric="killed",
+                value=None,
+                qualifier="unquantified",
+            ),
+        ],
+        times=[
+            TimeExpr(
+                text="2023",
+                start=t0,
+                end=t1,
+                kind="date",
+                value="2023",
+                rule={"year": 2023, "relative": False, "parts": ["y"], "weekday": None},
+                approximate=False,
+            ),
+            TimeExpr(text="Monday", start=d0, end=d1, kind="date", value=None, approximate=True),
+        ],
+        mentions=[
+            Mention(
+                text="Selm Reach",
+                start=m0,
+                end=m1,
+                label="GPE",
+                canonical="Selm Reach",
+                kind="place",
+                lat=51.25,
+                lon=-3.0,
+                precision="town",
+            ),
+            Mention(text="1812", start=0, end=4, label="ORG", canonical="007", kind="group"),
+        ],
+        events=[
+            EventMention(
+                key="e0",
+                type="attack",
+                trigger="killed",
+                start=e0,
+                end=e1,
+                sentence_start=0,
+                sentence_end=len(text),
+                date="2023",
+                date_text="2023",
+                time_index=0,
+                location="Selm Reach",
+                actor=None,
+                target="12",
+            )
+        ],
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    with Store(tmp_path / "test.db") as s:
+        yield s
+
+
+def test_round_trip_keeps_every_field(store: Store) -> None:
+    rec = make_record()
+    expected = copy.deepcopy(rec)
+    doc_id = store.add(rec)
+    assert rec.id == doc_id
+    expected.id = doc_id
+    (back,) = store.documents()
+    assert back == expected
+    for name in [f.name for f in fields(DocumentRecord)]:
+        assert getattr(back, name) == getattr(expected, name), name
+
+
+def test_round_trip_keeps_types(store: Store) -> None:
+    store.add(make_record())
+    (back,) = store.documents()
+    assert type(back.title) is str and back.title == "2023"
+    assert back.flags == ["short", "checked"]
+    time = back.times[0]
+    assert type(time.value) is str and time.value == "2023"
+    assert time.rule == {"year": 2023, "relative": False, "parts": ["y"], "weekday": None}
+    assert type(time.rule["year"]) is int
+    assert type(time.approximate) is bool and time.approximate is False
+    assert back.times[1].value is None and back.times[1].rule is None
+    assert back.times[1].approximate is True
+    fig = back.figures[0]
+    assert type(fig.value) is int and fig.value == 7
+    assert fig.of_which == {"children": 2} and type(fig.of_which["children"]) is int
+    assert type(fig.reportedly) is bool and fig.reportedly is True
+    assert type(fig.event) is str
+    assert back.figures[1].value is None and back.figures[1].of_which == {}
+    assert type(back.figures[1].reportedly) is bool
+    quote = back.quotes[0]
+    assert all(type(v) is int for v in (quote.start, quote.end, quote.speaker_start))
+    place, group = back.mentions
+    assert type(place.lat) is float and place.lat == 51.25 and place.lon == -3.0
+    assert group.text == "1812" and group.canonical == "007" and group.lat is None
+    event = back.events[0]
+    assert type(event.time_index) is int and event.time_index == 0
+    assert type(event.date) is str and event.date == "2023"
+    assert type(event.target) is str and event.target == "12"
+
+
+def test_offsets_survive_the_round_trip(store: Store) -> None:
+    store.add(make_record())
+    (back,) = store.documents()
+    for item in [*back.quotes, *back.figures, *back.times, *back.mentions[:1]]:
+        assert back.text[item.start : item.end] == item.text
+
+
+def test_documents_keep_insertion_order_and_survive_reopening(tmp_path: Path) -> None:
+    db = tmp_path / "two.db"
+    first = make_record()
+    second = make_record(TEXT.replace("BRANNOCK", "KILMOREN"), "b.md")  # same length
+    with Store(db) as s:
+        id1 = s.add(first)
+        id2 = s.add(second)
+    assert id1 != id2
+    with Store(db) as s:
+        docs = s.documents()
+    assert [d.name for d in docs] == ["brannock.txt", "b.md"]
+    assert [d.id for d in docs] == [id1, id2]
+    assert docs[1].text.startswith("KILMOREN")
+    assert docs[1].sha256 != docs[0].sha256
+    assert docs[1].quotes == docs[0].quotes  # same offsets: only the dateline changed
+
+
+def test_empty_record_round_trip(store: Store) -> None:
+    rec = DocumentRecord(
+        name="bare.txt", text="Nothing here.", sha256="0" * 64, source="x", format="text"
+    )
+    store.add(rec)
+    (back,) = store.documents()
+    assert back == rec
+    assert back.flags == [] and back.quotes == [] and back.events == []
+
+
+def test_has_by_sha256(store: Store) -> None:
+    rec = make_record()
+    assert not store.has(rec.sha256)
+    store.add(rec)
+    assert store.has(rec.sha256)
+    assert not store.has(hashlib.sha256(b"another text").hexdigest())
+    assert not store.has(rec.name)
+
+
+def test_same_text_cannot_be_stored_twice(store: Store) -> None:
+    store.add(make_record())
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add(make_record(name="copy.txt"))
+    assert [d.name for d in store.documents()] == ["brannock.txt"]
+
+
+def results_sample() -> dict[str, list[dict[str, Any]]]:
+    return {
+        "entities": [{"id": "p1", "name": "Ada Quill", "kind": "person", "documents": ["a"]}],
+        "events": [
+            {"id": "ev1", "date": "2023", "count": 2, "score": 0.5, "location": None},
+            {"id": "ev2", "date": None, "mentions": [{"document": "a", "key": "e0"}]},
+        ],
+        "discrepancies": [{"metric": "killed", "low": 7, "high": 9, "agreed": False}],
+        "contradictions": [{"a": "Ça n’a pas eu lieu", "b": "It did", "nested": {"x": [1, "1"]}}],
+        "agreements": [],
+    }
+
+
+def test_results_round_trip(store: Store) -> None:
+    assert store.results() == {t: [] for t in RESULT_TABLES}
+    sample = results_sample()
+    store.save_results(sample, [])
+    back = store.results()
+    assert back == sample
+    assert type(back["events"][0]["date"]) is str
+    assert type(back["discrepancies"][0]["low"]) is int
+    assert back["contradictions"][0]["nested"]["x"] == [1, "1"]
+
+
+def test_save_results_replaces_previous_results(store: Store) -> None:
+    store.save_results(results_sample(), [])
+    store.save_results({"events": [{"id": "ev9"}]}, [])
+    back = store.results()
+    assert back["events"] == [{"id": "ev9"}]
+    assert back["entities"] == [] and back["discrepancies"] == []
+
+
+def test_save_results_rewrites_linked_documents(store: Store) -> None:
+    store.add(make_record())
+    (doc,) = store.documents()
+    doc.published, doc.published_basis, doc.published_from = "2031-05-05", "linked", "other.md"
+    doc.figures = doc.figures[:1]
+    doc.figures[0].event = "e3"
+    doc.times[1].value = "2031-05-05"
+    store.save_results(results_sample(), [doc])
+    (back,) = store.documents()
+    assert back == doc
+    assert back.published_basis == "linked" and back.published_from == "other.md"
+    assert len(back.figures) == 1 and back.figures[0].event == "e3"
+    assert back.times[1].value == "2031-05-05"
+
+
+def test_failures_recorded(tmp_path: Path) -> None:
+    db = tmp_path / "f.db"
+    with Store(db) as s:
+        assert s.failures() == []
+        s.add_failure("scan.pdf", "binary file, not a report: scan.pdf")
+        s.add_failure("feed.jsonl", "feed.jsonl line 3: invalid JSON (Expecting value)")
+    with Store(db) as s:
+        failures = s.failures()
+    assert [(f["source"], f["error"]) for f in failures] == [
+        ("scan.pdf", "binary file, not a report: scan.pdf"),
+        ("feed.jsonl", "feed.jsonl line 3: invalid JSON (Expecting value)"),
+    ]
+    assert all(f["at"] for f in failures)
+
+
+def test_open_existing(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such database"):
+        open_existing(tmp_path / "missing.db")
+    assert not (tmp_path / "missing.db").exists()
+    text_file = tmp_path / "notes.db"
+    text_file.write_text("not a database at all", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a Parallax database"):
+        open_existing(text_file)
+    db = tmp_path / "real.db"
+    with Store(db) as s:
+        s.add(make_record())
+    with open_existing(db) as s:
+        assert [d.name for d in s.documents()] == ["brannock.txt"]
