@@ -31,9 +31,9 @@ def collect(paths: Sequence[str], store: Store, summary: Summary) -> list[RawDoc
     seen: set[str] = set()
     for item in iter_inputs(paths):
         if isinstance(item, InputError):
-            message = str(item)
-            summary.failed.append((message.split(": ")[-1], message))
-            store.add_failure(message.split(": ")[-1], message)
+            message, source = str(item), item.source or ""
+            summary.failed.append((source, message))
+            store.add_failure(source, message)
         elif item.sha256 in seen or store.has(item.sha256):
             summary.skipped.append(item.name)
         else:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from parallax import __version__
 
@@ -19,12 +22,17 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Parallax: read many news reports of the same crisis and cross-check them.",
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 
+def _error(message: str) -> None:
+    """One line on stderr; the message (paths, report text) is never read as markup."""
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
+
+
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    _error(message)
     raise typer.Exit(code)
 
 
@@ -128,7 +136,7 @@ def analyze_cmd(
         except RuntimeError as exc:
             _fail(str(exc))
     for _, message in summary.failed:
-        err.print(f"[bold red]error:[/] {message}", highlight=False)
+        _error(message)
     if not quiet:
         print_summary(
             summary.results,
@@ -153,7 +161,7 @@ def print_summary(
     if added or skipped or flagged:
         line += (
             f" ({added} added, {skipped} already there"
-            + (f", {len(flagged)} not in English: {', '.join(flagged)}" if flagged else "")
+            + (f", {len(flagged)} not in English: {escape(', '.join(flagged))}" if flagged else "")
             + ")"
         )
     out.print(line)
@@ -162,9 +170,8 @@ def print_summary(
     for col in ("event", "type", "date", "place", "sources"):
         table.add_column(col)
     for e in events:
-        table.add_row(
-            e["id"], e["label"], e["date"] or "?", e["location"] or "?", str(len(e["documents"]))
-        )
+        row = (e["id"], e["label"], e["date"] or "?", e["location"] or "?", len(e["documents"]))
+        table.add_row(*(Text(str(v)) for v in row))
     out.print(table)
     discs = [d for d in results.get("discrepancies", []) if not d["agreed"]]
     if discs:
@@ -177,21 +184,14 @@ def print_summary(
                 f"({v['claimant'] or 'unnamed'}, {v['document']})"
                 for v in d["values"]
             )
-            t2.add_row(
-                d["event"] or "-",
-                d["metric"],
-                str(d["low"]),
-                str(d["best"]),
-                str(d["high"]),
-                claims,
-            )
+            cells = (d["event"] or "-", d["metric"], d["low"], d["best"], d["high"], claims)
+            t2.add_row(*(Text(str(v)) for v in cells))
         out.print(t2)
     for c in results.get("contradictions", []):
-        out.print(
-            f"[yellow]contradiction:[/] {c['a_claimant']}: \u201c{c['a']}\u201d vs "
-            f"{c['b_claimant']}: \u201c{c['b']}\u201d",
-            highlight=False,
+        line = (
+            f" {c['a_claimant']}: \u201c{c['a']}\u201d vs {c['b_claimant']}: \u201c{c['b']}\u201d"
         )
+        out.print(Text.assemble(("contradiction:", "yellow"), line), highlight=False)
 
 
 @app.command("export")
@@ -212,8 +212,8 @@ def export_cmd(
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     try:
         store = open_existing(db)
-    except (OSError, ValueError) as exc:
-        _fail(str(exc))
+    except (OSError, ValueError, sqlite3.DatabaseError) as exc:
+        _fail(f"{db}: {exc}" if isinstance(exc, sqlite3.DatabaseError) else str(exc))
     with store:
         text = render(build_export(store), fmt)
     if output is None:
@@ -235,8 +235,8 @@ def summary_cmd(
 
     try:
         store = open_existing(db)
-    except (OSError, ValueError) as exc:
-        _fail(str(exc))
+    except (OSError, ValueError, sqlite3.DatabaseError) as exc:
+        _fail(f"{db}: {exc}" if isinstance(exc, sqlite3.DatabaseError) else str(exc))
     with store:
         print_summary(store.results(), len(store.documents()), 0, 0, [])
 

@@ -70,22 +70,30 @@ def iter_inputs(paths: Sequence[str]) -> Iterator[RawDocument | InputError]:
     order, skipping hidden, unknown and auxiliary files) or an http(s) URL.
     """
     for raw in paths:
-        if _URL_RE.match(raw) and not Path(raw).exists():
-            yield from _guard(partial(_read_url_list, raw))
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            for item in _walk_folder(path, set()):
-                if isinstance(item, InputError):
-                    yield item
-                else:
-                    yield from _iter_file(item)
-        elif path.is_file():
-            yield from _iter_file(path)
-        elif path.exists():
-            yield InputError(f"not a regular file: {raw}")
-        else:
-            yield InputError(f"no such file or folder: {raw}")
+        for item, source in _iter_path(raw):
+            if isinstance(item, InputError) and item.source is None:
+                item.source = source
+            yield item
+
+
+def _iter_path(raw: str) -> Iterator[tuple[RawDocument | InputError, str]]:
+    """(report or error, the file or URL it came from) for one command-line path."""
+    if _URL_RE.match(raw) and not Path(raw).exists():
+        yield from ((item, raw) for item in _guard(partial(_read_url_list, raw)))
+        return
+    path = Path(raw)
+    if path.is_dir():
+        for entry in _walk_folder(path, set()):
+            if isinstance(entry, InputError):
+                yield entry, raw
+            else:
+                yield from ((item, str(entry)) for item in _iter_file(entry))
+    elif path.is_file():
+        yield from ((item, raw) for item in _iter_file(path))
+    elif path.exists():
+        yield InputError(f"not a regular file: {raw}"), raw
+    else:
+        yield InputError(f"no such file or folder: {raw}"), raw
 
 
 def _iter_file(path: Path) -> Iterator[RawDocument | InputError]:

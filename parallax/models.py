@@ -159,3 +159,7 @@ def from_dict(data: dict[str, Any]) -> DocumentRecord:
 
 class InputError(Exception):
     """A report that cannot be read; the message is one line for the user."""
+
+    def __init__(self, message: str, source: str | None = None) -> None:
+        super().__init__(message)
+        self.source = source

@@ -114,7 +114,7 @@ def analyze_batch(nlp: Language, raws: list[RawDocument]) -> list[DocumentRecord
             try:
                 out[i] = record_from_doc(raws[i], nlp(raws[i].text))
             except Exception as exc:  # noqa: BLE001
-                out[i] = f"{raws[i].source}: analysis failed ({type(exc).__name__}: {exc})"
+                out[i] = f"{raws[i].source}: analysis failed ({type(exc).__name__})"
     return [r for r in out if r is not None]
 
 
@@ -155,6 +155,8 @@ def analyze(
 ) -> Iterator[DocumentRecord | str]:
     """Analyse reports, in worker processes when there are enough of them; yields each
     record (or error message) as soon as its batch is done."""
+    if not raws:
+        return
     workers = worker_count(settings, len(raws))
     size = max(1, min(BATCH_SIZE, -(-len(raws) // (workers * 2)) if raws else 1))
     if workers == 1:

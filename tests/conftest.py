@@ -89,3 +89,11 @@ def script_run(tmp_path_factory: pytest.TempPathFactory) -> Analysed:
     (folder / "zz_image.txt").write_bytes(BINARY_BYTES)
     db = folder.parent / "script.db"
     return Analysed(run_analyze(folder, db=db), db, folder)
+
+
+@pytest.fixture(scope="session")
+def nlp():  # -> spacy.language.Language
+    """The full spaCy pipeline with the examples gazetteer, loaded once per test session."""
+    from parallax.nlp import build_pipeline
+
+    return build_pipeline(gazetteer_files=(GAZETTEER,))

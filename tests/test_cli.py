@@ -215,11 +215,6 @@ def test_failure_is_recorded_in_the_database(script_run: Any, cli: Invoke) -> No
     assert "binary file" in failures[0]["error"]
 
 
-@pytest.mark.xfail(
-    reason="analyze.collect takes a failure's source as the text after the last ': ' of "
-    "the message, so a JSON Lines line error records its description as the source",
-    strict=True,
-)
 def test_jsonl_line_failure_records_the_file_as_source(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, analyze: Invoke, cli: Invoke
 ) -> None:
@@ -251,11 +246,17 @@ def test_french_report_is_stored_flagged_and_not_extracted(
     assert doc["figures"] == []
 
 
-@pytest.mark.xfail(
-    reason="Rich wraps an error message at the console width (80 columns without a "
-    "terminal), so a long path splits the `error:` line in two",
-    strict=True,
-)
+def test_summary_prints_names_with_brackets(tmp_path: Path, analyze: Invoke) -> None:
+    feed = tmp_path / "feed.jsonl"
+    record = {"name": "bulletin [/] matin", "text": FRENCH_REPORT}
+    feed.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = tmp_path / "fr.db"
+    result = analyze(feed, db=db)
+    assert stored_names(db) == ["bulletin [/] matin"]
+    assert result.exit_code == 0, repr(result.exception)
+    assert "1 not in English: bulletin [/] matin" in flat(result.stdout)
+
+
 def test_long_error_message_stays_on_one_line(
     tmp_path: Path, narrow_console: None, analyze: Invoke
 ) -> None:
@@ -267,11 +268,6 @@ def test_long_error_message_stays_on_one_line(
     assert_clean_failure(result, str(bad))
 
 
-@pytest.mark.xfail(
-    reason="cli prints user-supplied paths with Rich markup enabled: '[/]' raises "
-    "MarkupError, '[red]' is swallowed",
-    strict=True,
-)
 @pytest.mark.parametrize("name", ["missing[/].txt", "[red]missing.txt"])
 def test_path_with_brackets_in_error_message(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, analyze: Invoke
@@ -350,11 +346,6 @@ def test_export_non_sqlite_file(
     assert Path("notes.db").read_text(encoding="utf-8") == "shopping list: bread, eggs\n"
 
 
-@pytest.mark.xfail(
-    reason="export_cmd catches only OSError/ValueError from open_existing; a file with "
-    "the SQLite header but a corrupt body raises sqlite3.DatabaseError",
-    strict=True,
-)
 def test_export_corrupt_sqlite_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Invoke
 ) -> None:
@@ -364,10 +355,6 @@ def test_export_corrupt_sqlite_file(
     assert_clean_failure(result, "broken.db")
 
 
-@pytest.mark.xfail(
-    reason="export_cmd prints the database path with Rich markup enabled: '[/]' raises MarkupError",
-    strict=True,
-)
 def test_export_missing_database_with_brackets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Invoke
 ) -> None:

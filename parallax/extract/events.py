@@ -102,9 +102,7 @@ def _place(sent: Span, mentions: list[Mention], near: int | None = None) -> Ment
     if not places:
         return None
     anchor = sent.start_char if near is None else near
-    return min(
-        places, key=lambda m: (PLACE_RANK.get(m.precision or "", 3), abs(m.start - anchor))
-    )
+    return min(places, key=lambda m: (PLACE_RANK.get(m.precision or "", 3), abs(m.start - anchor)))
 
 
 def _actor(sent: Span, trigger_start: int, mentions: list[Mention]) -> str | None:
@@ -230,7 +228,7 @@ def _statement_events(
                 EventMention(
                     key=f"e{n}",
                     type="statement",
-                    trigger=q.cue or "said",
+                    trigger=q.speaker_text or q.speaker,
                     start=q.speaker_start,
                     end=q.speaker_end or q.speaker_start,
                     sentence_start=sent.start_char,
