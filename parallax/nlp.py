@@ -121,7 +121,7 @@ def build_pipeline(
     _add_gazetteer_ruler(nlp, gazetteer_files)
     if extractors:
         nlp.add_pipe("parallax_times")
-        nlp.add_pipe("parallax_quotes")
+        nlp.add_pipe("parallax_quotes", config={"gazetteer_files": list(gazetteer_files)})
         nlp.add_pipe("parallax_figures")
         nlp.add_pipe("parallax_events")
     return nlp

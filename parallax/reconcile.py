@@ -5,6 +5,7 @@ denials; events and figures reported by more than one source."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -88,7 +89,8 @@ def discrepancies(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, 
 
 
 def _para(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset)
+    """Index of the paragraph holding `offset` (blank lines do not count)."""
+    return len(re.findall(r"\n+", text[:offset]))
 
 
 def contradictions(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, Any]]:

@@ -20,6 +20,9 @@ TITLES = {
     "deputy", "chief", "commander", "governor", "mayor", "ambassador", "envoy", "of", "u.s.",
 }  # fmt: skip
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+ROLE_NOUNS = {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
+              "commander", "governor", "mayor", "ambassador", "envoy", "premier", "chief",
+              "general", "senator", "representative", "official"}  # fmt: skip
 GROUP_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
 DETERMINERS = {"the", "a", "an", "both", "its", "their", "his", "her", "this", "that", "these"}
@@ -191,6 +194,10 @@ class DocEntities:
             country = self._country_modifier(span)
             if country:
                 return Resolved(country, "country")
+        if head.lower_ in ROLE_NOUNS and span[0].lower_ == "the":
+            titled = self._titled_person(head.lower_, before)
+            if titled:
+                return Resolved(titled, "person")
         if head.lower_ in GROUP_NOUNS and span[0].lower_ == "the":
             group = self.antecedent(before, {"group"})
             if group:
@@ -202,6 +209,17 @@ class DocEntities:
         label = head.ent_type_ or ""
         text = span.text
         return self.resolve_name(text, label)
+
+    def _titled_person(self, role: str, before: int) -> str | None:
+        """'the minister' -> the last person named with that title ("Defence Minister X")."""
+        best = None
+        for ent in self.ents:
+            if ent.label_ != "PERSON" or ent.end_char > before:
+                continue
+            lead = self.doc[max(0, ent.start - 3) : ent.start + 1].text.lower()
+            if role in lead:
+                best = self.full_name(self._person_name(ent))
+        return best
 
     def _country_modifier(self, span: Span) -> str | None:
         for tok in span:

@@ -72,7 +72,7 @@ def classify_line(line: str) -> tuple[str, str | None]:
     if CREDIT_START.match(stripped):
         return "credit", credit_text(stripped)
     m = BYLINE.match(stripped)
-    if m:
+    if m and len(m.group(1).split()) <= 8 and not stripped.endswith("."):
         who = m.group(1)
         if CREDIT_HINT.search(who) or not _is_person_name(who):
             return "credit", who.strip(" *_")

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from parallax.extract.entities import DocEntities, Resolved
+from parallax.gazetteer import get_gazetteer
 from parallax.models import Quote
 
 SPEECH_VERBS = {
@@ -165,6 +166,15 @@ def conj_subjects(subj: Token) -> list[Token]:
     return out
 
 
+def _is_cue(tok: Token) -> bool:
+    """A speech verb that is not negated ("did not say whether" reports no statement)."""
+    return (
+        tok.lemma_ in SPEECH_VERBS
+        and tok.pos_ in ("VERB", "AUX")
+        and not any(c.dep_ == "neg" for c in tok.children)
+    )
+
+
 def _agent_of(verb: Token) -> Token | None:
     """The X of a passive 'reported by X'."""
     for agent in verb.children:
@@ -284,7 +294,7 @@ class QuoteFinder:
         best: tuple[int, Token] | None = None
         for sent in self._sents_touching(m.open_mark, m.close_mark):
             for tok in sent:
-                if tok.lemma_ not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX"):
+                if not _is_cue(tok):
                     continue
                 if _inside(self.mark_spans, tok.idx, tok.idx + len(tok)):
                     continue
@@ -460,7 +470,7 @@ class QuoteFinder:
             if sent.start_char < self.body_start:
                 continue
             for tok in sent:
-                if tok.lemma_ not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX"):
+                if not _is_cue(tok):
                     continue
                 if _inside(self.mark_spans, tok.idx, tok.idx + 1) or _inside(
                     taken, tok.idx, tok.idx + 1
@@ -606,14 +616,24 @@ class QuoteFinder:
         return sorted(direct + blocks + indirect, key=lambda q: q.start)
 
 
-@Language.component("parallax_quotes")
-def quotes_component(doc: Doc) -> Doc:
+class QuotesComponent:
     """Sets doc._.quotes (and doc._.entities, the mention index used for speakers)."""
-    body_start = doc._.header.body_start if doc._.header else 0
-    ents = DocEntities(doc, body_start)
-    doc._.entities = ents
-    doc._.quotes = QuoteFinder(doc, body_start, ents).find()
-    return doc
+
+    def __init__(self, gazetteer_files: list[str]) -> None:
+        self.gazetteer = get_gazetteer(tuple(gazetteer_files))
+
+    def __call__(self, doc: Doc) -> Doc:
+        body_start = doc._.header.body_start if doc._.header else 0
+        ents = DocEntities(doc, body_start, self.gazetteer)
+        doc._.entities = ents
+        doc._.quotes = QuoteFinder(doc, body_start, ents).find()
+        return doc
+
+
+@Language.factory("parallax_quotes", default_config={"gazetteer_files": []})
+def make_quotes(nlp: Language, name: str, gazetteer_files: list[str]) -> QuotesComponent:
+    """The quotes component; `gazetteer_files` are extra place lists for speaker names."""
+    return QuotesComponent(gazetteer_files)
 
 
 def quote_at(quotes: list[Quote], start: int, end: int) -> Quote | None:

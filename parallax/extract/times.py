@@ -50,6 +50,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "weekday",
         re.compile(rf"\b(?:(last|next|this|early|late)\s+)?({_WEEKDAY})(?:\s+({_PART}))?\b", re.I),
     ),
+    (
+        "vague_duration",
+        re.compile(
+            r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b",
+            re.I,
+        ),
+    ),
     ("hyphen_duration", re.compile(rf"\b({_COUNT})-({_UNIT[3:-1]})(?!-old)\b", re.I)),
     (
         "duration",
@@ -59,13 +66,6 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("ago", re.compile(rf"\b({_COUNT})\s+({_UNIT})\s+ago\b", re.I)),
-    (
-        "vague_duration",
-        re.compile(
-            r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b",
-            re.I,
-        ),
-    ),  # noqa: E501
     (
         "relative",
         re.compile(
@@ -84,7 +84,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "year",
         re.compile(
-            r"\b(?:in|since|from|until|by|of|before|after|during|early|late|mid-?|year|around|through)\s+((?:1[89]|20)\d{2})\b(?![-\d])"
+            r"(?:\b(?:in|since|from|until|by|of|before|after|during|early|late|mid|year|around|through)\s+|\bmid-)((?:1[89]|20)\d{2})\b(?![-\d])"
         ),
     ),  # noqa: E501
 ]
@@ -176,8 +176,11 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(region):
             s, e = m.start() + start, m.end() + start
-            if kind in ("month", "year"):  # keep the preposition out of the span
+            if kind in ("month", "year"):  # keep a preposition out of the span, "mid-" in it
                 s = m.start(1) + start
+                lead = re.search(r"\b(?:mid-?|early |late )$", text[max(0, s - 6) : s], re.I)
+                if lead:
+                    s -= len(lead.group(0))
             if any(s < te and ts < e for ts, te in taken):
                 continue
             tkind, value, rule, approx = _match_to_time(kind, m)

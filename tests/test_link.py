@@ -1,0 +1,188 @@
+"""Cross-document linking: dates borrowed from linked reports, events merged across
+reports, canonical places and full names. Three short invented reports about one
+(fictional) shelling of Dornik."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parallax.gazetteer import get_gazetteer
+from parallax.link import Linked, date_precision, link
+from parallax.models import DocumentRecord, RawDocument
+from parallax.pipeline import record_from_doc
+
+GAZETTEER = str(Path(__file__).resolve().parent.parent / "examples" / "gazetteer.json")
+
+# Dated in its own text (inferred from "March 3, 2025").
+DATED = """Guns pound the market in Dornik
+
+By Lena Morav
+
+Valdorian artillery shelled the market in Dornik on Monday, March 3, 2025, killing 14 people.
+
+"The stalls were full when the first shells landed," said Mira Tessik, a nurse at the town clinic.
+
+Dornik is the largest town of the Ostravia region.
+"""
+
+# Weekday names only; a local name and a misspelling of the region; an undated blast.
+WEEKDAYS = """Dornik buries its dead
+
+By Ivo Brandt
+
+Valdorian guns shelled Dornik on Monday, and 16 people were killed, local officials said.
+
+Tessik said the clinic in Kessaria had run out of bandages. The guns fell silent on Tuesday evening.
+
+Two border guards died in a mine blast near Tarnov, in Ostrovia.
+"""
+
+# Dated by its metadata.
+GIVEN = """Relief convoy waits at Lisk
+
+Aid trucks waited at the border crossing near Lisk after the shelling of Dornik on Monday, \
+in which 15 people were killed, the Dornik council said.
+"""
+
+REPORTS = [
+    RawDocument("dated", DATED, "dated.txt", "text"),
+    RawDocument("weekdays", WEEKDAYS, "weekdays.txt", "text"),
+    RawDocument("given", GIVEN, "given.json", "jsonl", published="2025-03-04"),
+]
+
+
+def records(nlp) -> dict[str, DocumentRecord]:
+    return {raw.name: record_from_doc(raw, nlp(raw.text)) for raw in REPORTS}
+
+
+@pytest.fixture(scope="module")
+def linked(nlp) -> tuple[dict[str, DocumentRecord], Linked]:
+    docs = records(nlp)
+    return docs, link(list(docs.values()), get_gazetteer((GAZETTEER,)))
+
+
+def figure(docs: dict[str, DocumentRecord], name: str, value: int):
+    (f,) = [f for f in docs[name].figures if f.value == value]
+    return f
+
+
+def test_dates_before_linking(nlp) -> None:
+    docs = records(nlp)
+    assert (docs["dated"].published, docs["dated"].published_basis) == ("2025-03-03", "inferred")
+    assert (docs["given"].published, docs["given"].published_basis) == ("2025-03-04", "given")
+    assert (docs["weekdays"].published, docs["weekdays"].published_basis) == (None, None)
+    assert all(t.value is None for t in docs["weekdays"].times)
+
+
+def test_weekday_report_borrows_its_date(linked) -> None:
+    docs, _ = linked
+    d = docs["weekdays"]
+    assert d.published_basis == "linked"
+    assert d.published_from in ("dated", "given")
+    assert {t.text: t.value for t in d.times} == {
+        "Monday": "2025-03-03",
+        "Tuesday evening": "2025-03-04",
+    }
+    assert d.published == "2025-03-04"  # the latest day it mentions
+
+
+def test_weekday_event_gets_the_linked_day(linked) -> None:
+    docs, _ = linked
+    (shelling,) = [e for e in docs["weekdays"].events if e.date_text == "Monday"]
+    assert shelling.type == "shelling"
+    assert shelling.date == "2025-03-03"
+
+
+def test_figures_of_the_same_attack_share_an_event(linked) -> None:
+    docs, lk = linked
+    ids = {
+        name: lk.figure_event(name, figure(docs, name, value).event)
+        for name, value in (("dated", 14), ("weekdays", 16), ("given", 15))
+    }
+    assert ids["dated"] is not None
+    assert ids["dated"] == ids["weekdays"] == ids["given"]
+    (event,) = [e for e in lk.events if e.id == ids["dated"]]
+    assert event.date == "2025-03-03"
+    assert event.documents == ["dated", "given", "weekdays"]
+    assert event.location == "Dornik"
+
+
+def test_undated_mine_blast_is_not_merged_with_the_attack(linked) -> None:
+    docs, lk = linked
+    attack = lk.figure_event("dated", figure(docs, "dated", 14).event)
+    blast = lk.figure_event("weekdays", figure(docs, "weekdays", 2).event)
+    assert blast is not None
+    assert blast != attack
+    (event,) = [e for e in lk.events if e.id == blast]
+    assert event.type == "explosion"
+    assert event.date is None
+    assert event.documents == ["weekdays"]
+
+
+def test_local_and_misspelt_names_canonicalise(linked) -> None:
+    docs, lk = linked
+    by_text = {m.text: m.canonical for m in docs["weekdays"].mentions}
+    assert by_text["Kessaria"] == "Ostravia"
+    assert by_text["Ostrovia"] == "Ostravia"
+    (region,) = [e for e in lk.entities if e.canonical == "Ostravia"]
+    assert {"Kessaria", "Ostrovia"} <= region.aliases
+    assert region.documents == {"dated", "weekdays"}
+    assert region.precision == "region"
+
+
+def test_places_are_geocoded(linked) -> None:
+    _, lk = linked
+    (dornik,) = [e for e in lk.entities if e.canonical == "Dornik"]
+    assert (dornik.kind, dornik.precision) == ("place", "town")
+    assert dornik.lat == pytest.approx(47.05)
+    assert dornik.documents == {"dated", "weekdays", "given"}
+
+
+def test_surname_speaker_before_linking(nlp) -> None:
+    speakers = {q.text: q.speaker for q in records(nlp)["weekdays"].quotes}
+    assert speakers["the clinic in Kessaria had run out of bandages"] == "Tessik"
+
+
+def test_surname_speaker_takes_the_full_name(linked) -> None:
+    docs, _ = linked
+    speakers = {q.text: q.speaker for q in docs["weekdays"].quotes}
+    assert speakers["the clinic in Kessaria had run out of bandages"] == "Mira Tessik"
+
+
+def test_linking_twice_gives_the_same_dates(linked) -> None:
+    docs, _ = linked
+    before = {n: (d.published, d.published_basis) for n, d in docs.items()}
+    link(list(docs.values()), get_gazetteer((GAZETTEER,)))
+    assert {n: (d.published, d.published_basis) for n, d in docs.items()} == before
+
+
+def test_merged_event_takes_the_most_specific_place(nlp) -> None:
+    town = "Valdorian guns shelled Dornik on Monday, March 3, 2025.\n"
+    region = (
+        "Valdorian guns shelled the Ostravia region on Monday.\n\n"
+        "The shelling of the Ostravia region went on all day.\n"
+    )
+    docs = [
+        record_from_doc(RawDocument(n, t, n, "text", published="2025-03-04"), nlp(t))
+        for n, t in (("town", town), ("region", region))
+    ]
+    lk = link(docs, get_gazetteer((GAZETTEER,)))
+    (event,) = lk.events
+    assert event.documents == ["region", "town"]
+    assert event.location == "Dornik"
+
+
+@pytest.mark.parametrize(
+    ("value", "precision"),
+    [
+        ("2025-03-03", "day"),
+        ("2025-W10", "week"),
+        ("2025-03", "month"),
+        ("2025", "year"),
+        (None, None),
+    ],
+)
+def test_date_precision(value: str | None, precision: str | None) -> None:
+    assert date_precision(value) == precision
