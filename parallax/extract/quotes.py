@@ -166,6 +166,25 @@ def conj_subjects(subj: Token) -> list[Token]:
     return out
 
 
+def make_quote(
+    content: Span,
+    kind: str,
+    speaker: Resolved | None,
+    mention: Span | None,
+    cue: str | None,
+    via: str | None = None,
+) -> Quote:
+    """A Quote whose content is a span of the parse, with its speaker mention."""
+    return Quote(
+        text=content.text, start=content.start_char, end=content.end_char, kind=kind,
+        speaker=speaker.name if speaker else None,
+        speaker_text=mention.text if mention is not None else None,
+        speaker_start=mention.start_char if mention is not None else None,
+        speaker_end=mention.end_char if mention is not None else None,
+        speaker_type=speaker.kind if speaker else None, cue=cue, via=via,
+    )  # fmt: skip
+
+
 def _is_cue(tok: Token) -> bool:
     """A speech verb that is not negated ("did not say whether" reports no statement)."""
     return (
@@ -561,19 +580,7 @@ class QuoteFinder:
         if speaker is None or span is None:
             return None
         via = self.via_of(verb, (content.start_char, content.end_char))
-        return Quote(
-            text=content.text,
-            start=content.start_char,
-            end=content.end_char,
-            kind="indirect",
-            speaker=speaker.name,
-            speaker_text=span.text,
-            speaker_start=span.start_char,
-            speaker_end=span.end_char,
-            speaker_type=speaker.kind,
-            cue=verb.text,
-            via=via,
-        )
+        return make_quote(content, "indirect", speaker, span, verb.text, via)
 
     def _according_quote(
         self, sent: Span, acc: Token, taken: list[tuple[int, int]]
@@ -595,18 +602,7 @@ class QuoteFinder:
             return None
         if _overlaps(self.mark_spans, content.start_char, content.end_char):
             return None
-        return Quote(
-            text=content.text,
-            start=content.start_char,
-            end=content.end_char,
-            kind="indirect",
-            speaker=speaker.name,
-            speaker_text=span.text,
-            speaker_start=span.start_char,
-            speaker_end=span.end_char,
-            speaker_type=speaker.kind,
-            cue="according to",
-        )
+        return make_quote(content, "indirect", speaker, span, "according to")
 
     def find(self) -> list[Quote]:
         direct = self.direct_quotes()
