@@ -187,7 +187,7 @@ def child_main(spec_file: str) -> None:
     def on_progress(_n: int) -> None:
         marks.setdefault("first_batch", time.perf_counter())
 
-    analyze_mod.relink = timed_relink  # type: ignore[assignment]
+    analyze_mod.relink = timed_relink
     settings = Settings(workers=spec["workers"])
     t0 = time.perf_counter()
     with Store(spec["db"]) as store:

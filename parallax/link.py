@@ -284,12 +284,22 @@ def link_events(docs: list[DocumentRecord]) -> list[Event]:
                 clusters.setdefault((gtype, date), []).extend(members)
             else:
                 singles.append(members)
+    _fold_coarse_dates(clusters)
     singles = [s for s in singles if not _join_by_place(s, clusters, docs)]
     events = [_make_event(members) for members in [*clusters.values(), *singles]]
     events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
     for i, e in enumerate(events, 1):
         e.id = f"ev{i}"
     return events
+
+
+def _fold_coarse_dates(clusters: dict[tuple[str, str], list[tuple[str, EventMention]]]) -> None:
+    """An event dated only to a week or month joins the one day-dated event of its kind
+    that falls within it ("the ceasefire agreed earlier this week")."""
+    for key in [k for k in clusters if len(k[1]) != 10]:
+        fits = [k for k in clusters if k[0] == key[0] and len(k[1]) == 10 and _within(key[1], k[1])]
+        if len(fits) == 1:
+            clusters[fits[0]].extend(clusters.pop(key))
 
 
 def _join_by_place(

@@ -141,3 +141,13 @@ def test_main_event_is_the_most_mentioned_dated_attack(nlp) -> None:
     assert main is not None
     assert main.type == "airstrike"
     assert main.date_text == "Monday"
+
+
+def test_a_date_inside_what_was_said_does_not_date_the_statement(nlp) -> None:
+    text = (
+        "A convoy of trucks was expected to cross from Corvenia on Thursday, Orlov said.\n\n"
+        "Corvenia said on Tuesday it was ready to host talks.\n"
+    )
+    doc = nlp(text)
+    statements = [e for e in doc._.events if e.type == "statement"]
+    assert [e.date_text for e in statements] == ["Tuesday"]

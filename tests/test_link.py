@@ -186,3 +186,19 @@ def test_merged_event_takes_the_most_specific_place(nlp) -> None:
 )
 def test_date_precision(value: str | None, precision: str | None) -> None:
     assert date_precision(value) == precision
+
+
+def test_week_dated_event_joins_the_day_it_holds(nlp) -> None:
+    day = "Valdoria and Kessaria agreed to a ceasefire on Tuesday, March 4, 2025, in Lisk.\n"
+    week = "The ceasefire agreed earlier this week has largely held, officials in Dornik said.\n"
+    docs = [
+        record_from_doc(RawDocument("day.txt", day, "day.txt", "text"), nlp(day)),
+        record_from_doc(
+            RawDocument("week.txt", week, "week.txt", "text", published="2025-03-05"), nlp(week)
+        ),
+    ]
+    result = link(docs, get_gazetteer((GAZETTEER,)))
+    ceasefires = [e for e in result.events if e.type == "ceasefire"]
+    assert len(ceasefires) == 1
+    assert ceasefires[0].date == "2025-03-04"
+    assert ceasefires[0].documents == ["day.txt", "week.txt"]

@@ -250,3 +250,13 @@ def test_offsets_slice_the_text(nlp, text: str) -> None:
         if q.speaker_start is not None:
             assert q.speaker_end is not None
             assert text[q.speaker_start : q.speaker_end] == q.speaker_text
+
+
+def test_it_refers_to_the_organisation_subject_of_the_sentence_before(nlp) -> None:
+    text = (
+        "The Valdorian defence ministry denied the allegation. "
+        "It said its units had observed the ceasefire.\n"
+    )
+    quotes = [q for q in nlp(text)._.quotes if q.speaker_text == "It"]
+    assert len(quotes) == 1
+    assert quotes[0].speaker == "Valdorian defence ministry"

@@ -151,6 +151,19 @@ class DocEntities:
                         best = cand
         return best[1] if best else None
 
+    def _previous_subject(self, before: int) -> Resolved | None:
+        """'It' after a sentence whose subject is an organisation: that organisation."""
+        prev = [s for s in self.doc.sents if s.end_char <= before]
+        if not prev:
+            return None
+        for tok in prev[-1]:
+            if tok.dep_ == "nsubj" and tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ != "PERSON":
+                span = self.doc[tok.left_edge.i : tok.i + 1]
+                if span.start_char >= before:
+                    return None
+                return self.resolve_np(span, before=span.start_char)
+        return None
+
     def nominal_antecedent(self, head: Token, before: int) -> Resolved | None:
         """'the ministry' -> the last fuller noun phrase with the same head noun."""
         for chunk in reversed(list(self.doc.noun_chunks)):
@@ -162,6 +175,8 @@ class DocEntities:
 
     def resolve_name(self, text: str, label: str = "") -> Resolved:
         country = self.gaz.actor_name(strip_possessive(text))
+        if label == "NORP":
+            country = country or self.gaz.country_of_demonym(clean_np(text))
         if country:
             return Resolved(country, "country")
         name = clean_np(text)
@@ -182,7 +197,7 @@ class DocEntities:
         if len(span) == 1 and low in GROUP_PRONOUNS:
             return self.antecedent(before, {"group", "organization"})
         if len(span) == 1 and low in THING_PRONOUNS:
-            return self.antecedent(before, {"organization"})
+            return self._previous_subject(before) or self.antecedent(before, {"organization"})
         if head.lemma_.lower() in ON_BEHALF or head.lower_ in ON_BEHALF:
             person = self.person_in(span)
             if person:

@@ -214,10 +214,20 @@ def _date_nearest(sent: Span, found: list[EventMention], times: list[TimeExpr]) 
 def _statement_events(
     doc: Doc, sent: Span, times: list[TimeExpr], quotes: list[Quote], n: int
 ) -> list[EventMention]:
-    """A dated statement ("Pope Francis said at his general audience on September 20")."""
-    idx, t = _sentence_date(sent, times)
-    if t is None:
+    """A dated statement ("Pope Francis said at his general audience on September 20"); a
+    date inside what was said ("the convoy will cross on Thursday") is not the statement's."""
+    said = [(q.start, q.end) for q in quotes]
+    dates = [
+        (i, t)
+        for i, t in enumerate(times)
+        if sent.start_char <= t.start < sent.end_char
+        and t.kind == "date"
+        and t.value != "PRESENT_REF"
+        and not any(a <= t.start < b for a, b in said)
+    ]
+    if not dates:
         return []
+    idx, t = dates[0]
     for q in quotes:
         if (
             q.speaker
