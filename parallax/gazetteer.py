@@ -15,10 +15,11 @@ from importlib import resources
 from pathlib import Path
 
 MIN_CITY_POPULATION = 1000
-RULER_CITY_POPULATION = 300_000  # cities big enough to be pattern-matched in every text
 FUZZY_MIN_RATIO = 0.84
 FUZZY_MIN_LENGTH = 7
 STRICT_FUZZY_RATIO = 0.87
+PLAIN = re.compile(r"^[A-Za-z0-9.,()]+(?: [A-Za-z0-9.,()]+)*$")
+LATIN = re.compile(r"^[\x20-\x7e\u00c0-\u024f\u2019]+$")
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,12 @@ class Place:
 
 def fold(name: str) -> str:
     """Lookup key: accents stripped, lower case, possessive and article dropped."""
-    name = unicodedata.normalize("NFKD", name.replace("\u2019", "'"))
-    name = "".join(c for c in name if not unicodedata.combining(c))
+    if PLAIN.match(name) and name[:4].lower() != "the ":
+        return name.lower()  # the common case, a plain ASCII name: nothing else to do
+    name = name.replace("\u2019", "'")
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in name if not unicodedata.combining(c))
     name = re.sub(r"'s$", "", name.strip()).lower()
     name = re.sub(r"^the\s+", "", name)
     return re.sub(r"[\s\u2010-\u2015-]+", " ", name).strip()
@@ -59,6 +64,9 @@ class Gazetteer:
         for extra in extra_files:
             self._load_curated(json.loads(Path(extra).read_text("utf-8")))
         self._cities_loaded = False
+        self._cache: dict[tuple[str, bool, bool], Place | None] = {}
+        self._candidates: list[tuple[str, Place]] | None = None
+        self._searched: set[str] = set()  # keys already looked up among the cities
 
     # -- loading -------------------------------------------------------------
     def _load_countries(self) -> None:
@@ -91,7 +99,16 @@ class Gazetteer:
         if self._cities_loaded:
             return
         for c in self._gc.get_cities().values():
-            place = Place(
+            for name in {c["name"], *c.get("alternatenames", [])}:
+                if name[:1].isupper() and LATIN.match(name):  # English reports: Latin script
+                    self._add_city(fold(name), c)
+        self._cities_loaded = True
+
+    def _add_city(self, key: str, c: dict) -> None:
+        """Index a GeoNames city under a key; the most populous city keeps a shared name."""
+        old = self.cities.get(key)
+        if old is None or old.population < int(c.get("population") or 0):
+            self.cities[key] = Place(
                 c["name"],
                 "town",
                 c.get("countrycode"),
@@ -99,18 +116,16 @@ class Gazetteer:
                 c["longitude"],
                 int(c.get("population") or 0),
             )
-            for name in {c["name"], *c.get("alternatenames", [])}:
-                key = fold(name)
-                if not key or not name[:1].isupper():
-                    continue
-                old = self.cities.get(key)
-                if old is None or old.population < place.population:
-                    self.cities[key] = place
-        self._cities_loaded = True
 
     # -- lookup --------------------------------------------------------------
     def lookup(self, name: str, fuzzy: bool = True, cities: bool = True) -> Place | None:
         """Resolve a place name; curated names and countries first, then cities."""
+        key = (name, fuzzy, cities)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(name, fuzzy, cities)
+        return self._cache[key]
+
+    def _lookup(self, name: str, fuzzy: bool, cities: bool) -> Place | None:
         key = fold(name)
         if not key:
             return None
@@ -120,29 +135,61 @@ class Gazetteer:
         country = self.country_aliases.get(key)
         if country and fold(country) in self.countries and key not in ("baku", "yerevan", "moscow"):
             return self.countries[fold(country)]
-        close = self.fuzzy(name, STRICT_FUZZY_RATIO) if fuzzy else None
-        if close is not None:  # a misspelt curated name beats an exact far-away town
-            return close
+        close, ratio = self._nearest(key) if fuzzy else (None, 0.0)
+        if close is not None and ratio > STRICT_FUZZY_RATIO:
+            return close  # a misspelt curated name beats an exact far-away town
         if cities:
-            self._load_cities()
+            if key not in self._searched:
+                self._load_cities()
             hit = self.cities.get(key)
             if hit:
                 return hit
-        return self.fuzzy(name) if fuzzy else None
+        return close if ratio > FUZZY_MIN_RATIO else None
+
+    def prefetch(self, names: list[str]) -> None:
+        """Look the given names up among GeoNames cities in one pass over the file, so a
+        run that needs a few towns does not index every city name (seconds)."""
+        wanted = {fold(n) for n in names} - self._searched
+        wanted = {k for k in wanted if k and k not in self.curated and k not in self.countries}
+        if not wanted or self._cities_loaded:
+            return
+        for c in self._gc.get_cities().values():
+            for name in (c["name"], *c.get("alternatenames", [])):
+                low = name.lower()
+                folded = (low if low in wanted
+                          else low.replace("-", " ") if "-" in low
+                          else fold(name) if not name.isascii() and LATIN.match(name)
+                          else None)  # fmt: skip
+                if folded is not None and fold(name) in wanted:
+                    self._add_city(fold(name), c)
+        self._searched |= wanted
 
     def fuzzy(self, name: str, min_ratio: float = FUZZY_MIN_RATIO) -> Place | None:
         """Nearest curated or country name for a long, probably misspelled name."""
-        key = fold(name)
+        place, ratio = self._nearest(fold(name))
+        return place if ratio > min_ratio else None
+
+    def _nearest(self, key: str) -> tuple[Place | None, float]:
+        """The curated or country name closest to a lookup key, and how close."""
         if len(key) < FUZZY_MIN_LENGTH:
-            return None
-        best, best_ratio = None, min_ratio
-        for cand_key, place in [*self.curated.items(), *self.countries.items()]:
+            return None, 0.0
+        best, best_ratio = None, 0.0
+        for cand_key, place in self._fuzzy_candidates:
             if abs(len(cand_key) - len(key)) > 3:
                 continue
-            ratio = SequenceMatcher(None, key, cand_key).ratio()
+            matcher = SequenceMatcher(None, key, cand_key)
+            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                continue
+            ratio = matcher.ratio()
             if ratio > best_ratio:
                 best, best_ratio = place, ratio
-        return best
+        return best, best_ratio
+
+    @property
+    def _fuzzy_candidates(self) -> list[tuple[str, Place]]:
+        if self._candidates is None:
+            self._candidates = [*self.curated.items(), *self.countries.items()]
+        return self._candidates
 
     def country_of_demonym(self, word: str) -> str | None:
         return self.demonyms.get(word) or self.demonyms.get(word.rstrip("s"))
@@ -157,13 +204,10 @@ class Gazetteer:
         return None
 
     def ruler_names(self) -> list[tuple[str, str]]:
-        """(name, label) pairs for the spaCy entity ruler: curated places, countries, big cities."""
+        """(name, label) pairs for the spaCy entity ruler: curated places and countries
+        (the model knows big cities; GeoNames towns are looked up after NER)."""
         out = list(self.surface_forms)
-        for c in self._gc.get_countries().values():
-            out.append((c["name"], "GPE"))
-        for c in self._gc.get_cities().values():
-            if int(c.get("population") or 0) >= RULER_CITY_POPULATION:
-                out.append((c["name"], "GPE"))
+        out.extend((c["name"], "GPE") for c in self._gc.get_countries().values())
         return out
 
 

@@ -105,6 +105,9 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
             if m.kind == "person" and len(m.canonical.split()) > 1:
                 fullnames[m.canonical.split()[-1]].add(m.canonical)
     entities: dict[tuple[str, str], Entity] = {}
+    gaz.prefetch(
+        [m.canonical for d in docs for m in d.mentions if m.kind == "place" and m.precision is None]
+    )
     for d in docs:
         for m in d.mentions:
             if m.kind == "place" and m.precision is None:
@@ -193,13 +196,14 @@ def link_dates(docs: list[DocumentRecord]) -> None:
                 if t.rule:
                     t.value = None
     dated = [d for d in docs if d.published and d.published_basis != "linked"]
+    signatures = {o.name: _signature(o) for o in dated}
     for d in docs:
         if d.published or not any(t.rule for t in d.times):
             continue
         sig = _signature(d)
         ranked = sorted(
             (
-                (len(sig & _signature(o)) / max(1, len(sig | _signature(o))), i, o)
+                (len(sig & signatures[o.name]) / max(1, len(sig | signatures[o.name])), i, o)
                 for i, o in enumerate(dated)
             ),
             key=lambda x: (-x[0], x[1]),

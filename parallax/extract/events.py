@@ -142,6 +142,7 @@ def find_events(
 ) -> list[EventMention]:
     """One event mention per trigger; statements with a date of their own become events."""
     events: list[EventMention] = []
+    text = doc.text
     for sent in doc.sents:
         if sent.start_char < body_start:
             continue
@@ -159,7 +160,7 @@ def find_events(
                     EventMention(
                         key="",
                         type=etype,
-                        trigger=doc.text[s:e],
+                        trigger=text[s:e],
                         start=s,
                         end=e,
                         sentence_start=sent.start_char,
@@ -191,7 +192,7 @@ def _mark_alleged_violations(
     if not any(e.type == "ceasefire" for e in earlier):
         return
     for ev in found:
-        if ev.type in MILITARY and ACCUSED_OF.search(doc.text[sent.start_char : ev.start]):
+        if ev.type in MILITARY and ACCUSED_OF.search(sent.text[: ev.start - sent.start_char]):
             ev.type = "ceasefire_violation"
 
 

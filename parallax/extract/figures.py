@@ -149,6 +149,7 @@ def _governing_lemma(tok: Token) -> str:
 class FigureFinder:
     def __init__(self, doc: Doc, body_start: int, quotes: list[Quote], times: list) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token: read it once
         self.body_start = body_start
         self.quotes = quotes
         self.time_spans = [(t.start, t.end) for t in times]
@@ -179,7 +180,7 @@ class FigureFinder:
             metric = "killed" if tok.lemma_ == "kill" else "injured"
             out.append(
                 Figure(
-                    text=self.doc.text[start:end],
+                    text=self.text[start:end],
                     start=start,
                     end=end,
                     metric=metric,
@@ -244,7 +245,7 @@ class FigureFinder:
             elif pops:
                 population = pops[-1][1]
             fig = Figure(
-                text=doc.text[span_start:span_end],
+                text=self.text[span_start:span_end],
                 start=span_start,
                 end=span_end,
                 metric=metric,
@@ -269,7 +270,7 @@ class FigureFinder:
             nxt.text in ("%", "-") or nxt.lower_ in ("percent", "per", "year-old", "years")
         ):
             return True
-        return tok.idx > 0 and doc.text[tok.idx - 1] in "$€£"
+        return tok.idx > 0 and self.text[tok.idx - 1] in "$€£"
 
     def _subset(
         self, first: int, last: int, value: float | None, sent: Span, figs: list[Figure]
@@ -313,7 +314,7 @@ class FigureFinder:
             if k < sent.end and POPULATIONS.get(doc[k].lower_):
                 fig.of_which[POPULATIONS[doc[k].lower_]] = int(value)
                 fig.end = max(fig.end, doc[k].idx + len(doc[k]))
-                fig.text = doc.text[fig.start : fig.end]
+                fig.text = self.text[fig.start : fig.end]
 
 
 def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_start: int) -> None:
@@ -321,6 +322,7 @@ def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_
     when the sentence says so; else the speaker of a statement earlier in the paragraph
     that the sentence goes on with."""
     sents = [s for s in doc.sents if s.start_char >= body_start]
+    text = doc.text
     for fig in figures:
         q = quote_at(quotes, fig.start, fig.end)
         if q is not None:
@@ -343,7 +345,7 @@ def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_
         if same:  # "X stated A, and many more were wounded": the statement goes on
             fig.claimant = same[-1].speaker
             continue
-        para_start = doc.text.rfind("\n", 0, sent.start_char) + 1
+        para_start = text.rfind("\n", 0, sent.start_char) + 1
         earlier = [x for x in quotes if para_start <= x.start < sent.start_char and x.speaker]
         if earlier:
             fig.claimant = earlier[-1].speaker
