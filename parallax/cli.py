@@ -149,6 +149,17 @@ def analyze_cmd(
         raise typer.Exit(1)
 
 
+SUMMARY_ROWS = 25
+
+
+def _most_reported(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """At most SUMMARY_ROWS events, those with the most sources, in timeline order."""
+    if len(events) <= SUMMARY_ROWS:
+        return events
+    keep = sorted(events, key=lambda e: -len(e["documents"]))[:SUMMARY_ROWS]
+    return [e for e in events if e in keep]
+
+
 def print_summary(
     results: dict[str, list[dict[str, Any]]],
     n_docs: int,
@@ -166,14 +177,18 @@ def print_summary(
         )
     out.print(line)
     events = results.get("events", [])
-    table = Table(title=f"{len(events)} events", show_lines=False)
+    shown = _most_reported(events)
+    title = f"{len(events)} events" + (
+        f" ({len(shown)} most reported shown)" if len(shown) < len(events) else ""
+    )
+    table = Table(title=title, show_lines=False)
     for col in ("event", "type", "date", "place", "sources"):
         table.add_column(col)
-    for e in events:
+    for e in shown:
         row = (e["id"], e["label"], e["date"] or "?", e["location"] or "?", len(e["documents"]))
         table.add_row(*(Text(str(v)) for v in row))
     out.print(table)
-    discs = [d for d in results.get("discrepancies", []) if not d["agreed"]]
+    discs = [d for d in results.get("discrepancies", []) if not d["agreed"]][:SUMMARY_ROWS]
     if discs:
         t2 = Table(title="Figures where sources disagree")
         for col in ("event", "metric", "low", "best", "high", "claims"):

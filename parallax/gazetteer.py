@@ -18,6 +18,14 @@ MIN_CITY_POPULATION = 1000
 FUZZY_MIN_RATIO = 0.84
 FUZZY_MIN_LENGTH = 7
 STRICT_FUZZY_RATIO = 0.87
+BIG_CITY = 500_000
+METONYMS = {
+    "baku",
+    "yerevan",
+    "moscow",
+    "washington",
+    "kremlin",
+}  # a country as actor, a place here
 PLAIN = re.compile(r"^[A-Za-z0-9.,()]+(?: [A-Za-z0-9.,()]+)*$")
 LATIN = re.compile(r"^[\x20-\x7e\u00c0-\u024f\u2019]+$")
 
@@ -52,6 +60,7 @@ class Gazetteer:
         self.curated: dict[str, Place] = {}
         self.countries: dict[str, Place] = {}
         self.cities: dict[str, Place] = {}
+        self.states: dict[str, Place] = {}  # US states, after countries ("Georgia")
         self.demonyms: dict[str, str] = {}
         self.country_aliases: dict[str, str] = {}
         self.surface_forms: list[tuple[str, str]] = []  # (name as written, spaCy label)
@@ -78,6 +87,8 @@ class Gazetteer:
                 c["name"], "country", c["name"], None, None, int(c.get("population") or 0)
             )
             self.countries[fold(c["name"])] = place
+        for st in gc.get_us_states().values():  # regions GeoNames cities would shadow
+            self.states[fold(st["name"])] = Place(st["name"], "region", "United States", None, None)
         self._gc = gc
 
     def _load_curated(self, data: dict) -> None:
@@ -133,17 +144,21 @@ class Gazetteer:
         if hit:
             return hit
         country = self.country_aliases.get(key)
-        if country and fold(country) in self.countries and key not in ("baku", "yerevan", "moscow"):
+        if country and fold(country) in self.countries and key not in METONYMS:
             return self.countries[fold(country)]
         close, ratio = self._nearest(key) if fuzzy else (None, 0.0)
         if close is not None and ratio > STRICT_FUZZY_RATIO:
             return close  # a misspelt curated name beats an exact far-away town
+        city = None
         if cities:
             if key not in self._searched:
                 self._load_cities()
-            hit = self.cities.get(key)
-            if hit:
-                return hit
+            city = self.cities.get(key)
+        state = self.states.get(key)
+        if state and (city is None or city.population < BIG_CITY):
+            return state  # "Florida", not a town of that name; but New York is the city
+        if city:
+            return city
         return close if ratio > FUZZY_MIN_RATIO else None
 
     def prefetch(self, names: list[str]) -> None:

@@ -146,3 +146,18 @@ def test_ruler_names_hold_curated_aliases(gaz: Gazetteer) -> None:
     assert ("Kessaria", "LOC") in names
     assert ("Dornik", "GPE") in names
     assert ("Valdoria", "GPE") in names
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical", "kind"),
+    [
+        ("Florida", "Florida", "region"),  # a US state, not a town that shares its name
+        ("Georgia", "Georgia", "country"),  # the country comes before the state
+        ("New York", "New York City", "town"),  # a big city comes before the state
+        ("Washington", "Washington", "town"),  # a place here, a country only as an actor
+    ],
+)
+def test_states_countries_and_cities(name: str, canonical: str, kind: str) -> None:
+    place = Gazetteer().lookup(name)
+    assert place is not None
+    assert (place.canonical, place.kind) == (canonical, kind)

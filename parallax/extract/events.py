@@ -212,6 +212,18 @@ def _date_nearest(sent: Span, found: list[EventMention], times: list[TimeExpr]) 
         ev.date, ev.date_text, ev.time_index = t.value, t.text, idx
 
 
+def _day_level(t: TimeExpr) -> bool:
+    """A date that names a day ("on Tuesday", "September 20", "yesterday")."""
+    if t.rule:
+        return (
+            "weekday" in t.rule
+            or "day" in t.rule
+            or t.rule.get("relative")
+            in ("today", "yesterday", "tomorrow", "tonight", "last night", "this morning")
+        )
+    return bool(t.value) and len(t.value or "") == 10
+
+
 def _statement_events(
     doc: Doc, sent: Span, times: list[TimeExpr], quotes: list[Quote], n: int
 ) -> list[EventMention]:
@@ -223,7 +235,7 @@ def _statement_events(
         for i, t in enumerate(times)
         if sent.start_char <= t.start < sent.end_char
         and t.kind == "date"
-        and t.value != "PRESENT_REF"
+        and _day_level(t)
         and not any(a <= t.start < b for a, b in said)
     ]
     if not dates:

@@ -154,6 +154,8 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
         direction, approx, count, unit, tail = g
         if tail == "ago":
             return "date", None, {"ago": [_count(count), unit.lower().rstrip("s")]}, bool(approx)
+        if count.lower() in ("a", "an") and unit.lower() == "second":
+            return "", None, None, False  # "a second time", "a second attack": an ordinal
         return "duration", _duration_value(_count(count), unit), None, bool(approx)
     if kind == "ago":
         return "date", None, {"ago": [_count(g[0]), g[1].lower().rstrip("s")]}, False
@@ -377,8 +379,8 @@ def _dateparser_fallback(doc: Doc, times: list[TimeExpr], body_start: int) -> No
             continue
         if _covered(ent.start_char, ent.end_char, times):
             continue
-        if not re.search(r"\d{4}", ent.text):
-            continue
+        if not re.search(r"\b(?:1[89]|20)\d\d\b", ent.text) or not re.search(_MONTH, ent.text):
+            continue  # only a calendar date with a month name and a plausible year
         import dateparser
 
         parsed = dateparser.parse(
