@@ -145,3 +145,19 @@ def test_unattributed_figure_has_no_claimant(nlp) -> None:
     f = one(nlp, "Six people were killed in Lesnya.")
     assert f.claimant is None
     assert f.reportedly is False
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("The shelling killed at least 14 people in Dornik.", "killed at least 14"),
+        ("By Friday the death toll had risen to 17.", "death toll had risen to 17"),
+    ],
+)
+def test_a_figure_whose_metric_comes_first_spans_from_the_metric(nlp, text: str, span: str) -> None:
+    assert one(nlp, text).text == span
+
+
+def test_a_vague_subset_after_a_figure_is_not_a_figure(nlp) -> None:
+    f = one(nlp, "In Dornik 31 people were injured, several of them critically.")
+    assert (f.metric, f.value) == ("injured", 31)

@@ -121,21 +121,21 @@ def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[
     return None, last, pops
 
 
-def _metric_before(doc: Doc, first: int, start: int) -> str | None:
-    """'killing 14 people', 'killed at least 12', 'the death toll rose to 17'."""
-    window = doc[max(start, first - 4) : first]
+def _metric_before(doc: Doc, first: int, start: int) -> tuple[str | None, int]:
+    """'killing 14 people', 'killed at least 12', 'the death toll rose to 17': the metric
+    and the token where the figure's text starts."""
+    window = doc[max(start, first - 6) : first]
+    lowered = window.text.lower()
     for tok in reversed(window):
         low = tok.lower_
-        if (
-            low in ("killing", "killed", "wounding", "wounded", "injuring", "injured")
-            and tok.pos_ == "VERB"
+        if low in ("killing", "killed", "wounding", "wounded", "injuring", "injured") and (
+            tok.pos_ == "VERB" and tok.i >= first - 4
         ):
-            return (
-                METRIC_WORDS[low.replace("ing", "ed")] if low.endswith("ing") else METRIC_WORDS[low]
-            )
-        if low == "toll" or (low in ("to", "at", "of") and "toll" in window.text.lower()):
-            return "killed" if "injur" not in window.text.lower() else "injured"
-    return None
+            return METRIC_WORDS[low.replace("ing", "ed")], tok.i
+        if low == "toll":
+            at = tok.i - 1 if tok.i > window.start and doc[tok.i - 1].lower_ == "death" else tok.i
+            return ("injured" if "injur" in lowered else "killed"), at
+    return None, first
 
 
 def _governing_lemma(tok: Token) -> str:
@@ -219,8 +219,9 @@ class FigureFinder:
                             metric, metric_at = m2, at2
                             used.add(f2)
                         break
-            if metric is None:
-                metric = _metric_before(doc, first, sent.start)
+            if metric is None and not vague:  # "several of them critically": no figure
+                metric, q_start = _metric_before(doc, first, sent.start)
+                q_start = min(q_start, _qualifier(doc, first, sent.start)[1])
                 metric_at = first
             if metric is None:
                 continue
