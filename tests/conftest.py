@@ -94,6 +94,6 @@ def script_run(tmp_path_factory: pytest.TempPathFactory) -> Analysed:
 @pytest.fixture(scope="session")
 def nlp():  # -> spacy.language.Language
     """The full spaCy pipeline with the examples gazetteer, loaded once per test session."""
-    from parallax.nlp import build_pipeline
+    from parallax.nlp import get_pipeline
 
-    return build_pipeline(gazetteer_files=(GAZETTEER,))
+    return get_pipeline(None, (GAZETTEER,))  # the same cached pipeline the CLI tests use
