@@ -29,6 +29,7 @@ def collect(paths: Sequence[str], store: Store, summary: Summary) -> list[RawDoc
     """Read every input; errors are recorded, reports already stored are skipped."""
     raws: list[RawDocument] = []
     seen: set[str] = set()
+    names = store.names()
     for item in iter_inputs(paths):
         if isinstance(item, InputError):
             message, source = str(item), item.source or ""
@@ -38,8 +39,21 @@ def collect(paths: Sequence[str], store: Store, summary: Summary) -> list[RawDoc
             summary.skipped.append(item.name)
         else:
             seen.add(item.sha256)
+            item.name = _unique_name(item.name, names)
+            names.add(item.name)
             raws.append(item)
     return raws
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    """Reports are keyed by name across the record: a second 'report.txt' from another
+    folder becomes 'report.txt #2'."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} #{n}" in taken:
+        n += 1
+    return f"{name} #{n}"
 
 
 def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:

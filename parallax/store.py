@@ -118,6 +118,9 @@ class Store:
             is not None
         )
 
+    def names(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT name FROM documents")}
+
     def add(self, rec: DocumentRecord) -> int:
         """Store one analysed report with its items (its own transaction)."""
         with self.conn:

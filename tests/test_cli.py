@@ -421,3 +421,18 @@ def test_version(cli: Invoke) -> None:
     result = cli("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("parallax ")
+
+
+def test_reports_with_the_same_file_name_keep_apart(tmp_path: Path, analyze) -> None:
+    for folder, toll in (("north", 12), ("south", 19)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(
+            f"Valdorian artillery shelled Dornik on Monday, March 3, 2025. "
+            f"At least {toll} people were killed, the council said.\n",
+            encoding="utf-8",
+        )
+    db = tmp_path / "same.db"
+    result = analyze(tmp_path / "north", tmp_path / "south", db=db)
+    assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        assert sorted(d.name for d in store.documents()) == ["report.txt", "report.txt #2"]
