@@ -12,7 +12,8 @@ from parallax.extract.times import iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
 from parallax.models import DocumentRecord, EventMention
 
-MIN_LINK_SIMILARITY = 0.15
+MIN_LINK_SIMILARITY = 0.15  # to look for a shared event to anchor weekdays on
+CLOSE_SIMILARITY = 0.25  # to borrow another report's date without one
 
 
 @dataclass
@@ -184,6 +185,13 @@ def _weekday_pin(d: DocumentRecord, others: list[DocumentRecord]) -> dt.date | N
     return None
 
 
+def _shares_place(a: DocumentRecord, b: DocumentRecord) -> bool:
+    def places(d: DocumentRecord) -> set[str]:
+        return {m.canonical for m in d.mentions if m.kind == "place" and m.precision}
+
+    return bool(places(a) & places(b))
+
+
 def link_dates(docs: list[DocumentRecord]) -> None:
     """A report with relative dates and no date of its own is anchored through the most
     similar dated reports (shared entities and event types): on the day of an event they
@@ -214,9 +222,11 @@ def link_dates(docs: list[DocumentRecord]) -> None:
         pin = _weekday_pin(d, similar)
         if pin is not None:
             resolve_all(d.text, d.times, pin, nearest=True)
-        else:
+        elif ranked[0][0] >= CLOSE_SIMILARITY and _shares_place(d, similar[0]):
             assert similar[0].published is not None
             resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published))
+        else:
+            continue  # no shared event to anchor on: unknown stays unknown
         days = [t.value for t in d.times if t.rule and t.value and len(t.value) == 10]
         d.published = max(days) if days else similar[0].published
         d.published_basis, d.published_from = "linked", similar[0].name

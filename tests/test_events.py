@@ -151,3 +151,8 @@ def test_a_date_inside_what_was_said_does_not_date_the_statement(nlp) -> None:
     doc = nlp(text)
     statements = [e for e in doc._.events if e.type == "statement"]
     assert [e.date_text for e in statements] == ["Tuesday"]
+
+
+def test_an_offensive_remark_is_no_offensive(nlp) -> None:
+    doc = nlp("The mayor of Dornik apologised for offensive remarks about the council.\n")
+    assert [e.type for e in doc._.events] == []

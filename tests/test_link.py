@@ -202,3 +202,15 @@ def test_week_dated_event_joins_the_day_it_holds(nlp) -> None:
     assert len(ceasefires) == 1
     assert ceasefires[0].date == "2025-03-04"
     assert ceasefires[0].documents == ["day.txt", "week.txt"]
+
+
+def test_unrelated_report_without_shared_event_stays_undated(nlp) -> None:
+    dated = "Valdorian artillery shelled Dornik on Monday, March 3, 2025.\n"
+    other = "The Lisk orchestra will play on Friday in the old theatre, its director said.\n"
+    docs = [
+        record_from_doc(RawDocument("a.txt", dated, "a.txt", "text"), nlp(dated)),
+        record_from_doc(RawDocument("b.txt", other, "b.txt", "text"), nlp(other)),
+    ]
+    link(docs, get_gazetteer((GAZETTEER,)))
+    assert docs[1].published is None
+    assert all(t.value is None for t in docs[1].times if t.rule)

@@ -228,3 +228,8 @@ def test_yearless_day_before_the_explicit_month_rolls_into_next_year() -> None:
 
 def test_no_document_date_from_weekdays_or_months_only() -> None:
     assert _date_of("Shells hit Dornik on Tuesday, the worst day since December 2022.") is None
+
+
+def test_a_bare_year_does_not_place_a_yearless_day() -> None:
+    times = find_times("Troops have been there since 2001. Talks resumed on September 8.")
+    assert infer_document_date(times) is None

@@ -152,7 +152,7 @@ def find_events(
         for etype, pattern in TRIGGERS:
             for m in pattern.finditer(low):
                 s, e = sent.start_char + m.start(), sent.start_char + m.end()
-                if any(s < b and a < e for a, b in taken):
+                if any(s < b and a < e for a, b in taken) or _figurative(doc, s, e):
                     continue
                 taken.append((s, e))
                 place = _place(sent, mentions, s)
@@ -194,6 +194,17 @@ def _mark_alleged_violations(
     for ev in found:
         if ev.type in MILITARY and ACCUSED_OF.search(sent.text[: ev.start - sent.start_char]):
             ev.type = "ceasefire_violation"
+
+
+def _figurative(doc: Doc, start: int, end: int) -> bool:
+    """'offensive remarks', 'offensive tweets': an adjective, not a military offensive."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return (
+        span is not None
+        and len(span) == 1
+        and span[0].lower_ == "offensive"
+        and (span[0].pos_ == "ADJ")
+    )
 
 
 def _date_nearest(sent: Span, found: list[EventMention], times: list[TimeExpr]) -> None:

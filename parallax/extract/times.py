@@ -337,7 +337,7 @@ def resolve_all(
 
 def infer_document_date(times: list[TimeExpr]) -> dt.date | None:
     """Latest calendar day the text mentions, with yearless days placed after the
-    latest explicit year or month the text mentions. None when there is no day."""
+    latest month-and-year the text mentions. None when there is no day."""
     explicit: list[tuple[int, int]] = []
     days: list[dt.date] = []
     for t in times:
@@ -347,8 +347,7 @@ def infer_document_date(times: list[TimeExpr]) -> dt.date | None:
             explicit.append((int(v[:4]), int(v[5:7])))
         elif re.fullmatch(r"\d{4}-\d{2}", v):
             explicit.append((int(v[:4]), int(v[5:7])))
-        elif re.fullmatch(r"\d{4}", v):
-            explicit.append((int(v), 1))
+        # a bare year ("since 2001") says too little about when the report was written
     yearless = [t.rule for t in times if t.rule and "day" in t.rule and t.value is None]
     if yearless and explicit:
         floor_year, floor_month = max(explicit)
