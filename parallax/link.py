@@ -26,6 +26,7 @@ class Entity:
     lon: float | None = None
     precision: str | None = None
     documents: set[str] = field(default_factory=set)
+    mentions: list[tuple[str, int, int, str]] = field(default_factory=list)  # doc, start, end, text
 
     def to_dict(self) -> dict:
         return {
@@ -37,6 +38,9 @@ class Entity:
             "lon": self.lon,
             "precision": self.precision,
             "documents": sorted(self.documents),
+            "mentions": [
+                {"document": d, "start": a, "end": b, "text": t} for d, a, b, t in self.mentions
+            ],
         }
 
 
@@ -139,6 +143,7 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
                 )
             ent.aliases.add(m.text.replace("\u2019s", "").replace("'s", ""))
             ent.documents.add(d.name)
+            ent.mentions.append((d.name, m.start, m.end, m.text))
     _expand_speakers(docs, fullnames)
     return list(entities.values())
 

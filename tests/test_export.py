@@ -125,3 +125,13 @@ def test_markdown_export_neutralises_script_in_quote(script_run: Any) -> None:
     md = render(export, "md")
     assert "Orla Fenn" in md
     assert "<script>alert" not in md.lower()
+
+
+def test_entity_mentions_point_back_to_their_text(examples_db: Path) -> None:
+    with Store(examples_db) as store:
+        export = build_export(store)
+        texts = {d.name: d.text for d in store.documents()}
+    mentions = [m for e in export["entities"] for m in e["mentions"]]
+    assert mentions
+    for m in mentions:
+        assert texts[m["document"]][m["start"] : m["end"]] == m["text"]
