@@ -203,9 +203,9 @@ def print_summary(
             t2.add_row(*(Text(str(v)) for v in cells))
         out.print(t2)
     for c in results.get("contradictions", []):
-        line = (
-            f" {c['a_claimant']}: \u201c{c['a']}\u201d vs {c['b_claimant']}: \u201c{c['b']}\u201d"
-        )
+        a_who = c["a_claimant"] or c["a_document"]
+        b_who = c["b_claimant"] or c["b_document"]
+        line = f" {a_who}: \u201c{c['a']}\u201d vs {b_who}: \u201c{c['b']}\u201d"
         out.print(Text.assemble(("contradiction:", "yellow"), line), highlight=False)
 
 

@@ -176,10 +176,39 @@ def agreements(linked: Linked, discs: list[dict[str, Any]]) -> list[dict[str, An
     return out
 
 
+SPECIFIC_ATTACKS = {"airstrike", "shelling", "ground_offensive"}
+
+
+def descriptions(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, Any]]:
+    """One event, told differently: a report that says troops went in against one that
+    says drone strikes (each report's own words, side by side)."""
+    texts = {d.name: d.text for d in docs}
+    out = []
+    for event in linked.events:
+        kinds: dict[str, dict[str, Any]] = {}  # document -> first specific mention
+        for doc, m in sorted(event.members, key=lambda dm: dm[1].start):
+            if m.type in SPECIFIC_ATTACKS and doc not in kinds:
+                kinds[doc] = {"type": m.type, "mention": m}
+        docs_ = sorted(kinds)
+        for i, a in enumerate(docs_):
+            for b in docs_[i + 1 :]:
+                ma, mb = kinds[a]["mention"], kinds[b]["mention"]
+                if ma.type == mb.type:
+                    continue
+                out.append({
+                    "kind": "description", "event": event.id,
+                    "a": texts[a][ma.sentence_start : ma.sentence_end].strip(), "a_claimant": None,
+                    "a_document": a, "a_start": ma.sentence_start, "a_end": ma.sentence_end,
+                    "b": texts[b][mb.sentence_start : mb.sentence_end].strip(), "b_claimant": None,
+                    "b_document": b, "b_start": mb.sentence_start, "b_end": mb.sentence_end,
+                })  # fmt: skip
+    return out
+
+
 def reconcile(docs: list[DocumentRecord], linked: Linked) -> dict[str, list[dict[str, Any]]]:
     discs = discrepancies(docs, linked)
     return {
         "discrepancies": discs,
-        "contradictions": contradictions(docs, linked),
+        "contradictions": contradictions(docs, linked) + descriptions(docs, linked),
         "agreements": agreements(linked, discs),
     }

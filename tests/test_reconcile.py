@@ -12,7 +12,13 @@ from parallax.gazetteer import get_gazetteer
 from parallax.link import Linked, link
 from parallax.models import DocumentRecord, Figure, Quote, RawDocument
 from parallax.pipeline import record_from_doc
-from parallax.reconcile import agreements, best_value, contradictions, discrepancies
+from parallax.reconcile import (
+    agreements,
+    best_value,
+    contradictions,
+    discrepancies,
+    reconcile,
+)
 
 GAZETTEER = str(Path(__file__).resolve().parent.parent / "examples" / "gazetteer.json")
 
@@ -195,3 +201,29 @@ def test_allegation_and_denial_through_the_pipeline(nlp) -> None:
         "Ivo Brandt",
     )
     assert text[c["b_start"] : c["b_end"]] == c["b"]
+
+
+def test_one_attack_told_as_troops_and_as_drone_strikes(nlp) -> None:
+    troops = "Valdoria sent troops into Dornik on Monday, March 3, 2025.\n"
+    drones = "A 24-hour series of drone strikes hit Dornik on Monday, March 3, 2025.\n"
+    docs = [
+        record_from_doc(RawDocument(n, t, n, "text"), nlp(t))
+        for n, t in (("troops.txt", troops), ("drones.txt", drones))
+    ]
+    found = [c for c in reconcile(docs, link(docs, get_gazetteer((GAZETTEER,))))["contradictions"]]
+    (c,) = [c for c in found if c["kind"] == "description"]
+    assert {c["a_document"], c["b_document"]} == {"troops.txt", "drones.txt"}
+    sides = {c["a_document"]: c["a"], c["b_document"]: c["b"]}
+    assert "sent troops" in sides["troops.txt"]
+    assert "drone strikes" in sides["drones.txt"]
+
+
+def test_the_same_kind_of_attack_is_no_disagreement(nlp) -> None:
+    one = "Drone strikes hit Dornik on Monday, March 3, 2025.\n"
+    two = "Valdorian drone strikes pounded Dornik on Monday, March 3, 2025.\n"
+    docs = [
+        record_from_doc(RawDocument(n, t, n, "text"), nlp(t))
+        for n, t in (("one.txt", one), ("two.txt", two))
+    ]
+    result = reconcile(docs, link(docs, get_gazetteer((GAZETTEER,))))
+    assert [c for c in result["contradictions"] if c["kind"] == "description"] == []
