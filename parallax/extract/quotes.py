@@ -10,7 +10,6 @@ resolved to a name through `DocEntities`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -26,7 +25,7 @@ SPEECH_VERBS = {
     "allege", "accuse", "urge", "maintain", "report", "stress", "acknowledge", "admit",
     "conclude", "suggest", "tweet", "post", "write", "confirm", "assert", "vow", "promise",
     "threaten", "demand", "appeal", "predict", "believe", "reject", "dismiss", "charge",
-    "contend", "recall", "emphasize", "emphasise", "reiterate", "pledge", "estimate", "say,",
+    "contend", "recall", "emphasize", "emphasise", "reiterate", "pledge", "estimate",
 }  # fmt: skip
 APPEAL_VERBS = {"call", "urge", "ask", "appeal", "demand", "warn", "press"}
 DENIAL_VERBS = {"deny", "reject", "dismiss", "refute"}
@@ -644,6 +643,3 @@ def quote_at(quotes: list[Quote], start: int, end: int) -> Quote | None:
         ):
             best = q
     return best
-
-
-_ = re

@@ -89,7 +89,6 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),  # noqa: E501
 ]
 SINCE = re.compile(r"\b(since|from)\s+$", re.I)
-RANGE_END = re.compile(r"^\s*(?:to|until|till|through|-|–)\s*", re.I)
 
 
 def _count(text: str) -> float | None:
