@@ -32,9 +32,7 @@ def collect(paths: Sequence[str], store: Store, summary: Summary) -> list[RawDoc
     names = store.names()
     for item in iter_inputs(paths):
         if isinstance(item, InputError):
-            message, source = str(item), item.source or ""
-            summary.failed.append((source, message))
-            store.add_failure(source, message)
+            _failed(item, store, summary)
         elif item.sha256 in seen or store.has(item.sha256):
             summary.skipped.append(item.name)
         else:
@@ -54,6 +52,12 @@ def _unique_name(name: str, taken: set[str]) -> str:
     while f"{name} #{n}" in taken:
         n += 1
     return f"{name} #{n}"
+
+
+def _failed(err: InputError, store: Store, summary: Summary) -> None:
+    """Record a report that could not be read or analysed; the run goes on."""
+    summary.failed.append((err.source or "", str(err)))
+    store.add_failure(err.source or "", str(err))
 
 
 def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
@@ -81,17 +85,14 @@ def run_analysis(
     raws = collect(paths, store, summary)
     if on_total:
         on_total(len(raws))
-    by_name = {r.name: r for r in raws}
     for result in analyze(raws, settings, on_progress):
-        if isinstance(result, str):
-            summary.failed.append((result.split(": ")[0], result))
-            store.add_failure(result.split(": ")[0], result)
+        if isinstance(result, InputError):
+            _failed(result, store, summary)
             continue
         store.add(result)
         summary.added.append(result.name)
         if result.flags:
             summary.flagged.append(result.name)
-        by_name.pop(result.name, None)
     summary.results = relink(store, settings)
-    summary.documents = len(store.documents())
+    summary.documents = store.count()
     return summary

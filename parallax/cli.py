@@ -6,7 +6,7 @@ import logging
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from parallax import __version__
+
+if TYPE_CHECKING:
+    from parallax.store import Store
 
 app = typer.Typer(
     add_completion=False,
@@ -31,7 +34,7 @@ def _error(message: str) -> None:
     err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     _error(message)
     raise typer.Exit(code)
 
@@ -209,6 +212,18 @@ def print_summary(
         out.print(Text.assemble(("contradiction:", "yellow"), line), highlight=False)
 
 
+def _open_database(db: Path) -> Store:
+    """An existing database, or a one-line error."""
+    from parallax.store import open_existing
+
+    try:
+        return open_existing(db)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        _fail(f"{db}: {exc}")
+
+
 @app.command("export")
 def export_cmd(
     db: Annotated[Path, typer.Argument(help="A database written by `parallax analyze`.")],
@@ -221,14 +236,10 @@ def export_cmd(
     """Export the record: JSON (the gold format plus character offsets), CSV (one row per
     extracted item), or the analyst's report in Markdown or HTML."""
     from parallax.export import FORMATS, build_export, render
-    from parallax.store import open_existing
 
     if fmt not in FORMATS:
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    try:
-        store = open_existing(db)
-    except (OSError, ValueError, sqlite3.DatabaseError) as exc:
-        _fail(f"{db}: {exc}" if isinstance(exc, sqlite3.DatabaseError) else str(exc))
+    store = _open_database(db)
     with store:
         text = render(build_export(store), fmt)
     if output is None:
@@ -246,14 +257,9 @@ def summary_cmd(
     db: Annotated[Path, typer.Argument(help="A database written by `parallax analyze`.")],
 ) -> None:
     """Print the cross-check summary of a database."""
-    from parallax.store import open_existing
-
-    try:
-        store = open_existing(db)
-    except (OSError, ValueError, sqlite3.DatabaseError) as exc:
-        _fail(f"{db}: {exc}" if isinstance(exc, sqlite3.DatabaseError) else str(exc))
+    store = _open_database(db)
     with store:
-        print_summary(store.results(), len(store.documents()), 0, 0, [])
+        print_summary(store.results(), store.count(), 0, 0, [])
 
 
 if __name__ == "__main__":

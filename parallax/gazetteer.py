@@ -171,11 +171,11 @@ class Gazetteer:
         for c in self._gc.get_cities().values():
             for name in (c["name"], *c.get("alternatenames", [])):
                 low = name.lower()
-                folded = (low if low in wanted
-                          else low.replace("-", " ") if "-" in low
-                          else fold(name) if not name.isascii() and LATIN.match(name)
-                          else None)  # fmt: skip
-                if folded is not None and fold(name) in wanted:
+                if (
+                    low in wanted
+                    or low.replace("-", " ") in wanted
+                    or (not name.isascii() and LATIN.match(name) and fold(name) in wanted)
+                ):
                     self._add_city(fold(name), c)
         self._searched |= wanted
 

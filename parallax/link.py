@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, group_of
+from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, date_events, group_of
 from parallax.extract.times import iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
 from parallax.models import DocumentRecord, EventMention
@@ -237,10 +237,7 @@ def link_dates(docs: list[DocumentRecord]) -> None:
         d.published = max(days) if days else similar[0].published
         d.published_basis, d.published_from = "linked", similar[0].name
     for d in docs:
-        for ev in d.events:
-            if ev.time_index is not None and ev.time_index < len(d.times):
-                t = d.times[ev.time_index]
-                ev.date = t.value if t.value and t.value[:1].isdigit() else None
+        date_events(d.events, d.times)
 
 
 # -- events ---------------------------------------------------------------------------
@@ -351,9 +348,7 @@ def _join_by_place(
 def _make_event(members: list[tuple[str, EventMention]]) -> Event:
     types = Counter(m.type for _, m in members)
     specific = [t for t in types if t != "attack"]
-    etype = specific[0] if len(specific) == 1 else ("attack" if specific else "attack")
-    if len(types) == 1:
-        etype = next(iter(types))
+    etype = specific[0] if len(specific) == 1 else "attack"  # reports disagree: the generic kind
     dates = [m.date for _, m in members if m.date]
     actors = Counter(m.actor for _, m in members if m.actor)
     targets = Counter(m.target for _, m in members if m.target)

@@ -61,7 +61,7 @@ class Figure:
     population: str | None = None  # civilians | children | soldiers | ... (whole figure)
     claimant: str | None = None
     reportedly: bool = False
-    event: str | None = None  # local event key within the document, then a global id
+    event: str | None = None  # local event key within the document (export maps it to an id)
 
 
 @dataclass

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from parallax.extract.times import infer_document_date, resolve_all
+from parallax.extract.events import date_events
+from parallax.extract.times import find_times, infer_document_date, resolve_all
 from parallax.language import detect_language
-from parallax.models import DocumentRecord, RawDocument
+from parallax.models import DocumentRecord, InputError, RawDocument
 
 BATCH_SIZE = 16
 
@@ -26,7 +27,7 @@ class Settings:
     workers: int = 0  # 0: one per core, at most 2 documents' worth of work each
 
 
-def _clean_dates(raw: RawDocument) -> str | None:
+def _given_date(raw: RawDocument) -> str | None:
     if raw.published:
         try:
             return dt.date.fromisoformat(raw.published[:10]).isoformat()
@@ -55,12 +56,10 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
         mentions=doc._.mentions or [],
         events=doc._.events or [],
     )
-    given = _clean_dates(raw)
+    given = _given_date(raw)
     if given:
         rec.published, rec.published_basis = given, "given"
     elif header.dateline:
-        from parallax.extract.times import find_times
-
         stamps = [t.value for t in find_times(header.dateline) if t.value and len(t.value) == 10]
         if stamps:
             rec.published, rec.published_basis = stamps[0], "dateline"
@@ -70,14 +69,13 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
             rec.published, rec.published_basis = inferred.isoformat(), "inferred"
     anchor = dt.date.fromisoformat(rec.published) if rec.published else None
     resolve_all(rec.text, rec.times, anchor)
-    for ev in rec.events:
-        if ev.time_index is not None:
-            ev.date = rec.times[ev.time_index].value
+    date_events(rec.events, rec.times)
     return rec
 
 
 def flagged_record(raw: RawDocument, language: str) -> DocumentRecord:
     """A report that is stored but not extracted (not English)."""
+    given = _given_date(raw)
     return DocumentRecord(
         name=raw.name,
         text=raw.text,
@@ -88,16 +86,16 @@ def flagged_record(raw: RawDocument, language: str) -> DocumentRecord:
         author=raw.author,
         outlet=raw.outlet,
         url=raw.url,
-        published=_clean_dates(raw),
-        published_basis="given" if _clean_dates(raw) else None,
+        published=given,
+        published_basis="given" if given else None,
         language=language,
         flags=["not_english"],
     )
 
 
-def analyze_batch(nlp: Language, raws: list[RawDocument]) -> list[DocumentRecord | str]:
-    """Records for a batch (or an error message per report that failed)."""
-    out: list[DocumentRecord | str | None] = [None] * len(raws)
+def analyze_batch(nlp: Language, raws: list[RawDocument]) -> list[DocumentRecord | InputError]:
+    """Records for a batch (or an InputError per report that failed)."""
+    out: list[DocumentRecord | InputError | None] = [None] * len(raws)
     english = []
     for i, raw in enumerate(raws):
         lang = detect_language(raw.text)
@@ -114,7 +112,8 @@ def analyze_batch(nlp: Language, raws: list[RawDocument]) -> list[DocumentRecord
             try:
                 out[i] = record_from_doc(raws[i], nlp(raws[i].text))
             except Exception as exc:  # noqa: BLE001
-                out[i] = f"{raws[i].source}: analysis failed ({type(exc).__name__})"
+                message = f"{raws[i].source}: analysis failed ({type(exc).__name__})"
+                out[i] = InputError(message, raws[i].source)
     return [r for r in out if r is not None]
 
 
@@ -128,7 +127,7 @@ def _init_worker(settings: Settings) -> None:
     _WORKER_NLP = build_pipeline(settings.model, settings.gazetteer_files)
 
 
-def _work(raws: list[RawDocument]) -> list[DocumentRecord | str]:
+def _work(raws: list[RawDocument]) -> list[DocumentRecord | InputError]:
     assert _WORKER_NLP is not None
     return analyze_batch(_WORKER_NLP, raws)
 
@@ -152,9 +151,9 @@ def worker_count(settings: Settings, n_docs: int) -> int:
 
 def analyze(
     raws: list[RawDocument], settings: Settings, progress: Callable[[int], None] | None = None
-) -> Iterator[DocumentRecord | str]:
+) -> Iterator[DocumentRecord | InputError]:
     """Analyse reports, in worker processes when there are enough of them; yields each
-    record (or error message) as soon as its batch is done."""
+    record (or InputError) as soon as its batch is done."""
     if not raws:
         return
     workers = worker_count(settings, len(raws))

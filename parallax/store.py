@@ -118,6 +118,9 @@ class Store:
             is not None
         )
 
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
     def names(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT name FROM documents")}
 

@@ -76,7 +76,7 @@ class DocEntities:
 
     def _add_person(self, ent: Span) -> None:
         name = self._person_name(ent)
-        if not name or self.gaz.lookup(name, fuzzy=False, cities=False) and len(name.split()) == 1:
+        if not name or self._is_place(name):
             return
         surname = name.split()[-1]
         if surname in ("Jr.", "Sr.", "II", "III") and len(name.split()) > 1:
@@ -85,6 +85,12 @@ class DocEntities:
             old = self.persons.get(key)
             if old is None or len(name) > len(old):
                 self.persons[key] = name
+
+    def _is_place(self, name: str) -> bool:
+        """A one-word 'person' that the gazetteer knows as a place (Stepanakert)."""
+        return (
+            len(name.split()) == 1 and self.gaz.lookup(name, fuzzy=False, cities=False) is not None
+        )
 
     def full_name(self, name: str) -> str:
         name = strip_possessive(name)
@@ -95,9 +101,7 @@ class DocEntities:
         for ent in self.ents:
             if ent.label_ == "PERSON" and span.start_char <= ent.start_char < span.end_char:
                 name = self._person_name(ent)
-                if name and not (
-                    len(name.split()) == 1 and self.gaz.lookup(name, fuzzy=False, cities=False)
-                ):
+                if name and not self._is_place(name):
                     return self.full_name(name)
         for tok in span:
             key = strip_possessive(tok.text)
@@ -109,20 +113,15 @@ class DocEntities:
     def _find_groups(self, body_start: int) -> list[tuple[int, Resolved]]:
         """Subjects that name two or more people: (offset, group)."""
         out = []
+        persons = {e.start: e for e in self.ents if e.label_ == "PERSON"}
         for sent in self.doc.sents:
             if sent.start_char < body_start:
                 continue
             for tok in sent:
                 if tok.dep_ not in ("nsubj", "nsubjpass"):
                     continue
-                sub = tok.subtree
-                names = []
-                for t in sub:
-                    if t.ent_type_ == "PERSON" and t.ent_iob_ == "B":
-                        ent = next((e for e in self.ents if e.start == t.i), None)
-                        if ent is not None:
-                            names.append(self._person_name(ent))
-                names = [n for n in dict.fromkeys(names) if n]
+                found = [self._person_name(persons[t.i]) for t in tok.subtree if t.i in persons]
+                names = [n for n in dict.fromkeys(found) if n]
                 if len(names) >= 2:
                     out.append((tok.idx, Resolved(join_names(names), "group", tuple(names))))
         return out
@@ -135,7 +134,7 @@ class DocEntities:
             for ent in self.ents:
                 if ent.label_ == "PERSON" and ent.end_char <= before:
                     name = self._person_name(ent)
-                    if name and not self.gaz.lookup(name, fuzzy=False, cities=False):
+                    if name and not self._is_place(name):
                         cand = (ent.start_char, Resolved(self.full_name(name), "person"))
                         if best is None or cand[0] > best[0]:
                             best = cand

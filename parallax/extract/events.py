@@ -276,6 +276,14 @@ def _statement_events(
     return []
 
 
+def date_events(events: list[EventMention], times: list[TimeExpr]) -> None:
+    """Each event takes the calendar value of its time expression, once that is resolved."""
+    for ev in events:
+        if ev.time_index is not None and ev.time_index < len(times):
+            value = times[ev.time_index].value
+            ev.date = value if value and value[:1].isdigit() else None
+
+
 def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -> None:
     """Each figure belongs to an event of its sentence (the nearest trigger before it,
     else after it), else to the last event earlier in its paragraph."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from parallax.extract.entities import DocEntities, Resolved
+from parallax.extract.entities import DocEntities, Resolved, join_names
 from parallax.gazetteer import get_gazetteer
 from parallax.models import Quote
 
@@ -242,8 +242,6 @@ class QuoteFinder:
             min(s.left_edge.i for s in subjects) : max(np_span(s).end for s in subjects)
         ]
         names = tuple(dict.fromkeys(n for r in resolved for n in (r.members or (r.name,))))
-        from parallax.extract.entities import join_names
-
         return Resolved(join_names(list(names)), "group", names), full
 
     def via_of(self, cue: Token, content: tuple[int, int] | None) -> str | None:
@@ -380,10 +378,7 @@ class QuoteFinder:
     def _kind(self, m: MarkedSpan, words: int) -> str:
         before = self.text[max(self.body_start, m.open_mark - 3) : m.open_mark].strip()
         starts_clause = before == "" or before[-1:] in ':,.;\u201d"'
-        content = self.text[m.start : m.end]
-        if words >= MIN_DIRECT_WORDS and starts_clause and content[:1].isupper():
-            return "direct"
-        return "partial" if words < MIN_DIRECT_WORDS or not starts_clause else "direct"
+        return "direct" if words >= MIN_DIRECT_WORDS and starts_clause else "partial"
 
     def _carry_speakers(self, quotes: list[Quote]) -> None:
         """An unattributed direct quote takes the speaker of the quote before it in the same
