@@ -19,31 +19,31 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(violat\w* (?:the |a )?(?:ceasefire|cease-fire|truce)|(?:ceasefire|truce) violations?|breach\w* (?:of )?the (?:ceasefire|truce))\b"
         ),
-    ),  # noqa: E501
+    ),
     (
         "explosion",
         re.compile(
             r"\b((?:land)?mine (?:blasts?|attacks?|explosions?)|landmines?|explosions?|blasts?|bombings?|car bombs?|ied)\b"
         ),
-    ),  # noqa: E501
+    ),
     (
         "airstrike",
         re.compile(
             r"\b((?:drone|air|missile|rocket|aerial) ?strikes?|airstrikes?|air raids?|drone attacks?|bombard\w*)\b"
         ),
-    ),  # noqa: E501
+    ),
     (
         "shelling",
         re.compile(
             r"\b(shelling|shelled|artillery (?:fire|strikes?|struck|hit|pounded)|artillery|barrage|mortar fire)\b"
         ),
-    ),  # noqa: E501
+    ),
     (
         "ground_offensive",
         re.compile(
             r"\b(sent (?:in )?troops|ground (?:operation|offensive|assault)|offensive|incursion|invasion|invaded|stormed)\b"
         ),
-    ),  # noqa: E501
+    ),
     ("ceasefire", re.compile(r"\b(ceasefire|cease-fire|truce|peace deal|armistice)\b")),
     ("blockade", re.compile(r"\b(blockade|siege|besieged)\b")),
     ("surrender", re.compile(r"\b(surrender\w*|disarm\w*|disband\w*)\b")),
@@ -53,7 +53,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(attacks?|attacked|assault|military (?:action|operation|measures)|(?:anti-terror\w*|counter-terror\w*) operation|clashes|fighting|hostilities|strikes|(?:the|this|military|army) operation|struck)\b"
         ),
-    ),  # noqa: E501
+    ),
 ]
 MILITARY = {"attack", "airstrike", "shelling", "ground_offensive"}
 LABELS = {

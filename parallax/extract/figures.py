@@ -31,7 +31,7 @@ POPULATIONS = {
     "fighters": "fighters", "militants": "fighters", "women": "women", "woman": "women",
     "peacekeepers": "peacekeepers", "peacekeeper": "peacekeepers", "police": "police",
     "officers": "police", "policemen": "police", "journalists": "journalists",
-    "guards": "soldiers", "border": "",
+    "guards": "soldiers",
 }  # fmt: skip
 PEOPLE = {"people", "persons", "person", "individuals", "residents", "men", "others", "victims"}
 SINGULAR_PEOPLE = {"man", "woman", "child", "boy", "girl", "soldier", "civilian", "person",
@@ -111,7 +111,7 @@ def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[
             ):
                 return None, k, pops
             return METRIC_WORDS[low], k, pops
-        if low in POPULATIONS and POPULATIONS[low]:
+        if low in POPULATIONS:
             pops.append((k, POPULATIONS[low]))
             continue
         if tok.is_punct or tok.like_num or low in ("of", "and", "or", "in", "for", "from", "to"):
@@ -303,7 +303,7 @@ class FigureFinder:
                 continue
             fig = prior[-1]
             j = tok.i + 1
-            nums = [n for n in _number_tokens(doc[j : min(sent.end, j + 4)])]
+            nums = _number_tokens(doc[j : min(sent.end, j + 4)])
             if not nums:
                 continue
             first, last, value, _ = nums[0]

@@ -31,7 +31,7 @@ UNITS = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "mo
          "year": "Y", "decade": "DE", "century": "CE"}  # fmt: skip
 APPROX = r"(?:about|around|roughly|approximately|nearly|almost|some|more than|over|at least|up to)"
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"  # noqa: E501
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART = r"(?:morning|afternoon|evening|night)"
 _NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
@@ -86,7 +86,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:\b(?:in|since|from|until|by|of|before|after|during|early|late|mid|year|around|through)\s+|\bmid-)((?:1[89]|20)\d{2})\b(?![-\d])"
         ),
-    ),  # noqa: E501
+    ),
 ]
 SINCE = re.compile(r"\b(since|from)\s+$", re.I)
 
