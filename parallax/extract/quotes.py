@@ -29,9 +29,51 @@ SPEECH_VERBS = {
 }  # fmt: skip
 APPEAL_VERBS = {"call", "urge", "ask", "appeal", "demand", "warn", "press"}
 DENIAL_VERBS = {"deny", "reject", "dismiss", "refute"}
+# Beliefs, findings and other reported content that takes a clause ("polls show that ...").
+BELIEF_VERBS = {
+    "think", "feel", "hope", "fear", "suspect", "realize", "realise", "recognize", "recognise",
+    "understand", "know", "learn", "hear", "find", "show", "reveal", "indicate", "signal",
+    "imply", "agree", "concede", "assume", "doubt", "wonder", "decide", "expect", "worry",
+    "question", "mention", "point", "observe", "remark", "hint", "testify", "complain",
+    "boast", "joke", "quip", "retort", "counter", "guess", "speculate", "reckon", "assure",
+    "inform", "remind", "advise", "caution", "disclose", "proclaim", "forecast", "project",
+    "determine", "demonstrate", "prove", "sense", "imagine", "concur", "lament", "recount",
+    "notice", "remember", "bet", "swear", "posit", "theorize", "acknowledge", "announce",
+}  # fmt: skip
+# Statements of intent, reported with a to-infinitive ("vowed to rebuild the bridge").
+INTENT_VERBS = {
+    "vow", "pledge", "promise", "threaten", "refuse", "agree", "offer", "decline", "propose",
+    "plan", "intend", "want", "hope", "expect", "seek", "decide", "aim", "swear", "resolve",
+    "urge", "ask", "call", "appeal", "demand", "warn", "press", "tell", "encourage",
+}  # fmt: skip
+# Statements reported by their object ("condemned the shelling", "called for a truce").
+OBJECT_VERBS = {
+    "demand", "announce", "acknowledge", "criticize", "criticise", "condemn", "praise",
+    "question", "cite", "mention", "discuss", "describe", "accuse", "blame", "endorse",
+    "recommend", "propose", "welcome", "defend", "predict", "promise", "pledge", "vow",
+    "claim", "allege", "report", "disclose", "reveal", "dispute", "confirm", "admit",
+    "applaud", "slam", "blast", "decry", "denounce", "tout", "hail", "echo", "repeat",
+    "reiterate", "call", "deny", "reject", "dismiss", "refute", "suggest", "predict",
+}  # fmt: skip
+# Statements reported by their topic ("spoke about the blockade", "called for a truce").
+TOPIC_PREPOSITIONS = {
+    "speak": {"about", "of"}, "talk": {"about", "of"}, "write": {"about", "of"},
+    "comment": {"on", "about"}, "testify": {"about"}, "complain": {"about", "of"},
+    "joke": {"about"}, "boast": {"about", "of"}, "tweet": {"about"}, "warn": {"of", "about", "against"},
+    "argue": {"for", "against", "about"}, "speculate": {"about", "on"}, "respond": {"to"},
+    "react": {"to"}, "reply": {"to"}, "call": {"for"}, "ask": {"for"}, "press": {"for"},
+    "push": {"for"}, "appeal": {"for"}, "apologize": {"for"}, "apologise": {"for"},
+    "insist": {"on"}, "agree": {"on", "with"}, "vote": {"for", "against"},
+    "campaign": {"for", "against"}, "advocate": {"for"}, "lobby": {"for", "against"},
+    "rail": {"against"}, "protest": {"against"}, "express": {"about"}, "say": {"about", "of"},
+}  # fmt: skip
+INDIRECT_CUES = (
+    SPEECH_VERBS | BELIEF_VERBS | INTENT_VERBS | OBJECT_VERBS | set(TOPIC_PREPOSITIONS)
+)
 BLOCK_CUE_EXTRA = {"report", "write", "release", "issue", "publish", "post"}
-OPENERS = {"\u201c": "\u201d", '"': '"'}
+DOUBLED_APOSTROPHE = "''"
 MIN_DIRECT_WORDS = 4
+MIN_INDIRECT_TOKENS = 2
 SOURCE_DOCUMENTS = {
     "statement",
     "report",
@@ -80,26 +122,43 @@ def paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
     return out
 
 
+def _marks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Quotation marks of a paragraph as (offset, length, kind): curly marks keep their
+    direction ("open" / "close"); straight double marks and the doubled apostrophe that
+    some newspapers print ('') are "straight"."""
+    out = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in "\u201c\u201d":
+            out.append((i, 1, "open" if ch == "\u201c" else "close"))
+        elif ch == '"':
+            out.append((i, 1, "straight"))
+        elif text.startswith(DOUBLED_APOSTROPHE, i):
+            out.append((i, 2, "straight"))
+            i += 1
+        i += 1
+    return out
+
+
 def find_marked(text: str, start: int, end: int) -> list[MarkedSpan]:
     """Quoted stretches of one paragraph. Curly marks pair by direction, straight marks
     alternate; an opening mark left unclosed runs to the paragraph end only when it
     opens the paragraph (the convention for quotes that continue in the next one)."""
     spans: list[MarkedSpan] = []
-    open_at: int | None = None
+    open_at: tuple[int, int] | None = None  # (offset, length) of the open mark
     closer = ""
-    for i in range(start, end):
-        ch = text[i]
+    for pos, length, kind in _marks(text, start, end):
         if open_at is None:
-            if ch in OPENERS:
-                open_at, closer = i, OPENERS[ch]
-            continue
-        if ch == closer:
-            spans.append(MarkedSpan(open_at + 1, i, open_at, i + 1))
+            if kind != "close":
+                open_at, closer = (pos, length), "close" if kind == "open" else "straight"
+        elif kind == "open":  # a new opening curly mark: the earlier one was never closed
+            open_at, closer = (pos, length), "close"
+        elif kind == closer:
+            spans.append(MarkedSpan(sum(open_at), pos, open_at[0], pos + length))
             open_at = None
-        elif ch == "\u201c":  # a new opening curly mark: the earlier one was never closed
-            open_at = i
-    if open_at is not None and not text[start:open_at].strip():
-        spans.append(MarkedSpan(open_at + 1, end, open_at, end))
+    if open_at is not None and not text[start : open_at[0]].strip():
+        spans.append(MarkedSpan(sum(open_at), end, open_at[0], end))
     return [_trim(text, s) for s in spans if text[s.start : s.end].strip()]
 
 
@@ -184,10 +243,10 @@ def make_quote(
     )  # fmt: skip
 
 
-def _is_cue(tok: Token) -> bool:
+def _is_cue(tok: Token, lexicon: set[str] = SPEECH_VERBS) -> bool:
     """A speech verb that is not negated ("did not say whether" reports no statement)."""
     return (
-        tok.lemma_ in SPEECH_VERBS
+        tok.lemma_ in lexicon
         and tok.pos_ in ("VERB", "AUX")
         and not any(c.dep_ == "neg" for c in tok.children)
     )
@@ -483,16 +542,15 @@ class QuoteFinder:
             if sent.start_char < self.body_start:
                 continue
             for tok in sent:
-                if not _is_cue(tok):
+                if not _is_cue(tok, INDIRECT_CUES):
                     continue
                 if _inside(self.mark_spans, tok.idx, tok.idx + 1) or _inside(
                     taken, tok.idx, tok.idx + 1
                 ):
                     continue
-                q = self._indirect(tok, taken)
-                if q is not None:
-                    out.append(q)
-                    taken = [*taken, (q.start, q.end)]
+                found = self._indirect(tok, taken)
+                out.extend(found)
+                taken = [*taken, *((q.start, q.end) for q in found)]
             acc = self.according_to(sent)
             if acc is not None and not any(
                 q.start >= sent.start_char and q.end <= sent.end_char for q in out
@@ -502,27 +560,70 @@ class QuoteFinder:
                     out.append(q)
         return out
 
-    def _content(self, verb: Token) -> Span | None:
+    def _content(self, verb: Token) -> list[Span]:
+        """The reported content of a cue verb, in one or two segments (two when the
+        attribution sits inside it: "The bridge, she said, was closed")."""
         lemma = verb.lemma_
         kids = list(verb.children)
         if lemma in DENIAL_VERBS:
             objs = [c for c in kids if c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > verb.i]
             if objs:
-                return self.doc[verb.i : max(o.right_edge.i for o in objs) + 1]
-            return None
-        for c in kids:  # "X said (that) A" and "A, X said"
-            if c.dep_ == "ccomp" and (c.i > verb.i or self._fronted(c, verb)):
-                return self._clause(c)
-        if lemma in APPEAL_VERBS:
+                return [self.doc[verb.i : max(o.right_edge.i for o in objs) + 1]]
+            return []
+        if lemma in SPEECH_VERBS or lemma in BELIEF_VERBS:
+            for c in kids:  # "X said (that) A" and "A, X said"
+                if c.dep_ == "ccomp" and (c.i > verb.i or self._fronted(c, verb)):
+                    return [self._clause(c)]
+        if verb.dep_ == "parataxis" and lemma in SPEECH_VERBS and verb.head.i != verb.i:
+            return self._around(verb)
+        if lemma in INTENT_VERBS:
             for c in kids:
-                if c.dep_ in ("xcomp", "advcl") and c.i > verb.i:
-                    return self._clause(c)
+                if c.dep_ in ("xcomp", "advcl") and c.i > verb.i and c.tag_ == "VB":
+                    return [self._clause(c)]
+        if lemma in APPEAL_VERBS:
             for c in kids:
                 if c.dep_ in ("prep", "dobj"):
                     for cc in c.subtree:
                         if cc.dep_ in ("xcomp", "advcl", "acl") and cc.tag_ == "VB":
-                            return self._clause(cc)
-        return None
+                            return [self._clause(cc)]
+        return self._object_content(verb)
+
+    def _object_content(self, verb: Token) -> list[Span]:
+        """'condemned the shelling of X', 'called X a liar', 'spoke about the blockade'."""
+        kids = [c for c in verb.children if c.i > verb.i]
+        topics = TOPIC_PREPOSITIONS.get(verb.lemma_, set())
+        for c in kids:
+            if c.dep_ == "prep" and c.lower_ in topics:
+                inner = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                if inner:
+                    return [self.doc[inner[0].left_edge.i : inner[0].right_edge.i + 1]]
+        if verb.lemma_ not in OBJECT_VERBS:
+            return []
+        obj = next((c for c in kids if c.dep_ == "dobj"), None)
+        if obj is None or obj.pos_ == "PRON" and obj.n_lefts + obj.n_rights == 0:
+            return []
+        right = obj.right_edge.i
+        for c in kids:  # "called X a liar", "accused X of Y", "described X as Y"
+            if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in ("as", "of", "over")):
+                right = max(right, c.right_edge.i)
+        return [self.doc[obj.left_edge.i : right + 1]]
+
+    def _around(self, verb: Token) -> list[Span]:
+        """The sentence on either side of an inserted 'X said', commas dropped."""
+        sent = verb.sent
+        segments = [
+            self.doc[sent.start : verb.left_edge.i],
+            self.doc[verb.right_edge.i + 1 : sent.end],
+        ]
+        out = []
+        for seg in segments:
+            while len(seg) and (seg[0].is_punct or seg[0].dep_ == "cc"):
+                seg = seg[1:]
+            while len(seg) and seg[-1].is_punct:
+                seg = seg[:-1]
+            if len(seg):
+                out.append(seg)
+        return out
 
     def _fronted(self, clause: Token, verb: Token) -> bool:
         """'A, X said': the clause opens the sentence and a comma sets it off."""
@@ -553,28 +654,27 @@ class QuoteFinder:
             right -= 1
         return doc[left : right + 1]
 
-    def _indirect(self, verb: Token, taken: list[tuple[int, int]]) -> Quote | None:
-        content = self._content(verb)
-        if content is None or len(content) < 3 or "\n" in content.text:
-            return None
+    def _indirect(self, verb: Token, taken: list[tuple[int, int]]) -> list[Quote]:
+        segments = self._content(verb)
+        if not segments or sum(len(s) for s in segments) < MIN_INDIRECT_TOKENS:
+            return []
+        if any("\n" in s.text for s in segments):
+            return []
         if verb.sent.text.rstrip().endswith(":"):  # introduces a block quote
-            return None
-        if _overlaps(self.mark_spans, content.start_char, content.end_char) and any(
-            a <= content.start_char and b >= content.end_char - 1 for a, b in self.mark_spans
-        ):
-            return None
-        if _overlaps(taken, content.start_char, content.end_char):
-            return None
-        if any(
-            content.start_char <= a and b <= content.end_char and (b - a) > 0.8 * len(content.text)
-            for a, b in self.mark_spans
-        ):
-            return None
+            return []
+        for content in segments:
+            a, b = content.start_char, content.end_char
+            if _overlaps(taken, a, b) or any(
+                x <= a and y >= b - 1 or (a <= x and y <= b and (y - x) > 0.8 * (b - a))
+                for x, y in self.mark_spans
+            ):
+                return []
         speaker, span = self.speaker_of(verb, verb.sent.start_char if verb.sent else verb.idx)
         if speaker is None or span is None:
-            return None
-        via = self.via_of(verb, (content.start_char, content.end_char))
-        return make_quote(content, "indirect", speaker, span, verb.text, via)
+            return []
+        first = segments[0]
+        via = self.via_of(verb, (first.start_char, segments[-1].end_char))
+        return [make_quote(s, "indirect", speaker, span, verb.text, via) for s in segments]
 
     def _according_quote(
         self, sent: Span, acc: Token, taken: list[tuple[int, int]]
