@@ -37,6 +37,11 @@ class Header:
     body_start: int = 0  # offset of the first body character
     line_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, role)
 
+    @property
+    def title_span(self) -> tuple[int, int] | None:
+        """(start, end) of the title line, if the header has one."""
+        return next(((a, b) for a, b, role in self.line_spans if role == "title"), None)
+
 
 def _lines(text: str) -> list[tuple[int, int]]:
     spans, pos = [], 0

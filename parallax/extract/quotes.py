@@ -10,6 +10,7 @@ resolved to a name through `DocEntities`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -70,10 +71,26 @@ TOPIC_PREPOSITIONS = {
 INDIRECT_CUES = (
     SPEECH_VERBS | BELIEF_VERBS | INTENT_VERBS | OBJECT_VERBS | set(TOPIC_PREPOSITIONS)
 )
+# Verbs that quote a few words to characterise something ('likened X to a "snake"').
+PARTIAL_CUES = INDIRECT_CUES | {
+    "liken", "compare", "brand", "label", "dub", "term", "mock", "ridicule", "characterize",
+    "characterise", "portray", "paint", "refer", "chant", "sing", "shout", "scream", "read",
+}  # fmt: skip
 BLOCK_CUE_EXTRA = {"report", "write", "release", "issue", "publish", "post"}
 DOUBLED_APOSTROPHE = "''"
+# 'VARGA: We will rebuild.' (a transcript line) and 'Varga: Market will reopen' (a title).
+TRANSCRIPT_SPEAKER = re.compile(r"[\"\u201c']*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?=\S)")
+TITLE_SPEAKER = re.compile(r"([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)")
+# '"...." \u2015 Ana Varga' or '- Ana Varga, nurse': a quote signed with a dash.
+DASH_NAME = re.compile(
+    r"[ \t\u00a0]*[\u2015\u2014\u2013-][ \t\u00a0]*"
+    r"([A-Z][\w.'\u2019-]+(?:[ \t][A-Z][\w.'\u2019-]+){0,3})[ \t.,]*(?:$|\n|,)",
+    re.M,
+)
 MIN_DIRECT_WORDS = 4
 MIN_INDIRECT_TOKENS = 2
+MAX_HEADLINE_WORDS = 20
+MAX_CUE_SENTENCE = 8  # tokens of a bare '...," she asked.' sentence
 SOURCE_DOCUMENTS = {
     "statement",
     "report",
@@ -271,10 +288,17 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 class QuoteFinder:
     """Finds the quotes of one parsed document."""
 
-    def __init__(self, doc: Doc, body_start: int, entities: DocEntities) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        body_start: int,
+        entities: DocEntities,
+        title: tuple[int, int] | None = None,
+    ) -> None:
         self.doc = doc
         self.text = doc.text
         self.body_start = body_start
+        self.title = title
         self.ents = entities
         self.paras = paragraphs(self.text, body_start)
         self.marked: list[MarkedSpan] = []
@@ -365,7 +389,9 @@ class QuoteFinder:
 
     # -- direct, partial ---------------------------------------------------------
     def cue_for(self, m: MarkedSpan) -> Token | None:
-        """The speech verb outside the marks nearest to a quoted stretch."""
+        """The speech verb outside the marks nearest to a quoted stretch; else the cue
+        verb the quoted words hang on ('condemned the test as "reckless"'); else a short
+        sentence right after the closing mark ('"Why now?" she asked.')."""
         best: tuple[int, Token] | None = None
         for sent in self._sents_touching(m.open_mark, m.close_mark):
             for tok in sent:
@@ -379,7 +405,42 @@ class QuoteFinder:
                     continue
                 if best is None or dist < best[0]:
                     best = (dist, tok)
-        return best[1] if best else None
+        if best is not None:
+            return best[1]
+        return self._governing_cue(m) or self._cue_after(m)
+
+    def _governing_cue(self, m: MarkedSpan) -> Token | None:
+        content = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if content is None:
+            return None
+        for tok in content:
+            if m.open_mark <= tok.head.idx < m.close_mark and tok.head.i != tok.i:
+                continue
+            head = tok.head
+            for _ in range(4):
+                outside = not _inside(self.mark_spans, head.idx, head.idx + 1)
+                if outside and _is_cue(head, PARTIAL_CUES) and subject_of(head) is not None:
+                    return head
+                if head.head.i == head.i:
+                    break
+                head = head.head
+        return None
+
+    def _cue_after(self, m: MarkedSpan) -> Token | None:
+        para = self._para_of(m.open_mark)
+        if para is None or not self.text[m.close_mark - 2 : m.close_mark].strip("\u201d\"'")[
+            -1:
+        ] in ("?", "!"):
+            return None
+        for sent in self.doc.sents:
+            if sent.start_char < m.close_mark:
+                continue
+            if self.text[m.close_mark : sent.start_char].strip() or len(sent) > MAX_CUE_SENTENCE:
+                return None
+            if sent.end_char > self.paras[para][1]:
+                return None
+            return next((t for t in sent if _is_cue(t) and subject_of(t) is not None), None)
+        return None
 
     def _sents_touching(self, a: int, b: int) -> list[Span]:
         """Sentences of the quote's paragraph that overlap [a, b]."""
@@ -415,6 +476,9 @@ class QuoteFinder:
                         speaker, span = self._according_speaker(acc)
                         cue_text = "according to"
                         break
+                else:
+                    speaker, span = self._dash_speaker(m)
+                    cue_text = "\u2015" if span is not None else None
             kind = self._kind(m, words)
             quotes.append(
                 Quote(
@@ -434,8 +498,20 @@ class QuoteFinder:
         self._carry_speakers(quotes)
         return quotes
 
+    def _dash_speaker(self, m: MarkedSpan) -> tuple[Resolved | None, Span | None]:
+        """'"...." \u2015 Ana Varga': a name after a dash that closes the quote's line."""
+        found = DASH_NAME.match(self.text, m.close_mark)
+        if found is None:
+            return None, None
+        span = self.doc.char_span(found.start(1), found.end(1))
+        if span is None:
+            return None, None
+        return self.ents.resolve_name(span.text, "PERSON"), span
+
     def _kind(self, m: MarkedSpan, words: int) -> str:
-        before = self.text[max(self.body_start, m.open_mark - 3) : m.open_mark].strip()
+        line_start = self.text.rfind("\n", 0, m.open_mark) + 1
+        start = max(self.body_start, m.open_mark - 3, line_start)
+        before = self.text[start : m.open_mark].strip()
         starts_clause = before == "" or before[-1:] in ':,.;\u201d"'
         return "direct" if words >= MIN_DIRECT_WORDS and starts_clause else "partial"
 
@@ -539,7 +615,7 @@ class QuoteFinder:
     def indirect_quotes(self, taken: list[tuple[int, int]]) -> list[Quote]:
         out: list[Quote] = []
         for sent in self.doc.sents:
-            if sent.start_char < self.body_start:
+            if sent.start_char < self.body_start and not self._in_title(sent.start_char):
                 continue
             for tok in sent:
                 if not _is_cue(tok, INDIRECT_CUES):
@@ -698,12 +774,55 @@ class QuoteFinder:
             return None
         return make_quote(content, "indirect", speaker, span, "according to")
 
+    def _in_title(self, offset: int) -> bool:
+        return self.title is not None and self.title[0] <= offset < self.title[1]
+
+    # -- labelled lines ------------------------------------------------------------
+    def labelled_quotes(self) -> list[Quote]:
+        """Transcript lines ('VARGA: We will rebuild.') and titles that name their speaker
+        before a colon ('Varga: Market will reopen by spring')."""
+        lines = [(a, b, TRANSCRIPT_SPEAKER) for a, b in self.paras]
+        if self.title is not None:
+            lines.insert(0, (*self.title, TITLE_SPEAKER))
+        out = []
+        for a, b, pattern in lines:
+            found = pattern.match(self.text, a, b)
+            if found is None or len(found.group(1)) < 2:
+                continue
+            end = b
+            while end > found.end() and self.text[end - 1] in " \t\"\u201d'":
+                end -= 1
+            content = self.doc.char_span(found.end(), end, alignment_mode="expand")
+            mention = self.doc.char_span(found.start(1), found.end(1), alignment_mode="expand")
+            if content is None or mention is None or len(content) < MIN_INDIRECT_TOKENS:
+                continue
+            name = found.group(1)
+            speaker = self.ents.resolve_name(name.title() if name.isupper() else name, "PERSON")
+            kind = "direct" if pattern is TRANSCRIPT_SPEAKER else "indirect"
+            out.append(make_quote(content, kind, speaker, mention, ":"))
+        return out
+
     def find(self) -> list[Quote]:
-        direct = self.direct_quotes()
+        labelled = self.labelled_quotes()
+        spans = [(q.start, q.end) for q in labelled]
+        direct = [
+            q
+            for q in self.direct_quotes()
+            if q.speaker or not _overlaps(spans, q.start, q.end)
+        ]
         blocks = self.block_quotes(direct)
         taken = [(q.start, q.end) for q in direct if q.kind == "direct"]
-        indirect = self.indirect_quotes(taken)
-        return sorted(direct + blocks + indirect, key=lambda q: q.start)
+        indirect = self.indirect_quotes(taken + spans)
+        return sorted(labelled + direct + blocks + indirect, key=lambda q: q.start)
+
+
+def _headline(doc: Doc) -> tuple[int, int] | None:
+    """A first line of at most MAX_HEADLINE_WORDS words set apart by a blank line: a
+    headline the header split left in the body because it ends with a full stop."""
+    first = doc.text.split("\n", 1)[0]
+    if not doc.text.startswith(first + "\n\n") or len(first.split()) > MAX_HEADLINE_WORDS:
+        return None
+    return (0, len(first.rstrip()))
 
 
 class QuotesComponent:
@@ -716,7 +835,8 @@ class QuotesComponent:
         body_start = doc._.header.body_start if doc._.header else 0
         ents = DocEntities(doc, body_start, self.gazetteer)
         doc._.entities = ents
-        doc._.quotes = QuoteFinder(doc, body_start, ents).find()
+        title = doc._.header.title_span if doc._.header else None
+        doc._.quotes = QuoteFinder(doc, body_start, ents, title or _headline(doc)).find()
         return doc
 
 
