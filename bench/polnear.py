@@ -157,9 +157,7 @@ def parallax_predictions(texts: list[str]) -> list[list[Attribution]]:
                 else None
             )
             para = doc.text.rfind("\n", 0, q.start)
-            key: tuple[object, ...] = (
-                (source, q.cue, para) if source else ("alone", q.start, q.end)
-            )
+            key: tuple[object, ...] = (source, q.cue, para) if source else ("alone", q.start, q.end)
             if key in units:
                 units[key].content.append((q.start, q.end))
             else:
@@ -294,7 +292,7 @@ def gold_profile(docs: list[tuple[str, str, list[Attribution]]]) -> str:
         for g in gold:
             total += 1
             body = " ".join(text[a:b] for a, b in g.content)
-            quoted += bool(re.search("[\"\u201c\u201d]", body))
+            quoted += bool(re.search('["\u201c\u201d]', body))
     return f"{total} gold attributions, {quoted} with quotation marks, {total - quoted} without"
 
 
@@ -305,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip textacy")
     args = ap.parse_args(argv)
     if not ((args.split_dir / "text").is_dir() and (args.split_dir / "attributions").is_dir()):
-        print(f"PolNeAR split not found at {args.split_dir} (needs text/ and attributions/): skipped")
+        print(
+            f"PolNeAR split not found at {args.split_dir} (needs text/ and attributions/): skipped"
+        )
         return 0
     docs = load_split(args.split_dir, args.limit)
     texts = [t for _, t, _ in docs]

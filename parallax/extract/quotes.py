@@ -54,7 +54,7 @@ OBJECT_VERBS = {
     "recommend", "propose", "welcome", "defend", "predict", "promise", "pledge", "vow",
     "claim", "allege", "report", "disclose", "reveal", "dispute", "confirm", "admit",
     "applaud", "slam", "blast", "decry", "denounce", "tout", "hail", "echo", "repeat",
-    "reiterate", "call", "deny", "reject", "dismiss", "refute", "suggest", "predict",
+    "reiterate", "call", "deny", "reject", "dismiss", "refute", "suggest",
 }  # fmt: skip
 # Statements reported by their topic ("spoke about the blockade", "called for a truce").
 TOPIC_PREPOSITIONS = {
@@ -68,9 +68,7 @@ TOPIC_PREPOSITIONS = {
     "campaign": {"for", "against"}, "advocate": {"for"}, "lobby": {"for", "against"},
     "rail": {"against"}, "protest": {"against"}, "express": {"about"}, "say": {"about", "of"},
 }  # fmt: skip
-INDIRECT_CUES = (
-    SPEECH_VERBS | BELIEF_VERBS | INTENT_VERBS | OBJECT_VERBS | set(TOPIC_PREPOSITIONS)
-)
+INDIRECT_CUES = SPEECH_VERBS | BELIEF_VERBS | INTENT_VERBS | OBJECT_VERBS | set(TOPIC_PREPOSITIONS)
 # Verbs that quote a few words to characterise something ('likened X to a "snake"').
 PARTIAL_CUES = INDIRECT_CUES | {
     "liken", "compare", "brand", "label", "dub", "term", "mock", "ridicule", "characterize",
@@ -79,7 +77,9 @@ PARTIAL_CUES = INDIRECT_CUES | {
 BLOCK_CUE_EXTRA = {"report", "write", "release", "issue", "publish", "post"}
 DOUBLED_APOSTROPHE = "''"
 # 'VARGA: We will rebuild.' (a transcript line) and 'Varga: Market will reopen' (a title).
-TRANSCRIPT_SPEAKER = re.compile(r"[\"\u201c']*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?=\S)")
+TRANSCRIPT_SPEAKER = re.compile(
+    r"[\"\u201c']*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?=\S)"
+)
 TITLE_SPEAKER = re.compile(r"([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)")
 # '"...." \u2015 Ana Varga' or '- Ana Varga, nurse': a quote signed with a dash.
 DASH_NAME = re.compile(
@@ -428,9 +428,8 @@ class QuoteFinder:
 
     def _cue_after(self, m: MarkedSpan) -> Token | None:
         para = self._para_of(m.open_mark)
-        if para is None or not self.text[m.close_mark - 2 : m.close_mark].strip("\u201d\"'")[
-            -1:
-        ] in ("?", "!"):
+        ending = self.text[m.close_mark - 2 : m.close_mark].strip("\u201d\"'")
+        if para is None or ending[-1:] not in ("?", "!"):
             return None
         for sent in self.doc.sents:
             if sent.start_char < m.close_mark:
@@ -806,9 +805,7 @@ class QuoteFinder:
         labelled = self.labelled_quotes()
         spans = [(q.start, q.end) for q in labelled]
         direct = [
-            q
-            for q in self.direct_quotes()
-            if q.speaker or not _overlaps(spans, q.start, q.end)
+            q for q in self.direct_quotes() if q.speaker or not _overlaps(spans, q.start, q.end)
         ]
         blocks = self.block_quotes(direct)
         taken = [(q.start, q.end) for q in direct if q.kind == "direct"]
