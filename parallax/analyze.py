@@ -12,6 +12,7 @@ from parallax.link import link
 from parallax.models import InputError, RawDocument
 from parallax.pipeline import Settings, analyze
 from parallax.reconcile import reconcile
+from parallax.speakers import speaker_index
 from parallax.store import Store
 
 
@@ -68,6 +69,7 @@ def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
     texts = {d.name: d.text for d in docs}
     results["entities"] = [e.to_dict() for e in linked.entities]
     results["events"] = [e.to_dict(texts) for e in linked.events]
+    results["speakers"] = [s.to_dict() for s in speaker_index(docs, linked.entities)]
     store.save_results(results, docs)
     return results
 

@@ -45,6 +45,8 @@ class Quote:
     speaker_type: str | None = None  # person | organization | place | group | None
     cue: str | None = None  # the attribution verb or phrase ("said", "according to")
     via: str | None = None  # who relayed it ("BBC")
+    speaker_role: str | None = None  # "Secretary of State", kept apart from the name
+    speaker_affiliation: str | None = None  # "United States": country or organisation
 
 
 @dataclass

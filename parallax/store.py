@@ -37,7 +37,14 @@ ITEM_TABLES: dict[str, tuple[str, type]] = {
     "mentions": ("mentions", Mention),
     "events": ("event_mentions", EventMention),
 }
-RESULT_TABLES = ["entities", "events", "discrepancies", "contradictions", "agreements"]
+RESULT_TABLES = [
+    "entities",
+    "events",
+    "discrepancies",
+    "contradictions",
+    "agreements",
+    "speakers",
+]
 
 
 def _sql_type(ftype: object) -> str:
@@ -97,10 +104,21 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.executescript(_schema())
+        self._add_new_columns()
         self.conn.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
         self.conn.commit()
+
+    def _add_new_columns(self) -> None:
+        """A database written by an earlier version gets the item fields added since."""
+        for table, cls in ITEM_TABLES.values():
+            have = {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+            for f in fields(cls):
+                if f.name not in have:
+                    self.conn.execute(
+                        f'ALTER TABLE {table} ADD COLUMN "{f.name}" {_sql_type(f.type)}'
+                    )
 
     def close(self) -> None:
         self.conn.close()

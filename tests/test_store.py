@@ -243,6 +243,7 @@ def results_sample() -> dict[str, list[dict[str, Any]]]:
         "discrepancies": [{"metric": "killed", "low": 7, "high": 9, "agreed": False}],
         "contradictions": [{"a": "Ça n’a pas eu lieu", "b": "It did", "nested": {"x": [1, "1"]}}],
         "agreements": [],
+        "speakers": [{"id": "spk1", "name": "Ada Quill", "statements": [{"start": 3}]}],
     }
 
 
@@ -308,3 +309,18 @@ def test_open_existing(tmp_path: Path) -> None:
         s.add(make_record())
     with open_existing(db) as s:
         assert [d.name for d in s.documents()] == ["brannock.txt"]
+
+
+def test_a_database_from_an_earlier_version_gets_new_item_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Store(path):
+        pass
+    conn = sqlite3.connect(path)  # drop a column, as a database written before it existed
+    conn.execute('ALTER TABLE quotes DROP COLUMN "speaker_role"')
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        store.add(make_record())
+        columns = {row[1] for row in store.conn.execute("PRAGMA table_info(quotes)")}
+        assert {f.name for f in fields(Quote)} <= columns
+        assert store.documents()[0].quotes == make_record().quotes

@@ -23,6 +23,14 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 ROLE_NOUNS = {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
               "commander", "governor", "mayor", "ambassador", "envoy", "premier", "chief",
               "general", "senator", "representative", "official"}  # fmt: skip
+# Heads of an apposition that make the name before it a person's ("X, the mayor of Y").
+ROLE_HEADS = ROLE_NOUNS | {
+    "mayor", "head", "director", "leader", "chairman", "chairwoman", "chair", "founder",
+    "adviser", "advisor", "aide", "officer", "correspondent", "editor", "professor", "analyst",
+    "lawyer", "doctor", "teacher", "schoolteacher", "farmer", "candidate", "nominee",
+    "manager", "coordinator", "researcher", "economist", "strategist", "activist",
+    "executive", "deputy", "lawmaker", "legislator", "diplomat", "nurse", "surgeon",
+}  # fmt: skip
 GROUP_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
 DETERMINERS = {"the", "a", "an", "both", "its", "their", "his", "her", "this", "that", "these"}
@@ -63,11 +71,22 @@ class DocEntities:
         self.ents = [e for e in doc.ents if e.start_char >= body_start]
         self.persons: dict[str, str] = {}  # surname or name -> fullest name
         for ent in self.ents:
-            if ent.label_ == "PERSON":
+            if self._is_person(ent):
                 self._add_person(ent)
         self.groups = self._find_groups(body_start)
 
     # -- persons ------------------------------------------------------------
+    @staticmethod
+    def _is_person(ent: Span) -> bool:
+        """A PERSON entity, or a name the model took for something else that an apposition
+        gives a person's role ("Ivo Brandt, the mayor of Lisk")."""
+        if ent.label_ == "PERSON":
+            return True
+        return ent.label_ in ("ORG", "GPE", "NORP") and any(
+            c.dep_ == "appos" and c.lemma_.lower() in ROLE_HEADS and c.i > ent.root.i
+            for c in ent.root.children
+        )
+
     def _person_name(self, ent: Span) -> str:
         words = [t.text for t in ent if t.text.lower() not in TITLES or t.i > ent.start + 2]
         while words and words[0].lower() in TITLES:
@@ -99,7 +118,7 @@ class DocEntities:
     def person_in(self, span: Span) -> str | None:
         """Fullest known name of a person named inside the span."""
         for ent in self.ents:
-            if ent.label_ == "PERSON" and span.start_char <= ent.start_char < span.end_char:
+            if self._is_person(ent) and span.start_char <= ent.start_char < span.end_char:
                 name = self._person_name(ent)
                 if name and not self._is_place(name):
                     return self.full_name(name)
@@ -113,7 +132,7 @@ class DocEntities:
     def _find_groups(self, body_start: int) -> list[tuple[int, Resolved]]:
         """Subjects that name two or more people: (offset, group)."""
         out = []
-        persons = {e.start: e for e in self.ents if e.label_ == "PERSON"}
+        persons = {e.start: e for e in self.ents if self._is_person(e)}
         for sent in self.doc.sents:
             if sent.start_char < body_start:
                 continue
@@ -132,7 +151,7 @@ class DocEntities:
         best: tuple[int, Resolved] | None = None
         if "person" in kinds:
             for ent in self.ents:
-                if ent.label_ == "PERSON" and ent.end_char <= before:
+                if self._is_person(ent) and ent.end_char <= before:
                     name = self._person_name(ent)
                     if name and not self._is_place(name):
                         cand = (ent.start_char, Resolved(self.full_name(name), "person"))
@@ -204,6 +223,8 @@ class DocEntities:
         person = self.person_in(span)
         if person and head.ent_type_ == "PERSON" or person and head.pos_ == "PROPN":
             return Resolved(person, "person")
+        if person and any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in head.children):
+            return Resolved(person, "person")  # "Valdoria's president, Ivo Brandt"
         if head.lower_ in GOVERNMENT_HEADS:
             country = self._country_modifier(span)
             if country:
@@ -228,7 +249,7 @@ class DocEntities:
         """'the minister' -> the last person named with that title ("Defence Minister X")."""
         best = None
         for ent in self.ents:
-            if ent.label_ != "PERSON" or ent.end_char > before:
+            if not self._is_person(ent) or ent.end_char > before:
                 continue
             lead = self.doc[max(0, ent.start - 3) : ent.start + 1].text.lower()
             if role in lead:
@@ -245,6 +266,72 @@ class DocEntities:
             if country:
                 return country
         return None
+
+    # -- roles -----------------------------------------------------------------
+    def roles(self) -> dict[str, tuple[str | None, str | None]]:
+        """Role and affiliation of each person named with a title or an apposition:
+        "U.S. Secretary of State Antony Blinken" -> ("Secretary of State", "United States"),
+        "Petar Lukic, the mayor of Lisk" -> ("mayor", "Lisk"). The first one found wins."""
+        out: dict[str, tuple[str | None, str | None]] = {}
+        for ent in self.ents:
+            if not self._is_person(ent):
+                continue
+            name = self._person_name(ent)
+            if not name or self._is_place(name) or self.full_name(name) in out:
+                continue
+            found = self._role_tokens(ent)
+            if found:
+                role, affiliation = self._role_text(found)
+                if role or affiliation:
+                    out[self.full_name(name)] = (role, affiliation)
+        return out
+
+    def _role_tokens(self, ent: Span) -> list[Token]:
+        root = ent.root
+        before = [t for t in root.subtree if t.i < ent.start and not t.is_punct]
+        for child in root.children:  # "Petar Lukic, the mayor of Lisk"
+            if child.dep_ == "appos" and child.ent_type_ != "PERSON" and child.i > root.i:
+                before += _without_clauses(child)
+        if root.dep_ == "appos" and root.head.i < ent.start:  # "Valdoria's president, Ivo Brandt"
+            head = root.head
+            before = [t for t in head.subtree if t.i <= head.i and not t.is_punct] + before
+        while before and before[0].lower_ in DETERMINERS:
+            before = before[1:]
+        return before
+
+    def demonym_country(self, word: str) -> str | None:
+        """'Valdorian' -> 'Valdoria' for a country the gazetteer knows but whose demonym it
+        does not list (Armenian, Azerbaijani, Ukrainian follow the same endings)."""
+        word = clean_np(word)
+        found = self.gaz.country_of_demonym(word)
+        if found:
+            return found
+        for cut, add in ((1, ""), (1, "a"), (2, ""), (3, "e"), (3, "a"), (3, "")):
+            if len(word) > cut + 3:
+                country = self.gaz.actor_name(word[:-cut] + add)
+                if country:
+                    return country
+        return None
+
+    def _role_text(self, tokens: list[Token]) -> tuple[str | None, str | None]:
+        affiliation = None
+        for label in ("GPE", "NORP", "ORG"):
+            tok = next((t for t in tokens if t.ent_type_ == label), None)
+            if tok is not None:
+                ent = next(e for e in self.doc.ents if e.start <= tok.i < e.end)
+                affiliation = self.resolve_name(ent.text, label).name
+                if label == "NORP":
+                    affiliation = self.demonym_country(ent.text) or affiliation
+                drop = {t.i for t in ent} if label != "ORG" or len(tokens) > len(ent) else set()
+                tokens = [t for t in tokens if t.i not in drop]
+                break
+        words = [t for t in tokens if t.dep_ not in ("poss", "case") and t.text not in ("'s", "’s")]
+        while words and words[-1].lower_ in ("of", "for", "in", "at", "and"):
+            words = words[:-1]
+        while words and words[0].lower_ in ("of", "for", "in", "at", "and"):
+            words = words[1:]
+        role = " ".join(t.text for t in words) or None
+        return role, affiliation
 
     # -- mentions for linking ------------------------------------------------
     def mentions(self) -> list[Mention]:
@@ -291,6 +378,12 @@ class DocEntities:
         return Mention(
             ent.text, ent.start_char, ent.end_char, label, clean_np(text), "organization"
         )
+
+
+def _without_clauses(token: Token) -> list[Token]:
+    """A noun phrase's tokens without its relative clauses and punctuation."""
+    cut = {t.i for c in token.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    return [t for t in token.subtree if t.i not in cut and not t.is_punct]
 
 
 def join_names(names: list[str]) -> str:

@@ -221,14 +221,18 @@ def np_span(token: Token) -> Span:
     doc = token.doc
     left = token.left_edge.i
     right = token.i
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
     for child in token.rights:
+        if child.dep_ == "punct" and child.i == right + 1:
+            continue
+        # a person named in apposition after a title ("Azerbaijan's president, Ilham Aliyev")
         if child.dep_ in ("compound", "flat", "nummod", "case") or (
-            child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i == right + 2
+            child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.left_edge.i == right + 2
         ):
             right = max(right, child.right_edge.i)
         else:
             break
-    # a person named in apposition after a title ("Azerbaijan's president, Ilham Aliyev")
     return doc[left : right + 1]
 
 
@@ -671,7 +675,7 @@ class QuoteFinder:
             if c.dep_ == "prep" and c.lower_ in topics:
                 inner = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
                 if inner:
-                    return [self.doc[inner[0].left_edge.i : inner[0].right_edge.i + 1]]
+                    return [self._clause(inner[0])]
         if verb.lemma_ not in OBJECT_VERBS:
             return []
         obj = next((c for c in kids if c.dep_ == "dobj"), None)
@@ -681,6 +685,8 @@ class QuoteFinder:
         for c in kids:  # "called X a liar", "accused X of Y", "described X as Y"
             if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in ("as", "of", "over")):
                 right = max(right, c.right_edge.i)
+        while right > obj.left_edge.i and self.doc[right].is_space:
+            right -= 1
         return [self.doc[obj.left_edge.i : right + 1]]
 
     def _around(self, verb: Token) -> list[Span]:
@@ -692,9 +698,9 @@ class QuoteFinder:
         ]
         out = []
         for seg in segments:
-            while len(seg) and (seg[0].is_punct or seg[0].dep_ == "cc"):
+            while len(seg) and (seg[0].is_punct or seg[0].is_space or seg[0].dep_ == "cc"):
                 seg = seg[1:]
-            while len(seg) and seg[-1].is_punct:
+            while len(seg) and (seg[-1].is_punct or seg[-1].is_space):
                 seg = seg[:-1]
             if len(seg):
                 out.append(seg)
@@ -725,7 +731,7 @@ class QuoteFinder:
         doc = self.doc
         if doc[left].lower_ == "that" and doc[left].dep_ == "mark":
             left += 1
-        while right > left and doc[right].is_punct:
+        while right > left and (doc[right].is_punct or doc[right].is_space):
             right -= 1
         return doc[left : right + 1]
 
@@ -810,7 +816,12 @@ class QuoteFinder:
         blocks = self.block_quotes(direct)
         taken = [(q.start, q.end) for q in direct if q.kind == "direct"]
         indirect = self.indirect_quotes(taken + spans)
-        return sorted(labelled + direct + blocks + indirect, key=lambda q: q.start)
+        quotes = sorted(labelled + direct + blocks + indirect, key=lambda q: q.start)
+        roles = self.ents.roles()
+        for q in quotes:
+            if q.speaker_type == "person" and q.speaker in roles:
+                q.speaker_role, q.speaker_affiliation = roles[q.speaker]
+        return quotes
 
 
 def _headline(doc: Doc) -> tuple[int, int] | None:

@@ -1,0 +1,231 @@
+"""Attribution beyond the plain "X said": beliefs, intentions, object and topic
+statements, inserted cues, other quotation conventions, speakers' roles.
+
+Sentences are invented, set in the fictional world of examples/ (Valdoria, Ostravia,
+Dornik, Corvenia, Lisk); the people are invented too."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.models import Quote
+
+
+def quotes_of(nlp, text: str) -> list[Quote]:
+    quotes = nlp(text)._.quotes
+    assert quotes is not None
+    return quotes
+
+
+def one(nlp, text: str, kind: str | None = None) -> Quote:
+    quotes = [q for q in quotes_of(nlp, text) if kind is None or q.kind == kind]
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+def mention(text: str, q: Quote) -> str:
+    assert q.speaker_start is not None and q.speaker_end is not None
+    return text[q.speaker_start : q.speaker_end]
+
+
+# -- reported content without quotation marks --------------------------------------
+
+
+def test_a_finding_reported_with_a_clause(nlp) -> None:
+    text = "A new survey shows that most families in Dornik have no heating."
+    q = one(nlp, text)
+    assert q.kind == "indirect"
+    assert q.text == "most families in Dornik have no heating"
+    assert mention(text, q) == "A new survey"
+
+
+def test_a_belief_is_attributed_to_its_holder(nlp) -> None:
+    text = "Jana Petrova believes the bridge at Lesnya will reopen in May."
+    q = one(nlp, text)
+    assert q.text == "the bridge at Lesnya will reopen in May"
+    assert q.speaker == "Jana Petrova"
+
+
+def test_a_vow_to_act(nlp) -> None:
+    text = "Petar Lukic vowed to rebuild the bridge at Lesnya before the winter."
+    q = one(nlp, text)
+    assert q.text == "to rebuild the bridge at Lesnya before the winter"
+    assert (q.speaker, q.cue) == ("Petar Lukic", "vowed")
+
+
+def test_a_condemnation_reports_its_object(nlp) -> None:
+    text = "Jana Petrova condemned the shelling of the market in Dornik."
+    q = one(nlp, text)
+    assert q.text == "the shelling of the market in Dornik"
+    assert q.speaker == "Jana Petrova"
+
+
+def test_called_someone_something(nlp) -> None:
+    text = "Ivo Brandt called the blockade of the port a crime against the villagers."
+    q = one(nlp, text)
+    assert q.text == "the blockade of the port a crime against the villagers"
+    assert q.speaker == "Ivo Brandt"
+
+
+def test_called_for_something(nlp) -> None:
+    text = "Ivo Brandt called for an independent inquiry into the shelling."
+    q = one(nlp, text)
+    assert q.text == "an independent inquiry into the shelling"
+    assert q.cue == "called"
+
+
+def test_spoke_about_a_topic(nlp) -> None:
+    text = "Petar Lukic spoke about the blockade of the port at length."
+    assert one(nlp, text).text == "the blockade of the port"
+
+
+def test_speaking_somewhere_is_not_a_statement(nlp) -> None:
+    assert quotes_of(nlp, "Petar Lukic spoke to reporters on the bridge in Lisk.") == []
+
+
+def test_a_pronoun_object_is_no_content(nlp) -> None:
+    assert quotes_of(nlp, "Petar Lukic mentioned it.") == []
+
+
+def test_inserted_attribution_splits_the_content(nlp) -> None:
+    text = "The bridge, Petar Lukic said, was closed on Friday by the army."
+    quotes = quotes_of(nlp, text)
+    assert [q.text for q in quotes] == ["The bridge", "was closed on Friday by the army"]
+    assert {q.speaker for q in quotes} == {"Petar Lukic"}
+    assert {(q.speaker_start, q.speaker_end) for q in quotes} == {(12, 23)}
+
+
+def test_attribution_at_the_end_after_a_comma(nlp) -> None:
+    text = "The talks in Lisk will resume next week, Jana Petrova said, though no date was set."
+    q = quotes_of(nlp, text)[0]
+    assert q.text.startswith("The talks in Lisk will resume next week")
+    assert q.speaker == "Jana Petrova"
+
+
+# -- quotation conventions --------------------------------------------------------
+
+
+def test_doubled_apostrophes_are_quotation_marks(nlp) -> None:
+    text = "''The bridge will stay closed until the spring,'' Ivo Brandt said."
+    q = one(nlp, text)
+    assert (q.kind, q.speaker) == ("direct", "Ivo Brandt")
+    assert q.text == "The bridge will stay closed until the spring"
+
+
+def test_an_apostrophe_is_not_a_quotation_mark(nlp) -> None:
+    text = "The mayors' convoy reached Lisk, Ivo Brandt's office said."
+    assert all(q.kind != "direct" for q in quotes_of(nlp, text))
+
+
+def test_partial_quote_on_a_verb_that_is_not_a_speech_verb(nlp) -> None:
+    text = 'Jana Petrova condemned the shelling as "reckless and cruel" on Friday.'
+    q = one(nlp, text, kind="partial")
+    assert q.text == "reckless and cruel"
+    assert q.speaker == "Jana Petrova"
+
+
+def test_question_answered_by_a_short_sentence(nlp) -> None:
+    text = (
+        "The council met in Lisk on Monday.\n\n"
+        "\u201cWho will pay for the new bridge over the river?\u201d Ivo Brandt asked."
+    )
+    q = one(nlp, text, kind="direct")
+    assert q.speaker == "Ivo Brandt"
+
+
+def test_quote_signed_with_a_dash(nlp) -> None:
+    text = (
+        "Readers in Lisk wrote to us this week.\n\n"
+        "\u201cWe will rebuild the whole market before the winter comes.\u201d \u2015 Ana Varga\n"
+        "\u201cNobody asked the villages about the dam at all.\u201d \u2014 Tomas Berg, farmer\n"
+    )
+    quotes = quotes_of(nlp, text)
+    assert [(q.kind, q.speaker) for q in quotes] == [
+        ("direct", "Ana Varga"),
+        ("direct", "Tomas Berg"),
+    ]
+    assert mention(text, quotes[1]) == "Tomas Berg"
+
+
+def test_transcript_lines_name_their_speaker(nlp) -> None:
+    text = (
+        "Petar Lukic and Jana Petrova met for a debate in Lisk.\n\n"
+        "MODERATOR: Thank you both for coming tonight.\n\n"
+        "LUKIC: The bridge will reopen in May, whatever the council says.\n"
+    )
+    quotes = [q for q in quotes_of(nlp, text) if q.cue == ":"]
+    assert [q.speaker for q in quotes] == ["Moderator", "Petar Lukic"]
+    assert quotes[1].text == "The bridge will reopen in May, whatever the council says."
+    assert mention(text, quotes[1]) == "LUKIC"
+
+
+def test_headline_names_its_speaker_before_a_colon(nlp) -> None:
+    text = (
+        "Lukic: Bridge at Lesnya will reopen in May\n\n"
+        "By Ione Marsh\n\n"
+        "Petar Lukic told the council in Lisk on Monday that the repairs were on time.\n"
+    )
+    q = quotes_of(nlp, text)[0]
+    assert q.text == "Bridge at Lesnya will reopen in May"
+    assert q.speaker == "Petar Lukic"
+
+
+def test_headline_with_a_speech_verb(nlp) -> None:
+    text = (
+        "Petrova says talks on the Lesnya bridge will resume\n\n"
+        "Jana Petrova spoke in Lisk on Monday.\n"
+    )
+    q = quotes_of(nlp, text)[0]
+    assert q.text == "talks on the Lesnya bridge will resume"
+    assert q.speaker == "Jana Petrova"
+
+
+# -- speakers: titles and affiliations kept apart from names -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role", "affiliation"),
+    [
+        (
+            "Valdorian Defence Minister Petar Lukic said the army had left Tarnov.",
+            "Petar Lukic",
+            "Defence Minister",
+            "Valdoria",
+        ),
+        (
+            "Ivo Brandt, the mayor of Lisk, said the bridge was closed.",
+            "Ivo Brandt",
+            "mayor",
+            "Lisk",
+        ),
+        (
+            "Valdoria's president, Jana Petrova, said the operation was over.",
+            "Jana Petrova",
+            "president",
+            "Valdoria",
+        ),
+        (
+            "Former President Ivo Brandt said the talks were useful.",
+            "Ivo Brandt",
+            "Former President",
+            None,
+        ),
+    ],
+)
+def test_role_and_affiliation_apart_from_the_name(nlp, text, name, role, affiliation) -> None:
+    q = one(nlp, text)
+    assert q.speaker == name
+    assert (q.speaker_role, q.speaker_affiliation) == (role, affiliation)
+
+
+def test_a_pronoun_speaker_takes_the_role_of_its_person(nlp) -> None:
+    text = (
+        "Ivo Brandt, the mayor of Lisk, visited the bridge. He said the repairs would take a month."
+    )
+    q = one(nlp, text)
+    assert (q.speaker, q.speaker_text, q.speaker_role) == ("Ivo Brandt", "He", "mayor")
+
+
+def test_a_person_without_a_title_has_no_role(nlp) -> None:
+    q = one(nlp, "Ivo Brandt said the talks were useful.")
+    assert (q.speaker_role, q.speaker_affiliation) == (None, None)
