@@ -85,7 +85,10 @@ def base_url(examples_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def browser() -> Iterator[object]:
     exe = chromium_path()
     if exe is None:
-        pytest.skip("no chromium found (apt-get install chromium, or set PARALLAX_CHROMIUM)")
+        message = "no chromium found (apt-get install chromium, or set PARALLAX_CHROMIUM)"
+        if os.environ.get("PARALLAX_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with (
