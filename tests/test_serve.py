@@ -3,6 +3,7 @@ exports use them, and the guards (CSP, escaping, tokens, origins, body bounds)."
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -264,3 +265,40 @@ def test_corrections_outlive_their_document_rows(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             store.add_correction(Correction("ab" * 32, "figure", 3, 9, "speaker", "x"))
         assert store.corrections("cd" * 32) == []
+
+
+def test_export_command_uses_corrections(
+    db: Path, cli: Any, web: TestClient, tmp_path: Path
+) -> None:
+    doc, quote = a_quote(web)
+    body = {"sha256": doc["sha256"], "kind": "quote", "start": quote["start"]}
+    body |= {"end": quote["end"], "field": "speaker", "value": "Odo Brask"}
+    corr = web.post("/api/corrections", json=body, headers=API).json()
+    try:
+        out = tmp_path / "record.json"
+        assert cli("export", db, "-o", out).exit_code == 0
+        record = json.loads(out.read_text(encoding="utf-8"))
+        fixed = [q for d in record["documents"] for q in d["quotes"] if q.get("corrected")]
+        assert [(q["speaker"], q["machine_value"]) for q in fixed] == [
+            ("Odo Brask", {"speaker": quote["speaker"]})
+        ]
+        assert [c["value"] for c in record["corrections"]] == ["Odo Brask"]
+    finally:
+        web.delete(f"/api/corrections/{corr['id']}", headers=API)
+
+
+def test_serve_command_binds_loopback_and_prints_the_token_elsewhere(
+    db: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    assert cli("serve", db).exit_code == 0
+    assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8000
+    r = cli("serve", db, "--host", "0.0.0.0", "--port", "8123", "--token", "s3cret-token")
+    assert r.exit_code == 0
+    assert "?token=s3cret-token" in r.output
+    assert calls[-1]["host"] == "0.0.0.0"
+    missing = cli("serve", db.parent / "missing.db")
+    assert missing.exit_code == 1 and "no such database" in missing.output

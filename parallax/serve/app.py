@@ -180,6 +180,11 @@ def create_app(config: ServeConfig) -> FastAPI:
         context.update(token=config.token, fields=REVIEW_FIELDS)
         return templates.TemplateResponse(request, template, context)
 
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        # raised past the guard middleware: the security headers are added here
+        return JSONResponse({"detail": "internal error"}, status_code=500, headers=SECURITY_HEADERS)
+
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return Response(status_code=204)

@@ -164,7 +164,7 @@ def corpus(store: Store) -> dict[str, Any]:
                 "quotes": len(d["quotes"]),
                 "figures": len(d["figures"]),
                 "times": len(d["times"]),
-                "events": len({e for q in d["quotes"] for e in q["events"]}),
+                "events": sum(d["name"] in e["documents"] for e in export["events"]),
                 "corrections": per_doc.get(d["sha256"], 0),
             }
         )
