@@ -44,8 +44,8 @@ REVIEW_FIELDS: dict[str, tuple[str, ...]] = {
     "quote": ("speaker", "kind"),
     "figure": ("value", "claimant", "metric", "qualifier"),
     "time": ("value",),
-    "mention": ("canonical",),
-    "event": ("type", "date", "location"),
+    "mention": (),  # entities and events are cross-document: a verdict only
+    "event": (),
 }
 VERDICTS = ("correct", "wrong")
 # Corrections live apart from machine output, keyed by the document's content hash and the

@@ -302,3 +302,38 @@ def test_serve_command_binds_loopback_and_prints_the_token_elsewhere(
     assert calls[-1]["host"] == "0.0.0.0"
     missing = cli("serve", db.parent / "missing.db")
     assert missing.exit_code == 1 and "no such database" in missing.output
+
+
+def test_a_correction_whose_item_is_gone_stays_listed(web: TestClient, db: Path) -> None:
+    doc, quote = a_quote(web)
+    with Store(db) as store:
+        store.add_correction(
+            Correction(doc["sha256"], "quote", 0, 1, "speaker", "Lio Arden", '"nobody"')
+        )
+    try:
+        page = web.get(f"/document/{doc['id']}").text
+        assert 'id="orphans"' in page and "Lio Arden" in page
+        exported = web.get("/api/export").json()
+        assert "Lio Arden" in [c["value"] for c in exported["corrections"]]
+    finally:
+        for c in web.get("/api/corrections").json():
+            web.delete(f"/api/corrections/{c['id']}", headers=API)
+
+
+def test_map_projects_places_inside_the_box_and_keeps_labels_apart() -> None:
+    from parallax.serve.views import MAP_H, MAP_W, svg_map
+
+    entities = [
+        {"canonical": "Aston Vale", "lat": 10.0, "lon": 20.0, "documents": ["a"]},
+        {"canonical": "Brindle", "lat": 10.001, "lon": 20.001, "documents": ["a"]},
+        {"canonical": "Cobham Reach", "lat": 12.0, "lon": 23.0, "documents": ["b"]},
+        {"canonical": "Nowhere", "lat": None, "lon": None, "documents": ["a"]},
+        {"canonical": "Elsewhere", "lat": 50.0, "lon": 50.0, "documents": ["z"]},
+    ]
+    points = svg_map(entities, {"documents": ["a", "b"], "location": "Brindle"})
+    assert [p.name for p in points] == ["Brindle", "Aston Vale", "Cobham Reach"]
+    assert all(0 <= p.x <= MAP_W and 0 <= p.y <= MAP_H for p in points)
+    north = next(p for p in points if p.name == "Cobham Reach")
+    assert north.y < points[0].y  # north is up
+    assert [p.label for p in points] == [True, False, True]
+    assert svg_map(entities, {"documents": ["q"], "location": None}) == []

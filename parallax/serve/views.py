@@ -58,6 +58,7 @@ class Source:
     doc: DocumentRecord
     items: list[Item]
     segments: list[Segment]
+    orphans: list[Correction]  # corrections of items the last analysis no longer found
 
 
 def _why(kind: str, v: dict[str, Any]) -> str:
@@ -131,10 +132,16 @@ def segments(text: str, items: list[Item], extra: list[Item] | None = None) -> l
     return out
 
 
-def source(doc: DocumentRecord, corrections: list[Correction], extra: list[Item] | None = None):
+def source(
+    doc: DocumentRecord, corrections: list[Correction], extra: list[Item] | None = None
+) -> Source:
     """A document ready to show: its items and its highlighted text."""
     items = document_items(doc, corrections)
-    return Source(doc, items, segments(doc.text, items, extra))
+    found = {(i.kind, i.start, i.end) for i in items}
+    orphans = [
+        c for c in corrections if c.sha256 == doc.sha256 and (c.kind, c.start, c.end) not in found
+    ]
+    return Source(doc, items, segments(doc.text, items, extra), orphans)
 
 
 def find_document(store: Store, doc_id: int) -> DocumentRecord | None:
@@ -289,6 +296,7 @@ class MapPoint:
     x: float
     y: float
     main: bool
+    label: bool = True  # False where the name would overprint another (hover shows it)
 
 
 def svg_map(entities: list[dict[str, Any]], event: dict[str, Any]) -> list[MapPoint]:
@@ -311,7 +319,7 @@ def svg_map(entities: list[dict[str, Any]], event: dict[str, Any]) -> list[MapPo
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-6)
     k = min((MAP_W - 2 * MAP_PAD) / span, (MAP_H - 2 * MAP_PAD) / span)
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    return [
+    points = [
         MapPoint(
             p["canonical"],
             round(MAP_W / 2 + (x - cx) * k, 1),
@@ -320,3 +328,10 @@ def svg_map(entities: list[dict[str, Any]], event: dict[str, Any]) -> list[MapPo
         )
         for p, x, y in zip(places, xs, ys, strict=True)
     ]
+    points.sort(key=lambda p: not p.main)  # the event's place is labelled first
+    shown: list[MapPoint] = []
+    for p in points:
+        p.label = all(abs(p.x - q.x) > 70 or abs(p.y - q.y) > 12 for q in shown)
+        if p.label:
+            shown.append(p)
+    return points
