@@ -18,11 +18,15 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from serve_helpers import SETTINGS, TOKEN, copy_db
+from serve_helpers import SETTINGS, TOKEN
 
 from parallax.serve import ServeConfig, create_app
+from parallax.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(
+    p for p in (ROOT / "examples").iterdir() if p.suffix in (".txt", ".md", ".html", ".jsonl")
+)
 SCREENS = ROOT / "bench" / "screens"
 CHROMIUM_ARGS = [
     "--headless",
@@ -64,9 +68,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url(examples_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The workspace over a copy of the example corpus, served on a free loopback port."""
-    db = copy_db(examples_db, tmp_path_factory.mktemp("e2e") / "e2e.db")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The workspace over a new, empty database, served on a free loopback port."""
+    db = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    Store(db).close()
     app = create_app(ServeConfig(db=db, token=TOKEN, settings=SETTINGS))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -113,7 +118,13 @@ def test_review_an_event_and_keep_the_correction_through_reanalysis(base_url: st
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(base_url + "/")
+    for path in EXAMPLES:  # load the example corpus through the upload form
+        page.set_input_files("#upload-form input[type=file]", str(path))
+        with page.expect_navigation(timeout=ANALYSIS_MS):
+            page.click("#upload-form button[type=submit]")
+        expect(page.locator("#message")).to_contain_text("analysed: ")
     docs = httpx.get(base_url + "/api/documents").json()
+    assert len(docs) >= len(EXAMPLES)
     expect(page.locator("#documents tbody tr")).to_have_count(len(docs))
     events = httpx.get(base_url + "/api/events").json()
     event = max(events, key=lambda e: len(e["documents"]))
