@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make demo   set up, analyse the bundled example corpus, print the cross-check, write the reports
 #   make test   set up, then lint, type-check and run the tests
+#   make serve  the review workspace over the demo database (after make demo)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test lint setup clean bench
+.PHONY: demo test lint setup clean bench serve
 
 $(BIN)/parallax: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +33,10 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+
+serve: setup
+	test -f $(OUT)/demo.db || $(MAKE) demo
+	$(BIN)/parallax serve $(OUT)/demo.db --gazetteer examples/gazetteer.json
 
 bench: setup
 	$(BIN)/python bench/throughput.py

@@ -262,5 +262,53 @@ def summary_cmd(
         print_summary(store.results(), store.count(), 0, 0, [])
 
 
+@app.command("serve")
+def serve_cmd(
+    db: Annotated[Path, typer.Argument(help="A database written by `parallax analyze`.")],
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; anything but loopback needs a token.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="PARALLAX_TOKEN",
+            help="Access token (default: a random one, printed at start).",
+        ),
+    ] = None,
+    gazetteer: Annotated[
+        list[Path] | None,
+        typer.Option("--gazetteer", help="Extra gazetteer JSON for reports analysed here."),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="spaCy model for reports analysed here.")
+    ] = None,
+) -> None:
+    """Open the review workspace over a database in the browser: the corpus, events,
+    speakers and documents, with review and corrections, and a JSON API (/openapi.json)."""
+    import uvicorn
+
+    from parallax.pipeline import Settings
+    from parallax.serve import ServeConfig, create_app
+
+    _quiet_libraries()
+    _open_database(db).close()
+    for g in gazetteer or []:
+        if not g.is_file():
+            _fail(f"no such gazetteer file: {g}")
+    settings = Settings(
+        model=model, gazetteer_files=tuple(str(g) for g in gazetteer or []), workers=1
+    )
+    config = ServeConfig(db=db, host=host, token=token or "", settings=settings)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    if not config.loopback:
+        url += f"?token={config.token}"
+    err.print(Text(f"Parallax review workspace: {url}"), highlight=False)
+    err.print(Text(f"API writes need the header X-Parallax-Token: {config.token}"), highlight=False)
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":
     app()

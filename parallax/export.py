@@ -10,8 +10,9 @@ from typing import Any
 
 from parallax import __version__
 from parallax.models import DocumentRecord
+from parallax.reconcile import best_value
 from parallax.report import to_csv, to_html, to_markdown
-from parallax.store import Store
+from parallax.store import Correction, Store
 
 FORMATS = ("json", "csv", "md", "html")
 
@@ -67,16 +68,108 @@ def document_dict(doc: DocumentRecord, keys: dict[tuple[str, str], str]) -> dict
     }
 
 
-def build_export(store: Store) -> dict[str, Any]:
-    """Everything in the database as one dict."""
+def build_export(store: Store, corrected: bool = True) -> dict[str, Any]:
+    """Everything in the database as one dict; with `corrected`, the analysts' corrections
+    applied (see `apply_corrections`)."""
     results = store.results()
     keys = _event_keys(results["events"])
-    return {
+    export = {
         "generator": f"parallax {__version__}",
         "documents": [document_dict(d, keys) for d in store.documents()],
         **results,
         "failures": store.failures(),
     }
+    if corrected:
+        apply_corrections(export, store.corrections())
+    return export
+
+
+# -- the analysts' corrections ------------------------------------------------------------
+ITEM_LISTS = {"quote": "quotes", "figure": "figures", "time": "times"}
+CorrectionIndex = dict[tuple[str, str, int, int], list[Correction]]
+
+
+def coerce_value(kind: str, field: str, text: str | None) -> Any:
+    """A corrected value as the export types it (figure values are integers)."""
+    if text is None or text.strip() == "":
+        return None
+    if kind == "figure" and field == "value":
+        return int(text.strip().replace(",", ""))
+    return text.strip()
+
+
+def correct_item(item: dict[str, Any], kind: str, corrections: list[Correction]) -> str | None:
+    """Apply corrections to one exported item in place: each corrected field gets the
+    analyst's value, the item says `corrected: true` and keeps `machine_value` (field ->
+    the machine's value). Returns the verdict (correct | wrong) if there is one."""
+    verdict = None
+    machine: dict[str, Any] = {}
+    for corr in corrections:
+        if corr.field == "verdict":
+            verdict = corr.value
+        elif corr.field in item:
+            machine[corr.field] = item[corr.field]
+            item[corr.field] = coerce_value(kind, corr.field, corr.value)
+    if machine:
+        item["corrected"] = True
+        item["machine_value"] = machine
+    if verdict:
+        item["review"] = verdict
+    return verdict
+
+
+def index_corrections(corrections: list[Correction]) -> CorrectionIndex:
+    index: CorrectionIndex = {}
+    for corr in corrections:
+        index.setdefault((corr.sha256, corr.kind, corr.start, corr.end), []).append(corr)
+    return index
+
+
+def apply_corrections(export: dict[str, Any], corrections: list[Correction]) -> None:
+    """Use the analysts' corrections in the export: corrected fields (marked `corrected`
+    with the `machine_value`), items marked wrong moved from their document to
+    `rejected[]`, figure ranges recomputed from the corrected values, and every correction
+    listed under `corrections[]`."""
+    index = index_corrections(corrections)
+    shas = {d["name"]: d["sha256"] for d in export["documents"]}
+    rejected: list[dict[str, Any]] = []
+    for doc in export["documents"]:
+        for kind, key in ITEM_LISTS.items():
+            kept = []
+            for item in doc[key]:
+                found = index.get((doc["sha256"], kind, item["start"], item["end"]), [])
+                if correct_item(item, kind, found) == "wrong":
+                    rejected.append({"document": doc["name"], "kind": kind, **item})
+                else:
+                    kept.append(item)
+            doc[key] = kept
+    for disc in export.get("discrepancies", []):
+        _correct_discrepancy(disc, index, shas)
+    export["rejected"] = rejected
+    export["corrections"] = [asdict(c) for c in corrections]
+
+
+def _correct_discrepancy(
+    disc: dict[str, Any], index: CorrectionIndex, shas: dict[str, str]
+) -> None:
+    """Corrected claims in one figure range, and the range recomputed from them."""
+    kept = []
+    for value in disc["values"]:
+        key = (shas.get(value["document"], ""), "figure", value["start"], value["end"])
+        if correct_item(value, "figure", index.get(key, [])) != "wrong":
+            kept.append(value)
+    if not any(v.get("corrected") or v.get("review") for v in kept) and len(kept) == len(
+        disc["values"]
+    ):
+        return
+    disc["values"] = kept
+    numbers = [v["value"] for v in kept if v["value"] is not None]
+    disc["low"] = min(numbers) if numbers else None
+    disc["best"] = best_value(numbers) if numbers else None
+    disc["high"] = max(numbers) if numbers else None
+    disc["agreed"] = len(set(numbers)) <= 1
+    disc["sources"] = len({v["document"] for v in kept})
+    disc["corrected"] = True
 
 
 def render(export: dict[str, Any], fmt: str) -> str:

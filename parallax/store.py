@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,42 @@ RESULT_TABLES = [
     "agreements",
     "speakers",
 ]
+# What an analyst may review: the item kinds (as exported) and, per kind, the fields they
+# may correct; `verdict` (correct | wrong) applies to every kind.
+REVIEW_FIELDS: dict[str, tuple[str, ...]] = {
+    "quote": ("speaker", "kind"),
+    "figure": ("value", "claimant", "metric", "qualifier"),
+    "time": ("value",),
+    "mention": (),  # entities and events are cross-document: a verdict only
+    "event": (),
+}
+VERDICTS = ("correct", "wrong")
+# Corrections live apart from machine output, keyed by the document's content hash and the
+# item's offsets, so that they outlive the document rows (re-analysis deletes and re-adds).
+CORRECTIONS_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS corrections (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, "
+    'kind TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, '
+    "field TEXT NOT NULL, value TEXT, machine_value TEXT, note TEXT, "
+    'at TEXT DEFAULT CURRENT_TIMESTAMP, UNIQUE (sha256, kind, start, "end", field))'
+)
+
+
+@dataclass
+class Correction:
+    """An analyst's review of one extracted item: a verdict (`field` = "verdict",
+    `value` = correct | wrong) or a corrected value of one field, with the machine's
+    value as it was when the correction was made (JSON-encoded)."""
+
+    sha256: str
+    kind: str
+    start: int
+    end: int
+    field: str
+    value: str | None
+    machine_value: str | None = None
+    note: str | None = None
+    id: int | None = None
+    at: str | None = None
 
 
 def _sql_type(ftype: object) -> str:
@@ -77,6 +113,7 @@ def _schema() -> str:
             f"CREATE TABLE IF NOT EXISTS result_{table} (position INTEGER PRIMARY KEY, "
             "data TEXT NOT NULL)"
         )
+    parts.append(CORRECTIONS_SCHEMA)
     return ";\n".join(parts) + ";"
 
 
@@ -199,6 +236,51 @@ class Store:
         finally:
             self.conn.row_factory = None
 
+    def remove(self, doc_id: int) -> None:
+        """Delete one report and its machine output (its corrections stay)."""
+        with self.conn:
+            self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    # -- corrections ----------------------------------------------------------
+    def add_correction(self, corr: Correction) -> Correction:
+        """Store (or replace) the analyst's correction of one field of one item."""
+        check_correction(corr)
+        with self.conn:
+            cur = self.conn.execute(
+                'INSERT INTO corrections (sha256, kind, start, "end", field, value, '
+                "machine_value, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                'ON CONFLICT (sha256, kind, start, "end", field) DO UPDATE SET '
+                "value = excluded.value, machine_value = excluded.machine_value, "
+                "note = excluded.note, at = CURRENT_TIMESTAMP RETURNING id, at",
+                (
+                    corr.sha256,
+                    corr.kind,
+                    corr.start,
+                    corr.end,
+                    corr.field,
+                    corr.value,
+                    corr.machine_value,
+                    corr.note,
+                ),
+            )
+            corr.id, corr.at = cur.fetchone()
+        return corr
+
+    def corrections(self, sha256: str | None = None) -> list[Correction]:
+        """Every correction (of one document when `sha256` is given), oldest first."""
+        sql = 'SELECT sha256, kind, start, "end", field, value, machine_value, note, id, at FROM corrections'
+        args: tuple[str, ...] = ()
+        if sha256 is not None:
+            sql += " WHERE sha256 = ?"
+            args = (sha256,)
+        return [Correction(*row) for row in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def delete_correction(self, corr_id: int) -> bool:
+        """Withdraw a correction; False when there was none with that id."""
+        with self.conn:
+            cur = self.conn.execute("DELETE FROM corrections WHERE id = ?", (corr_id,))
+        return cur.rowcount > 0
+
     # -- failures and results -------------------------------------------------
     def add_failure(self, source: str, error: str) -> None:
         with self.conn:
@@ -233,6 +315,19 @@ class Store:
             ).fetchall()
             out[table] = [json.loads(r[0]) for r in rows]
         return out
+
+
+def check_correction(corr: Correction) -> None:
+    """Raise ValueError for a correction of an unknown kind or field, or a bad verdict."""
+    if corr.kind not in REVIEW_FIELDS:
+        raise ValueError(f"unknown item kind {corr.kind!r}")
+    if corr.field == "verdict":
+        if corr.value not in VERDICTS:
+            raise ValueError(f"a verdict is one of {', '.join(VERDICTS)}")
+    elif corr.field not in REVIEW_FIELDS[corr.kind]:
+        raise ValueError(f"a {corr.kind} has no correctable field {corr.field!r}")
+    if not 0 <= corr.start <= corr.end:
+        raise ValueError("offsets must satisfy 0 <= start <= end")
 
 
 def open_existing(path: str | Path) -> Store:

@@ -1,0 +1,337 @@
+"""What the pages show, computed from the store: every extracted item of a document with
+the analysts' corrections over it, the text cut into highlighted segments, an event with
+its sources, figures, quotes and contradictions, a speaker's statements, a small map."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from parallax.export import build_export, correct_item, index_corrections
+from parallax.models import DocumentRecord
+from parallax.store import REVIEW_FIELDS, Correction, Store
+
+UNATTRIBUTED = "(unattributed)"
+
+
+@dataclass
+class Item:
+    """One extracted item as the review pages show it."""
+
+    uid: str  # unique on the page: "d3-quote-12-40"
+    kind: str  # quote | figure | time | mention | event
+    start: int
+    end: int
+    text: str
+    values: dict[str, Any]  # the item's fields, corrected where an analyst corrected them
+    machine: dict[str, Any]  # field -> the machine's value, for corrected fields
+    verdict: str | None
+    why: str  # what the extractor went by
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return REVIEW_FIELDS[self.kind]
+
+
+@dataclass
+class Segment:
+    """A stretch of text covered by the same items (none for plain text)."""
+
+    text: str
+    items: list[Item]
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({i.kind for i in self.items})
+
+    @property
+    def uids(self) -> str:
+        return " ".join(i.uid for i in self.items)
+
+
+@dataclass
+class Source:
+    """One document with its items and highlighted text."""
+
+    doc: DocumentRecord
+    items: list[Item]
+    segments: list[Segment]
+    orphans: list[Correction]  # corrections of items the last analysis no longer found
+
+
+def _why(kind: str, v: dict[str, Any]) -> str:
+    if kind == "quote":
+        return (
+            f"{v['kind']} quote; attribution cue {v['cue']!r}; speaker mention "
+            f"{v['speaker_text']!r}" + (f"; relayed by {v['via']}" if v.get("via") else "")
+        )
+    if kind == "figure":
+        return f"{v['metric']} count, qualifier {v['qualifier']}; claimant {v['claimant']!r}" + (
+            "; reportedly" if v.get("reportedly") else ""
+        )
+    if kind == "time":
+        return f"{v['kind']} expression; resolved by rule {v.get('rule')!r}"
+    if kind == "mention":
+        return f"named entity {v['label']} resolved to {v['canonical']!r} ({v['kind']})"
+    return f"trigger {v['trigger']!r} read as {v['type']}"
+
+
+def _raw_items(doc: DocumentRecord) -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = []
+    for kind, attr in (
+        ("quote", "quotes"),
+        ("figure", "figures"),
+        ("time", "times"),
+        ("mention", "mentions"),
+        ("event", "events"),
+    ):
+        out.extend((kind, asdict(x)) for x in getattr(doc, attr))
+    return out
+
+
+def document_items(doc: DocumentRecord, corrections: list[Correction]) -> list[Item]:
+    """Every item of a document with its corrections applied (wrong ones kept, marked)."""
+    index = index_corrections(corrections)
+    items = []
+    for kind, values in _raw_items(doc):
+        found = index.get((doc.sha256, kind, values["start"], values["end"]), [])
+        why = _why(kind, values)
+        verdict = correct_item(values, kind, found)
+        machine = values.pop("machine_value", {})
+        values.pop("corrected", None)
+        values.pop("review", None)
+        text = values.get("text") or values.get("trigger") or ""
+        items.append(
+            Item(
+                uid=f"d{doc.id}-{kind}-{values['start']}-{values['end']}",
+                kind=kind,
+                start=values["start"],
+                end=values["end"],
+                text=str(text),
+                values=values,
+                machine=machine,
+                verdict=verdict,
+                why=why,
+                corrections=found,
+            )
+        )
+    return items
+
+
+def segments(text: str, items: list[Item], extra: list[Item] | None = None) -> list[Segment]:
+    """The text cut at every item boundary; each piece knows the items covering it."""
+    spans = [i for i in [*items, *(extra or [])] if 0 <= i.start < i.end <= len(text)]
+    cuts = sorted({0, len(text), *(i.start for i in spans), *(i.end for i in spans)})
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        covering = [i for i in spans if i.start <= a and b <= i.end]
+        covering.sort(key=lambda i: i.end - i.start)  # innermost first
+        out.append(Segment(text[a:b], covering))
+    return out
+
+
+def source(
+    doc: DocumentRecord, corrections: list[Correction], extra: list[Item] | None = None
+) -> Source:
+    """A document ready to show: its items and its highlighted text."""
+    items = document_items(doc, corrections)
+    found = {(i.kind, i.start, i.end) for i in items}
+    orphans = [
+        c for c in corrections if c.sha256 == doc.sha256 and (c.kind, c.start, c.end) not in found
+    ]
+    return Source(doc, items, segments(doc.text, items, extra), orphans)
+
+
+def find_document(store: Store, doc_id: int) -> DocumentRecord | None:
+    return next((d for d in store.documents() if d.id == doc_id), None)
+
+
+def find_item(doc: DocumentRecord, kind: str, start: int, end: int) -> dict[str, Any] | None:
+    """The machine's item of a kind at the given offsets, as a dict."""
+    return next(
+        (v for k, v in _raw_items(doc) if k == kind and v["start"] == start and v["end"] == end),
+        None,
+    )
+
+
+# -- the corpus ---------------------------------------------------------------------------
+def corpus(store: Store) -> dict[str, Any]:
+    """Documents with their counts, events, speakers."""
+    export = build_export(store)
+    per_doc: dict[str, int] = {}
+    for c in store.corrections():
+        per_doc[c.sha256] = per_doc.get(c.sha256, 0) + 1
+    docs = []
+    for d in export["documents"]:
+        docs.append(
+            {
+                **{k: d[k] for k in ("id", "name", "title", "outlet", "published", "flags")},
+                "quotes": len(d["quotes"]),
+                "figures": len(d["figures"]),
+                "times": len(d["times"]),
+                "events": sum(d["name"] in e["documents"] for e in export["events"]),
+                "corrections": per_doc.get(d["sha256"], 0),
+            }
+        )
+    return {
+        "documents": docs,
+        "events": timeline(export["events"]),
+        "speakers": speakers(export),
+        "failures": export["failures"],
+    }
+
+
+def timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events in date order, undated last."""
+    return sorted(events, key=lambda e: (e.get("date") is None, e.get("date") or ""))
+
+
+def speakers(export: dict[str, Any]) -> list[tuple[str, int]]:
+    """Speakers with their number of statements, most first."""
+    counts: dict[str, int] = {}
+    for d in export["documents"]:
+        for q in d["quotes"]:
+            if q["speaker"]:
+                counts[q["speaker"]] = counts.get(q["speaker"], 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def speaker_statements(export: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """Every statement attributed to `name` (after corrections) across documents."""
+    return [
+        {**q, "document": d["name"], "document_id": d["id"]}
+        for d in export["documents"]
+        for q in d["quotes"]
+        if q["speaker"] == name
+    ]
+
+
+# -- an event -----------------------------------------------------------------------------
+def _sentence_items(doc: DocumentRecord, event: dict[str, Any]) -> list[Item]:
+    """The sentences of `doc` that tell the event, as pseudo-items to highlight."""
+    out = []
+    for m in event.get("mentions", []):
+        if m["document"] != doc.name:
+            continue
+        for em in doc.events:
+            if em.start == m["start"] and em.end == m["end"]:
+                out.append(
+                    Item(
+                        uid="",
+                        kind="sentence",
+                        start=em.sentence_start,
+                        end=em.sentence_end,
+                        text="",
+                        values={},
+                        machine={},
+                        verdict=None,
+                        why="",
+                    )
+                )
+    return out
+
+
+def framing(export: dict[str, Any], event: dict[str, Any]) -> list[str]:
+    """Framing terms for the event, where the export has any, as display lines."""
+    found: list[Any] = []
+    for key in ("framing", "frames", "framing_terms"):
+        if event.get(key):
+            value = event[key]
+            found.extend(value if isinstance(value, list) else [value])
+        for entry in export.get(key) or []:
+            if isinstance(entry, dict) and entry.get("event") == event["id"]:
+                found.append({k: v for k, v in entry.items() if k != "event"})
+    return [_line(x) for x in found]
+
+
+def _line(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_line(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_line(v) for v in value)
+    return str(value)
+
+
+def event_view(store: Store, event_id: str) -> dict[str, Any] | None:
+    """Everything the event page shows."""
+    export = build_export(store)
+    event = next((e for e in export["events"] if e["id"] == event_id), None)
+    if event is None:
+        return None
+    corrections = store.corrections()
+    by_name = {d.name: d for d in store.documents()}
+    sources = [
+        source(by_name[n], corrections, _sentence_items(by_name[n], event))
+        for n in event["documents"]
+        if n in by_name
+    ]
+    quotes: dict[str, list[dict[str, Any]]] = {}
+    for d in export["documents"]:
+        for q in d["quotes"]:
+            if event_id in q["events"]:
+                quotes.setdefault(q["speaker"] or UNATTRIBUTED, []).append(
+                    {**q, "document": d["name"], "document_id": d["id"]}
+                )
+    return {
+        "event": event,
+        "timeline": timeline(export["events"]),
+        "sources": sources,
+        "figures": [x for x in export["discrepancies"] if x["event"] == event_id],
+        "quotes": sorted(quotes.items()),
+        "contradictions": [c for c in export["contradictions"] if c["event"] == event_id],
+        "framing": framing(export, event),
+        "map": svg_map(export["entities"], event),
+    }
+
+
+# -- the map ------------------------------------------------------------------------------
+MAP_W, MAP_H, MAP_PAD = 360, 220, 30
+
+
+@dataclass
+class MapPoint:
+    name: str
+    x: float
+    y: float
+    main: bool
+    label: bool = True  # False where the name would overprint another (hover shows it)
+
+
+def svg_map(entities: list[dict[str, Any]], event: dict[str, Any]) -> list[MapPoint]:
+    """Places of the event's documents with coordinates, projected (equirectangular,
+    longitude scaled by the cosine of the mean latitude) into a MAP_W x MAP_H box."""
+    docs = set(event.get("documents", []))
+    places = [
+        e
+        for e in entities
+        if e.get("lat") is not None
+        and e.get("lon") is not None
+        and (e["canonical"] == event.get("location") or docs & set(e.get("documents", [])))
+    ]
+    if not places:
+        return []
+    lats = [float(p["lat"]) for p in places]
+    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
+    xs = [float(p["lon"]) * scale_x for p in places]
+    ys = [-lat for lat in lats]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-6)
+    k = min((MAP_W - 2 * MAP_PAD) / span, (MAP_H - 2 * MAP_PAD) / span)
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    points = [
+        MapPoint(
+            p["canonical"],
+            round(MAP_W / 2 + (x - cx) * k, 1),
+            round(MAP_H / 2 + (y - cy) * k, 1),
+            p["canonical"] == event.get("location"),
+        )
+        for p, x, y in zip(places, xs, ys, strict=True)
+    ]
+    points.sort(key=lambda p: not p.main)  # the event's place is labelled first
+    shown: list[MapPoint] = []
+    for p in points:
+        p.label = all(abs(p.x - q.x) > 70 or abs(p.y - q.y) > 12 for q in shown)
+        if p.label:
+            shown.append(p)
+    return points
