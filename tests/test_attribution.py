@@ -229,3 +229,29 @@ def test_a_pronoun_speaker_takes_the_role_of_its_person(nlp) -> None:
 def test_a_person_without_a_title_has_no_role(nlp) -> None:
     q = one(nlp, "Ivo Brandt said the talks were useful.")
     assert (q.speaker_role, q.speaker_affiliation) == (None, None)
+
+
+def test_inverted_said_before_a_colon(nlp) -> None:
+    text = (
+        "The council met on Monday. Said Lukic: \u201cI do not think the bank wants reform.\u201d"
+    )
+    q = one(nlp, text, kind="direct")
+    assert (q.speaker, q.cue) == ("Lukic", "said")
+    assert mention(text, q) == "Lukic"
+
+
+def test_a_statement_noun_speaks_for_its_holder(nlp) -> None:
+    text = (
+        "Petar Lukic spoke on Monday. Contrary to his claim that people would "
+        '"learn nothing", the hearing was useful.'
+    )
+    q = one(nlp, text, kind="partial")
+    assert q.text == "learn nothing"
+    assert (q.speaker, q.speaker_text, q.cue) == ("Petar Lukic", "his", "claim")
+
+
+def test_a_statement_calling_something_speaks_for_its_issuer(nlp) -> None:
+    text = 'The Lisk council issued a statement calling the shelling "a clear violation".'
+    q = one(nlp, text, kind="partial")
+    assert q.text == "a clear violation"
+    assert mention(text, q) == "The Lisk council"

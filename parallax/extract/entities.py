@@ -19,7 +19,7 @@ TITLES = {
     "spokesman", "spokeswoman", "spokesperson", "foreign", "defence", "defense", "state",
     "deputy", "chief", "commander", "governor", "mayor", "ambassador", "envoy", "of", "u.s.",
 }  # fmt: skip
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 ROLE_NOUNS = {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
               "commander", "governor", "mayor", "ambassador", "envoy", "premier", "chief",
               "general", "senator", "representative", "official"}  # fmt: skip
@@ -31,8 +31,10 @@ ROLE_HEADS = ROLE_NOUNS | {
     "manager", "coordinator", "researcher", "economist", "strategist", "activist",
     "executive", "deputy", "lawmaker", "legislator", "diplomat", "nurse", "surgeon",
 }  # fmt: skip
-GROUP_PRONOUNS = {"they", "them"}
-THING_PRONOUNS = {"it"}
+GROUP_PRONOUNS = {"they", "them", "their"}
+THING_PRONOUNS = {"it", "its"}
+# Verbs the model sometimes folds into the name after them ("Said Ana Varga:").
+NAME_LEAD_VERBS = {"said", "says", "asked", "added", "told", "wrote"}
 DETERMINERS = {"the", "a", "an", "both", "its", "their", "his", "her", "this", "that", "these"}
 GOVERNMENT_HEADS = {"government", "authorities", "leadership", "administration", "regime"}
 GROUP_NOUNS = {"members", "lawmakers", "representatives", "senators", "legislators",
@@ -89,7 +91,7 @@ class DocEntities:
 
     def _person_name(self, ent: Span) -> str:
         words = [t.text for t in ent if t.text.lower() not in TITLES or t.i > ent.start + 2]
-        while words and words[0].lower() in TITLES:
+        while words and (words[0].lower() in TITLES or words[0].lower() in NAME_LEAD_VERBS):
             words = words[1:]
         return strip_possessive(" ".join(words)).strip()
 
@@ -242,8 +244,8 @@ class DocEntities:
             if found:
                 return found
         label = head.ent_type_ or ""
-        text = span.text
-        return self.resolve_name(text, label)
+        found = self.resolve_name(span.text, label)
+        return found if found.name else None
 
     def _titled_person(self, role: str, before: int) -> str | None:
         """'the minister' -> the last person named with that title ("Defence Minister X")."""

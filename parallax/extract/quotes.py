@@ -69,6 +69,13 @@ TOPIC_PREPOSITIONS = {
     "rail": {"against"}, "protest": {"against"}, "express": {"about"}, "say": {"about", "of"},
 }  # fmt: skip
 INDIRECT_CUES = SPEECH_VERBS | BELIEF_VERBS | INTENT_VERBS | OBJECT_VERBS | set(TOPIC_PREPOSITIONS)
+# Nouns that report a statement of their holder ("his claim that", "Lukic's warning").
+NOUN_CUES = {
+    "claim", "statement", "remark", "assertion", "warning", "promise", "pledge", "comment",
+    "accusation", "charge", "suggestion", "insistence", "argument", "description", "call",
+    "demand", "threat", "vow", "prediction", "denial", "admission", "allegation",
+    "contention", "complaint", "words", "view", "belief", "assessment", "verdict",
+}  # fmt: skip
 # Verbs that quote a few words to characterise something ('likened X to a "snake"').
 PARTIAL_CUES = INDIRECT_CUES | {
     "liken", "compare", "brand", "label", "dub", "term", "mock", "ridicule", "characterize",
@@ -81,6 +88,10 @@ TRANSCRIPT_SPEAKER = re.compile(
     r"[\"\u201c']*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?=\S)"
 )
 TITLE_SPEAKER = re.compile(r"([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)")
+# 'Said Ana Varga: "..."', the attribution inverted before a colon.
+SAID_BEFORE_COLON = re.compile(
+    r"\b[Ss]aid[ \t]+([A-Z][\w.'\u2019-]+(?:[ \t][A-Z][\w.'\u2019-]+){0,3}),?[ \t]*:[ \t]*$"
+)
 # '"...." \u2015 Ana Varga' or '- Ana Varga, nurse': a quote signed with a dash.
 DASH_NAME = re.compile(
     r"[ \t\u00a0]*[\u2015\u2014\u2013-][ \t\u00a0]*"
@@ -192,7 +203,10 @@ def _trim(text: str, s: MarkedSpan) -> MarkedSpan:
 
 
 def subject_of(verb: Token, depth: int = 0) -> Token | None:
-    """Grammatical subject of a verb, inherited through conj / participle clauses."""
+    """Grammatical subject of a verb, inherited through conj / participle clauses; for a
+    statement noun ("his claim that", "a warning by X") its holder."""
+    if verb.pos_ in ("NOUN", "PROPN"):
+        return holder_of(verb)
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
             return child
@@ -212,6 +226,29 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":
             return None
         return subject_of(verb.head, depth + 1)
+    # "issued a statement calling X ...": the participle speaks for the issuer
+    head = verb.head
+    if (
+        depth < 3
+        and verb.dep_ == "acl"
+        and verb.tag_ == "VBG"
+        and head.dep_ == "dobj"
+        and (head.lemma_ in SOURCE_DOCUMENTS or head.lemma_ in NOUN_CUES)
+    ):
+        return subject_of(head.head, depth + 1)
+    return None
+
+
+def holder_of(noun: Token) -> Token | None:
+    """Whose statement a statement noun is: "his claim", "a warning from X"."""
+    if noun.lemma_.lower() not in NOUN_CUES:
+        return None
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
     return None
 
 
@@ -423,7 +460,8 @@ class QuoteFinder:
             head = tok.head
             for _ in range(4):
                 outside = not _inside(self.mark_spans, head.idx, head.idx + 1)
-                if outside and _is_cue(head, PARTIAL_CUES) and subject_of(head) is not None:
+                cue = _is_cue(head, PARTIAL_CUES) or head.lemma_.lower() in NOUN_CUES
+                if outside and cue and subject_of(head) is not None:
                     return head
                 if head.head.i == head.i:
                     break
@@ -440,7 +478,7 @@ class QuoteFinder:
                 continue
             if self.text[m.close_mark : sent.start_char].strip() or len(sent) > MAX_CUE_SENTENCE:
                 return None
-            if sent.end_char > self.paras[para][1]:
+            if sent.start_char >= self.paras[para][1]:
                 return None
             return next((t for t in sent if _is_cue(t) and subject_of(t) is not None), None)
         return None
@@ -480,8 +518,7 @@ class QuoteFinder:
                         cue_text = "according to"
                         break
                 else:
-                    speaker, span = self._dash_speaker(m)
-                    cue_text = "\u2015" if span is not None else None
+                    speaker, span, cue_text = self._signed_speaker(m)
             kind = self._kind(m, words)
             quotes.append(
                 Quote(
@@ -501,15 +538,21 @@ class QuoteFinder:
         self._carry_speakers(quotes)
         return quotes
 
-    def _dash_speaker(self, m: MarkedSpan) -> tuple[Resolved | None, Span | None]:
-        """'"...." \u2015 Ana Varga': a name after a dash that closes the quote's line."""
-        found = DASH_NAME.match(self.text, m.close_mark)
+    def _signed_speaker(self, m: MarkedSpan) -> tuple[Resolved | None, Span | None, str | None]:
+        """A name the parse missed: after a dash that closes the quote's line ('"...." \u2015
+        Ana Varga') or in an inverted 'Said Ana Varga:' just before the opening mark."""
+        para = self._para_of(m.open_mark)
+        line_start = self.paras[para][0] if para is not None else m.open_mark
+        found = SAID_BEFORE_COLON.search(self.text, line_start, m.open_mark)
+        cue = "said"
         if found is None:
-            return None, None
+            found, cue = DASH_NAME.match(self.text, m.close_mark), "\u2015"
+        if found is None:
+            return None, None, None
         span = self.doc.char_span(found.start(1), found.end(1))
         if span is None:
-            return None, None
-        return self.ents.resolve_name(span.text, "PERSON"), span
+            return None, None, None
+        return self.ents.resolve_name(span.text, "PERSON"), span, cue
 
     def _kind(self, m: MarkedSpan, words: int) -> str:
         line_start = self.text.rfind("\n", 0, m.open_mark) + 1
