@@ -49,6 +49,27 @@ REPORTEDLY = re.compile(
     r"\b(reportedly|allegedly|reports say|were reported|according to reports)\b", re.I
 )
 WINDOW = 5
+# One person named by a noun: "a man was shot", "the victim died", "killing a neighbor".
+PERSON_NOUNS = SINGULAR_PEOPLE | {
+    "victim", "boy", "girl", "teen", "driver", "student", "clerk", "employee", "worker",
+    "husband", "wife", "son", "daughter", "mother", "father", "brother", "sister", "friend",
+    "toddler", "infant", "gunman", "shooter", "suspect", "homeowner", "neighbor", "neighbour",
+    "customer", "passenger", "pedestrian", "bystander", "robber", "resident", "cousin",
+    "girlfriend", "boyfriend", "owner", "officer", "deputy", "trooper", "motorist", "youth",
+    "uncle", "aunt", "grandmother", "grandfather", "nephew", "niece", "patient",
+    "male", "female", "juvenile", "adult", "waitress", "bartender", "deputy", "lady",
+}  # fmt: skip
+PERSON_PRONOUNS = {"he", "she", "him", "her", "himself", "herself"}
+VICTIM_VERBS = {
+    "kill": "killed", "die": "killed", "slay": "killed", "murder": "killed",
+    "wound": "injured", "injure": "injured", "hurt": "injured", "hospitalize": "injured",
+    "hospitalise": "injured", "shoot": "shot",
+}  # fmt: skip
+FATAL_WORDS = {"fatally", "dead", "death", "mortally"}
+NON_FATAL_WORDS = {"leg", "legs", "arm", "arms", "hand", "foot", "shoulder", "buttocks",
+                   "thigh", "ankle", "knee", "wounded", "injured", "survived", "stable",
+                   "non-life-threatening", "treated", "released"}  # fmt: skip
+HYPOTHETICAL = {"could", "would", "might", "may", "should", "can", "will", "to"}
 
 if not Doc.has_extension("figures"):
     Doc.set_extension("figures", default=None)
@@ -104,6 +125,8 @@ def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[
         if low in METRIC_WORDS and (
             tok.pos_ in ("VERB", "ADJ", "NOUN") or low in ("dead", "wounded", "injured")
         ):
+            if low == "lives" and tok.pos_ != "NOUN":
+                return None, k, pops  # "a woman who lives nearby"
             if (
                 low == "missing"
                 and doc[k - 1].lower_ not in ("are", "were", "remain", "went")
@@ -138,6 +161,99 @@ def _metric_before(doc: Doc, first: int, start: int) -> tuple[str | None, int]:
     return None, first
 
 
+def _victim_of(verb: Token) -> Token | None:
+    """The one person a victim verb is about: its passive subject ('a man was shot'),
+    the subject of 'die', or the object of an active verb ('shot a neighbor'); a
+    coordinated verb shares its head's ('was shot and killed')."""
+    deps = ("nsubjpass", "dobj") if verb.lemma_ != "die" else ("nsubj",)
+    if verb.lemma_ in ("find", "pronounce"):
+        deps = ("nsubjpass",)
+    if verb.lemma_ == "leave":
+        deps = ("dobj",)
+    cands = [c for c in verb.children if c.dep_ in deps]
+    if not cands and verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+        cands = [c for c in verb.head.children if c.dep_ in deps + ("nsubjpass",)]
+    if not cands and verb.dep_ in ("acl", "relcl") and verb.tag_ in ("VBN", "VBD"):
+        cands = [verb.head] if verb.dep_ == "acl" else []  # "a man shot in the leg"
+    for c in cands:
+        if _one_person(c):
+            return c
+    return None
+
+
+def _one_person(tok: Token) -> bool:
+    """A single person: a name, he/she, or 'a/the/his' + a person noun."""
+    return _person_count(tok) == 1
+
+
+def _person_count(tok: Token) -> int | None:
+    """How many people a noun phrase names: a name, he/she or 'a/the' + a person noun
+    is one; 'two men' is two; None for anything else ('no one', 'people')."""
+    if tok.lower_ in PERSON_PRONOUNS:
+        return 1
+    if any(c.lower_ in ("no", "nobody", "any") or c.dep_ == "neg" for c in tok.children):
+        return None
+    nums = [c for c in tok.children if c.dep_ == "nummod"]
+    if nums:
+        value = parse_number(nums[0].text)
+        plural = tok.lower_ in PEOPLE or tok.lemma_ in PERSON_NOUNS or tok.lower_ in POPULATIONS
+        return int(value) if value is not None and plural and value < 1000 else None
+    if tok.lower_ in ("one", "1") and tok.dep_ in ("nsubj", "nsubjpass"):
+        return 1
+    if tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", ""):
+        return 1 if tok.dep_ != "compound" else None
+    return 1 if tok.lower_ in PERSON_NOUNS and tok.tag_ in ("NN", "NNP") else None
+
+
+def _noun_clause(tok: Token) -> tuple[str | None, Token | None]:
+    """'the body of a man was found', 'the death of a man', 'the fatal shooting of a
+    woman', 'found a man with a gunshot wound', 'left a man in critical condition'."""
+    low = tok.lower_
+    if low == "body" and tok.head.lemma_ in ("find", "discover", "recover"):
+        return "killed", tok
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+    if obj is not None and (
+        low in ("death", "killing", "murder", "slaying")
+        or low == "shooting" and any(c.lower_ in ("fatal", "deadly") for c in tok.children)
+    ):
+        return "killed", obj
+    hit = low in ("wound", "wounds", "injuries", "injury") or low == "condition" and any(
+        c.lower_ in ("critical", "serious", "stable", "fair", "good") for c in tok.children
+    )
+    if not hit:
+        return None, None
+    head = tok.head
+    if head.dep_ == "prep":
+        head = head.head  # "a man with a wound", "suffering from a wound"
+    if head.pos_ == "NOUN" or head.pos_ == "PROPN":
+        return "shot", head
+    if head.pos_ in ("VERB", "AUX"):
+        for dep in ("dobj", "nsubj", "nsubjpass"):
+            person = next((c for c in head.children if c.dep_ == dep), None)
+            if person is not None and person is not tok:
+                return "shot", person
+    return None, None
+
+
+def _noun_start(tok: Token) -> int:
+    """First token of a noun phrase, leaving out a clause or apposition after it."""
+    return min([tok.i] + [c.left_edge.i for c in tok.children if c.i < tok.i])
+
+
+def _shot_outcome(verb: Token) -> str:
+    """'shot dead', 'fatally shot', 'shot and killed': killed; 'shot in the leg',
+    'shot and wounded': injured; else just shot."""
+    words = {t.lower_ for t in verb.subtree} | {c.lower_ for c in verb.children}
+    words |= {c.lower_ for c in verb.head.children} if verb.dep_ == "conj" else set()
+    conj = {c.lemma_ for c in verb.children if c.dep_ == "conj"}
+    if words & FATAL_WORDS or conj & {"kill", "die"}:
+        return "killed"
+    if words & NON_FATAL_WORDS or conj & {"wound", "injure"}:
+        return "injured"
+    return "shot"
+
+
 def _governing_lemma(tok: Token) -> str:
     """Lemma of the verb whose subject the counted noun is ("people ... died")."""
     noun = tok.head if tok.dep_ == "nummod" else tok
@@ -156,12 +272,106 @@ class FigureFinder:
 
     def find(self) -> list[Figure]:
         figures: list[Figure] = []
+        shot: list[Figure] = []
         for sent in self.doc.sents:
             if sent.start_char < self.body_start:
                 continue
             figures.extend(self._sentence(sent, figures))
             figures.extend(self._unquantified(sent, figures))
-        return figures
+            found, hit = self._victims(sent, figures + shot)
+            figures.extend(found)
+            shot.extend(hit)
+            figures.extend(self._headline(sent, figures + shot))
+        if not any(f.metric == "killed" for f in figures):
+            figures.extend(shot)  # shot and nobody died: the people shot were injured
+        return sorted(figures, key=lambda f: f.start)
+
+    def _victims(self, sent: Span, figures: list[Figure]) -> tuple[list[Figure], list[Figure]]:
+        """One named or singular victim per clause: "a man was shot and killed", "the
+        victim died", "killing a neighbor", "she was wounded". Returns figures, and the
+        people shot with no outcome stated (injured only if the report has no death)."""
+        found: list[Figure] = []
+        hit: list[Figure] = []
+        for tok in sent:
+            metric, victim = self._victim_clause(tok)
+            if victim is None or metric is None:
+                continue
+            count = _person_count(victim)
+            if count is None:
+                continue
+            start = min(victim.left_edge.i if victim.dep_ != "dobj" else tok.i, tok.i)
+            end = max(victim.i, tok.i)
+            if victim.dep_ != "dobj":
+                start = _noun_start(victim)
+            s_char, e_char = self.doc[start].idx, self.doc[end].idx + len(self.doc[end])
+            if any(f.start < e_char and s_char < f.end for f in figures + found + hit):
+                continue
+            fig = Figure(
+                text=self.text[s_char:e_char],
+                start=s_char,
+                end=e_char,
+                metric="injured" if metric == "shot" else metric,
+                value=count,
+                qualifier="exact",
+            )
+            (hit if metric == "shot" else found).append(fig)
+        return found, hit
+
+    def _victim_clause(self, tok: Token) -> tuple[str | None, Token | None]:
+        """(metric, victim) of a clause or noun phrase about people hurt: a victim verb
+        ('was shot', 'died', 'killing'), 'found dead', 'the body was found', 'the
+        death of', 'with a gunshot wound', 'in critical condition', 'taken to hospital'.
+        The metric 'shot' means hit with no outcome stated."""
+        lemma = tok.lemma_
+        if tok.pos_ == "NOUN":
+            return _noun_clause(tok)
+        if tok.pos_ not in ("VERB", "AUX") or self._hypothetical(tok):
+            return None, None
+        metric = VICTIM_VERBS.get(lemma)
+        if lemma in ("find", "pronounce", "leave", "declare"):
+            if any(c.lower_ in ("dead", "deceased") for c in tok.children):
+                metric = "killed"
+        if lemma in ("take", "transport", "rush", "airlift", "drive", "bring"):
+            if any(t.lower_ in ("hospital", "hospitals") for t in tok.subtree):
+                metric = "shot"
+        if metric is None:
+            return None, None
+        victim = _victim_of(tok)
+        if victim is not None and metric == "shot" and lemma == "shoot":
+            metric = _shot_outcome(tok)
+        return metric, victim
+
+    def _headline(self, sent: Span, figures: list[Figure]) -> list[Figure]:
+        """Headline style, often misparsed: 'Man shot, killed', 'Girl shot at party dies',
+        'Teen fatally shot': a singular person noun right before the outcome words."""
+        doc, out = self.doc, []
+        for tok in sent:
+            if tok.lower_ not in PERSON_NOUNS or tok.i + 1 >= sent.end:
+                continue
+            words = [t.lower_ for t in doc[tok.i + 1 : min(sent.end, tok.i + 5)]]
+            if words[0] not in ("shot", "killed", "fatally", "slain", "dies", "died"):
+                continue
+            if tok.i > sent.start and doc[tok.i - 1].like_num:
+                continue  # "two men shot": the numeric rules count it
+            fatal = {"killed", "fatally", "slain", "dies", "died", "dead"} & set(words)
+            wounded = {"wounded", "injured", "hurt"} & set(words)
+            if not fatal and not wounded:
+                continue
+            last = tok.i + 1 + max(words.index(w) for w in (fatal or wounded))
+            start, end = tok.idx, doc[last].idx + len(doc[last])
+            if any(f.start < end and start < f.end for f in figures + out):
+                continue
+            metric = "killed" if fatal else "injured"
+            out.append(Figure(self.text[start:end], start, end, metric, 1, "exact"))
+        return out
+
+    def _hypothetical(self, tok: Token) -> bool:
+        """'could have been killed', 'threatened to kill', 'was not hurt'."""
+        for c in tok.children:
+            if c.dep_ == "neg" or (c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL):
+                return True
+        head = tok.head if tok.dep_ == "conj" else tok
+        return head is not tok and self._hypothetical(head)
 
     def _unquantified(self, sent: Span, figures: list[Figure]) -> list[Figure]:
         """'civilians, among them children, had been killed': a figure with no number."""
@@ -268,9 +478,15 @@ class FigureFinder:
             return True
         nxt = doc[last + 1] if last + 1 < len(doc) else None
         if nxt is not None and (
-            nxt.text in ("%", "-") or nxt.lower_ in ("percent", "per", "year-old", "years")
+            nxt.text in ("%", "-")
+            or nxt.lower_
+            in ("percent", "per", "year-old", "years", "year", "block", "blocks", "yo", "yoa")
         ):
+            return True  # shares, ages, addresses ("the 2800 block")
+        if first > 0 and doc[first - 1].lower_ in ("age", "aged", "ages", "no", "number", "#"):
             return True
+        if len(tok.text) > 7 and tok.text.isdigit():
+            return True  # case and phone numbers
         return tok.idx > 0 and self.text[tok.idx - 1] in "$€£"
 
     def _subset(
