@@ -63,7 +63,7 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "himself", "herself"}
 VICTIM_VERBS = {
     "kill": "killed", "die": "killed", "slay": "killed", "murder": "killed",
     "wound": "injured", "injure": "injured", "hurt": "injured", "hospitalize": "injured",
-    "hospitalise": "injured", "shoot": "shot",
+    "hospitalise": "injured", "shoot": "shot", "strike": "shot",
 }  # fmt: skip
 FATAL_WORDS = {"fatally", "dead", "death", "mortally"}
 NON_FATAL_WORDS = {"leg", "legs", "arm", "arms", "hand", "foot", "shoulder", "buttocks",
@@ -125,8 +125,8 @@ def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[
         if low in METRIC_WORDS and (
             tok.pos_ in ("VERB", "ADJ", "NOUN") or low in ("dead", "wounded", "injured")
         ):
-            if low == "lives" and tok.pos_ != "NOUN":
-                return None, k, pops  # "a woman who lives nearby"
+            if low == "lives" and tok.pos_ != "NOUN" or low == "wound":
+                return None, k, pops  # "a woman who lives nearby", "one gunshot wound"
             if (
                 low == "missing"
                 and doc[k - 1].lower_ not in ("are", "were", "remain", "went")
@@ -171,12 +171,16 @@ def _victim_of(verb: Token) -> Token | None:
     if verb.lemma_ == "leave":
         deps = ("dobj",)
     cands = [c for c in verb.children if c.dep_ in deps]
+    if not cands and verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children):
+        cands = [c for c in verb.children if c.dep_ == "nsubj"]  # "a man shot in the leg"
     if not cands and verb.dep_ == "conj" and verb.head.pos_ == "VERB":
         cands = [c for c in verb.head.children if c.dep_ in deps + ("nsubjpass",)]
     if not cands and verb.dep_ in ("acl", "relcl") and verb.tag_ in ("VBN", "VBD"):
         cands = [verb.head] if verb.dep_ == "acl" else []  # "a man shot in the leg"
     for c in cands:
-        if _one_person(c):
+        if c.dep_ == "dobj" and verb.tag_ == "VBG" and c.i == verb.i + 1 and c.pos_ == "NOUN":
+            continue  # "the shooting suspect": a noun compound, no one shot
+        if _person_count(c) is not None:
             return c
     return None
 
@@ -188,7 +192,17 @@ def _one_person(tok: Token) -> bool:
 
 def _person_count(tok: Token) -> int | None:
     """How many people a noun phrase names: a name, he/she or 'a/the' + a person noun
-    is one; 'two men' is two; None for anything else ('no one', 'people')."""
+    is one; 'two men' is two; 'a man and a woman' two; None for anything else ('no
+    one', 'people')."""
+    first = _head_count(tok)
+    if first is None:
+        return None
+    others = [_head_count(c) for c in tok.children if c.dep_ == "conj"]
+    return first + sum(n for n in others if n is not None)
+
+
+def _head_count(tok: Token) -> int | None:
+    """People named by one noun phrase, leaving coordinated ones aside."""
     if tok.lower_ in PERSON_PRONOUNS:
         return 1
     if any(c.lower_ in ("no", "nobody", "any") or c.dep_ == "neg" for c in tok.children):
@@ -198,8 +212,13 @@ def _person_count(tok: Token) -> int | None:
         value = parse_number(nums[0].text)
         plural = tok.lower_ in PEOPLE or tok.lemma_ in PERSON_NOUNS or tok.lower_ in POPULATIONS
         return int(value) if value is not None and plural and value < 1000 else None
-    if tok.lower_ in ("one", "1") and tok.dep_ in ("nsubj", "nsubjpass"):
-        return 1
+    if tok.lower_ in ("one", "1", "second", "third", "other", "another") and tok.dep_ in (
+        "nsubj",
+        "nsubjpass",
+    ):
+        return 1  # "one died and a second was wounded"
+    if tok.lower_ == "old" and any(c.lower_ == "year" for c in tok.children):
+        return 1  # "a 15-year-old"
     if tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", ""):
         return 1 if tok.dep_ != "compound" else None
     return 1 if tok.lower_ in PERSON_NOUNS and tok.tag_ in ("NN", "NNP") else None
@@ -218,21 +237,25 @@ def _noun_clause(tok: Token) -> tuple[str | None, Token | None]:
         or low == "shooting" and any(c.lower_ in ("fatal", "deadly") for c in tok.children)
     ):
         return "killed", obj
-    hit = low in ("wound", "wounds", "injuries", "injury") or low == "condition" and any(
+    alive = low == "condition" and any(
         c.lower_ in ("critical", "serious", "stable", "fair", "good") for c in tok.children
     )
-    if not hit:
+    alive = alive or low in ("injuries", "injury") and any(
+        "threatening" in c.lower_ for c in tok.children
+    )
+    if not alive and low not in ("wound", "wounds", "injuries", "injury"):
         return None, None
+    metric = "injured" if alive else "shot"
     head = tok.head
     if head.dep_ == "prep":
         head = head.head  # "a man with a wound", "suffering from a wound"
     if head.pos_ == "NOUN" or head.pos_ == "PROPN":
-        return "shot", head
+        return metric, head
     if head.pos_ in ("VERB", "AUX"):
         for dep in ("dobj", "nsubj", "nsubjpass"):
             person = next((c for c in head.children if c.dep_ == dep), None)
             if person is not None and person is not tok:
-                return "shot", person
+                return metric, person
     return None, None
 
 
@@ -349,11 +372,11 @@ class FigureFinder:
             if tok.lower_ not in PERSON_NOUNS or tok.i + 1 >= sent.end:
                 continue
             words = [t.lower_ for t in doc[tok.i + 1 : min(sent.end, tok.i + 5)]]
-            if words[0] not in ("shot", "killed", "fatally", "slain", "dies", "died"):
+            if words[0] not in ("shot", "killed", "fatally", "slain", "dies", "died", "found"):
                 continue
             if tok.i > sent.start and doc[tok.i - 1].like_num:
                 continue  # "two men shot": the numeric rules count it
-            fatal = {"killed", "fatally", "slain", "dies", "died", "dead"} & set(words)
+            fatal = {"killed", "fatally", "slain", "dies", "died", "dead", "deceased"} & set(words)
             wounded = {"wounded", "injured", "hurt"} & set(words)
             if not fatal and not wounded:
                 continue
