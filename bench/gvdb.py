@@ -87,15 +87,19 @@ def _squash(text: str) -> str:
 
 
 def token_offsets(text: str, tokens: list[str]) -> list[tuple[int, int]] | None:
-    """Character offsets of each token in the text (tokens in order); None if lost."""
-    out, pos = [], 0
+    """Character offsets of each token in the text (tokens in order). A token the
+    annotation added (a full stop after a title) gets an empty span; None when more
+    than a few are missing."""
+    out, pos, missing = [], 0, 0
     for tok in tokens:
         at = text.find(tok, pos)
-        if at < 0 or at - pos > 200:
-            return None
+        if at < 0 or at - pos > 20:
+            missing += 1
+            out.append((pos, pos))
+            continue
         out.append((at, at + len(tok)))
         pos = at + len(tok)
-    return out
+    return out if missing <= max(3, len(tokens) // 20) else None
 
 
 def attach_spans(articles: list[Article], json_path: Path) -> int:
@@ -118,6 +122,17 @@ def attach_spans(articles: list[Article], json_path: Path) -> int:
                 if label in NON_FIGURE_LABELS:
                     article.non_figures.append((offsets[start][0], offsets[end - 1][1]))
     return matched
+
+
+def counts_a_non_figure(article: Article, fig: Any) -> bool:
+    """The figure's value is the number of an annotated age, shot count or clock time
+    inside its span ('killed at 23' read as 23 killed)."""
+    for s, e in article.non_figures:
+        if s < fig.end and fig.start < e:
+            numbers = re.findall(r"\d+", article.text[s:e])
+            if fig.value is not None and str(fig.value) in numbers:
+                return True
+    return False
 
 
 def regex_counts(text: str) -> dict[str, int]:
@@ -193,16 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     spans = [(f.start, f.end) for a, fs in zip(articles, figures, strict=True) for f in fs]
     annotated = [(a, fs) for a, fs in zip(articles, figures, strict=True) if a.annotated]
     in_annotated = sum(len(fs) for _, fs in annotated)
-    wrong = sum(
-        1
-        for a, fs in annotated
-        for f in fs
-        if any(s < f.end and f.start < e for s, e in a.non_figures)
-    )
+    wrong = sum(1 for a, fs in annotated for f in fs if counts_a_non_figure(a, f))
     print(
         f"figure spans: {len(spans)} exported; dev.json labels no casualty-count spans, so "
         f"span precision/recall is n/a; {matched} articles matched to it, {in_annotated} "
-        f"figures there, {wrong} overlapping an annotated age, shot count or clock time"
+        f"figures there, {wrong} whose value is an annotated age, shot count or clock time"
     )
     if args.errors:
         for a, p, fs in zip(articles, systems["parallax"], figures, strict=True):

@@ -217,6 +217,8 @@ def _head_count(tok: Token) -> int | None:
         "nsubjpass",
     ):
         return 1  # "one died and a second was wounded"
+    if tok.lower_ == "body" and tok.tag_ == "NN":
+        return 1  # "the body of a man was found"
     if tok.lower_ == "old" and any(c.lower_ == "year" for c in tok.children):
         return 1  # "a 15-year-old"
     if tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", ""):
@@ -249,8 +251,8 @@ def _noun_clause(tok: Token) -> tuple[str | None, Token | None]:
     head = tok.head
     if head.dep_ == "prep":
         head = head.head  # "a man with a wound", "suffering from a wound"
-    if head.pos_ == "NOUN" or head.pos_ == "PROPN":
-        return metric, head
+    if head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        return metric, head  # "a man with a wound", "a 15-year-old with a wound"
     if head.pos_ in ("VERB", "AUX"):
         for dep in ("dobj", "nsubj", "nsubjpass"):
             person = next((c for c in head.children if c.dep_ == dep), None)

@@ -1,0 +1,104 @@
+"""Victim-level figures of local news: one person per clause counts one, an outcome
+decides killed or injured, and the same person is not counted twice. Sentences are
+invented for the tests (fictional names and places)."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.models import Figure
+
+
+def figures_of(nlp, text: str) -> list[Figure]:
+    figures = nlp(text)._.figures
+    assert figures is not None
+    for f in figures:
+        assert text[f.start : f.end] == f.text
+    return figures
+
+
+def largest(nlp, text: str) -> dict[str, int]:
+    """Largest value of each metric, as the GVDB benchmark reads a report."""
+    out: dict[str, int] = {}
+    for f in figures_of(nlp, text):
+        if f.value is not None:
+            out[f.metric] = max(out.get(f.metric, 0), f.value)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A man was shot and killed in Lisk on Tuesday night.", {"killed": 1}),
+        ("Police said a woman was fatally shot outside a bar in Dornik.", {"killed": 1}),
+        ("The victim died at the hospital, police in Tarnov said.", {"killed": 1}),
+        ("A teenager was shot in the leg near the Lisk market.", {"injured": 1}),
+        ("A driver was shot and wounded on the Dornik bypass.", {"injured": 1}),
+        ("Officers found a man with a gunshot wound in Tarnov.", {"injured": 1}),
+        ("The shooting left a man in critical condition in Lisk.", {"injured": 1}),
+        ("The body of a man was found behind a store in Lesnya.", {"killed": 1}),
+        ("Two people were shot near the Lisk station on Sunday.", {"injured": 2}),
+        ("A man and a woman were wounded in the Dornik shooting.", {"injured": 2}),
+        ("The gunman later killed himself, police in Lisk said.", {"killed": 1}),
+        ("Officers found a 15-year-old with a gunshot wound in Lisk.", {"injured": 1}),
+    ],
+)
+def test_one_victim_per_clause(nlp, text: str, expected: dict[str, int]) -> None:
+    assert largest(nlp, text) == expected
+
+
+def test_shot_then_died_is_killed_not_injured(nlp) -> None:
+    text = "A man was shot in Dornik on Monday. He died at the hospital later that night."
+    assert largest(nlp, text) == {"killed": 1}
+
+
+def test_shot_with_no_death_is_injured(nlp) -> None:
+    text = "A man was shot in Dornik on Monday. He was taken to a hospital."
+    assert largest(nlp, text) == {"injured": 1}
+
+
+def test_one_killed_and_a_second_wounded(nlp) -> None:
+    text = "Police say one man died and a second was wounded in the Lisk shooting."
+    assert largest(nlp, text) == {"killed": 1, "injured": 1}
+
+
+def test_headline_style(nlp) -> None:
+    text = "Police said: Man shot, killed near the Tarnov station on Sunday."
+    assert largest(nlp, text) == {"killed": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No one was injured in the Lisk shooting, police said.",
+        "Police arrested the shooting suspect in Dornik on Friday.",
+        "He could have been killed, his brother in Lisk said.",
+        "A woman who lives nearby called the police in Tarnov.",
+        "The victim was killed at age 15 in a Lisk shooting.",
+        "The man suffered one gunshot wound to the arm in Dornik.",
+    ],
+)
+def test_not_a_count_of_people(nlp, text: str) -> None:
+    values = {(f.metric, f.value) for f in figures_of(nlp, text)}
+    assert not any(v is not None and v != 1 for _, v in values), values
+    if "No one" in text or "suspect" in text or "could" in text or "lives" in text:
+        assert values == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shots were fired in the 2800 block of Elm Street in Lisk.",
+        "Police in Dornik are looking for a 19 year old driver.",
+        "Case 1601030008 was filed by Tarnov police on Monday.",
+    ],
+)
+def test_addresses_ages_and_case_numbers_are_not_figures(nlp, text: str) -> None:
+    assert figures_of(nlp, text) == []
+
+
+def test_victim_figure_keeps_provenance(nlp) -> None:
+    text = "Police said a woman was fatally shot in Lisk."
+    (fig,) = figures_of(nlp, text)
+    assert fig.text == "a woman was fatally shot"
+    assert (fig.metric, fig.value, fig.qualifier) == ("killed", 1, "exact")
