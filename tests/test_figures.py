@@ -161,3 +161,24 @@ def test_a_figure_whose_metric_comes_first_spans_from_the_metric(nlp, text: str,
 def test_a_vague_subset_after_a_figure_is_not_a_figure(nlp) -> None:
     f = one(nlp, "In Dornik 31 people were injured, several of them critically.")
     assert (f.metric, f.value) == ("injured", 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "value"),
+    [
+        ("Dozens of people were injured in Lisk.", "injured", 12),
+        ("Tens of people were killed in Dornik.", "killed", 10),
+        ("Hundreds of people were displaced in Tarnov.", "displaced", 100),
+    ],
+)
+def test_vague_counts_follow_acled_and_keep_their_qualifier(
+    nlp, text: str, metric: str, value: int
+) -> None:
+    f = one(nlp, text)
+    assert (f.metric, f.value, f.qualifier) == (metric, value, "about")
+
+
+def test_a_range_is_its_low_end_at_least_not_a_sum(nlp) -> None:
+    f = one(nlp, "Between 20 and 30 people were killed in Lisk.")
+    assert (f.metric, f.value, f.qualifier) == ("killed", 20, "at_least")
+    assert f.text == "Between 20 and 30 people were killed"

@@ -57,7 +57,7 @@ PERSON_NOUNS = SINGULAR_PEOPLE | {
     "customer", "passenger", "pedestrian", "bystander", "robber", "resident", "cousin",
     "girlfriend", "boyfriend", "owner", "officer", "deputy", "trooper", "motorist", "youth",
     "uncle", "aunt", "grandmother", "grandfather", "nephew", "niece", "patient",
-    "male", "female", "juvenile", "adult", "waitress", "bartender", "deputy", "lady",
+    "male", "female", "juvenile", "adult", "waitress", "bartender", "lady",
 }  # fmt: skip
 PERSON_PRONOUNS = {"he", "she", "him", "her", "himself", "herself"}
 VICTIM_VERBS = {
@@ -140,6 +140,8 @@ def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[
         if tok.is_punct or tok.like_num or low in ("of", "and", "or", "in", "for", "from", "to"):
             if low == "of" and k + 2 < end and doc[k + 1].lower_ == "the":
                 continue
+            if low == "of" and doc[last].lower_ in VAGUE:
+                continue  # "dozens of people"
             return None, k, pops
     return None, last, pops
 
@@ -236,14 +238,17 @@ def _noun_clause(tok: Token) -> tuple[str | None, Token | None]:
     obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
     if obj is not None and (
         low in ("death", "killing", "murder", "slaying")
-        or low == "shooting" and any(c.lower_ in ("fatal", "deadly") for c in tok.children)
+        or low == "shooting"
+        and any(c.lower_ in ("fatal", "deadly") for c in tok.children)
     ):
         return "killed", obj
     alive = low == "condition" and any(
         c.lower_ in ("critical", "serious", "stable", "fair", "good") for c in tok.children
     )
-    alive = alive or low in ("injuries", "injury") and any(
-        "threatening" in c.lower_ for c in tok.children
+    alive = (
+        alive
+        or low in ("injuries", "injury")
+        and any("threatening" in c.lower_ for c in tok.children)
     )
     if not alive and low not in ("wound", "wounds", "injuries", "injury"):
         return None, None
@@ -353,12 +358,14 @@ class FigureFinder:
         if tok.pos_ not in ("VERB", "AUX") or self._hypothetical(tok):
             return None, None
         metric = VICTIM_VERBS.get(lemma)
-        if lemma in ("find", "pronounce", "leave", "declare"):
-            if any(c.lower_ in ("dead", "deceased") for c in tok.children):
-                metric = "killed"
-        if lemma in ("take", "transport", "rush", "airlift", "drive", "bring"):
-            if any(t.lower_ in ("hospital", "hospitals") for t in tok.subtree):
-                metric = "shot"
+        if lemma in ("find", "pronounce", "leave", "declare") and any(
+            c.lower_ in ("dead", "deceased") for c in tok.children
+        ):
+            metric = "killed"
+        if lemma in ("take", "transport", "rush", "airlift", "drive", "bring") and any(
+            t.lower_ in ("hospital", "hospitals") for t in tok.subtree
+        ):
+            metric = "shot"
         if metric is None:
             return None, None
         victim = _victim_of(tok)
@@ -369,7 +376,8 @@ class FigureFinder:
     def _headline(self, sent: Span, figures: list[Figure]) -> list[Figure]:
         """Headline style, often misparsed: 'Man shot, killed', 'Girl shot at party dies',
         'Teen fatally shot': a singular person noun right before the outcome words."""
-        doc, out = self.doc, []
+        doc = self.doc
+        out: list[Figure] = []
         for tok in sent:
             if tok.lower_ not in PERSON_NOUNS or tok.i + 1 >= sent.end:
                 continue
@@ -444,6 +452,14 @@ class FigureFinder:
             qualifier, q_start = _qualifier(doc, first, sent.start)
             metric, metric_at, pops = _metric_after(doc, last, sent.end)
             group = [(first, last, value, pops)]
+            between = first > sent.start and doc[first - 1].lower_ == "between"
+            if between and metric is None and doc[metric_at].lower_ == "and":
+                # "between 20 and 30 people were killed": the low end, at least
+                upper = next((n for n in nums[idx + 1 :] if n[0] == metric_at + 1), None)
+                if upper is not None:
+                    metric, metric_at, pops = _metric_after(doc, upper[1], sent.end)
+                    used.add(upper[0])
+                    qualifier, q_start = "at_least", first - 1
             # "Four soldiers and two civilians died": coordinated counts share the metric
             if metric is None and metric_at < sent.end and doc[metric_at].lower_ == "and":
                 for f2, l2, v2, _ in nums[idx + 1 :]:
