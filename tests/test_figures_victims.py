@@ -102,3 +102,21 @@ def test_victim_figure_keeps_provenance(nlp) -> None:
     (fig,) = figures_of(nlp, text)
     assert fig.text == "a woman was fatally shot"
     assert (fig.metric, fig.value, fig.qualifier) == ("killed", 1, "exact")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A gunman opened fire in Lisk, killing Tomas Varga, 30.", {"killed": 1}),
+        ("Ada Brenn turned 21 shortly before she was killed in Dornik.", {"killed": 1}),
+        ("He killed himself after taking two hostages in Tarnov.", {"killed": 1}),
+    ],
+)
+def test_ages_and_other_objects_are_not_the_count(nlp, text: str, expected: dict[str, int]) -> None:
+    assert largest(nlp, text) == expected
+
+
+def test_killing_at_least_a_number_is_still_counted(nlp) -> None:
+    assert largest(nlp, "The blast in Lisk went off at noon, killing at least 14.") == {
+        "killed": 14
+    }

@@ -44,6 +44,7 @@ QUALIFIERS = [
     ("nearly", "about"), ("almost", "about"), ("about", "about"), ("around", "about"),
     ("roughly", "about"), ("approximately", "about"), ("some", "about"), ("an estimated", "about"),
 ]  # fmt: skip
+QUALIFIER_WORDS = {w for phrase, _ in QUALIFIERS for w in phrase.split()} | {"a", "total", "of"}
 VAGUE = {"many", "several", "numerous", "scores", "dozens", "hundreds", "thousands", "tens"}
 REPORTEDLY = re.compile(
     r"\b(reportedly|allegedly|reports say|were reported|according to reports)\b", re.I
@@ -156,6 +157,9 @@ def _metric_before(doc: Doc, first: int, start: int) -> tuple[str | None, int]:
         if low in ("killing", "killed", "wounding", "wounded", "injuring", "injured") and (
             tok.pos_ == "VERB" and tok.i >= first - 4
         ):
+            between = {t.lower_ for t in doc[tok.i + 1 : first]}
+            if between - QUALIFIER_WORDS:
+                return None, first  # "killed himself after taking two": not its object
             return METRIC_WORDS[low.replace("ing", "ed")], tok.i
         if low == "toll":
             at = tok.i - 1 if tok.i > window.start and doc[tok.i - 1].lower_ == "death" else tok.i
@@ -524,8 +528,26 @@ class FigureFinder:
             in ("percent", "per", "year-old", "years", "year", "block", "blocks", "yo", "yoa")
         ):
             return True  # shares, ages, addresses ("the 2800 block")
-        if first > 0 and doc[first - 1].lower_ in ("age", "aged", "ages", "no", "number", "#"):
+        before = doc[first - 1] if first > 0 else None
+        if before is not None and before.lower_ in (
+            "age",
+            "aged",
+            "ages",
+            "turned",
+            "turn",
+            "no",
+            "number",
+            "#",
+        ):
             return True
+        if (
+            before is not None
+            and before.text == ","
+            and first > 1
+            and doc[first - 2].pos_ == "PROPN"
+            and (nxt is None or nxt.text in (",", ")", ".", ";"))
+        ):
+            return True  # "Jamal Reed, 30, was killed": an age after a name
         if len(tok.text) > 7 and tok.text.isdigit():
             return True  # case and phone numbers
         return tok.idx > 0 and self.text[tok.idx - 1] in "$€£"
