@@ -182,3 +182,20 @@ def test_a_range_is_its_low_end_at_least_not_a_sum(nlp) -> None:
     f = one(nlp, "Between 20 and 30 people were killed in Lisk.")
     assert (f.metric, f.value, f.qualifier) == ("killed", 20, "at_least")
     assert f.text == "Between 20 and 30 people were killed"
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "value", "qualifier"),
+    [
+        ("Twenty-five people were killed in Tarnov.", "killed", 25, "exact"),
+        ("Thirty-two were wounded in Lisk.", "injured", 32, "exact"),
+        ("About 3,000 people were displaced by the fighting in Lisk.", "displaced", 3000, "about"),
+        ("Some 400 residents were evacuated from Dornik.", "evacuated", 400, "about"),
+        ("Seven people went missing in Dornik.", "missing", 7, "exact"),
+    ],
+)
+def test_numbers_in_words_and_other_metrics(
+    nlp, text: str, metric: str, value: int, qualifier: str
+) -> None:
+    f = one(nlp, text)
+    assert (f.metric, f.value, f.qualifier) == (metric, value, qualifier)

@@ -91,10 +91,15 @@ def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
             and doc[i + 1].lower_ == "dozen"
         ):
             j = i
-            while j + 1 < sent.end and (
-                doc[j + 1].like_num or doc[j + 1].lower_ in ("dozen", "hundred", "thousand")
-            ):
-                j += 1
+            while j + 1 < sent.end:
+                if doc[j + 1].like_num or doc[j + 1].lower_ in ("dozen", "hundred", "thousand"):
+                    j += 1
+                elif doc[j + 1].text == "-" and j + 2 < sent.end and doc[j + 2].is_alpha:
+                    if not doc[j + 2].like_num:
+                        break
+                    j += 2  # "twenty-five" split by the tokenizer
+                else:
+                    break
             value = parse_number(doc[i : j + 1].text)
             if value is not None:
                 out.append((i, j, value, False))
