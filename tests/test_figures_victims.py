@@ -91,6 +91,7 @@ def test_not_a_count_of_people(nlp, text: str) -> None:
         "Shots were fired in the 2800 block of Elm Street in Lisk.",
         "Police in Dornik are looking for a 19 year old driver.",
         "Case 1601030008 was filed by Tarnov police on Monday.",
+        "Police in Lisk were called at 6 p.m. The injuries were not serious.",
     ],
 )
 def test_addresses_ages_and_case_numbers_are_not_figures(nlp, text: str) -> None:

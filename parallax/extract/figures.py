@@ -533,6 +533,8 @@ class FigureFinder:
             in ("percent", "per", "year-old", "years", "year", "block", "blocks", "yo", "yoa")
         ):
             return True  # shares, ages, addresses ("the 2800 block")
+        if nxt is not None and nxt.lower_.replace(".", "") in ("am", "pm", "oclock"):
+            return True  # clock times
         before = doc[first - 1] if first > 0 else None
         if before is not None and before.lower_ in (
             "age",
