@@ -41,6 +41,11 @@ def largest(nlp, text: str) -> dict[str, int]:
         ("A man and a woman were wounded in the Dornik shooting.", {"injured": 2}),
         ("The gunman later killed himself, police in Lisk said.", {"killed": 1}),
         ("Officers found a 15-year-old with a gunshot wound in Lisk.", {"injured": 1}),
+        ("The son of Pavel Dren, who was shot and killed in Lisk, spoke out.", {"killed": 1}),
+        (
+            "Police say a man from Dornik was suffering from a gunshot wound and died.",
+            {"killed": 1},
+        ),
     ],
 )
 def test_one_victim_per_clause(nlp, text: str, expected: dict[str, int]) -> None:

@@ -188,6 +188,9 @@ def _victim_of(verb: Token) -> Token | None:
         cands = [c for c in verb.head.children if c.dep_ in deps + ("nsubjpass",)]
     if not cands and verb.dep_ in ("acl", "relcl") and verb.tag_ in ("VBN", "VBD"):
         cands = [verb.head] if verb.dep_ == "acl" else []  # "a man shot in the leg"
+    relcl = next((t for t in [verb, verb.head] if t.dep_ == "relcl"), None)
+    if relcl is not None:  # "Jon Reed, who was shot": the noun the clause is about
+        cands = [relcl.head if c.lower_ in ("who", "that", "whom") else c for c in cands]
     for c in cands:
         if c.dep_ == "dobj" and verb.tag_ == "VBG" and c.i == verb.i + 1 and c.pos_ == "NOUN":
             continue  # "the shooting suspect": a noun compound, no one shot
@@ -328,9 +331,9 @@ class FigureFinder:
     def _victims(self, sent: Span, figures: list[Figure]) -> tuple[list[Figure], list[Figure]]:
         """One named or singular victim per clause: "a man was shot and killed", "the
         victim died", "killing a neighbor", "she was wounded". Returns figures, and the
-        people shot with no outcome stated (injured only if the report has no death)."""
-        found: list[Figure] = []
-        hit: list[Figure] = []
+        people shot with no outcome stated (injured only if the report has no death).
+        Where two clauses overlap, a death wins over a wound, a wound over a shot."""
+        cands: list[tuple[str, Figure]] = []
         for tok in sent:
             metric, victim = self._victim_clause(tok)
             if victim is None or metric is None:
@@ -343,8 +346,6 @@ class FigureFinder:
             if victim.dep_ != "dobj":
                 start = _noun_start(victim)
             s_char, e_char = self.doc[start].idx, self.doc[end].idx + len(self.doc[end])
-            if any(f.start < e_char and s_char < f.end for f in figures + found + hit):
-                continue
             fig = Figure(
                 text=self.text[s_char:e_char],
                 start=s_char,
@@ -353,6 +354,13 @@ class FigureFinder:
                 value=count,
                 qualifier="exact",
             )
+            cands.append((metric, fig))
+        found: list[Figure] = []
+        hit: list[Figure] = []
+        rank = {"killed": 0, "injured": 1, "shot": 2}
+        for metric, fig in sorted(cands, key=lambda c: rank.get(c[0], 1)):
+            if any(f.start < fig.end and fig.start < f.end for f in figures + found + hit):
+                continue
             (hit if metric == "shot" else found).append(fig)
         return found, hit
 
@@ -391,7 +399,16 @@ class FigureFinder:
             if tok.lower_ not in PERSON_NOUNS or tok.i + 1 >= sent.end:
                 continue
             words = [t.lower_ for t in doc[tok.i + 1 : min(sent.end, tok.i + 5)]]
-            if words[0] not in ("shot", "killed", "fatally", "slain", "dies", "died", "found"):
+            if words[0] not in (
+                "shot",
+                "killed",
+                "fatally",
+                "slain",
+                "dies",
+                "died",
+                "found",
+                "dead",
+            ):
                 continue
             if tok.i > sent.start and doc[tok.i - 1].like_num:
                 continue  # "two men shot": the numeric rules count it
