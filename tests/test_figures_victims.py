@@ -126,3 +126,11 @@ def test_killing_at_least_a_number_is_still_counted(nlp) -> None:
     assert largest(nlp, "The blast in Lisk went off at noon, killing at least 14.") == {
         "killed": 14
     }
+
+
+def test_victim_figure_claimant_and_reportedly(nlp) -> None:
+    (said,) = figures_of(nlp, "Lisk police said a woman was fatally shot on Elm Street.")
+    assert (said.claimant, said.reportedly) == ("Lisk police", False)
+    (rep,) = figures_of(nlp, "A man was reportedly shot and killed in Dornik.")
+    assert (rep.claimant, rep.reportedly, rep.metric) == (None, True, "killed")
+    assert rep.text == "A man was reportedly shot and killed"

@@ -342,7 +342,8 @@ class FigureFinder:
             if count is None:
                 continue
             start = min(victim.left_edge.i if victim.dep_ != "dobj" else tok.i, tok.i)
-            end = max(victim.i, tok.i)
+            outcome = [c.i for c in tok.children if c.dep_ == "conj" and c.lemma_ in VICTIM_VERBS]
+            end = max([victim.i, tok.i] + outcome)  # "was shot and killed"
             if victim.dep_ != "dobj":
                 start = _noun_start(victim)
             s_char, e_char = self.doc[start].idx, self.doc[end].idx + len(self.doc[end])
