@@ -199,3 +199,21 @@ def test_numbers_in_words_and_other_metrics(
 ) -> None:
     f = one(nlp, text)
     assert (f.metric, f.value, f.qualifier) == (metric, value, qualifier)
+
+
+def test_figure_of_an_incident_cited_as_cause_is_not_the_events(nlp) -> None:
+    doc = nlp(
+        "Rebels shelled Lisk on Tuesday, killing 9 people. "
+        "The shelling followed an ambush near Tarnov in which 3 soldiers died."
+    )
+    scope = {f.value: f.event for f in doc._.figures}
+    assert set(scope) == {9, 3}
+    assert scope[9] is not None
+    assert scope[3] is None
+
+
+def test_a_time_after_the_trigger_is_not_a_cited_cause(nlp) -> None:
+    doc = nlp("Rebels shelled Lisk on Tuesday after midnight, killing 9 people.")
+    (fig,) = doc._.figures
+    (ev,) = doc._.events
+    assert fig.event == ev.key
