@@ -79,6 +79,7 @@ def test_headline_style(nlp) -> None:
         "Police arrested the shooting suspect in Dornik on Friday.",
         "He could have been killed, his brother in Lisk said.",
         "A woman who lives nearby called the police in Tarnov.",
+        "The scandal in Dornik hurt him badly, his aides said.",
         "The victim was killed at age 15 in a Lisk shooting.",
         "The man suffered one gunshot wound to the arm in Dornik.",
     ],
@@ -86,7 +87,7 @@ def test_headline_style(nlp) -> None:
 def test_not_a_count_of_people(nlp, text: str) -> None:
     values = {(f.metric, f.value) for f in figures_of(nlp, text)}
     assert not any(v is not None and v != 1 for _, v in values), values
-    if "No one" in text or "suspect" in text or "could" in text or "lives" in text:
+    if any(w in text for w in ("No one", "suspect", "could", "lives", "scandal")):
         assert values == set()
 
 
@@ -134,3 +135,9 @@ def test_victim_figure_claimant_and_reportedly(nlp) -> None:
     (rep,) = figures_of(nlp, "A man was reportedly shot and killed in Dornik.")
     assert (rep.claimant, rep.reportedly, rep.metric) == (None, True, "killed")
     assert rep.text == "A man was reportedly shot and killed"
+
+
+def test_the_death_of_a_person_counts_one_and_spans_from_the_noun(nlp) -> None:
+    text = "Police in Lisk are investigating the death of a man."
+    (fig,) = figures_of(nlp, text)
+    assert (fig.metric, fig.value, fig.text) == ("killed", 1, "death of a man")

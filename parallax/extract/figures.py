@@ -177,6 +177,8 @@ def _victim_of(verb: Token) -> Token | None:
     the subject of 'die', or the object of an active verb ('shot a neighbor'); a
     coordinated verb shares its head's ('was shot and killed')."""
     deps = ("nsubjpass", "dobj") if verb.lemma_ != "die" else ("nsubj",)
+    if verb.lemma_ == "hurt":
+        deps = ("nsubjpass",)  # "it hurt him" is seldom a wound
     if verb.lemma_ in ("find", "pronounce"):
         deps = ("nsubjpass",)
     if verb.lemma_ == "leave":
@@ -345,7 +347,7 @@ class FigureFinder:
             outcome = [c.i for c in tok.children if c.dep_ == "conj" and c.lemma_ in VICTIM_VERBS]
             end = max([victim.i, tok.i] + outcome)  # "was shot and killed"
             if victim.dep_ != "dobj":
-                start = _noun_start(victim)
+                start = min(_noun_start(victim), tok.i)  # "the death of a man"
             s_char, e_char = self.doc[start].idx, self.doc[end].idx + len(self.doc[end])
             fig = Figure(
                 text=self.text[s_char:e_char],
