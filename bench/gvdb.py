@@ -170,6 +170,17 @@ def predicted(figures: list[Any]) -> dict[str, int]:
     }
 
 
+def error_kinds(pairs: list[tuple[int, int]]) -> dict[str, int]:
+    """Miscounts by kind: a count where gold has none, none where gold has one, too
+    many, too few."""
+    kinds = {"spurious": 0, "missed": 0, "over": 0, "under": 0}
+    for pred, gold in pairs:
+        if pred != gold:
+            kind = "spurious" if gold == 0 else "missed" if pred == 0 else None
+            kinds[kind or ("over" if pred > gold else "under")] += 1
+    return kinds
+
+
 def accuracy(pairs: list[tuple[int, int]]) -> float:
     return sum(p == g for p, g in pairs) / len(pairs) if pairs else 0.0
 
@@ -205,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
             for m in METRICS
         }
         print(f"{name:10} {acc[name]['killed']:10.3f} {acc[name]['injured']:11.3f}")
+    for metric in METRICS:
+        preds = systems["parallax"]
+        pairs = [(p[metric], a.gold[metric]) for p, a in zip(preds, articles, strict=True)]
+        kinds = ", ".join(f"{k} {v}" for k, v in error_kinds(pairs).items())
+        print(f"{metric} errors: {kinds}")
     spans = [(f.start, f.end) for a, fs in zip(articles, figures, strict=True) for f in fs]
     annotated = [(a, fs) for a, fs in zip(articles, figures, strict=True) if a.annotated]
     in_annotated = sum(len(fs) for _, fs in annotated)
