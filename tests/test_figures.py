@@ -161,3 +161,59 @@ def test_a_figure_whose_metric_comes_first_spans_from_the_metric(nlp, text: str,
 def test_a_vague_subset_after_a_figure_is_not_a_figure(nlp) -> None:
     f = one(nlp, "In Dornik 31 people were injured, several of them critically.")
     assert (f.metric, f.value) == ("injured", 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "value"),
+    [
+        ("Dozens of people were injured in Lisk.", "injured", 12),
+        ("Tens of people were killed in Dornik.", "killed", 10),
+        ("Hundreds of people were displaced in Tarnov.", "displaced", 100),
+    ],
+)
+def test_vague_counts_follow_acled_and_keep_their_qualifier(
+    nlp, text: str, metric: str, value: int
+) -> None:
+    f = one(nlp, text)
+    assert (f.metric, f.value, f.qualifier) == (metric, value, "about")
+
+
+def test_a_range_is_its_low_end_at_least_not_a_sum(nlp) -> None:
+    f = one(nlp, "Between 20 and 30 people were killed in Lisk.")
+    assert (f.metric, f.value, f.qualifier) == ("killed", 20, "at_least")
+    assert f.text == "Between 20 and 30 people were killed"
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "value", "qualifier"),
+    [
+        ("Twenty-five people were killed in Tarnov.", "killed", 25, "exact"),
+        ("Thirty-two were wounded in Lisk.", "injured", 32, "exact"),
+        ("About 3,000 people were displaced by the fighting in Lisk.", "displaced", 3000, "about"),
+        ("Some 400 residents were evacuated from Dornik.", "evacuated", 400, "about"),
+        ("Seven people went missing in Dornik.", "missing", 7, "exact"),
+    ],
+)
+def test_numbers_in_words_and_other_metrics(
+    nlp, text: str, metric: str, value: int, qualifier: str
+) -> None:
+    f = one(nlp, text)
+    assert (f.metric, f.value, f.qualifier) == (metric, value, qualifier)
+
+
+def test_figure_of_an_incident_cited_as_cause_is_not_the_events(nlp) -> None:
+    doc = nlp(
+        "Rebels shelled Lisk on Tuesday, killing 9 people. "
+        "The shelling followed an ambush near Tarnov in which 3 soldiers died."
+    )
+    scope = {f.value: f.event for f in doc._.figures}
+    assert set(scope) == {9, 3}
+    assert scope[9] is not None
+    assert scope[3] is None
+
+
+def test_a_time_after_the_trigger_is_not_a_cited_cause(nlp) -> None:
+    doc = nlp("Rebels shelled Lisk on Tuesday after midnight, killing 9 people.")
+    (fig,) = doc._.figures
+    (ev,) = doc._.events
+    assert fig.event == ev.key

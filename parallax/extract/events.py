@@ -284,9 +284,20 @@ def date_events(events: list[EventMention], times: list[TimeExpr]) -> None:
             ev.date = value if value and value[:1].isdigit() else None
 
 
+# "... followed an ambush in which 3 soldiers died": what comes after names an earlier
+# incident cited as a cause, not the event before it.
+CITED_CAUSE = re.compile(
+    r"\b(followed|in (retaliation|response|revenge) (for|to)|triggered by|prompted by|"
+    r"sparked by|(after|following) (a|an|the|last|earlier|previous)\b)",
+    re.I,
+)
+
+
 def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -> None:
     """Each figure belongs to an event of its sentence (the nearest trigger before it,
-    else after it), else to the last event earlier in its paragraph."""
+    else after it), else to the last event earlier in its paragraph. A figure told of
+    an earlier incident cited as a cause ('the raid followed an ambush in which three
+    soldiers died') is not the event's: with no event of its own it has none."""
     text = doc.text
     main = main_event(events)
     for fig in figures:
@@ -297,7 +308,9 @@ def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -
         ]
         if same:
             before = [e for e in same if e.start <= fig.start]
-            fig.event = (before[-1] if before else same[0]).key
+            chosen = before[-1] if before else same[0]
+            cited = before and CITED_CAUSE.search(text, chosen.end, fig.start)
+            fig.event = None if cited else chosen.key
             continue
         para_start = text.rfind("\n", 0, fig.start) + 1
         earlier = [e for e in events if para_start <= e.start < fig.start and e.type != "statement"]

@@ -44,11 +44,33 @@ QUALIFIERS = [
     ("nearly", "about"), ("almost", "about"), ("about", "about"), ("around", "about"),
     ("roughly", "about"), ("approximately", "about"), ("some", "about"), ("an estimated", "about"),
 ]  # fmt: skip
+QUALIFIER_WORDS = {w for phrase, _ in QUALIFIERS for w in phrase.split()} | {"a", "total", "of"}
 VAGUE = {"many", "several", "numerous", "scores", "dozens", "hundreds", "thousands", "tens"}
 REPORTEDLY = re.compile(
     r"\b(reportedly|allegedly|reports say|were reported|according to reports)\b", re.I
 )
 WINDOW = 5
+# One person named by a noun: "a man was shot", "the victim died", "killing a neighbor".
+PERSON_NOUNS = SINGULAR_PEOPLE | {
+    "victim", "boy", "girl", "teen", "driver", "student", "clerk", "employee", "worker",
+    "husband", "wife", "son", "daughter", "mother", "father", "brother", "sister", "friend",
+    "toddler", "infant", "gunman", "shooter", "suspect", "homeowner", "neighbor", "neighbour",
+    "customer", "passenger", "pedestrian", "bystander", "robber", "resident", "cousin",
+    "girlfriend", "boyfriend", "owner", "officer", "deputy", "trooper", "motorist", "youth",
+    "uncle", "aunt", "grandmother", "grandfather", "nephew", "niece", "patient",
+    "male", "female", "juvenile", "adult", "waitress", "bartender", "lady",
+}  # fmt: skip
+PERSON_PRONOUNS = {"he", "she", "him", "her", "himself", "herself"}
+VICTIM_VERBS = {
+    "kill": "killed", "die": "killed", "slay": "killed", "murder": "killed",
+    "wound": "injured", "injure": "injured", "hurt": "injured", "hospitalize": "injured",
+    "hospitalise": "injured", "shoot": "shot", "strike": "shot",
+}  # fmt: skip
+FATAL_WORDS = {"fatally", "dead", "death", "mortally"}
+NON_FATAL_WORDS = {"leg", "legs", "arm", "arms", "hand", "foot", "shoulder", "buttocks",
+                   "thigh", "ankle", "knee", "wounded", "injured", "survived", "stable",
+                   "non-life-threatening", "treated", "released"}  # fmt: skip
+HYPOTHETICAL = {"could", "would", "might", "may", "should", "can", "will", "to"}
 
 if not Doc.has_extension("figures"):
     Doc.set_extension("figures", default=None)
@@ -69,10 +91,15 @@ def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
             and doc[i + 1].lower_ == "dozen"
         ):
             j = i
-            while j + 1 < sent.end and (
-                doc[j + 1].like_num or doc[j + 1].lower_ in ("dozen", "hundred", "thousand")
-            ):
-                j += 1
+            while j + 1 < sent.end:
+                if doc[j + 1].like_num or doc[j + 1].lower_ in ("dozen", "hundred", "thousand"):
+                    j += 1
+                elif doc[j + 1].text == "-" and j + 2 < sent.end and doc[j + 2].is_alpha:
+                    if not doc[j + 2].like_num:
+                        break
+                    j += 2  # "twenty-five" split by the tokenizer
+                else:
+                    break
             value = parse_number(doc[i : j + 1].text)
             if value is not None:
                 out.append((i, j, value, False))
@@ -104,6 +131,8 @@ def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[
         if low in METRIC_WORDS and (
             tok.pos_ in ("VERB", "ADJ", "NOUN") or low in ("dead", "wounded", "injured")
         ):
+            if low == "lives" and tok.pos_ != "NOUN" or low == "wound":
+                return None, k, pops  # "a woman who lives nearby", "one gunshot wound"
             if (
                 low == "missing"
                 and doc[k - 1].lower_ not in ("are", "were", "remain", "went")
@@ -117,6 +146,8 @@ def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[
         if tok.is_punct or tok.like_num or low in ("of", "and", "or", "in", "for", "from", "to"):
             if low == "of" and k + 2 < end and doc[k + 1].lower_ == "the":
                 continue
+            if low == "of" and doc[last].lower_ in VAGUE:
+                continue  # "dozens of people"
             return None, k, pops
     return None, last, pops
 
@@ -131,11 +162,140 @@ def _metric_before(doc: Doc, first: int, start: int) -> tuple[str | None, int]:
         if low in ("killing", "killed", "wounding", "wounded", "injuring", "injured") and (
             tok.pos_ == "VERB" and tok.i >= first - 4
         ):
+            between = {t.lower_ for t in doc[tok.i + 1 : first]}
+            if between - QUALIFIER_WORDS:
+                return None, first  # "killed himself after taking two": not its object
             return METRIC_WORDS[low.replace("ing", "ed")], tok.i
         if low == "toll":
             at = tok.i - 1 if tok.i > window.start and doc[tok.i - 1].lower_ == "death" else tok.i
             return ("injured" if "injur" in lowered else "killed"), at
     return None, first
+
+
+def _victim_of(verb: Token) -> Token | None:
+    """The one person a victim verb is about: its passive subject ('a man was shot'),
+    the subject of 'die', or the object of an active verb ('shot a neighbor'); a
+    coordinated verb shares its head's ('was shot and killed')."""
+    deps = ("nsubjpass", "dobj") if verb.lemma_ != "die" else ("nsubj",)
+    if verb.lemma_ == "hurt":
+        deps = ("nsubjpass",)  # "it hurt him" is seldom a wound
+    if verb.lemma_ in ("find", "pronounce"):
+        deps = ("nsubjpass",)
+    if verb.lemma_ == "leave":
+        deps = ("dobj",)
+    cands = [c for c in verb.children if c.dep_ in deps]
+    if not cands and verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children):
+        cands = [c for c in verb.children if c.dep_ == "nsubj"]  # "a man shot in the leg"
+    if not cands and verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+        cands = [c for c in verb.head.children if c.dep_ in deps + ("nsubjpass",)]
+    if not cands and verb.dep_ in ("acl", "relcl") and verb.tag_ in ("VBN", "VBD"):
+        cands = [verb.head] if verb.dep_ == "acl" else []  # "a man shot in the leg"
+    relcl = next((t for t in [verb, verb.head] if t.dep_ == "relcl"), None)
+    if relcl is not None:  # "Jon Reed, who was shot": the noun the clause is about
+        cands = [relcl.head if c.lower_ in ("who", "that", "whom") else c for c in cands]
+    for c in cands:
+        if c.dep_ == "dobj" and verb.tag_ == "VBG" and c.i == verb.i + 1 and c.pos_ == "NOUN":
+            continue  # "the shooting suspect": a noun compound, no one shot
+        if _person_count(c) is not None:
+            return c
+    return None
+
+
+def _one_person(tok: Token) -> bool:
+    """A single person: a name, he/she, or 'a/the/his' + a person noun."""
+    return _person_count(tok) == 1
+
+
+def _person_count(tok: Token) -> int | None:
+    """How many people a noun phrase names: a name, he/she or 'a/the' + a person noun
+    is one; 'two men' is two; 'a man and a woman' two; None for anything else ('no
+    one', 'people')."""
+    first = _head_count(tok)
+    if first is None:
+        return None
+    others = [_head_count(c) for c in tok.children if c.dep_ == "conj"]
+    return first + sum(n for n in others if n is not None)
+
+
+def _head_count(tok: Token) -> int | None:
+    """People named by one noun phrase, leaving coordinated ones aside."""
+    if tok.lower_ in PERSON_PRONOUNS:
+        return 1
+    if any(c.lower_ in ("no", "nobody", "any") or c.dep_ == "neg" for c in tok.children):
+        return None
+    nums = [c for c in tok.children if c.dep_ == "nummod"]
+    if nums:
+        value = parse_number(nums[0].text)
+        plural = tok.lower_ in PEOPLE or tok.lemma_ in PERSON_NOUNS or tok.lower_ in POPULATIONS
+        return int(value) if value is not None and plural and value < 1000 else None
+    if tok.lower_ in ("one", "1", "second", "third", "other", "another") and tok.dep_ in (
+        "nsubj",
+        "nsubjpass",
+    ):
+        return 1  # "one died and a second was wounded"
+    if tok.lower_ == "body" and tok.tag_ == "NN":
+        return 1  # "the body of a man was found"
+    if tok.lower_ == "old" and any(c.lower_ == "year" for c in tok.children):
+        return 1  # "a 15-year-old"
+    if tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", ""):
+        return 1 if tok.dep_ != "compound" else None
+    return 1 if tok.lower_ in PERSON_NOUNS and tok.tag_ in ("NN", "NNP") else None
+
+
+def _noun_clause(tok: Token) -> tuple[str | None, Token | None]:
+    """'the body of a man was found', 'the death of a man', 'the fatal shooting of a
+    woman', 'found a man with a gunshot wound', 'left a man in critical condition'."""
+    low = tok.lower_
+    if low == "body" and tok.head.lemma_ in ("find", "discover", "recover"):
+        return "killed", tok
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+    if obj is not None and (
+        low in ("death", "killing", "murder", "slaying")
+        or low == "shooting"
+        and any(c.lower_ in ("fatal", "deadly") for c in tok.children)
+    ):
+        return "killed", obj
+    alive = low == "condition" and any(
+        c.lower_ in ("critical", "serious", "stable", "fair", "good") for c in tok.children
+    )
+    alive = (
+        alive
+        or low in ("injuries", "injury")
+        and any("threatening" in c.lower_ for c in tok.children)
+    )
+    if not alive and low not in ("wound", "wounds", "injuries", "injury"):
+        return None, None
+    metric = "injured" if alive else "shot"
+    head = tok.head
+    if head.dep_ == "prep":
+        head = head.head  # "a man with a wound", "suffering from a wound"
+    if head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        return metric, head  # "a man with a wound", "a 15-year-old with a wound"
+    if head.pos_ in ("VERB", "AUX"):
+        for dep in ("dobj", "nsubj", "nsubjpass"):
+            person = next((c for c in head.children if c.dep_ == dep), None)
+            if person is not None and person is not tok:
+                return metric, person
+    return None, None
+
+
+def _noun_start(tok: Token) -> int:
+    """First token of a noun phrase, leaving out a clause or apposition after it."""
+    return min([tok.i] + [c.left_edge.i for c in tok.children if c.i < tok.i])
+
+
+def _shot_outcome(verb: Token) -> str:
+    """'shot dead', 'fatally shot', 'shot and killed': killed; 'shot in the leg',
+    'shot and wounded': injured; else just shot."""
+    words = {t.lower_ for t in verb.subtree} | {c.lower_ for c in verb.children}
+    words |= {c.lower_ for c in verb.head.children} if verb.dep_ == "conj" else set()
+    conj = {c.lemma_ for c in verb.children if c.dep_ == "conj"}
+    if words & FATAL_WORDS or conj & {"kill", "die"}:
+        return "killed"
+    if words & NON_FATAL_WORDS or conj & {"wound", "injure"}:
+        return "injured"
+    return "shot"
 
 
 def _governing_lemma(tok: Token) -> str:
@@ -156,12 +316,124 @@ class FigureFinder:
 
     def find(self) -> list[Figure]:
         figures: list[Figure] = []
+        shot: list[Figure] = []
         for sent in self.doc.sents:
             if sent.start_char < self.body_start:
                 continue
             figures.extend(self._sentence(sent, figures))
             figures.extend(self._unquantified(sent, figures))
-        return figures
+            found, hit = self._victims(sent, figures + shot)
+            figures.extend(found)
+            shot.extend(hit)
+            figures.extend(self._headline(sent, figures + shot))
+        if not any(f.metric == "killed" for f in figures):
+            figures.extend(shot)  # shot and nobody died: the people shot were injured
+        return sorted(figures, key=lambda f: f.start)
+
+    def _victims(self, sent: Span, figures: list[Figure]) -> tuple[list[Figure], list[Figure]]:
+        """One named or singular victim per clause: "a man was shot and killed", "the
+        victim died", "killing a neighbor", "she was wounded". Returns figures, and the
+        people shot with no outcome stated (injured only if the report has no death).
+        Where two clauses overlap, a death wins over a wound, a wound over a shot."""
+        cands: list[tuple[str, Figure]] = []
+        for tok in sent:
+            metric, victim = self._victim_clause(tok)
+            if victim is None or metric is None:
+                continue
+            count = _person_count(victim)
+            if count is None:
+                continue
+            start = min(victim.left_edge.i if victim.dep_ != "dobj" else tok.i, tok.i)
+            outcome = [c.i for c in tok.children if c.dep_ == "conj" and c.lemma_ in VICTIM_VERBS]
+            end = max([victim.i, tok.i] + outcome)  # "was shot and killed"
+            if victim.dep_ != "dobj":
+                start = min(_noun_start(victim), tok.i)  # "the death of a man"
+            s_char, e_char = self.doc[start].idx, self.doc[end].idx + len(self.doc[end])
+            fig = Figure(
+                text=self.text[s_char:e_char],
+                start=s_char,
+                end=e_char,
+                metric="injured" if metric == "shot" else metric,
+                value=count,
+                qualifier="exact",
+            )
+            cands.append((metric, fig))
+        found: list[Figure] = []
+        hit: list[Figure] = []
+        rank = {"killed": 0, "injured": 1, "shot": 2}
+        for metric, fig in sorted(cands, key=lambda c: rank.get(c[0], 1)):
+            if any(f.start < fig.end and fig.start < f.end for f in figures + found + hit):
+                continue
+            (hit if metric == "shot" else found).append(fig)
+        return found, hit
+
+    def _victim_clause(self, tok: Token) -> tuple[str | None, Token | None]:
+        """(metric, victim) of a clause or noun phrase about people hurt: a victim verb
+        ('was shot', 'died', 'killing'), 'found dead', 'the body was found', 'the
+        death of', 'with a gunshot wound', 'in critical condition', 'taken to hospital'.
+        The metric 'shot' means hit with no outcome stated."""
+        lemma = tok.lemma_
+        if tok.pos_ == "NOUN":
+            return _noun_clause(tok)
+        if tok.pos_ not in ("VERB", "AUX") or self._hypothetical(tok):
+            return None, None
+        metric = VICTIM_VERBS.get(lemma)
+        if lemma in ("find", "pronounce", "leave", "declare") and any(
+            c.lower_ in ("dead", "deceased") for c in tok.children
+        ):
+            metric = "killed"
+        if lemma in ("take", "transport", "rush", "airlift", "drive", "bring") and any(
+            t.lower_ in ("hospital", "hospitals") for t in tok.subtree
+        ):
+            metric = "shot"
+        if metric is None:
+            return None, None
+        victim = _victim_of(tok)
+        if victim is not None and metric == "shot" and lemma == "shoot":
+            metric = _shot_outcome(tok)
+        return metric, victim
+
+    def _headline(self, sent: Span, figures: list[Figure]) -> list[Figure]:
+        """Headline style, often misparsed: 'Man shot, killed', 'Girl shot at party dies',
+        'Teen fatally shot': a singular person noun right before the outcome words."""
+        doc = self.doc
+        out: list[Figure] = []
+        for tok in sent:
+            if tok.lower_ not in PERSON_NOUNS or tok.i + 1 >= sent.end:
+                continue
+            words = [t.lower_ for t in doc[tok.i + 1 : min(sent.end, tok.i + 5)]]
+            if words[0] not in (
+                "shot",
+                "killed",
+                "fatally",
+                "slain",
+                "dies",
+                "died",
+                "found",
+                "dead",
+            ):
+                continue
+            if tok.i > sent.start and doc[tok.i - 1].like_num:
+                continue  # "two men shot": the numeric rules count it
+            fatal = {"killed", "fatally", "slain", "dies", "died", "dead", "deceased"} & set(words)
+            wounded = {"wounded", "injured", "hurt"} & set(words)
+            if not fatal and not wounded:
+                continue
+            last = tok.i + 1 + max(words.index(w) for w in (fatal or wounded))
+            start, end = tok.idx, doc[last].idx + len(doc[last])
+            if any(f.start < end and start < f.end for f in figures + out):
+                continue
+            metric = "killed" if fatal else "injured"
+            out.append(Figure(self.text[start:end], start, end, metric, 1, "exact"))
+        return out
+
+    def _hypothetical(self, tok: Token) -> bool:
+        """'could have been killed', 'threatened to kill', 'was not hurt'."""
+        for c in tok.children:
+            if c.dep_ == "neg" or (c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL):
+                return True
+        head = tok.head if tok.dep_ == "conj" else tok
+        return head is not tok and self._hypothetical(head)
 
     def _unquantified(self, sent: Span, figures: list[Figure]) -> list[Figure]:
         """'civilians, among them children, had been killed': a figure with no number."""
@@ -209,6 +481,14 @@ class FigureFinder:
             qualifier, q_start = _qualifier(doc, first, sent.start)
             metric, metric_at, pops = _metric_after(doc, last, sent.end)
             group = [(first, last, value, pops)]
+            between = first > sent.start and doc[first - 1].lower_ == "between"
+            if between and metric is None and doc[metric_at].lower_ == "and":
+                # "between 20 and 30 people were killed": the low end, at least
+                upper = next((n for n in nums[idx + 1 :] if n[0] == metric_at + 1), None)
+                if upper is not None:
+                    metric, metric_at, pops = _metric_after(doc, upper[1], sent.end)
+                    used.add(upper[0])
+                    qualifier, q_start = "at_least", first - 1
             # "Four soldiers and two civilians died": coordinated counts share the metric
             if metric is None and metric_at < sent.end and doc[metric_at].lower_ == "and":
                 for f2, l2, v2, _ in nums[idx + 1 :]:
@@ -268,9 +548,35 @@ class FigureFinder:
             return True
         nxt = doc[last + 1] if last + 1 < len(doc) else None
         if nxt is not None and (
-            nxt.text in ("%", "-") or nxt.lower_ in ("percent", "per", "year-old", "years")
+            nxt.text in ("%", "-")
+            or nxt.lower_
+            in ("percent", "per", "year-old", "years", "year", "block", "blocks", "yo", "yoa")
+        ):
+            return True  # shares, ages, addresses ("the 2800 block")
+        if nxt is not None and nxt.lower_.replace(".", "") in ("am", "pm", "oclock"):
+            return True  # clock times
+        before = doc[first - 1] if first > 0 else None
+        if before is not None and before.lower_ in (
+            "age",
+            "aged",
+            "ages",
+            "turned",
+            "turn",
+            "no",
+            "number",
+            "#",
         ):
             return True
+        if (
+            before is not None
+            and before.text == ","
+            and first > 1
+            and doc[first - 2].pos_ == "PROPN"
+            and (nxt is None or nxt.text in (",", ")", ".", ";"))
+        ):
+            return True  # "Jamal Reed, 30, was killed": an age after a name
+        if len(tok.text) > 7 and tok.text.isdigit():
+            return True  # case and phone numbers
         return tok.idx > 0 and self.text[tok.idx - 1] in "$€£"
 
     def _subset(
