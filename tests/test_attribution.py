@@ -255,3 +255,26 @@ def test_a_statement_calling_something_speaks_for_its_issuer(nlp) -> None:
     q = one(nlp, text, kind="partial")
     assert q.text == "a clear violation"
     assert mention(text, q) == "The Lisk council"
+
+
+def test_markup_attributes_are_not_quotes(nlp) -> None:
+    text = (
+        "Petar Lukic wrote on Monday.\n\n"
+        '<post author="lukic" id="42">The bridge is open again</post>.\n\n'
+        '"We are proud of the crews," Lukic said.\n'
+    )
+    quotes = quotes_of(nlp, text)
+    assert [q.text for q in quotes if q.kind == "direct"] == ["We are proud of the crews"]
+    assert not any(q.text == "lukic" or q.text == "42" for q in quotes)
+
+
+def test_a_headline_column_name_is_not_a_speaker(nlp) -> None:
+    text = "The Latest: Lukic to visit Dornik\n\nPetar Lukic will travel on Monday.\n"
+    assert all(q.speaker_text != "The Latest" for q in quotes_of(nlp, text))
+
+
+def test_a_stance_reports_what_it_backs(nlp) -> None:
+    text = "Corvenia backed the ceasefire proposal for the Ostravia region."
+    q = one(nlp, text)
+    assert q.text == "the ceasefire proposal for the Ostravia region"
+    assert (q.speaker, q.cue) == ("Corvenia", "backed")
