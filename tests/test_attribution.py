@@ -7,20 +7,9 @@ Dornik, Corvenia, Lisk); the people are invented too."""
 from __future__ import annotations
 
 import pytest
+from test_quotes import one, quotes_of
 
 from parallax.models import Quote
-
-
-def quotes_of(nlp, text: str) -> list[Quote]:
-    quotes = nlp(text)._.quotes
-    assert quotes is not None
-    return quotes
-
-
-def one(nlp, text: str, kind: str | None = None) -> Quote:
-    quotes = [q for q in quotes_of(nlp, text) if kind is None or q.kind == kind]
-    assert len(quotes) == 1, quotes
-    return quotes[0]
 
 
 def mention(text: str, q: Quote) -> str:
