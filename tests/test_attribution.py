@@ -267,3 +267,31 @@ def test_a_stance_reports_what_it_backs(nlp) -> None:
     q = one(nlp, text)
     assert q.text == "the ceasefire proposal for the Ostravia region"
     assert (q.speaker, q.cue) == ("Corvenia", "backed")
+
+
+@pytest.mark.parametrize(
+    "verb", ["stated", "claimed", "warned", "alleged", "maintained", "declared", "insisted"]
+)
+def test_reporting_verbs_with_a_clause(nlp, verb: str) -> None:
+    text = f"Jana Petrova {verb} that the bridge at Lesnya had been mined."
+    q = one(nlp, text)
+    assert (q.kind, q.text, q.speaker, q.cue) == (
+        "indirect",
+        "the bridge at Lesnya had been mined",
+        "Jana Petrova",
+        verb,
+    )
+
+
+def test_an_accusation_keeps_whom_and_what(nlp) -> None:
+    text = "Jana Petrova accused the Valdorian army of shelling the port in Dornik."
+    q = one(nlp, text)
+    assert q.text == "the Valdorian army of shelling the port in Dornik"
+    assert q.speaker == "Jana Petrova"
+
+
+def test_urging_someone_to_act(nlp) -> None:
+    text = "Ivo Brandt urged Corvenia to reopen the border crossing at Lisk."
+    q = one(nlp, text)
+    assert q.text == "to reopen the border crossing at Lisk"
+    assert (q.speaker, q.cue) == ("Ivo Brandt", "urged")
