@@ -295,3 +295,15 @@ def test_urging_someone_to_act(nlp) -> None:
     q = one(nlp, text)
     assert q.text == "to reopen the border crossing at Lisk"
     assert (q.speaker, q.cue) == ("Ivo Brandt", "urged")
+
+
+def test_a_joint_statement_of_named_members_is_one_group(nlp) -> None:
+    text = (
+        "In a joint statement on Friday, Representatives Mira Tessik, Petar Lukic, "
+        "Jana Petrova and Tomas Berg said the blockade of Dornik must end. "
+        "The Members also urged Corvenia to send aid."
+    )
+    quotes = quotes_of(nlp, text)
+    group = "Mira Tessik, Petar Lukic, Jana Petrova and Tomas Berg"
+    assert [(q.speaker, q.speaker_type) for q in quotes] == [(group, "group")] * 2
+    assert mention(text, quotes[1]) == "The Members"

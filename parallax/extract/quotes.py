@@ -272,7 +272,10 @@ def np_span(token: Token) -> Span:
             continue
         # a person named in apposition after a title ("Azerbaijan's president, Ilham Aliyev")
         if child.dep_ in ("compound", "flat", "nummod", "case") or (
-            child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.left_edge.i == right + 2
+            child.dep_ == "appos"
+            and child.ent_type_ == "PERSON"
+            and child.left_edge.i == right + 2
+            and not any(c.dep_ == "conj" for c in child.children)
         ):
             right = max(right, child.right_edge.i)
         else:
@@ -361,6 +364,9 @@ class QuoteFinder:
             return None, None
         subjects = [t for c in cue.children if c.dep_ == "nsubj" for t in conj_subjects(c)]
         subjects = subjects if subj in subjects else conj_subjects(subj)
+        for child in subj.children:  # "A, B, C and D" parsed as A with a listed apposition
+            if child.dep_ == "appos" and any(c.dep_ == "conj" for c in child.children):
+                subjects += conj_subjects(child)
         if len(subjects) == 1:
             span = np_span(subj)
             return self.ents.resolve_np(span, before=min(before, span.start_char)), span
