@@ -4,6 +4,8 @@ borrowed from linked reports, and events grouped by type, date and place."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -78,6 +80,8 @@ class Event:
                     "trigger": m.trigger,
                     "start": m.start,
                     "end": m.end,
+                    "sentence_start": m.sentence_start,
+                    "sentence_end": m.sentence_end,
                     "date": m.date,
                     "sentence": texts[d][m.sentence_start : m.sentence_end].strip(),
                 }
@@ -381,6 +385,7 @@ class Linked:
     entities: list[Entity]
     events: list[Event]
     event_of: dict[tuple[str, str], str]  # (document name, local event key) -> event id
+    stories: list[list[str]] = field(default_factory=list)  # reports of the same events
 
     def figure_event(self, doc: str, key: str | None) -> str | None:
         return self.event_of.get((doc, key)) if key else None
@@ -405,4 +410,144 @@ def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
     link_dates(docs)
     events = link_events(docs)
     event_of = {(d, m.key): e.id for e in events for d, m in e.members}
-    return Linked(entities, events, event_of)
+    return Linked(entities, events, event_of, link_stories(docs))
+
+
+# -- reports of the same events ---------------------------------------------------------
+
+STORY_THRESHOLD = 0.16  # mean similarity at which two groups of reports merge
+MINOR_STORY = 0.2  # a group under this share of the reports joins its nearest larger one
+MINOR_FLOOR = 0.02  # ... when it shares at least this mean similarity with it
+# what each kind of feature weighs beside a content word: names and dates carry the event
+FEATURE_WEIGHTS = {"w": 1.0, "p": 3.0, "e": 2.0, "t": 2.0, "f": 1.0, "v": 1.0}
+_STOPWORD_TEXT = """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves said says say told according one two new also year years day days
+    time week weeks month months last first would could may might mr mrs ms monday tuesday
+    wednesday thursday friday saturday sunday"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
+
+
+def _stem(word: str) -> str:
+    """A light plural/inflection fold, enough for 'quakes'/'quake', 'killed'/'kill'."""
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def story_features(d: DocumentRecord) -> Counter[str]:
+    """What a report says happened, as counted features: its content words (`w:`), the
+    people, organisations and places it names (`e:`), the years, months and days its
+    dates resolve to (`t:`), its figures (`f:` metric and value) and its event kinds with
+    their places (`v:`)."""
+    feats: Counter[str] = Counter()
+    for w in WORD.findall(d.text):
+        low = w.lower()
+        if low not in STOPWORDS and len(low) > 2:
+            feats[f"w:{_stem(low)}"] += 1
+    for m in d.mentions:
+        feats[f"{'p' if m.kind == 'person' else 'e'}:{fold(m.canonical)}"] += 1
+    for t in d.times:
+        v = t.value or ""
+        if len(v) >= 4 and v[:4].isdigit() and t.kind in ("date", "since"):
+            feats[f"t:{v[:4]}"] += 1
+            if len(v) >= 7 and v[4] == "-" and v[5:7].isdigit():
+                feats[f"t:{v[:7]}"] += 1
+            if len(v) == 10:
+                feats[f"t:{v}"] += 1
+    for f in d.figures:
+        if f.value is not None:
+            feats[f"f:{f.metric}:{f.value}"] += 1
+    for ev in d.events:
+        feats[f"v:{group_of(ev.type)}"] += 1
+        if ev.location:
+            feats[f"v:{group_of(ev.type)}@{fold(ev.location)}"] += 1
+    return feats
+
+
+def _weighted_vectors(features: list[Counter[str]]) -> list[dict[str, float]]:
+    """TF-IDF over the collection (sublinear counts, smoothed idf), each feature scaled by
+    the weight of its kind, unit length."""
+    n = len(features)
+    df: Counter[str] = Counter()
+    for f in features:
+        df.update(f.keys())
+    out = []
+    for f in features:
+        vec = {
+            k: (1.0 + math.log(c))
+            * (math.log((1 + n) / (1 + df[k])) + 1.0)
+            * FEATURE_WEIGHTS.get(k[0], 1.0)
+            for k, c in f.items()
+        }
+        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+        out.append({k: x / norm for k, x in vec.items()})
+    return out
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(k, 0.0) for k, x in a.items())
+
+
+def average_linkage(sim: list[list[float]], threshold: float) -> list[list[int]]:
+    """Agglomerative clustering: merge the two groups of highest mean pairwise similarity
+    while that mean reaches the threshold."""
+    groups = [[i] for i in range(len(sim))]
+    while len(groups) > 1:
+        best, pair = -1.0, (0, 0)
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                s = sum(sim[a][b] for a in groups[i] for b in groups[j])
+                s /= len(groups[i]) * len(groups[j])
+                if s > best:
+                    best, pair = s, (i, j)
+        if best < threshold:
+            break
+        i, j = pair
+        groups[i] += groups.pop(j)
+    return sorted(sorted(g) for g in groups)
+
+
+def story_similarity(docs: list[DocumentRecord]) -> list[list[float]]:
+    """Pairwise similarity of reports by what they say happened (see `story_features`)."""
+    vecs = _weighted_vectors([story_features(d) for d in docs])
+    return [[cosine(a, b) for b in vecs] for a in vecs]
+
+
+def _mean_similarity(sim: list[list[float]], a: list[int], b: list[int]) -> float:
+    return sum(sim[i][j] for i in a for j in b) / (len(a) * len(b))
+
+
+def absorb_minor(groups: list[list[int]], sim: list[list[float]]) -> list[list[int]]:
+    """A group holding under MINOR_STORY of the reports (a lone report that words the
+    story differently) joins the larger group it is most similar to, if it shares
+    anything with it; with no larger group, nothing changes."""
+    n = sum(len(g) for g in groups)
+    size = max(2.0, MINOR_STORY * n)
+    major = [list(g) for g in groups if len(g) >= size]
+    if not major:
+        return groups
+    for g in (g for g in groups if len(g) < size):
+        best = max(major, key=lambda m: _mean_similarity(sim, g, m))
+        if _mean_similarity(sim, g, best) >= MINOR_FLOOR:
+            best.extend(g)
+        else:
+            major.append(list(g))
+    return sorted(sorted(g) for g in major)
+
+
+def link_stories(docs: list[DocumentRecord], threshold: float = STORY_THRESHOLD) -> list[list[str]]:
+    """Group reports that tell of the same real events (document names per group): mean
+    (average-linkage) clustering of `story_similarity`, then minor groups absorbed."""
+    sim = story_similarity(docs)
+    groups = absorb_minor(average_linkage(sim, threshold), sim)
+    return [[docs[i].name for i in g] for g in groups]

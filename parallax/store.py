@@ -37,7 +37,16 @@ ITEM_TABLES: dict[str, tuple[str, type]] = {
     "mentions": ("mentions", Mention),
     "events": ("event_mentions", EventMention),
 }
-RESULT_TABLES = ["entities", "events", "discrepancies", "contradictions", "agreements"]
+RESULT_TABLES = [
+    "entities",
+    "events",
+    "discrepancies",
+    "contradictions",
+    "agreements",
+    "stories",
+    "sources",
+    "framing",
+]
 
 
 def _sql_type(ftype: object) -> str:

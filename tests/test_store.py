@@ -243,6 +243,9 @@ def results_sample() -> dict[str, list[dict[str, Any]]]:
         "discrepancies": [{"metric": "killed", "low": 7, "high": 9, "agreed": False}],
         "contradictions": [{"a": "Ça n’a pas eu lieu", "b": "It did", "nested": {"x": [1, "1"]}}],
         "agreements": [],
+        "stories": [{"documents": ["a", "b"]}],
+        "sources": [],
+        "framing": [],
     }
 
 
