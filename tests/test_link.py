@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from parallax.gazetteer import get_gazetteer
-from parallax.link import Linked, date_precision, link
+from parallax.link import (
+    Linked,
+    absorb_minor,
+    average_linkage,
+    date_precision,
+    link,
+    story_features,
+)
 from parallax.models import DocumentRecord, RawDocument
 from parallax.pipeline import record_from_doc
 
@@ -214,3 +221,79 @@ def test_unrelated_report_without_shared_event_stays_undated(nlp) -> None:
     link(docs, get_gazetteer((GAZETTEER,)))
     assert docs[1].published is None
     assert all(t.value is None for t in docs[1].times if t.rule)
+
+
+# -- stories: reports of the same real events ------------------------------------------
+
+# Two invented ferry accidents told twice each: the same kind of event, the same words
+# (ferry, passengers, rescued), told apart by names, places, dates and figures.
+SINKING_A = """Ferry sinks off Dornik
+
+The ferry Gull sank off Dornik on Monday, March 3, 2025, and 41 passengers were rescued, \
+captain Orla Fenn said. Divers from Dornik searched the hull for two missing crew members.
+"""
+SINKING_B = """Dornik ferry lost in storm
+
+Captain Orla Fenn said the Gull went down near Dornik on March 3, 2025. All 41 passengers \
+were rescued by fishing boats from Dornik; two crew members are missing.
+"""
+FIRE_A = """Fire on ferry at Lisk
+
+A fire broke out on the ferry Heron at Lisk on Saturday, August 9, 2014, and 230 passengers \
+were rescued, harbour master Ione Marsh said. The Lisk fire brigade put out the blaze.
+"""
+FIRE_B = """Heron passengers safe after Lisk blaze
+
+Harbour master Ione Marsh said all 230 passengers of the Heron were rescued when fire swept \
+the ferry in Lisk harbour on August 9, 2014. Lisk firefighters fought the flames for hours.
+"""
+
+
+def test_reports_of_two_similar_events_form_two_stories(nlp) -> None:
+    raws = [
+        RawDocument(name, text, f"{name}.txt", "text")
+        for name, text in (
+            ("sink_a", SINKING_A),
+            ("fire_a", FIRE_A),
+            ("sink_b", SINKING_B),
+            ("fire_b", FIRE_B),
+        )
+    ]
+    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    result = link(docs, get_gazetteer((GAZETTEER,)))
+    assert sorted(result.stories) == [["fire_a", "fire_b"], ["sink_a", "sink_b"]]
+
+
+def test_story_features_carry_names_years_and_figures(nlp) -> None:
+    raw = RawDocument("sink_a", SINKING_A, "sink_a.txt", "text")
+    feats = story_features(record_from_doc(raw, nlp(raw.text)))
+    assert feats["t:2025"] >= 1 and feats["t:2025-03-03"] >= 1
+    assert feats["p:orla fenn"] >= 1
+    assert any(k.startswith("e:") and "dornik" in k for k in feats)
+    assert feats["w:passenger"] >= 1  # plural folded
+    assert "w:the" not in feats
+
+
+def test_average_linkage_merges_on_mean_similarity() -> None:
+    sim = [
+        [1.0, 0.9, 0.1, 0.0],
+        [0.9, 1.0, 0.0, 0.1],
+        [0.1, 0.0, 1.0, 0.8],
+        [0.0, 0.1, 0.8, 1.0],
+    ]
+    assert average_linkage(sim, 0.5) == [[0, 1], [2, 3]]
+    assert average_linkage(sim, 0.01) == [[0, 1, 2, 3]]
+    assert average_linkage(sim, 0.95) == [[0], [1], [2], [3]]
+
+
+def test_minor_group_joins_nearest_story_only_when_it_shares_something() -> None:
+    sim = [[0.0] * 11 for _ in range(11)]
+    for i in range(5):
+        for j in range(5):
+            sim[i][j] = sim[i + 5][j + 5] = 0.6
+    sim[10][6] = sim[6][10] = 0.3  # the lone report shares words with the second story
+    groups = [list(range(5)), list(range(5, 10)), [10]]
+    assert absorb_minor(groups, sim) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9, 10]]
+    sim[10][6] = sim[6][10] = 0.0
+    assert absorb_minor(groups, sim) == groups
+    assert absorb_minor([[0], [1]], sim) == [[0], [1]]  # no larger group: unchanged

@@ -45,7 +45,7 @@ WHAT_X_CALLS = re.compile(
 )
 DESCRIBED = re.compile(
     r"\b(?:calls?|called|calling|describes?|described|describing|dubbed|branded|labell?ed)"
-    r"\s+(?:it|this|them|the \w+)?\s*(?:as\s+)?(?:an?\s+|the\s+)?[\"\u201c\u2018']?$",
+    r"\s+(?:it|this|them|(?:the|its|their) \w+(?: \w+)?)?\s*(?:as\s+)?(?:an?\s+|the\s+)?[\"\u201c\u2018']?$",
     re.I,
 )
 
@@ -107,14 +107,19 @@ def _use(text: str, quotes: list[Quote], term: str, s: int, e: int) -> FramingUs
         how = "so_called"
     elif (w := WHAT_X_CALLS.search(lead)) is not None:
         how, user = "what_x_calls", user or w.group("who").strip()
-    elif q is not None and q.kind == "partial" and _scare_quoted(text, s, e):
+    elif _attributed(text, lead, q, s, e):
         how = "attributed"
     elif q is None and _scare_quoted(text, s, e):
         how = "scare_quotes"
-    elif q is None and DESCRIBED.search(lead):
-        how = "attributed"
     distanced = how is not None and (q is None or q.kind == "partial")
     return FramingUse(term, text[s:e], s, e, user, distanced, how)
+
+
+def _attributed(text: str, lead: str, q: Quote | None, s: int, e: int) -> bool:
+    """Quoted as someone's word ('called its strikes a "counter-terror operation"')."""
+    if q is not None:
+        return q.kind == "partial" and _scare_quoted(text, s, e)
+    return DESCRIBED.search(lead) is not None
 
 
 def framing_of(d: DocumentRecord) -> list[FramingUse]:
