@@ -379,6 +379,100 @@ def incompatible_accounts(
     return out
 
 
+# -- durations of an ongoing state ---------------------------------------------------------
+
+ONGOING = {"blockade"}
+PERIOD = re.compile(r"^P(\d+)([YMW])$")
+
+
+def _months(value: str | None, kind: str, published: str | None) -> int | None:
+    """A duration ("P9M", "P1Y") or a start ("since 2022-12", counted to the report's
+    date) in whole months; None when it cannot be counted."""
+    if not value:
+        return None
+    if kind == "duration":
+        m = PERIOD.match(value)
+        if m is None:
+            return None
+        n, unit = int(m.group(1)), m.group(2)
+        return n * 12 if unit == "Y" else n if unit == "M" else round(n * 7 / 30.4)
+    if kind == "since" and published and re.match(r"^\d{4}-\d{2}", value):
+        y, mo = int(value[:4]), int(value[5:7])
+        return (int(published[:4]) - y) * 12 + int(published[5:7]) - mo
+    return None
+
+
+def _lengths(d: DocumentRecord) -> list[dict[str, Any]]:
+    """How long each ongoing state the report names has lasted, by its own words."""
+    out = []
+    for ev in d.events:
+        if ev.type not in ONGOING:
+            continue
+        for t in d.times:
+            if not ev.sentence_start <= t.start < ev.sentence_end:
+                continue
+            months = _months(t.value, t.kind, d.published)
+            if months is not None and months > 0:
+                out.append({"type": ev.type, "months": months, "doc": d, "time": t, "event": ev})
+    return out
+
+
+def durations(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, Any]]:
+    """How long a blockade has lasted, as the reports of one story give it: a length that
+    differs from the one most of them give (in whole months) is set against it."""
+    stories = linked.stories or [[d.name for d in docs]]
+    by_name = {d.name: d for d in docs}
+    out = []
+    for story in stories:
+        found = [x for name in story if name in by_name for x in _lengths(by_name[name])]
+        for etype in sorted({x["type"] for x in found}):
+            items = _unique_times([x for x in found if x["type"] == etype])
+            counts = Counter(x["months"] for x in items)
+            if len(counts) < 2:
+                continue
+            usual = best_value(list(x["months"] for x in items))
+            base = next(x for x in items if x["months"] == usual)
+            for other in items:
+                if other["months"] != usual:
+                    out.append(_duration_pair(linked, base, other, etype))
+    return out
+
+
+def _unique_times(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for x in items:
+        key = (x["doc"].name, x["time"].start)
+        if key not in seen:
+            seen.add(key)
+            out.append(x)
+    return out
+
+
+def _duration_pair(
+    linked: Linked, a: dict[str, Any], b: dict[str, Any], etype: str
+) -> dict[str, Any]:
+    def side(x: dict[str, Any]) -> tuple[str, str | None, str, int, int]:
+        d, ev = x["doc"], x["event"]
+        sentence = d.text[ev.sentence_start : ev.sentence_end].strip()
+        return (
+            sentence,
+            _speaker_at(d.quotes, x["time"].start),
+            d.name,
+            ev.sentence_start,
+            ev.sentence_end,
+        )
+
+    (at, ac, ad, as_, ae), (bt, bc, bd, bs, be) = side(a), side(b)
+    return {
+        "kind": "duration",
+        "event": linked.event_of.get((ad, a["event"].key)),
+        "a": at, "a_claimant": ac, "a_document": ad, "a_start": as_, "a_end": ae,
+        "b": bt, "b_claimant": bc, "b_document": bd, "b_start": bs, "b_end": be,
+        "what": f"{etype} length: {a['time'].text} ({a['months']} months) vs "
+        f"{b['time'].text} ({b['months']} months)",
+    }  # fmt: skip
+
+
 def _speaker_at(quotes: list[Quote], offset: int) -> str | None:
     """The speaker of the statement holding an offset (None: the report's own words)."""
     for q in quotes:
@@ -398,6 +492,7 @@ def reconcile(
         "contradictions": contradictions(docs, linked)
         + negations(docs, linked, gaz)
         + incompatible_accounts(docs, linked, gaz)
+        + durations(docs, linked)
         + descriptions(docs, linked),
         "agreements": agreements(linked, discs, source_of(sources)),
         "stories": [{"documents": s} for s in linked.stories],

@@ -11,9 +11,10 @@ import pytest
 
 from parallax.gazetteer import Gazetteer
 from parallax.link import Event, Linked
-from parallax.models import DocumentRecord, EventMention, Quote
+from parallax.models import DocumentRecord, EventMention, Quote, TimeExpr
 from parallax.reconcile import (
     agreements,
+    durations,
     force_claims,
     incompatible_accounts,
     independent_sources,
@@ -188,3 +189,42 @@ def test_corroboration_counts_independent_sources_only() -> None:
     assert agreements(linked, [], {"a": "Reuters", "b": "Reuters"}) == []
     (found,) = agreements(linked, [], {"a": "Reuters", "b": "Gazette"})
     assert found["sources"] == 2
+
+
+# -- how long an ongoing state has lasted ---------------------------------------------------
+
+
+def _blockade_doc(name: str, text: str, phrase: str, kind: str, value: str) -> DocumentRecord:
+    d = _doc(name, text)
+    d.published = "2025-09-20"
+    start = text.index(phrase)
+    d.times = [TimeExpr(phrase, start, start + len(phrase), kind, value)]
+    trigger = text.index("blockade") if "blockade" in text else text.index("starv")
+    d.events = [EventMention("e0", "blockade", "blockade", trigger, trigger + 8, 0, len(text))]
+    return d
+
+
+def test_blockade_lengths_that_disagree_are_set_side_by_side() -> None:
+    docs = [
+        _blockade_doc("a", "Dornik has been under a blockade for about eight months.",
+                      "about eight months", "duration", "P8M"),
+        _blockade_doc("b", "The blockade of Dornik, in place since January 2025, goes on.",
+                      "since January 2025", "since", "2025-01"),
+        _blockade_doc("c", "Dornik has been starved for a year now.", "a year", "duration", "P1Y"),
+    ]  # fmt: skip
+    (c,) = durations(docs, Linked([], [], {}, [["a", "b", "c"]]))
+    assert c["kind"] == "duration"
+    assert (c["a_document"], c["b_document"]) == ("a", "c")
+    assert c["what"] == "blockade length: about eight months (8 months) vs a year (12 months)"
+
+
+def test_agreeing_lengths_and_other_stories_are_no_contradiction() -> None:
+    docs = [
+        _blockade_doc("a", "Dornik has been under a blockade for about eight months.",
+                      "about eight months", "duration", "P8M"),
+        _blockade_doc("b", "The blockade of Dornik, in place since January 2025, goes on.",
+                      "since January 2025", "since", "2025-01"),
+        _blockade_doc("c", "Lisk has been under a blockade for a year now.",
+                      "a year", "duration", "P1Y"),
+    ]  # fmt: skip
+    assert durations(docs, Linked([], [], {}, [["a", "b"], ["c"]])) == []

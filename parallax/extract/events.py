@@ -45,7 +45,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("ceasefire", re.compile(r"\b(ceasefire|cease-fire|truce|peace deal|armistice)\b")),
-    ("blockade", re.compile(r"\b(blockade|siege|besieged)\b")),
+    ("blockade", re.compile(r"\b(blockade|siege|besieged|starved|starving|starvation)\b")),
     ("surrender", re.compile(r"\b(surrender\w*|disarm\w*|disband\w*)\b")),
     ("displacement", re.compile(r"\b(fled|flee|fleeing|displaced|displacement|exodus|refugees)\b")),
     (
