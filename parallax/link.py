@@ -83,6 +83,16 @@ class Event:
                     "sentence_start": m.sentence_start,
                     "sentence_end": m.sentence_end,
                     "date": m.date,
+                    "spans": {
+                        name: [a, b]
+                        for name, a, b in (
+                            ("date", m.date_start, m.date_end),
+                            ("location", m.location_start, m.location_end),
+                            ("actor", m.actor_start, m.actor_end),
+                            ("target", m.target_start, m.target_end),
+                        )
+                        if a is not None and b is not None
+                    },
                     "sentence": texts[d][m.sentence_start : m.sentence_end].strip(),
                 }
                 for d, m in self.members
@@ -398,9 +408,12 @@ def _relocate(docs: list[DocumentRecord]) -> None:
             places = [m for m in d.mentions if ev.sentence_start <= m.start < ev.sentence_end
                       and m.kind == "place" and m.precision]  # fmt: skip
             if places:
-                ev.location = min(
-                    places, key=lambda m: PLACE_RANK.get(m.precision or "", 3)
-                ).canonical
+                best = min(places, key=lambda m: PLACE_RANK.get(m.precision or "", 3))
+                ev.location, ev.location_start, ev.location_end = (
+                    best.canonical,
+                    best.start,
+                    best.end,
+                )
 
 
 def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:

@@ -106,10 +106,21 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.executescript(_schema())
+        self._add_missing_columns()
         self.conn.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
         self.conn.commit()
+
+    def _add_missing_columns(self) -> None:
+        """A database written before an item gained a field gets the column (empty)."""
+        for table, cls in ITEM_TABLES.values():
+            have = {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+            for f in fields(cls):
+                if f.name not in have:
+                    self.conn.execute(
+                        f'ALTER TABLE {table} ADD COLUMN "{f.name}" {_sql_type(f.type)}'
+                    )
 
     def close(self) -> None:
         self.conn.close()
