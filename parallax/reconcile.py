@@ -43,6 +43,12 @@ CLAIM_CUES = {
 }
 
 
+BEST_RULE = (
+    "low and high: the lowest and highest values claimed; best: the value most sources "
+    "give, on a tie the lower middle of the tied values"
+)
+
+
 def best_value(values: list[int]) -> int:
     """The value most sources give; on a tie, the lower middle of the tied values."""
     counts = Counter(values)
@@ -83,6 +89,7 @@ def discrepancies(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, 
                 "best": best_value(numbers) if numbers else None,
                 "high": max(numbers) if numbers else None,
                 "agreed": len(set(numbers)) <= 1,
+                "rule": BEST_RULE,
                 "sources": len({v["document"] for v in values}),
                 "values": values,
             }

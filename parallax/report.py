@@ -139,7 +139,9 @@ def _range_line(disc: dict[str, Any]) -> str:
     """'low 2 · best 25 · high 27' as the export gives them."""
     parts = [f"{key} {disc[key]}" for key in ("low", "best", "high") if disc.get(key) is not None]
     line = " · ".join(parts) if parts else "no range given"
-    return f"{line} (values agree)" if disc.get("agreed") else line
+    if disc.get("agreed"):
+        return f"{line} (values agree)"
+    return f"{line} ({_text(disc['rule'])})" if disc.get("rule") and parts else line
 
 
 def _distinct_values(disc: dict[str, Any]) -> int:

@@ -108,3 +108,14 @@ def test_markdown_framing_places_and_sources() -> None:
     assert "distanced (so called)" in md
     assert "#### Places" in md and "Dornik (town, 47.050, 21.420)" in md
     assert "## Independent sources" in md and "Reuters (wire credit): a.txt" in md
+
+
+def test_range_line_names_the_rule() -> None:
+    export = _export()
+    export["discrepancies"] = [
+        {"event": "ev1", "metric": "killed", "low": 2, "best": 25, "high": 27, "agreed": False,
+         "rule": "best: the value most sources give",
+         "values": [{"value": 2, "document": "a.txt"}, {"value": 27, "document": "a.txt"}]},
+    ]  # fmt: skip
+    md = to_markdown(export)
+    assert "Range: low 2 · best 25 · high 27 (best: the value most sources give)" in md
