@@ -7,7 +7,10 @@ import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, date_events, group_of
 from parallax.extract.times import iso_week, resolve_all
@@ -511,32 +514,46 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(x * b.get(k, 0.0) for k, x in a.items())
 
 
-def average_linkage(sim: list[list[float]], threshold: float) -> list[list[int]]:
+def average_linkage(sim: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
     """Agglomerative clustering: merge the two groups of highest mean pairwise similarity
-    while that mean reaches the threshold."""
-    groups = [[i] for i in range(len(sim))]
-    while len(groups) > 1:
-        best, pair = -1.0, (0, 0)
-        for i in range(len(groups)):
-            for j in range(i + 1, len(groups)):
-                s = sum(sim[a][b] for a in groups[i] for b in groups[j])
-                s /= len(groups[i]) * len(groups[j])
-                if s > best:
-                    best, pair = s, (i, j)
-        if best < threshold:
+    while that mean reaches the threshold (exact mean linkage, kept up to date by the
+    Lance-Williams update, so a merge costs one pass over the matrix)."""
+    n = len(sim)
+    s = np.array(sim, dtype=float).reshape(n, n)
+    np.fill_diagonal(s, -np.inf)
+    members = [[i] for i in range(n)]
+    while n > 1:
+        i, j = divmod(int(np.argmax(s)), n)
+        if not s[i, j] >= threshold:
             break
-        i, j = pair
-        groups[i] += groups.pop(j)
-    return sorted(sorted(g) for g in groups)
+        si, sj = len(members[i]), len(members[j])
+        row = (si * s[i] + sj * s[j]) / (si + sj)
+        s[i, :], s[:, i] = row, row
+        s[j, :], s[:, j] = -np.inf, -np.inf
+        s[i, i] = -np.inf
+        members[i] += members[j]
+        members[j] = []
+    return sorted(sorted(g) for g in members if g)
 
 
 def story_similarity(docs: list[DocumentRecord]) -> list[list[float]]:
-    """Pairwise similarity of reports by what they say happened (see `story_features`)."""
+    """Pairwise similarity of reports by what they say happened (see `story_features`):
+    cosine of the weighted vectors, computed over the features two reports can share."""
     vecs = _weighted_vectors([story_features(d) for d in docs])
-    return [[cosine(a, b) for b in vecs] for a in vecs]
+    df: Counter[str] = Counter(k for v in vecs for k in v)
+    shared = {k: i for i, k in enumerate(k for k, c in df.items() if c > 1)}
+    x = np.zeros((len(vecs), max(1, len(shared))), dtype=np.float32)
+    for row, v in enumerate(vecs):
+        for k, w in v.items():
+            if k in shared:
+                x[row, shared[k]] = w
+    sim: list[list[float]] = (x @ x.T).astype(float).tolist()
+    for i in range(len(sim)):
+        sim[i][i] = 1.0
+    return sim
 
 
-def _mean_similarity(sim: list[list[float]], a: list[int], b: list[int]) -> float:
+def _mean_similarity(sim: Sequence[Sequence[float]], a: list[int], b: list[int]) -> float:
     return sum(sim[i][j] for i in a for j in b) / (len(a) * len(b))
 
 
