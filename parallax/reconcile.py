@@ -57,8 +57,12 @@ def best_value(values: list[int]) -> int:
     return tied[(len(tied) - 1) // 2]
 
 
-def discrepancies(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, Any]]:
-    """One entry per (event, metric) with every value claimed for it."""
+def discrepancies(
+    docs: list[DocumentRecord], linked: Linked, sources: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """One entry per (event, metric) with every value claimed for it; `sources` counts
+    reports, `independent_sources` counts wire copies of one story once."""
+    src = sources or {}
     table: dict[tuple[str | None, str], list[dict[str, Any]]] = defaultdict(list)
     for d in docs:
         for f in d.figures:
@@ -91,6 +95,7 @@ def discrepancies(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, 
                 "agreed": len(set(numbers)) <= 1,
                 "rule": BEST_RULE,
                 "sources": len({v["document"] for v in values}),
+                "independent_sources": len({src.get(v["document"], v["document"]) for v in values}),
                 "values": values,
             }
         )
@@ -492,8 +497,8 @@ def reconcile(
     docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     gaz = gaz or get_gazetteer()
-    discs = discrepancies(docs, linked)
     sources = independent_sources(docs)
+    discs = discrepancies(docs, linked, source_of(sources))
     return {
         "discrepancies": discs,
         "contradictions": contradictions(docs, linked)

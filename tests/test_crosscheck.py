@@ -228,3 +228,18 @@ def test_agreeing_lengths_and_other_stories_are_no_contradiction() -> None:
                       "a year", "duration", "P1Y"),
     ]  # fmt: skip
     assert durations(docs, Linked([], [], {}, [["a", "b"], ["c"]])) == []
+
+
+def test_figures_from_wire_copies_count_as_one_independent_source() -> None:
+    from parallax.models import Figure
+    from parallax.reconcile import discrepancies
+
+    def doc(name: str) -> DocumentRecord:
+        d = _doc(name, "Fourteen people were killed in Dornik.")
+        d.figures = [Figure("14 killed", 0, 8, "killed", 14, "exact", event="e0")]
+        return d
+
+    docs = [doc("a"), doc("b"), doc("c")]
+    linked = Linked([], [], {(n, "e0"): "ev1" for n in "abc"})
+    (row,) = discrepancies(docs, linked, {"a": "Reuters", "b": "Reuters", "c": "Gazette"})
+    assert row["sources"] == 3 and row["independent_sources"] == 2
