@@ -290,7 +290,7 @@ def negations(docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer) -> lis
 
 def _named(speaker: str | None) -> bool:
     """A speaker resolved to a name, not a bare pronoun."""
-    return bool(speaker) and speaker[:1].isupper() and speaker not in ("I", "We", "It")  # type: ignore[index]
+    return speaker is not None and speaker[:1].isupper() and speaker not in ("I", "We", "It")
 
 
 def _overlaps(adoc: str, a: Quote, bdoc: str, b: Quote) -> bool:

@@ -11,9 +11,10 @@ import pytest
 
 from parallax.gazetteer import Gazetteer
 from parallax.link import Event, Linked
-from parallax.models import DocumentRecord, EventMention, Quote, TimeExpr
+from parallax.models import DocumentRecord, EventMention, Figure, Quote, TimeExpr
 from parallax.reconcile import (
     agreements,
+    discrepancies,
     durations,
     force_claims,
     incompatible_accounts,
@@ -231,9 +232,6 @@ def test_agreeing_lengths_and_other_stories_are_no_contradiction() -> None:
 
 
 def test_figures_from_wire_copies_count_as_one_independent_source() -> None:
-    from parallax.models import Figure
-    from parallax.reconcile import discrepancies
-
     def doc(name: str) -> DocumentRecord:
         d = _doc(name, "Fourteen people were killed in Dornik.")
         d.figures = [Figure("14 killed", 0, 8, "killed", 14, "exact", event="e0")]
