@@ -301,8 +301,9 @@ def local_events(d: DocumentRecord) -> list[list[EventMention]]:
     return list(groups.values())
 
 
-def link_events(docs: list[DocumentRecord]) -> list[Event]:
-    """Merge local events across documents when their type group and date agree."""
+def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = None) -> list[Event]:
+    """Merge local events across documents when their type group and date agree (and,
+    given the stories, unless they are told by different stories in different towns)."""
     clusters: dict[tuple[str, str], list[tuple[str, EventMention]]] = {}
     singles: list[list[tuple[str, EventMention]]] = []
     for d in docs:
@@ -320,11 +321,39 @@ def link_events(docs: list[DocumentRecord]) -> list[Event]:
                 singles.append(members)
     _fold_coarse_dates(clusters)
     singles = [s for s in singles if not _join_by_place(s, clusters, docs)]
-    events = [_make_event(members) for members in [*clusters.values(), *singles]]
+    merged = [
+        part
+        for (gtype, _), ms in clusters.items()
+        for part in (_split_by_story(ms, stories or []) if gtype in PLACE_BOUND else [ms])
+    ]
+    events = [_make_event(members) for members in [*merged, *singles]]
     events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
     for i, e in enumerate(events, 1):
         e.id = f"ev{i}"
     return events
+
+
+PLACE_BOUND = {"military", "explosion"}  # kinds of event that happen in one town
+
+
+def _split_by_story(
+    members: list[tuple[str, EventMention]], stories: list[list[str]]
+) -> list[list[tuple[str, EventMention]]]:
+    """Two same-day attacks or blasts are two events when the reports telling them
+    belong to different stories and place them in different towns (two blasts in two
+    cities on one day); without that evidence they stay one. Agreements are not split:
+    one ceasefire is often placed where it was signed by one report, where it holds by
+    another."""
+    story_of = {doc: i for i, story in enumerate(stories) for doc in story}
+    parts: dict[int, list[tuple[str, EventMention]]] = defaultdict(list)
+    for doc, m in members:
+        parts[story_of.get(doc, -1)].append((doc, m))
+    if len(parts) < 2 or -1 in parts:
+        return [members]
+    towns = [{m.location for _, m in ms if m.location_precision == "town"} for ms in parts.values()]
+    if any(not t for t in towns) or any(a & b for i, a in enumerate(towns) for b in towns[i + 1 :]):
+        return [members]
+    return list(parts.values())
 
 
 def _fold_coarse_dates(clusters: dict[tuple[str, str], list[tuple[str, EventMention]]]) -> None:
@@ -412,11 +441,8 @@ def _relocate(docs: list[DocumentRecord]) -> None:
                       and m.kind == "place" and m.precision]  # fmt: skip
             if places:
                 best = min(places, key=lambda m: PLACE_RANK.get(m.precision or "", 3))
-                ev.location, ev.location_start, ev.location_end = (
-                    best.canonical,
-                    best.start,
-                    best.end,
-                )
+                ev.location, ev.location_precision = best.canonical, best.precision
+                ev.location_start, ev.location_end = best.start, best.end
 
 
 def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
@@ -424,14 +450,16 @@ def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
     entities = link_entities(docs, gaz)
     _relocate(docs)
     link_dates(docs)
-    events = link_events(docs)
+    stories = link_stories(docs)
+    events = link_events(docs, stories)
     event_of = {(d, m.key): e.id for e in events for d, m in e.members}
-    return Linked(entities, events, event_of, link_stories(docs))
+    return Linked(entities, events, event_of, stories)
 
 
 # -- reports of the same events ---------------------------------------------------------
 
-STORY_THRESHOLD = 0.16  # mean similarity at which two groups of reports merge
+STORY_THRESHOLD = 0.08  # mean similarity at which two groups of reports merge
+IDF_FLOOR = 0.2  # idf of a feature every report shares: it sets none apart
 MINOR_STORY = 0.2  # a group under this share of the reports joins its nearest larger one
 MINOR_FLOOR = 0.02  # ... when it shares at least this mean similarity with it
 # what each kind of feature weighs beside a content word: names and dates carry the event
@@ -499,7 +527,7 @@ def _weighted_vectors(features: list[Counter[str]]) -> list[dict[str, float]]:
     for f in features:
         vec = {
             k: (1.0 + math.log(c))
-            * (math.log((1 + n) / (1 + df[k])) + 1.0)
+            * (math.log((1 + n) / (1 + df[k])) + IDF_FLOOR)
             * FEATURE_WEIGHTS.get(k[0], 1.0)
             for k, c in f.items()
         }

@@ -15,6 +15,7 @@ from parallax.link import (
     average_linkage,
     date_precision,
     link,
+    link_events,
     story_features,
 )
 from parallax.models import DocumentRecord, RawDocument
@@ -297,3 +298,46 @@ def test_minor_group_joins_nearest_story_only_when_it_shares_something() -> None
     sim[10][6] = sim[6][10] = 0.0
     assert absorb_minor(groups, sim) == groups
     assert absorb_minor([[0], [1]], sim) == [[0], [1]]  # no larger group: unchanged
+
+
+# Two invented blasts on one day in two towns, each told by two reports.
+BLAST_DORNIK = [
+    "A car bomb exploded outside the Dornik post office on Monday, March 3, 2025, killing 4 "
+    "people, police chief Orla Fenn said. The car had been parked overnight beside the post "
+    "office, and windows shattered along the whole street. Fenn said detectives were checking "
+    "camera footage from the street.\n",
+    "Police chief Orla Fenn said 4 people died when a car bomb went off by the post office in "
+    "Dornik on March 3, 2025. Detectives were studying camera footage of the parked car, and "
+    "the street stayed closed while glass from shattered windows was swept up.\n",
+]
+BLAST_LISK = [
+    "An explosion tore through the Lisk grain market on Monday, March 3, 2025, wounding 12 "
+    "traders, mayor Ione Marsh said. A gas cylinder in a bakery stall is thought to have "
+    "caused the blast; flour sacks burned for hours and the market hall roof caved in.\n",
+    "Mayor Ione Marsh said 12 traders were wounded by the explosion at the Lisk grain market "
+    "on March 3, 2025. Marsh blamed a leaking gas cylinder at a bakery stall; burning flour "
+    "sacks brought down the roof of the market hall.\n",
+]
+
+
+def _blast_docs(nlp) -> list[DocumentRecord]:
+    texts = {"d1": BLAST_DORNIK[0], "l1": BLAST_LISK[0], "d2": BLAST_DORNIK[1],
+             "l2": BLAST_LISK[1]}  # fmt: skip
+    return [
+        record_from_doc(RawDocument(n, t, f"{n}.txt", "text"), nlp(t)) for n, t in texts.items()
+    ]
+
+
+def test_same_day_blasts_in_two_towns_stay_two_events(nlp) -> None:
+    result = link(_blast_docs(nlp), get_gazetteer((GAZETTEER,)))
+    assert sorted(result.stories) == [["d1", "d2"], ["l1", "l2"]]
+    blasts = [e for e in result.events if e.type == "explosion" and e.date]
+    assert sorted(e.documents for e in blasts) == [["d1", "d2"], ["l1", "l2"]]
+    assert {e.location for e in blasts} == {"Dornik", "Lisk"}
+
+
+def test_without_stories_same_day_blasts_merge(nlp) -> None:
+    docs = _blast_docs(nlp)
+    link(docs, get_gazetteer((GAZETTEER,)))
+    blasts = [e for e in link_events(docs) if e.type == "explosion" and e.date]
+    assert len(blasts) == 1  # the old rule: type and date alone
