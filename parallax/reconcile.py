@@ -284,7 +284,9 @@ def negations(docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer) -> lis
                 if a.speaker == b.speaker or key in seen or _overlaps(adoc, a, bdoc, b):
                     continue
                 seen.add(key)
-                out.append(_pair("claim_negation", linked, docs, (adoc, a), (bdoc, b)))
+                pair = _pair("claim_negation", linked, docs, (adoc, a), (bdoc, b))
+                pair["what"] = f"forces of {owner}: there (or to leave) vs none"
+                out.append(pair)
     return out
 
 

@@ -168,7 +168,8 @@ def _contradiction_line(con: dict[str, Any]) -> str:
         return f"“{_text(con.get(key))}” ({who}, {_text(con.get(f'{key}_document'))})"
 
     kind = _text(con.get("kind")).replace("_", " ") or "contradiction"
-    return f"{kind}: {side('a')} vs {side('b')}"
+    what = f" [{_text(con.get('what'))}]" if con.get("what") else ""
+    return f"{kind}{what}: {side('a')} vs {side('b')}"
 
 
 def _agreement_line(agr: dict[str, Any]) -> str:

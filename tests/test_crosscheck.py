@@ -82,6 +82,7 @@ def test_claim_and_negation_across_speakers_and_reports(gaz: Gazetteer) -> None:
     ]
     (c,) = negations(docs, Linked([], [], {}), gaz)
     assert c["kind"] == "claim_negation"
+    assert c["what"] == "forces of Corvenia: there (or to leave) vs none"
     assert (c["a"], c["a_claimant"], c["a_document"]) == (AFFIRM, "Ostravia council", "a")
     assert (c["b"], c["b_claimant"], c["b_document"]) == (NEGATE, "Ada Quill", "b")
     assert b_text[c["b_start"] : c["b_end"]] == NEGATE

@@ -119,3 +119,15 @@ def test_range_line_names_the_rule() -> None:
     ]  # fmt: skip
     md = to_markdown(export)
     assert "Range: low 2 · best 25 · high 27 (best: the value most sources give)" in md
+
+
+def test_contradiction_names_the_point_at_issue() -> None:
+    export = _export()
+    export["contradictions"] = [
+        {"kind": "incompatible_accounts", "event": "ev1", "what": "authors: A vs B",
+         "a": "a plan by A", "a_claimant": None, "a_document": "a.txt",
+         "b": "drafted by B", "b_claimant": "Ivo Brandt", "b_document": "b.txt"},
+    ]  # fmt: skip
+    md = to_markdown(export)
+    assert "incompatible accounts \\[authors: A vs B\\]: “a plan by A” (unnamed, a.txt)" in md
+    assert "“drafted by B” (Ivo Brandt, b.txt)" in md
