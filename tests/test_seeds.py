@@ -31,7 +31,7 @@ FLOORS = {
     "never_merge": 1.0,
     "events": 1.0,
     "numeric_disagreements": 1.0,
-    "claim_contradictions": 0.4,
+    "claim_contradictions": 1.0,
 }
 
 
