@@ -307,3 +307,8 @@ def test_a_joint_statement_of_named_members_is_one_group(nlp) -> None:
     group = "Mira Tessik, Petar Lukic, Jana Petrova and Tomas Berg"
     assert [(q.speaker, q.speaker_type) for q in quotes] == [(group, "group")] * 2
     assert mention(text, quotes[1]) == "The Members"
+
+
+def test_a_titled_name_is_a_person_even_when_it_names_a_place(nlp) -> None:
+    q = one(nlp, "Rep. Tomas Lisk said the bridge at Lesnya would reopen in May.")
+    assert (q.speaker, q.speaker_type) == ("Tomas Lisk", "person")

@@ -230,6 +230,9 @@ class DocEntities:
             person = self.person_in(span)
             if person:
                 return Resolved(person, "person")
+        titled = self._after_person_title(span)
+        if titled:
+            return Resolved(self.full_name(titled), "person")  # "Rep. Tom Lisk", not a town
         person = self.person_in(span)
         if person and head.ent_type_ == "PERSON" or person and head.pos_ == "PROPN":
             return Resolved(person, "person")
@@ -254,6 +257,17 @@ class DocEntities:
         label = head.ent_type_ or ""
         found = self.resolve_name(span.text, label)
         return found if found.name else None
+
+    @staticmethod
+    def _after_person_title(span: Span) -> str | None:
+        """The proper name after a title only people bear ("Rep. Tom Lisk" -> "Tom Lisk")."""
+        toks = list(span)
+        for i, tok in enumerate(toks[:-1]):
+            if tok.lower_ in PERSON_TITLES:
+                rest = toks[i + 1 :]
+                if rest and all(t.pos_ == "PROPN" for t in rest):
+                    return " ".join(t.text for t in rest)
+        return None
 
     def _titled_person(self, role: str, before: int) -> str | None:
         """'the minister' -> the last person named with that title ("Defence Minister X")."""
