@@ -386,7 +386,7 @@ class DocEntities:
                 place.kind,
             )
         if label == "NORP":
-            country = self.gaz.country_of_demonym(text)
+            country = self.demonym_country(text)
             return Mention(ent.text, ent.start_char, ent.end_char, label, country or text, "group")
         if label == "PERSON":
             name = self._person_name(ent)
