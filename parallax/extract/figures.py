@@ -413,8 +413,8 @@ def _previous_value(
             continue
         if verb.i < f2 < first:
             return int(v2), f2, f2 - 1
-        gap = {t.lower_ for t in doc[last + 1 : f2 - 1]}
-        if f2 > last and gap <= {",", "up", "(", "from"} | PEOPLE | set(METRIC_WORDS):
+        gap = {t.lower_ for t in doc[last + 1 : f2 - 1] if t.ent_type_ not in ("DATE", "TIME")}
+        if f2 > last and gap <= {",", "up", "(", "on", "by"} | PEOPLE | set(METRIC_WORDS):
             return int(v2), f2, f2 - 1
     return None
 
