@@ -223,6 +223,8 @@ def test_latest_is_the_newest_update_not_the_largest_value() -> None:
         ("Four Kessarian fighters were wounded near Tarnov.", "Ostravia"),  # a region's alias
         ("A Valdorian soldier was killed near Tarnov.", "Valdoria"),
         ("Three Corvenian peacekeepers were injured in Lisk.", "Corvenia"),
+        ("Three of Valdoria's soldiers were killed near Lisk.", "Valdoria"),
+        ("Two U.S. journalists were wounded in Dornik.", "United States"),
     ],
 )
 def test_side_named_by_a_demonym(nlp, text: str, side: str) -> None:
@@ -243,6 +245,8 @@ def test_our_soldiers_are_the_speakers_side(nlp) -> None:
         "Four Valdorian soldiers and two Ostravian fighters died near Lesnya.",
         "Three of our neighbours were injured in Lisk.",  # no speaker to speak for
         "40 enemy fighters were killed, the Valdorian ministry said.",
+        "A Washington man was killed near Lisk.",  # a capital's name, not a country
+        "India Varga was found dead in Tarnov.",  # a name, not a country
     ],
 )
 def test_no_side_unless_stated(nlp, text: str) -> None:

@@ -155,7 +155,10 @@ def _qualifier(doc: Doc, first: int, sent_start: int) -> tuple[str, int]:
 def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[tuple[int, str]]]:
     """Metric word within a few tokens after a number, and the populations on the way."""
     pops: list[tuple[int, str]] = []
-    for k in range(last + 1, min(end, last + 1 + WINDOW)):
+    owner = last + 3 < end and doc[last + 1].lower_ == "of" and doc[last + 3].tag_ == "POS"
+    for k in range(last + 1, min(end, last + 1 + WINDOW + 2 * owner)):
+        if owner and k <= last + 3:
+            continue  # "three of Valdoria's soldiers"
         tok = doc[k]
         low = tok.lower_
         if low in METRIC_WORDS and (
@@ -509,6 +512,7 @@ class FigureFinder:
                 start = min(_noun_start(victim), tok.i)  # "the death of a man"
             s_char, e_char = self.doc[start].idx, self.doc[end].idx + len(self.doc[end])
             mods = [c for c in victim.children if c.dep_ in ("amod", "compound") and c.i < victim.i]
+            mods = mods if victim.pos_ == "NOUN" else []  # a name is no side ("India Reed")
             fig = Figure(
                 text=self.text[s_char:e_char],
                 start=s_char,
@@ -787,7 +791,12 @@ class FigureFinder:
         for tok in tokens:
             if tok.lower_ == "our":
                 return self._speaker_side(quote_at(self.quotes, start, end))
-            if tok.pos_ in ("ADJ", "PROPN", "NOUN") and tok.text[:1].isupper():
+            if (
+                tok.pos_ in ("ADJ", "PROPN", "NOUN")
+                and tok.text[:1].isupper()
+                and tok.ent_type_ != "PERSON"  # "India Barnes"
+                and not (tok.i > 0 and tok.doc[tok.i - 1].text == "-")  # "African-American"
+            ):
                 side = self._side_word(tok.text)
                 if side:
                     return side
@@ -799,7 +808,10 @@ class FigureFinder:
         ents = self.entities
         if ents is None:
             return None
-        found = ents.demonym_country(word) or ents.gaz.actor_name(strip_possessive(word))
+        found = ents.demonym_country(word)
+        country = ents.gaz.lookup(strip_possessive(word), fuzzy=False, cities=False)
+        if not found and country is not None and country.kind == "country":
+            found = country.canonical  # "U.S. troops", not "a Washington man"
         if found or not word.lower().endswith(DEMONYM_ENDINGS):
             return found
         for cut, add in ((1, ""), (1, "a"), (2, ""), (3, "a"), (3, "")):
