@@ -76,6 +76,9 @@ class Gazetteer:
         self._cache: dict[tuple[str, bool, bool], Place | None] = {}
         self._candidates: list[tuple[str, Place]] | None = None
         self._searched: set[str] = set()  # keys already looked up among the cities
+        self._cities: dict | None = None  # GeoNames cities, read once
+        self._name_index: dict[str, list[tuple[str, dict]]] | None = None
+        self._prefetches = 0
 
     # -- loading -------------------------------------------------------------
     def _load_countries(self) -> None:
@@ -109,7 +112,7 @@ class Gazetteer:
     def _load_cities(self) -> None:
         if self._cities_loaded:
             return
-        for c in self._gc.get_cities().values():
+        for c in self._city_data().values():
             for name in {c["name"], *c.get("alternatenames", [])}:
                 if name[:1].isupper() and LATIN.match(name):  # English reports: Latin script
                     self._add_city(fold(name), c)
@@ -168,16 +171,35 @@ class Gazetteer:
         wanted = {k for k in wanted if k and k not in self.curated and k not in self.countries}
         if not wanted or self._cities_loaded:
             return
-        for c in self._gc.get_cities().values():
-            for name in (c["name"], *c.get("alternatenames", [])):
-                low = name.lower()
-                if (
-                    low in wanted
-                    or low.replace("-", " ") in wanted
-                    or (not name.isascii() and LATIN.match(name) and fold(name) in wanted)
-                ):
+        if self._prefetches:  # a second batch (a long-running process): index once
+            self._index_city_names()
+        if self._name_index is not None:
+            for key in sorted(wanted):
+                for name, c in self._name_index.get(key, ()):
                     self._add_city(fold(name), c)
+        else:
+            for c in self._city_data().values():
+                for name in (c["name"], *c.get("alternatenames", [])):
+                    if any(k in wanted for k in _city_keys(name)):
+                        self._add_city(fold(name), c)
+        self._prefetches += 1
         self._searched |= wanted
+
+    def _city_data(self) -> dict:
+        if self._cities is None:
+            self._cities = self._gc.get_cities()
+        return self._cities
+
+    def _index_city_names(self) -> None:
+        """Every GeoNames city under the keys `prefetch` matches, for repeated batches."""
+        if self._name_index is not None:
+            return
+        index: dict[str, list[tuple[str, dict]]] = {}
+        for c in self._city_data().values():
+            for name in (c["name"], *c.get("alternatenames", [])):
+                for key in set(_city_keys(name)):
+                    index.setdefault(key, []).append((name, c))
+        self._name_index = index
 
     def fuzzy(self, name: str, min_ratio: float = FUZZY_MIN_RATIO) -> Place | None:
         """Nearest curated or country name for a long, probably misspelled name."""
@@ -227,6 +249,16 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=4)
+def _city_keys(name: str) -> list[str]:
+    """The keys under which `prefetch` finds a city name: lower-cased, with hyphens as
+    spaces, and folded for a Latin name with accents."""
+    low = name.lower()
+    keys = [low, low.replace("-", " ")]
+    if not name.isascii() and LATIN.match(name):
+        keys.append(fold(name))
+    return keys
+
+
 def get_gazetteer(extra_files: tuple[str, ...] = ()) -> Gazetteer:
     """One gazetteer per process (and per set of extra files)."""
     return Gazetteer(extra_files)

@@ -137,11 +137,11 @@ def _walk_folder(folder: Path, seen: set[Path]) -> Iterator[Path | InputError]:
             continue
         if child.is_dir():
             yield from _walk_folder(child, seen)
-        elif child.is_file() and _wanted_in_folder(child):
+        elif child.is_file() and wanted_in_folder(child):
             yield child
 
 
-def _wanted_in_folder(path: Path) -> bool:
+def wanted_in_folder(path: Path) -> bool:
     """Whether a file met while walking a folder is a report to read."""
     name = path.name.lower()
     if name.startswith(("readme", "gazetteer")) or name.endswith(".json"):

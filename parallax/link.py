@@ -4,8 +4,13 @@ borrowed from linked reports, and events grouped by type, date and place."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, date_events, group_of
 from parallax.extract.figures import date_figures
@@ -79,7 +84,19 @@ class Event:
                     "trigger": m.trigger,
                     "start": m.start,
                     "end": m.end,
+                    "sentence_start": m.sentence_start,
+                    "sentence_end": m.sentence_end,
                     "date": m.date,
+                    "spans": {
+                        name: [a, b]
+                        for name, a, b in (
+                            ("date", m.date_start, m.date_end),
+                            ("location", m.location_start, m.location_end),
+                            ("actor", m.actor_start, m.actor_end),
+                            ("target", m.target_start, m.target_end),
+                        )
+                        if a is not None and b is not None
+                    },
                     "sentence": texts[d][m.sentence_start : m.sentence_end].strip(),
                 }
                 for d, m in self.members
@@ -286,8 +303,9 @@ def local_events(d: DocumentRecord) -> list[list[EventMention]]:
     return list(groups.values())
 
 
-def link_events(docs: list[DocumentRecord]) -> list[Event]:
-    """Merge local events across documents when their type group and date agree."""
+def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = None) -> list[Event]:
+    """Merge local events across documents when their type group and date agree (and,
+    given the stories, unless they are told by different stories in different towns)."""
     clusters: dict[tuple[str, str], list[tuple[str, EventMention]]] = {}
     singles: list[list[tuple[str, EventMention]]] = []
     for d in docs:
@@ -305,11 +323,39 @@ def link_events(docs: list[DocumentRecord]) -> list[Event]:
                 singles.append(members)
     _fold_coarse_dates(clusters)
     singles = [s for s in singles if not _join_by_place(s, clusters, docs)]
-    events = [_make_event(members) for members in [*clusters.values(), *singles]]
+    merged = [
+        part
+        for (gtype, _), ms in clusters.items()
+        for part in (_split_by_story(ms, stories or []) if gtype in PLACE_BOUND else [ms])
+    ]
+    events = [_make_event(members) for members in [*merged, *singles]]
     events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
     for i, e in enumerate(events, 1):
         e.id = f"ev{i}"
     return events
+
+
+PLACE_BOUND = {"military", "explosion"}  # kinds of event that happen in one town
+
+
+def _split_by_story(
+    members: list[tuple[str, EventMention]], stories: list[list[str]]
+) -> list[list[tuple[str, EventMention]]]:
+    """Two same-day attacks or blasts are two events when the reports telling them
+    belong to different stories and place them in different towns (two blasts in two
+    cities on one day); without that evidence they stay one. Agreements are not split:
+    one ceasefire is often placed where it was signed by one report, where it holds by
+    another."""
+    story_of = {doc: i for i, story in enumerate(stories) for doc in story}
+    parts: dict[int, list[tuple[str, EventMention]]] = defaultdict(list)
+    for doc, m in members:
+        parts[story_of.get(doc, -1)].append((doc, m))
+    if len(parts) < 2 or -1 in parts:
+        return [members]
+    towns = [{m.location for _, m in ms if m.location_precision == "town"} for ms in parts.values()]
+    if any(not t for t in towns) or any(a & b for i, a in enumerate(towns) for b in towns[i + 1 :]):
+        return [members]
+    return list(parts.values())
 
 
 def _fold_coarse_dates(clusters: dict[tuple[str, str], list[tuple[str, EventMention]]]) -> None:
@@ -383,6 +429,7 @@ class Linked:
     entities: list[Entity]
     events: list[Event]
     event_of: dict[tuple[str, str], str]  # (document name, local event key) -> event id
+    stories: list[list[str]] = field(default_factory=list)  # reports of the same events
 
     def figure_event(self, doc: str, key: str | None) -> str | None:
         return self.event_of.get((doc, key)) if key else None
@@ -395,9 +442,9 @@ def _relocate(docs: list[DocumentRecord]) -> None:
             places = [m for m in d.mentions if ev.sentence_start <= m.start < ev.sentence_end
                       and m.kind == "place" and m.precision]  # fmt: skip
             if places:
-                ev.location = min(
-                    places, key=lambda m: PLACE_RANK.get(m.precision or "", 3)
-                ).canonical
+                best = min(places, key=lambda m: PLACE_RANK.get(m.precision or "", 3))
+                ev.location, ev.location_precision = best.canonical, best.precision
+                ev.location_start, ev.location_end = best.start, best.end
 
 
 def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
@@ -405,6 +452,162 @@ def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
     entities = link_entities(docs, gaz)
     _relocate(docs)
     link_dates(docs)
-    events = link_events(docs)
+    stories = link_stories(docs)
+    events = link_events(docs, stories)
     event_of = {(d, m.key): e.id for e in events for d, m in e.members}
-    return Linked(entities, events, event_of)
+    return Linked(entities, events, event_of, stories)
+
+
+# -- reports of the same events ---------------------------------------------------------
+
+STORY_THRESHOLD = 0.08  # mean similarity at which two groups of reports merge
+IDF_FLOOR = 0.2  # idf of a feature every report shares: it sets none apart
+MINOR_STORY = 0.2  # a group under this share of the reports joins its nearest larger one
+MINOR_FLOOR = 0.02  # ... when it shares at least this mean similarity with it
+# what each kind of feature weighs beside a content word: names and dates carry the event
+FEATURE_WEIGHTS = {"w": 1.0, "p": 3.0, "e": 2.0, "t": 2.0, "f": 1.0, "v": 1.0}
+_STOPWORD_TEXT = """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves said says say told according one two new also year years day days
+    time week weeks month months last first would could may might mr mrs ms monday tuesday
+    wednesday thursday friday saturday sunday"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
+
+
+def _stem(word: str) -> str:
+    """A light plural/inflection fold, enough for 'quakes'/'quake', 'killed'/'kill'."""
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def story_features(d: DocumentRecord) -> Counter[str]:
+    """What a report says happened, as counted features: its content words (`w:`), the
+    people, organisations and places it names (`e:`), the years, months and days its
+    dates resolve to (`t:`), its figures (`f:` metric and value) and its event kinds with
+    their places (`v:`)."""
+    feats: Counter[str] = Counter()
+    for w in WORD.findall(d.text):
+        low = w.lower()
+        if low not in STOPWORDS and len(low) > 2:
+            feats[f"w:{_stem(low)}"] += 1
+    for m in d.mentions:
+        feats[f"{'p' if m.kind == 'person' else 'e'}:{fold(m.canonical)}"] += 1
+    for t in d.times:
+        v = t.value or ""
+        if len(v) >= 4 and v[:4].isdigit() and t.kind in ("date", "since"):
+            feats[f"t:{v[:4]}"] += 1
+            if len(v) >= 7 and v[4] == "-" and v[5:7].isdigit():
+                feats[f"t:{v[:7]}"] += 1
+            if len(v) == 10:
+                feats[f"t:{v}"] += 1
+    for f in d.figures:
+        if f.value is not None:
+            feats[f"f:{f.metric}:{f.value}"] += 1
+    for ev in d.events:
+        feats[f"v:{group_of(ev.type)}"] += 1
+        if ev.location:
+            feats[f"v:{group_of(ev.type)}@{fold(ev.location)}"] += 1
+    return feats
+
+
+def _weighted_vectors(features: list[Counter[str]]) -> list[dict[str, float]]:
+    """TF-IDF over the collection (sublinear counts, smoothed idf), each feature scaled by
+    the weight of its kind, unit length."""
+    n = len(features)
+    df: Counter[str] = Counter()
+    for f in features:
+        df.update(f.keys())
+    out = []
+    for f in features:
+        vec = {
+            k: (1.0 + math.log(c))
+            * (math.log((1 + n) / (1 + df[k])) + IDF_FLOOR)
+            * FEATURE_WEIGHTS.get(k[0], 1.0)
+            for k, c in f.items()
+        }
+        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+        out.append({k: x / norm for k, x in vec.items()})
+    return out
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(k, 0.0) for k, x in a.items())
+
+
+def average_linkage(sim: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
+    """Agglomerative clustering: merge the two groups of highest mean pairwise similarity
+    while that mean reaches the threshold (exact mean linkage, kept up to date by the
+    Lance-Williams update, so a merge costs one pass over the matrix)."""
+    n = len(sim)
+    s = np.array(sim, dtype=float).reshape(n, n)
+    np.fill_diagonal(s, -np.inf)
+    members = [[i] for i in range(n)]
+    while n > 1:
+        i, j = divmod(int(np.argmax(s)), n)
+        if not s[i, j] >= threshold:
+            break
+        si, sj = len(members[i]), len(members[j])
+        row = (si * s[i] + sj * s[j]) / (si + sj)
+        s[i, :], s[:, i] = row, row
+        s[j, :], s[:, j] = -np.inf, -np.inf
+        s[i, i] = -np.inf
+        members[i] += members[j]
+        members[j] = []
+    return sorted(sorted(g) for g in members if g)
+
+
+def story_similarity(docs: list[DocumentRecord]) -> list[list[float]]:
+    """Pairwise similarity of reports by what they say happened (see `story_features`):
+    cosine of the weighted vectors, computed over the features two reports can share."""
+    vecs = _weighted_vectors([story_features(d) for d in docs])
+    df: Counter[str] = Counter(k for v in vecs for k in v)
+    shared = {k: i for i, k in enumerate(k for k, c in df.items() if c > 1)}
+    x = np.zeros((len(vecs), max(1, len(shared))), dtype=np.float32)
+    for row, v in enumerate(vecs):
+        for k, w in v.items():
+            if k in shared:
+                x[row, shared[k]] = w
+    sim: list[list[float]] = (x @ x.T).astype(float).tolist()
+    for i in range(len(sim)):
+        sim[i][i] = 1.0
+    return sim
+
+
+def _mean_similarity(sim: Sequence[Sequence[float]], a: list[int], b: list[int]) -> float:
+    return sum(sim[i][j] for i in a for j in b) / (len(a) * len(b))
+
+
+def absorb_minor(groups: list[list[int]], sim: list[list[float]]) -> list[list[int]]:
+    """A group holding under MINOR_STORY of the reports (a lone report that words the
+    story differently) joins the larger group it is most similar to, if it shares
+    anything with it; with no larger group, nothing changes."""
+    n = sum(len(g) for g in groups)
+    size = max(2.0, MINOR_STORY * n)
+    major = [list(g) for g in groups if len(g) >= size]
+    if not major:
+        return groups
+    for g in (g for g in groups if len(g) < size):
+        best = max(major, key=lambda m: _mean_similarity(sim, g, m))
+        if _mean_similarity(sim, g, best) >= MINOR_FLOOR:
+            best.extend(g)
+        else:
+            major.append(list(g))
+    return sorted(sorted(g) for g in major)
+
+
+def link_stories(docs: list[DocumentRecord], threshold: float = STORY_THRESHOLD) -> list[list[str]]:
+    """Group reports that tell of the same real events (document names per group): mean
+    (average-linkage) clustering of `story_similarity`, then minor groups absorbed."""
+    sim = story_similarity(docs)
+    groups = absorb_minor(average_linkage(sim, threshold), sim)
+    return [[docs[i].name for i in g] for g in groups]

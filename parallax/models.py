@@ -121,6 +121,15 @@ class EventMention:
     location_precision: str | None = None  # town | region | country
     actor: str | None = None
     target: str | None = None
+    # spans of the fields above in the document text (None where not found in the text)
+    date_start: int | None = None
+    date_end: int | None = None
+    location_start: int | None = None
+    location_end: int | None = None
+    actor_start: int | None = None
+    actor_end: int | None = None
+    target_start: int | None = None
+    target_end: int | None = None
 
 
 @dataclass

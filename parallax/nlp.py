@@ -108,6 +108,7 @@ def build_pipeline(
     """Load the model and add the Parallax components."""
     import parallax.extract.events  # noqa: F401  (registers the components)
     import parallax.extract.figures  # noqa: F401
+    import parallax.extract.framing  # noqa: F401
     import parallax.extract.quotes  # noqa: F401
     import parallax.extract.times  # noqa: F401
 
@@ -124,6 +125,7 @@ def build_pipeline(
         nlp.add_pipe("parallax_quotes", config={"gazetteer_files": list(gazetteer_files)})
         nlp.add_pipe("parallax_figures")
         nlp.add_pipe("parallax_events")
+        nlp.add_pipe("parallax_framing")
     return nlp
 
 

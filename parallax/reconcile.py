@@ -9,8 +9,10 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
+from parallax.extract.framing import framing_of
+from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.link import Linked
-from parallax.models import DocumentRecord, Quote
+from parallax.models import DocumentRecord, EventMention, Quote
 
 DENIAL_CUES = {
     "denied",
@@ -41,6 +43,12 @@ CLAIM_CUES = {
 }
 
 
+BEST_RULE = (
+    "low and high: the lowest and highest values claimed; best: the value most sources "
+    "give, on a tie the lower middle of the tied values"
+)
+
+
 def best_value(values: list[int]) -> int:
     """The value most sources give; on a tie, the lower middle of the tied values."""
     counts = Counter(values)
@@ -49,8 +57,12 @@ def best_value(values: list[int]) -> int:
     return tied[(len(tied) - 1) // 2]
 
 
-def discrepancies(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, Any]]:
-    """One entry per (event, metric) with every value claimed for it."""
+def discrepancies(
+    docs: list[DocumentRecord], linked: Linked, sources: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """One entry per (event, metric) with every value claimed for it; `sources` counts
+    reports, `independent_sources` counts wire copies of one story once."""
+    src = sources or {}
     table: dict[tuple[str | None, str], list[dict[str, Any]]] = defaultdict(list)
     for d in docs:
         for f in d.figures:
@@ -85,7 +97,9 @@ def discrepancies(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, 
                 "best": best_value(numbers) if numbers else None,
                 "high": max(numbers) if numbers else None,
                 "agreed": len(set(numbers)) <= 1,
+                "rule": BEST_RULE,
                 "sources": len({v["document"] for v in values}),
+                "independent_sources": len({src.get(v["document"], v["document"]) for v in values}),
                 "values": values,
                 "latest": latest_update(values),
             }
@@ -161,11 +175,19 @@ def _event_near(d: DocumentRecord, linked: Linked, offset: int) -> str | None:
     return None
 
 
-def agreements(linked: Linked, discs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Events reported by more than one source, and figures that several sources share."""
+def agreements(
+    linked: Linked, discs: list[dict[str, Any]], sources: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Events reported by more than one independent source, and figures that several
+    independent sources share (copies of one wire story count once)."""
+    src = sources or {}
+
+    def independent(documents: list[str] | set[str]) -> int:
+        return len({src.get(d, d) for d in documents})
+
     out = []
     for e in linked.events:
-        if len(e.documents) > 1:
+        if independent(e.documents) > 1:
             when = f" on {e.date}" if e.date else ""
             where = f" in {e.location}" if e.location else ""
             out.append(
@@ -173,6 +195,7 @@ def agreements(linked: Linked, discs: list[dict[str, Any]]) -> list[dict[str, An
                     "event": e.id,
                     "what": f"{e.type.replace('_', ' ')}{where}{when}",
                     "documents": e.documents,
+                    "sources": independent(e.documents),
                 }
             )
     for disc in discs:
@@ -181,12 +204,13 @@ def agreements(linked: Linked, discs: list[dict[str, Any]]) -> list[dict[str, An
             if v["value"] is not None:
                 by_value[v["value"]].add(v["document"])
         for value, documents in by_value.items():
-            if len(documents) > 1:
+            if independent(documents) > 1:
                 out.append(
                     {
                         "event": disc["event"],
                         "what": f"{disc['metric']}: {value}",
                         "documents": sorted(documents),
+                        "sources": independent(documents),
                     }
                 )
     return out
@@ -221,10 +245,419 @@ def descriptions(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, A
     return out
 
 
-def reconcile(docs: list[DocumentRecord], linked: Linked) -> dict[str, list[dict[str, Any]]]:
-    discs = discrepancies(docs, linked)
+FORCES = r"(?:armed forces|military forces|forces|army|troops|soldiers|servicemen|military)"
+OWNED_FORCES = re.compile(
+    rf"\b{FORCES} of (?:the )?(?P<after>[A-Z][\w-]+)|\b(?P<before>[A-Z][\w-]+)(?:'s|\u2019s)?\]? "
+    rf"(?:armed |military |regular )?{FORCES}\b"
+)
+ANY_FORCES = re.compile(rf"\b{FORCES}\b")
+NEGATION = re.compile(r"\b(?:no|not|never|none|neither|nor|denied|denies|deny)\b|n't\b", re.I)
+COUNTRY = re.compile(r"\b[A-Z][a-z]+\b")
+CLAUSE = re.compile(r"[.;:!?]\s+|,\s+(?:but|though|while|whereas)\s+")
+
+
+def force_claims(text: str, gaz: Gazetteer) -> list[tuple[str, bool]]:
+    """(country, negated) for each clause of a statement that speaks of a country's
+    forces: "the withdrawal of the armed forces of Kelmar" (Kelmar, affirmed), "there are
+    no Kelmari troops in Ostrava" (Kelmar, negated). A clause naming forces without an
+    owner ("does not have an army there") takes the first country the clause names."""
+    out = []
+    for clause in CLAUSE.split(text):
+        owner = None
+        m = OWNED_FORCES.search(clause)
+        if m:
+            word = m.group("after") or m.group("before")
+            owner = gaz.actor_name(word) or gaz.country_of_demonym(word)
+        if owner is None and ANY_FORCES.search(clause):
+            for w in COUNTRY.findall(clause):
+                owner = gaz.actor_name(w) or gaz.country_of_demonym(w)
+                if owner:
+                    break
+        if owner:
+            out.append((owner, bool(NEGATION.search(clause))))
+    return out
+
+
+def negations(docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer) -> list[dict[str, Any]]:
+    """A claim and its negation across speakers: one speaker's statement that a country's
+    forces are there (or must leave) against another's that there are none. One entry
+    per claiming speaker and country, set against the first other speaker's negation."""
+    affirmed: dict[str, list[tuple[str, Quote]]] = defaultdict(list)
+    negated: dict[str, list[tuple[str, Quote]]] = defaultdict(list)
+    for d in docs:
+        for q in sorted(d.quotes, key=lambda q: q.start):
+            if not _named(q.speaker) or q.kind == "partial":
+                continue
+            claims = force_claims(q.text, gaz)
+            for owner, neg in claims:
+                if (owner, not neg) not in claims:  # a statement that says both: neither
+                    (negated if neg else affirmed)[owner].append((d.name, q))
+    out, seen = [], set()
+    for owner, denials in negated.items():
+        for bdoc, b in denials:
+            for adoc, a in affirmed.get(owner, []):
+                key = (a.speaker, owner)
+                if a.speaker == b.speaker or key in seen or _overlaps(adoc, a, bdoc, b):
+                    continue
+                seen.add(key)
+                pair = _pair("claim_negation", linked, docs, (adoc, a), (bdoc, b))
+                pair["what"] = f"forces of {owner}: there (or to leave) vs none"
+                out.append(pair)
+    return out
+
+
+def _named(speaker: str | None) -> bool:
+    """A speaker resolved to a name, not a bare pronoun."""
+    return speaker is not None and speaker[:1].isupper() and speaker not in ("I", "We", "It")
+
+
+def _overlaps(adoc: str, a: Quote, bdoc: str, b: Quote) -> bool:
+    return adoc == bdoc and a.start < b.end and b.start < a.end
+
+
+def _pair(
+    kind: str,
+    linked: Linked,
+    docs: list[DocumentRecord],
+    first: tuple[str, Quote],
+    second: tuple[str, Quote],
+) -> dict[str, Any]:
+    (adoc, a), (bdoc, b) = first, second
+    doc = next(d for d in docs if d.name == adoc)
+    return {
+        "kind": kind,
+        "event": _event_near(doc, linked, a.start),
+        "a": a.text,
+        "a_claimant": a.speaker,
+        "a_document": adoc,
+        "a_start": a.start,
+        "a_end": a.end,
+        "b": b.text,
+        "b_claimant": b.speaker,
+        "b_document": bdoc,
+        "b_start": b.start,
+        "b_end": b.end,
+    }
+
+
+# -- incompatible accounts ----------------------------------------------------------------
+
+_NAME = r"[A-Z][\w-]+"
+AUTHORED_BY = re.compile(
+    rf"\b(?:drafted|proposed|brokered|mediated|put forward|written|negotiated|tabled)\s+by\s+"
+    rf"(?:the\s+)?(?P<names>{_NAME}(?:(?:,\s*|\s+and\s+)(?:the\s+)?{_NAME})*)"
+)
+AUTHOR_NOUN = re.compile(
+    rf"\b(?P<names>{_NAME}(?:(?:-|\s+and\s+){_NAME})*)(?:'s|\u2019s)?\s+"
+    r"(?:proposal|plan|draft|initiative|mediation|brokered)\b"
+)
+AGREEMENTS = {"ceasefire", "surrender"}
+
+
+def _authors(text: str, gaz: Gazetteer) -> set[str]:
+    """Countries a sentence says wrote or put forward an agreement ("a Kelmari proposal",
+    "drafted by Kelmar and Ostrava")."""
+    out: set[str] = set()
+    for pattern in (AUTHORED_BY, AUTHOR_NOUN):
+        for m in pattern.finditer(text):
+            for word in re.split(r",\s*|\s+and\s+|-|\s+", m.group("names")):
+                country = gaz.actor_name(word) or gaz.country_of_demonym(word)
+                if country:
+                    out.add(country)
+    return out
+
+
+def incompatible_accounts(
+    docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer
+) -> list[dict[str, Any]]:
+    """Incompatible accounts of one fact: two reports of the same agreement that name
+    different authors for it ("a Kelmari proposal" / "drafted by Ostrava and Kelmar")."""
+    texts = {d.name: d.text for d in docs}
+    speakers = {d.name: d.quotes for d in docs}
+    out = []
+    for event in linked.events:
+        if event.type not in AGREEMENTS:
+            continue
+        accounts: dict[str, tuple[set[str], EventMention]] = {}
+        for doc, m in sorted(event.members, key=lambda dm: dm[1].start):
+            authors = _authors(texts[doc][m.sentence_start : m.sentence_end], gaz)
+            if authors and doc not in accounts:
+                accounts[doc] = (authors, m)
+        names = sorted(accounts)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                (sa, ma), (sb, mb) = accounts[a], accounts[b]
+                if sa == sb:
+                    continue
+                out.append(
+                    {
+                        "kind": "incompatible_accounts",
+                        "event": event.id,
+                        "a": texts[a][ma.sentence_start : ma.sentence_end].strip(),
+                        "a_claimant": _speaker_at(speakers[a], ma.start),
+                        "a_document": a,
+                        "a_start": ma.sentence_start,
+                        "a_end": ma.sentence_end,
+                        "b": texts[b][mb.sentence_start : mb.sentence_end].strip(),
+                        "b_claimant": _speaker_at(speakers[b], mb.start),
+                        "b_document": b,
+                        "b_start": mb.sentence_start,
+                        "b_end": mb.sentence_end,
+                        "what": f"authors: {', '.join(sorted(sa))} vs {', '.join(sorted(sb))}",
+                    }
+                )
+    return out
+
+
+# -- durations of an ongoing state ---------------------------------------------------------
+
+ONGOING = {"blockade"}
+PERIOD = re.compile(r"^P(\d+)([YMW])$")
+
+
+def _months(value: str | None, kind: str, published: str | None) -> int | None:
+    """A duration ("P9M", "P1Y") or a start ("since 2022-12", counted to the report's
+    date) in whole months; None when it cannot be counted."""
+    if not value:
+        return None
+    if kind == "duration":
+        m = PERIOD.match(value)
+        if m is None:
+            return None
+        n, unit = int(m.group(1)), m.group(2)
+        return n * 12 if unit == "Y" else n if unit == "M" else round(n * 7 / 30.4)
+    if kind == "since" and published and re.match(r"^\d{4}-\d{2}", value):
+        y, mo = int(value[:4]), int(value[5:7])
+        return (int(published[:4]) - y) * 12 + int(published[5:7]) - mo
+    return None
+
+
+def _lengths(d: DocumentRecord) -> list[dict[str, Any]]:
+    """How long each ongoing state the report names has lasted, by its own words."""
+    out = []
+    for ev in d.events:
+        if ev.type not in ONGOING:
+            continue
+        for t in d.times:
+            if not ev.sentence_start <= t.start < ev.sentence_end:
+                continue
+            months = _months(t.value, t.kind, d.published)
+            if months is not None and months > 0:
+                out.append({"type": ev.type, "months": months, "doc": d, "time": t, "event": ev})
+    return out
+
+
+def durations(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, Any]]:
+    """How long a blockade has lasted, as the reports of one story give it: a length that
+    differs from the one most of them give (in whole months) is set against it."""
+    stories = linked.stories or [[d.name for d in docs]]
+    by_name = {d.name: d for d in docs}
+    out = []
+    for story in stories:
+        found = [x for name in story if name in by_name for x in _lengths(by_name[name])]
+        for etype in sorted({x["type"] for x in found}):
+            items = _unique_times([x for x in found if x["type"] == etype])
+            counts = Counter(x["months"] for x in items)
+            if len(counts) < 2:
+                continue
+            usual = best_value(list(x["months"] for x in items))
+            base = next(x for x in items if x["months"] == usual)
+            for other in items:
+                if other["months"] != usual:
+                    out.append(_duration_pair(linked, base, other, etype))
+    return out
+
+
+def _unique_times(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for x in items:
+        key = (x["doc"].name, x["time"].start)
+        if key not in seen:
+            seen.add(key)
+            out.append(x)
+    return out
+
+
+def _duration_pair(
+    linked: Linked, a: dict[str, Any], b: dict[str, Any], etype: str
+) -> dict[str, Any]:
+    def side(x: dict[str, Any]) -> tuple[str, str | None, str, int, int]:
+        d, ev = x["doc"], x["event"]
+        sentence = d.text[ev.sentence_start : ev.sentence_end].strip()
+        return (
+            sentence,
+            _speaker_at(d.quotes, x["time"].start),
+            d.name,
+            ev.sentence_start,
+            ev.sentence_end,
+        )
+
+    (at, ac, ad, as_, ae), (bt, bc, bd, bs, be) = side(a), side(b)
+    return {
+        "kind": "duration",
+        "event": linked.event_of.get((ad, a["event"].key)),
+        "a": at, "a_claimant": ac, "a_document": ad, "a_start": as_, "a_end": ae,
+        "b": bt, "b_claimant": bc, "b_document": bd, "b_start": bs, "b_end": be,
+        "what": f"{etype} length: {a['time'].text} ({a['months']} months) vs "
+        f"{b['time'].text} ({b['months']} months)",
+    }  # fmt: skip
+
+
+def _speaker_at(quotes: list[Quote], offset: int) -> str | None:
+    """The speaker of the statement holding an offset (None: the report's own words)."""
+    for q in quotes:
+        if q.start <= offset < q.end and q.speaker:
+            return q.speaker
+    return None
+
+
+def reconcile(
+    docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    gaz = gaz or get_gazetteer()
+    sources = independent_sources(docs)
+    discs = discrepancies(docs, linked, source_of(sources))
     return {
         "discrepancies": discs,
-        "contradictions": contradictions(docs, linked) + descriptions(docs, linked),
-        "agreements": agreements(linked, discs),
+        "contradictions": contradictions(docs, linked)
+        + negations(docs, linked, gaz)
+        + incompatible_accounts(docs, linked, gaz)
+        + durations(docs, linked)
+        + descriptions(docs, linked),
+        "agreements": agreements(linked, discs, source_of(sources)),
+        "stories": [{"documents": s} for s in linked.stories],
+        "sources": sources,
+        "framing": framing(docs, linked),
     }
+
+
+# -- framing ----------------------------------------------------------------------------
+
+
+def framing(docs: list[DocumentRecord], linked: Linked | None = None) -> list[dict[str, Any]]:
+    """Per contested term: every use with its user (None: the report's own voice) and the
+    report's distance; `users` who use it as their own word, `one_sided` when a single
+    named user does and no report adopts it undistanced."""
+    table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for d in docs:
+        for u in framing_of(d):
+            table[u.term].append(
+                {
+                    "document": d.name,
+                    "user": u.user,
+                    "text": u.text,
+                    "start": u.start,
+                    "end": u.end,
+                    "distanced": u.distanced,
+                    "how": u.how,
+                    "event": _event_near(d, linked, u.start) if linked else None,
+                }
+            )
+    out = []
+    for term, uses in sorted(table.items()):
+        users = sorted({u["user"] for u in uses if u["user"]})
+        own_voice = [u for u in uses if u["user"] is None and not u["distanced"]]
+        out.append(
+            {
+                "term": term,
+                "users": users,
+                "documents": sorted({u["document"] for u in uses}),
+                "distanced_by": sorted({u["document"] for u in uses if u["distanced"]}),
+                "one_sided": len(users) == 1 and not own_voice,
+                "uses": uses,
+            }
+        )
+    return out
+
+
+# -- independent sources ------------------------------------------------------------------
+
+WIRES = {
+    "reuters": "Reuters",
+    "ap": "Associated Press",
+    "associated press": "Associated Press",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "anadolu": "Anadolu",
+    "anadolu agency": "Anadolu",
+    "tass": "TASS",
+    "xinhua": "Xinhua",
+    "upi": "UPI",
+    "dpa": "dpa",
+}
+_WIRE_NAMES = "|".join(sorted((re.escape(k) for k in WIRES), key=len, reverse=True))
+CREDIT = re.compile(
+    rf"\((?P<a>{_WIRE_NAMES})\)|\b(?:via|from|\u00a9|copyright|source:)\s+(?:the\s+)?(?P<b>{_WIRE_NAMES})\b"
+    rf"|^\s*(?:[-\u2013\u2014]\s*)?(?P<c>{_WIRE_NAMES})\s*$",
+    re.I | re.M,
+)
+SHINGLE = 5
+NEAR_DUPLICATE = 0.5  # share of the shorter report's word 5-grams found in the other
+
+
+def wire_credit(d: DocumentRecord) -> str | None:
+    """The wire service a report credits ("(Reuters) -", "via AP", a closing "AFP" line)."""
+    if d.outlet and d.outlet.lower() in WIRES:
+        return WIRES[d.outlet.lower()]
+    m = CREDIT.search(d.text)
+    if m is None:
+        return None
+    word = (m.group("a") or m.group("b") or m.group("c")).lower()
+    if word == "ap" and not re.search(r"\(AP\)|\bAP\b", m.group(0)):
+        return None  # lower-case "ap" is no credit
+    return WIRES[word]
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + SHINGLE]) for i in range(max(0, len(words) - SHINGLE + 1))}
+
+
+def near_duplicates(a: str, b: str) -> bool:
+    """Most of the shorter text's word 5-grams recur in the other: one story, re-posted."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return False
+    return len(sa & sb) / min(len(sa), len(sb)) >= NEAR_DUPLICATE
+
+
+def independent_sources(docs: list[DocumentRecord]) -> list[dict[str, Any]]:
+    """Reports grouped into independent sources: copies of one wire story (near-duplicate
+    texts) and reports crediting the same wire service are one source."""
+    parent = list(range(len(docs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    credits = [wire_credit(d) for d in docs]
+    shingles = [_shingles(d.text) for d in docs]
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            same_wire = credits[i] is not None and credits[i] == credits[j]
+            sa, sb = shingles[i], shingles[j]
+            dup = bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= NEAR_DUPLICATE
+            if same_wire or dup:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(docs)):
+        groups[root(i)].append(i)
+    out = []
+    for members in groups.values():
+        wire = next((credits[i] for i in members if credits[i]), None)
+        first = docs[members[0]]
+        out.append(
+            {
+                "source": wire or first.outlet or first.name,
+                "basis": "wire_credit" if wire else "near_duplicate" if len(members) > 1 else "own",
+                "documents": [docs[i].name for i in members],
+            }
+        )
+    return out
+
+
+def source_of(sources: list[dict[str, Any]]) -> dict[str, str]:
+    """Document name -> the independent source it belongs to."""
+    return {doc: s["source"] for s in sources for doc in s["documents"]}

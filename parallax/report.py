@@ -139,7 +139,9 @@ def _range_line(disc: dict[str, Any]) -> str:
     """'low 2 · best 25 · high 27' as the export gives them."""
     parts = [f"{key} {disc[key]}" for key in ("low", "best", "high") if disc.get(key) is not None]
     line = " · ".join(parts) if parts else "no range given"
-    return f"{line} (values agree)" if disc.get("agreed") else line
+    if disc.get("agreed"):
+        return f"{line} (values agree)"
+    return f"{line} ({_text(disc['rule'])})" if disc.get("rule") and parts else line
 
 
 def _distinct_values(disc: dict[str, Any]) -> int:
@@ -166,7 +168,8 @@ def _contradiction_line(con: dict[str, Any]) -> str:
         return f"“{_text(con.get(key))}” ({who}, {_text(con.get(f'{key}_document'))})"
 
     kind = _text(con.get("kind")).replace("_", " ") or "contradiction"
-    return f"{kind}: {side('a')} vs {side('b')}"
+    what = f" [{_text(con.get('what'))}]" if con.get("what") else ""
+    return f"{kind}{what}: {side('a')} vs {side('b')}"
 
 
 def _agreement_line(agr: dict[str, Any]) -> str:
@@ -193,6 +196,14 @@ class _Metric:
 
 
 @dataclass
+class _Place:
+    name: str
+    lat: float
+    lon: float
+    precision: str
+
+
+@dataclass
 class _Column:
     document: str
     quotes: list[str]
@@ -211,6 +222,8 @@ class _EventView:
     mentions: list[str]
     disagreements: list[str]
     agreements: list[str]
+    framing: list[str] = field(default_factory=list)
+    places: list[_Place] = field(default_factory=list)
 
 
 @dataclass
@@ -232,6 +245,8 @@ class _View:
     flagged: list[str]
     generator: str
     timeline: list[tuple[str, str, str]] = field(default_factory=list)
+    framing: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
 
 class _Index:
@@ -244,6 +259,9 @@ class _Index:
         self.contradictions = _dicts(export.get("contradictions"))
         self.agreements = _dicts(export.get("agreements"))
         self.failures = _dicts(export.get("failures"))
+        self.framing = _dicts(export.get("framing"))
+        self.sources = _dicts(export.get("sources"))
+        self.entities = _dicts(export.get("entities"))
         self.by_name: dict[str, dict[str, Any]] = {}
         for doc in self.documents:
             self.by_name.setdefault(_doc_name(doc), doc)
@@ -370,7 +388,108 @@ def _event_view(number: int, event: dict[str, Any], index: _Index) -> _EventView
         mentions=mentions,
         disagreements=disagreements,
         agreements=[_agreement_line(a) for a in index.agreements if _text(a.get("event")) == ev_id],
+        framing=_framing_lines(ev_id, index),
+        places=_event_places(event, index),
     )
+
+
+def _framing_use(use: dict[str, Any]) -> str:
+    who = _text(use.get("user")) or "the report's own words"
+    how = _text(use.get("how")).replace("_", " ")
+    distance = f", distanced ({how})" if use.get("distanced") else f", {how}" if how else ""
+    return f"“{_text(use.get('text'))}” ({who}, {_text(use.get('document'))}{distance})"
+
+
+def _framing_line(term: dict[str, Any], uses: list[dict[str, Any]]) -> str:
+    """'genocide [one side only: X]: “genocidal” (X, a.txt); ...'."""
+    users = _strs(term.get("users"))
+    side = f" [one side only: {users[0]}]" if term.get("one_sided") and users else ""
+    return f"{_text(term.get('term'))}{side}: " + "; ".join(_framing_use(u) for u in uses)
+
+
+def _framing_lines(ev_id: str | None, index: _Index) -> list[str]:
+    """Contested terms used around the event (or, with None, every use)."""
+    out = []
+    for term in index.framing:
+        uses = [
+            u for u in _dicts(term.get("uses")) if ev_id is None or _text(u.get("event")) == ev_id
+        ]
+        if uses:
+            out.append(_framing_line(term, uses))
+    return out
+
+
+def _event_places(event: dict[str, Any], index: _Index) -> list[_Place]:
+    """Geocoded places named in the event's sentences, and its location."""
+    spans = [
+        (_text(m.get("document")), m.get("sentence_start"), m.get("sentence_end"))
+        for m in _dicts(event.get("mentions"))
+    ]
+    out: dict[str, _Place] = {}
+    for ent in index.entities:
+        lat, lon = ent.get("lat"), ent.get("lon")
+        if not isinstance(lat, int | float) or not isinstance(lon, int | float):
+            continue
+        name = _text(ent.get("canonical"))
+        named = name == _text(event.get("location")) or any(
+            _text(m.get("document")) == doc
+            and isinstance(a, int)
+            and isinstance(b, int)
+            and a <= (m.get("start") or -1) < b
+            for m in _dicts(ent.get("mentions"))
+            for doc, a, b in spans
+        )
+        if named:
+            out[name] = _Place(name, float(lat), float(lon), _text(ent.get("precision")))
+    return sorted(out.values(), key=lambda p: p.name)
+
+
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 360, 220, 30
+
+
+def svg_map(places: list[_Place]) -> str:
+    """A small offline map: the places as labelled points on a plain longitude/latitude
+    frame (equirectangular, fitted to the places); every label escaped; no tiles."""
+    if not places:
+        return ""
+    lats = [p.lat for p in places]
+    lons = [p.lon for p in places]
+    span_lat = max(max(lats) - min(lats), 0.5)
+    span_lon = max(max(lons) - min(lons), 0.5)
+    mid_lat, mid_lon = (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2
+    scale = min((MAP_WIDTH - 2 * MAP_PAD) / span_lon, (MAP_HEIGHT - 2 * MAP_PAD) / span_lat)
+
+    def xy(p: _Place) -> tuple[float, float]:
+        return (
+            MAP_WIDTH / 2 + (p.lon - mid_lon) * scale,
+            MAP_HEIGHT / 2 - (p.lat - mid_lat) * scale,
+        )
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="{MAP_WIDTH}" '
+        f'height="{MAP_HEIGHT}" viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}" role="img" '
+        f'aria-label="{_h("Places: " + ", ".join(p.name for p in places))}">',
+        f'<rect x="0.5" y="0.5" width="{MAP_WIDTH - 1}" height="{MAP_HEIGHT - 1}" '
+        'fill="#f4f6f8" stroke="#9aa"/>',
+    ]
+    for p in places:
+        x, y = xy(p)
+        r = {"town": 4, "region": 7, "country": 10}.get(p.precision, 5)
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="#c33" fill-opacity="0.6">'
+            f"<title>{_h(f'{p.name} ({p.lat:.3f}, {p.lon:.3f})')}</title></circle>"
+            f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11">{_h(p.name)}</text>'
+        )
+    parts.append(
+        f'<text x="4" y="{MAP_HEIGHT - 4}" font-size="9" fill="#666">'
+        f"{_h(f'lat {min(lats):.2f} to {max(lats):.2f}, lon {min(lons):.2f} to {max(lons):.2f}')}"
+        "</text></svg>"
+    )
+    return "".join(parts)
+
+
+def _place_line(p: _Place) -> str:
+    return f"{p.name} ({p.precision or 'place'}, {p.lat:.3f}, {p.lon:.3f})"
 
 
 def _doc_fields(doc: dict[str, Any]) -> list[tuple[str, str]]:
@@ -473,7 +592,16 @@ def _build_view(export: dict[str, Any]) -> _View:
             if _strs(d.get("flags"))
         ],
         generator=_text(export.get("generator")) if isinstance(export, dict) else "",
+        framing=_framing_lines(None, index),
+        sources=[_independent_line(s) for s in index.sources],
     )
+
+
+def _independent_line(source: dict[str, Any]) -> str:
+    """'Reuters (wire credit): a.txt, b.txt'."""
+    basis = _text(source.get("basis")).replace("_", " ")
+    docs = ", ".join(_strs(source.get("documents")))
+    return f"{_text(source.get('source'))} ({basis}): {docs}"
 
 
 # -------------------------------------------------------------------------- markdown
@@ -525,6 +653,8 @@ def _md_event(ev: _EventView) -> list[str]:
     for heading, items in (
         ("Disagreements", ev.disagreements),
         ("Agreements", ev.agreements),
+        ("Framing", ev.framing),
+        ("Places", [_place_line(p) for p in ev.places]),
         ("Mentions", ev.mentions),
     ):
         if items:
@@ -555,6 +685,10 @@ def to_markdown(export: dict[str, Any]) -> str:
         lines += _md_event(ev)
     if not view.events:
         lines += ["_No events._", ""]
+    if view.framing:
+        lines += ["## Framing", ""] + _md_bullets(view.framing) + [""]
+    if view.sources:
+        lines += ["## Independent sources", ""] + _md_bullets(view.sources) + [""]
     if view.unlinked_figures or view.unlinked_lines:
         lines += ["## Not linked to an event", ""]
         if view.unlinked_figures:
@@ -651,10 +785,15 @@ def _html_event(ev: _EventView) -> str:
     for heading, items in (
         ("Disagreements", ev.disagreements),
         ("Agreements", ev.agreements),
-        ("Mentions", ev.mentions),
+        ("Framing", ev.framing),
     ):
         if items:
             parts.append(f"<h4>{_h(heading)}</h4>{_html_list(items)}")
+    if ev.places:
+        places = _html_list([_place_line(p) for p in ev.places])
+        parts.append(f"<h4>Places</h4>{svg_map(ev.places)}{places}")
+    if ev.mentions:
+        parts.append(f"<h4>Mentions</h4>{_html_list(ev.mentions)}")
     parts.append("</section>")
     return "".join(parts)
 
@@ -704,6 +843,9 @@ def to_html(export: dict[str, Any]) -> str:
         f'<section id="summary"><h2>Summary</h2><p>{_h(view.summary)}</p></section>'
         f'<section id="timeline"><h2>Timeline</h2>{_html_timeline(view)}</section>'
         f'<section id="events"><h2>Events</h2>{events}</section>'
+        f'<section id="framing"><h2>Framing</h2>{_html_list(view.framing, "None.")}</section>'
+        f'<section id="sources"><h2>Independent sources</h2>{_html_list(view.sources, "None.")}'
+        "</section>"
         f"{_html_unlinked(view)}"
         f'<section id="documents"><h2>Documents</h2>{documents}</section>'
         '<section id="problems"><h2>Failed or flagged</h2>'

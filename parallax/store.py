@@ -44,6 +44,9 @@ RESULT_TABLES = [
     "contradictions",
     "agreements",
     "speakers",
+    "stories",
+    "sources",
+    "framing",
 ]
 # What an analyst may review: the item kinds (as exported) and, per kind, the fields they
 # may correct; `verdict` (correct | wrong) applies to every kind.

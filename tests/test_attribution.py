@@ -7,20 +7,9 @@ Dornik, Corvenia, Lisk); the people are invented too."""
 from __future__ import annotations
 
 import pytest
+from test_quotes import one, quotes_of
 
 from parallax.models import Quote
-
-
-def quotes_of(nlp, text: str) -> list[Quote]:
-    quotes = nlp(text)._.quotes
-    assert quotes is not None
-    return quotes
-
-
-def one(nlp, text: str, kind: str | None = None) -> Quote:
-    quotes = [q for q in quotes_of(nlp, text) if kind is None or q.kind == kind]
-    assert len(quotes) == 1, quotes
-    return quotes[0]
 
 
 def mention(text: str, q: Quote) -> str:
@@ -255,3 +244,66 @@ def test_a_statement_calling_something_speaks_for_its_issuer(nlp) -> None:
     q = one(nlp, text, kind="partial")
     assert q.text == "a clear violation"
     assert mention(text, q) == "The Lisk council"
+
+
+def test_markup_attributes_are_not_quotes(nlp) -> None:
+    text = (
+        "Petar Lukic wrote on Monday.\n\n"
+        '<post author="lukic" id="42">The bridge is open again</post>.\n\n'
+        '"We are proud of the crews," Lukic said.\n'
+    )
+    quotes = quotes_of(nlp, text)
+    assert [q.text for q in quotes if q.kind == "direct"] == ["We are proud of the crews"]
+    assert not any(q.text == "lukic" or q.text == "42" for q in quotes)
+
+
+def test_a_headline_column_name_is_not_a_speaker(nlp) -> None:
+    text = "The Latest: Lukic to visit Dornik\n\nPetar Lukic will travel on Monday.\n"
+    assert all(q.speaker_text != "The Latest" for q in quotes_of(nlp, text))
+
+
+def test_a_stance_reports_what_it_backs(nlp) -> None:
+    text = "Corvenia backed the ceasefire proposal for the Ostravia region."
+    q = one(nlp, text)
+    assert q.text == "the ceasefire proposal for the Ostravia region"
+    assert (q.speaker, q.cue) == ("Corvenia", "backed")
+
+
+@pytest.mark.parametrize(
+    "verb", ["stated", "claimed", "warned", "alleged", "maintained", "declared", "insisted"]
+)
+def test_reporting_verbs_with_a_clause(nlp, verb: str) -> None:
+    text = f"Jana Petrova {verb} that the bridge at Lesnya had been mined."
+    q = one(nlp, text)
+    assert (q.kind, q.text, q.speaker, q.cue) == (
+        "indirect",
+        "the bridge at Lesnya had been mined",
+        "Jana Petrova",
+        verb,
+    )
+
+
+def test_an_accusation_keeps_whom_and_what(nlp) -> None:
+    text = "Jana Petrova accused the Valdorian army of shelling the port in Dornik."
+    q = one(nlp, text)
+    assert q.text == "the Valdorian army of shelling the port in Dornik"
+    assert q.speaker == "Jana Petrova"
+
+
+def test_urging_someone_to_act(nlp) -> None:
+    text = "Ivo Brandt urged Corvenia to reopen the border crossing at Lisk."
+    q = one(nlp, text)
+    assert q.text == "to reopen the border crossing at Lisk"
+    assert (q.speaker, q.cue) == ("Ivo Brandt", "urged")
+
+
+def test_a_joint_statement_of_named_members_is_one_group(nlp) -> None:
+    text = (
+        "In a joint statement on Friday, Representatives Mira Tessik, Petar Lukic, "
+        "Jana Petrova and Tomas Berg said the blockade of Dornik must end. "
+        "The Members also urged Corvenia to send aid."
+    )
+    quotes = quotes_of(nlp, text)
+    group = "Mira Tessik, Petar Lukic, Jana Petrova and Tomas Berg"
+    assert [(q.speaker, q.speaker_type) for q in quotes] == [(group, "group")] * 2
+    assert mention(text, quotes[1]) == "The Members"

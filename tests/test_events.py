@@ -35,6 +35,7 @@ def events_of(nlp, text: str) -> list[EventMention]:
             "violated the ceasefire",
         ),
         ("The blockade of Dornik entered its third month.", "blockade", "blockade"),
+        ("The people of Dornik have been starved for months.", "blockade", "starved"),
         ("A mine blast near Tarnov damaged the road.", "explosion", "mine blast"),
         ("Gunmen attacked a checkpoint outside Lisk.", "attack", "attacked"),
     ],

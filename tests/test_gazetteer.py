@@ -161,3 +161,20 @@ def test_states_countries_and_cities(name: str, canonical: str, kind: str) -> No
     place = Gazetteer().lookup(name)
     assert place is not None
     assert (place.canonical, place.kind) == (canonical, kind)
+
+
+def test_a_second_prefetch_batch_finds_the_same_towns() -> None:
+    """A long-running process (a benchmark, a server) links many batches: from the second
+    batch on, names are found through an index of every city name, with the same result
+    as the one-pass search of the first batch."""
+    fresh = Gazetteer()
+    fresh.prefetch(["Toulouse", "Nantes"])
+    repeated = Gazetteer()
+    repeated.prefetch(["Lyon"])
+    repeated.prefetch(["Toulouse", "Nantes"])
+    assert repeated._name_index is not None
+    for name in ("Toulouse", "Nantes", "Lyon"):
+        place = repeated.lookup(name, fuzzy=False)
+        assert place is not None and place.kind == "town"
+    for name in ("Toulouse", "Nantes"):
+        assert repeated.lookup(name, fuzzy=False) == fresh.lookup(name, fuzzy=False)

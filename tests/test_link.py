@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from parallax.gazetteer import get_gazetteer
-from parallax.link import Linked, date_precision, link
+from parallax.link import (
+    Linked,
+    absorb_minor,
+    average_linkage,
+    date_precision,
+    link,
+    link_events,
+    story_features,
+)
 from parallax.models import DocumentRecord, RawDocument
 from parallax.pipeline import record_from_doc
 
@@ -214,3 +222,122 @@ def test_unrelated_report_without_shared_event_stays_undated(nlp) -> None:
     link(docs, get_gazetteer((GAZETTEER,)))
     assert docs[1].published is None
     assert all(t.value is None for t in docs[1].times if t.rule)
+
+
+# -- stories: reports of the same real events ------------------------------------------
+
+# Two invented ferry accidents told twice each: the same kind of event, the same words
+# (ferry, passengers, rescued), told apart by names, places, dates and figures.
+SINKING_A = """Ferry sinks off Dornik
+
+The ferry Gull sank off Dornik on Monday, March 3, 2025, and 41 passengers were rescued, \
+captain Orla Fenn said. Divers from Dornik searched the hull for two missing crew members.
+"""
+SINKING_B = """Dornik ferry lost in storm
+
+Captain Orla Fenn said the Gull went down near Dornik on March 3, 2025. All 41 passengers \
+were rescued by fishing boats from Dornik; two crew members are missing.
+"""
+FIRE_A = """Fire on ferry at Lisk
+
+A fire broke out on the ferry Heron at Lisk on Saturday, August 9, 2014, and 230 passengers \
+were rescued, harbour master Ione Marsh said. The Lisk fire brigade put out the blaze.
+"""
+FIRE_B = """Heron passengers safe after Lisk blaze
+
+Harbour master Ione Marsh said all 230 passengers of the Heron were rescued when fire swept \
+the ferry in Lisk harbour on August 9, 2014. Lisk firefighters fought the flames for hours.
+"""
+
+
+def test_reports_of_two_similar_events_form_two_stories(nlp) -> None:
+    raws = [
+        RawDocument(name, text, f"{name}.txt", "text")
+        for name, text in (
+            ("sink_a", SINKING_A),
+            ("fire_a", FIRE_A),
+            ("sink_b", SINKING_B),
+            ("fire_b", FIRE_B),
+        )
+    ]
+    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    result = link(docs, get_gazetteer((GAZETTEER,)))
+    assert sorted(result.stories) == [["fire_a", "fire_b"], ["sink_a", "sink_b"]]
+
+
+def test_story_features_carry_names_years_and_figures(nlp) -> None:
+    raw = RawDocument("sink_a", SINKING_A, "sink_a.txt", "text")
+    feats = story_features(record_from_doc(raw, nlp(raw.text)))
+    assert feats["t:2025"] >= 1 and feats["t:2025-03-03"] >= 1
+    assert feats["p:orla fenn"] >= 1
+    assert any(k.startswith("e:") and "dornik" in k for k in feats)
+    assert feats["w:passenger"] >= 1  # plural folded
+    assert "w:the" not in feats
+
+
+def test_average_linkage_merges_on_mean_similarity() -> None:
+    sim = [
+        [1.0, 0.9, 0.1, 0.0],
+        [0.9, 1.0, 0.0, 0.1],
+        [0.1, 0.0, 1.0, 0.8],
+        [0.0, 0.1, 0.8, 1.0],
+    ]
+    assert average_linkage(sim, 0.5) == [[0, 1], [2, 3]]
+    assert average_linkage(sim, 0.01) == [[0, 1, 2, 3]]
+    assert average_linkage(sim, 0.95) == [[0], [1], [2], [3]]
+
+
+def test_minor_group_joins_nearest_story_only_when_it_shares_something() -> None:
+    sim = [[0.0] * 11 for _ in range(11)]
+    for i in range(5):
+        for j in range(5):
+            sim[i][j] = sim[i + 5][j + 5] = 0.6
+    sim[10][6] = sim[6][10] = 0.3  # the lone report shares words with the second story
+    groups = [list(range(5)), list(range(5, 10)), [10]]
+    assert absorb_minor(groups, sim) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9, 10]]
+    sim[10][6] = sim[6][10] = 0.0
+    assert absorb_minor(groups, sim) == groups
+    assert absorb_minor([[0], [1]], sim) == [[0], [1]]  # no larger group: unchanged
+
+
+# Two invented blasts on one day in two towns, each told by two reports.
+BLAST_DORNIK = [
+    "A car bomb exploded outside the Dornik post office on Monday, March 3, 2025, killing 4 "
+    "people, police chief Orla Fenn said. The car had been parked overnight beside the post "
+    "office, and windows shattered along the whole street. Fenn said detectives were checking "
+    "camera footage from the street.\n",
+    "Police chief Orla Fenn said 4 people died when a car bomb went off by the post office in "
+    "Dornik on March 3, 2025. Detectives were studying camera footage of the parked car, and "
+    "the street stayed closed while glass from shattered windows was swept up.\n",
+]
+BLAST_LISK = [
+    "An explosion tore through the Lisk grain market on Monday, March 3, 2025, wounding 12 "
+    "traders, mayor Ione Marsh said. A gas cylinder in a bakery stall is thought to have "
+    "caused the blast; flour sacks burned for hours and the market hall roof caved in.\n",
+    "Mayor Ione Marsh said 12 traders were wounded by the explosion at the Lisk grain market "
+    "on March 3, 2025. Marsh blamed a leaking gas cylinder at a bakery stall; burning flour "
+    "sacks brought down the roof of the market hall.\n",
+]
+
+
+def _blast_docs(nlp) -> list[DocumentRecord]:
+    texts = {"d1": BLAST_DORNIK[0], "l1": BLAST_LISK[0], "d2": BLAST_DORNIK[1],
+             "l2": BLAST_LISK[1]}  # fmt: skip
+    return [
+        record_from_doc(RawDocument(n, t, f"{n}.txt", "text"), nlp(t)) for n, t in texts.items()
+    ]
+
+
+def test_same_day_blasts_in_two_towns_stay_two_events(nlp) -> None:
+    result = link(_blast_docs(nlp), get_gazetteer((GAZETTEER,)))
+    assert sorted(result.stories) == [["d1", "d2"], ["l1", "l2"]]
+    blasts = [e for e in result.events if e.type == "explosion" and e.date]
+    assert sorted(e.documents for e in blasts) == [["d1", "d2"], ["l1", "l2"]]
+    assert {e.location for e in blasts} == {"Dornik", "Lisk"}
+
+
+def test_without_stories_same_day_blasts_merge(nlp) -> None:
+    docs = _blast_docs(nlp)
+    link(docs, get_gazetteer((GAZETTEER,)))
+    blasts = [e for e in link_events(docs) if e.type == "explosion" and e.date]
+    assert len(blasts) == 1  # the old rule: type and date alone

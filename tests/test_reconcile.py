@@ -130,7 +130,7 @@ def test_shared_values_are_agreements() -> None:
     docs = [_doc("a", [_fig(14, "Ivo Brandt")]), _doc("b", [_fig(14, "Jana Petrova")])]
     linked = Linked([], [], {("a", "e0"): "ev1", ("b", "e0"): "ev1"})
     found = agreements(linked, discrepancies(docs, linked))
-    assert found == [{"event": "ev1", "what": "killed: 14", "documents": ["a", "b"]}]
+    assert found == [{"event": "ev1", "what": "killed: 14", "documents": ["a", "b"], "sources": 2}]
 
 
 # -- allegation and denial -------------------------------------------------------------

@@ -337,3 +337,12 @@ def test_map_projects_places_inside_the_box_and_keeps_labels_apart() -> None:
     assert north.y < points[0].y  # north is up
     assert [p.label for p in points] == [True, False, True]
     assert svg_map(entities, {"documents": ["q"], "location": None}) == []
+
+
+def test_a_speaker_page_shows_the_role_apart_from_the_name(web: TestClient) -> None:
+    r = web.get("/speaker/Aurel Stanek")
+    assert r.status_code == 200
+    profile = re.search(r'<p id="profile">([^<]*)</p>', r.text)
+    assert profile is not None
+    assert "head of the separatist administration" in profile.group(1)
+    assert "Dornik" in profile.group(1)

@@ -20,12 +20,13 @@ import pytest
 import uvicorn
 from serve_helpers import SETTINGS, TOKEN
 
+from parallax.ingest import wanted_in_folder
 from parallax.serve import ServeConfig, create_app
 from parallax.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted(
-    p for p in (ROOT / "examples").iterdir() if p.suffix in (".txt", ".md", ".html", ".jsonl")
+EXAMPLES = sorted(  # the reports `parallax analyze examples` reads (not the README)
+    p for p in (ROOT / "examples").iterdir() if wanted_in_folder(p)
 )
 SCREENS = ROOT / "bench" / "screens"
 CHROMIUM_ARGS = [

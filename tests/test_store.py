@@ -244,6 +244,9 @@ def results_sample() -> dict[str, list[dict[str, Any]]]:
         "contradictions": [{"a": "Ça n’a pas eu lieu", "b": "It did", "nested": {"x": [1, "1"]}}],
         "agreements": [],
         "speakers": [{"id": "spk1", "name": "Ada Quill", "statements": [{"start": 3}]}],
+        "stories": [{"documents": ["a", "b"]}],
+        "sources": [],
+        "framing": [],
     }
 
 

@@ -19,6 +19,12 @@ TITLES = {
     "spokesman", "spokeswoman", "spokesperson", "foreign", "defence", "defense", "state",
     "deputy", "chief", "commander", "governor", "mayor", "ambassador", "envoy", "of", "u.s.",
 }  # fmt: skip
+# Titles that only people bear: a name after one is a person's whatever the model says.
+PERSON_TITLES = {
+    "representative", "representatives", "rep.", "reps.", "sen.", "senator", "senators",
+    "mr.", "mrs.", "ms.", "dr.", "gen.", "col.", "lt.", "sgt.", "president", "minister",
+    "mayor", "governor", "ambassador",
+}  # fmt: skip
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 ROLE_NOUNS = {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
               "commander", "governor", "mayor", "ambassador", "envoy", "premier", "chief",
@@ -84,6 +90,8 @@ class DocEntities:
         gives a person's role ("Ivo Brandt, the mayor of Lisk")."""
         if ent.label_ == "PERSON":
             return True
+        if ent.label_ == "ORG" and len(ent) >= 3 and ent[0].lower_ in PERSON_TITLES:
+            return all(t.is_title for t in ent[1:])  # "Representatives Mira Tessik"
         return ent.label_ in ("ORG", "GPE", "NORP") and any(
             c.dep_ == "appos" and c.lemma_.lower() in ROLE_HEADS and c.i > ent.root.i
             for c in ent.root.children

@@ -45,7 +45,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("ceasefire", re.compile(r"\b(ceasefire|cease-fire|truce|peace deal|armistice)\b")),
-    ("blockade", re.compile(r"\b(blockade|siege|besieged)\b")),
+    ("blockade", re.compile(r"\b(blockade|siege|besieged|starved|starving|starvation)\b")),
     ("surrender", re.compile(r"\b(surrender\w*|disarm\w*|disband\w*)\b")),
     ("displacement", re.compile(r"\b(fled|flee|fleeing|displaced|displacement|exodus|refugees)\b")),
     (
@@ -105,7 +105,7 @@ def _place(sent: Span, mentions: list[Mention], near: int | None = None) -> Ment
     return min(places, key=lambda m: (PLACE_RANK.get(m.precision or "", 3), abs(m.start - anchor)))
 
 
-def _actor(sent: Span, trigger_start: int, mentions: list[Mention]) -> str | None:
+def _actor(sent: Span, trigger_start: int, mentions: list[Mention]) -> Mention | None:
     """Who acted: the country or group heading the trigger's subject ("Azerbaijan sent
     troops", "Azerbaijan's attack", "the Azerbaijani military launched strikes")."""
     tok = next((t for t in sent if t.idx >= trigger_start), None)
@@ -122,18 +122,18 @@ def _actor(sent: Span, trigger_start: int, mentions: list[Mention]) -> str | Non
         for t in cand.subtree:
             for m in mentions:
                 if m.start <= t.idx < m.end and m.kind in ("country", "group"):
-                    return m.canonical
+                    return m
     return None
 
 
-def _target(sent: Span, trigger_end: int, mentions: list[Mention]) -> str | None:
+def _target(sent: Span, trigger_end: int, mentions: list[Mention]) -> Mention | None:
     text = sent.doc.text
     for m in mentions:
         if trigger_end <= m.start < sent.end_char and re.search(
             r"\b(against|on|into|in|at)\s+(the\s+)?$",
             text[max(trigger_end, m.start - 30) : m.start],
         ):
-            return m.canonical
+            return m
     return None
 
 
@@ -156,6 +156,8 @@ def find_events(
                     continue
                 taken.append((s, e))
                 place = _place(sent, mentions, s)
+                actor = _actor(sent, s, mentions)
+                target = _target(sent, e, mentions)
                 found.append(
                     EventMention(
                         key="",
@@ -167,8 +169,14 @@ def find_events(
                         sentence_end=sent.end_char,
                         location=place.canonical if place else None,
                         location_precision=place.precision if place else None,
-                        actor=_actor(sent, s, mentions),
-                        target=_target(sent, e, mentions),
+                        actor=actor.canonical if actor else None,
+                        target=target.canonical if target else None,
+                        location_start=place.start if place else None,
+                        location_end=place.end if place else None,
+                        actor_start=actor.start if actor else None,
+                        actor_end=actor.end if actor else None,
+                        target_start=target.start if target else None,
+                        target_end=target.end if target else None,
                     )
                 )
         _mark_alleged_violations(doc, sent, found, events)
@@ -221,6 +229,7 @@ def _date_nearest(sent: Span, found: list[EventMention], times: list[TimeExpr]) 
             continue
         ev = min(cands, key=lambda e: min(abs(e.start - t.end), abs(t.start - e.end)))
         ev.date, ev.date_text, ev.time_index = t.value, t.text, idx
+        ev.date_start, ev.date_end = t.start, t.end
 
 
 def _day_level(t: TimeExpr) -> bool:
@@ -271,6 +280,10 @@ def _statement_events(
                     date_text=t.text,
                     time_index=idx,
                     actor=q.speaker,
+                    date_start=t.start,
+                    date_end=t.end,
+                    actor_start=q.speaker_start,
+                    actor_end=q.speaker_end,
                 )
             ]
     return []

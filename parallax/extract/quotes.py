@@ -54,7 +54,8 @@ OBJECT_VERBS = {
     "recommend", "propose", "welcome", "defend", "predict", "promise", "pledge", "vow",
     "claim", "allege", "report", "disclose", "reveal", "dispute", "confirm", "admit",
     "applaud", "slam", "blast", "decry", "denounce", "tout", "hail", "echo", "repeat",
-    "reiterate", "call", "deny", "reject", "dismiss", "refute", "suggest",
+    "reiterate", "call", "deny", "reject", "dismiss", "refute", "suggest", "support",
+    "back", "oppose", "favor", "favour", "tweet", "say", "express", "voice",
 }  # fmt: skip
 # Statements reported by their topic ("spoke about the blockade", "called for a truce").
 TOPIC_PREPOSITIONS = {
@@ -67,6 +68,7 @@ TOPIC_PREPOSITIONS = {
     "insist": {"on"}, "agree": {"on", "with"}, "vote": {"for", "against"},
     "campaign": {"for", "against"}, "advocate": {"for"}, "lobby": {"for", "against"},
     "rail": {"against"}, "protest": {"against"}, "express": {"about"}, "say": {"about", "of"},
+    "point": {"to"}, "refer": {"to"},
 }  # fmt: skip
 INDIRECT_CUES = SPEECH_VERBS | BELIEF_VERBS | INTENT_VERBS | OBJECT_VERBS | set(TOPIC_PREPOSITIONS)
 # Nouns that report a statement of their holder ("his claim that", "Lukic's warning").
@@ -87,7 +89,9 @@ DOUBLED_APOSTROPHE = "''"
 TRANSCRIPT_SPEAKER = re.compile(
     r"[\"\u201c']*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?=\S)"
 )
-TITLE_SPEAKER = re.compile(r"([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)")
+TITLE_SPEAKER = re.compile(
+    r"(?!(?:The|A|An) )([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)"
+)
 # 'Said Ana Varga: "..."', the attribution inverted before a colon.
 SAID_BEFORE_COLON = re.compile(
     r"\b[Ss]aid[ \t]+([A-Z][\w.'\u2019-]+(?:[ \t][A-Z][\w.'\u2019-]+){0,3}),?[ \t]*:[ \t]*$"
@@ -160,6 +164,9 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         ch = text[i]
         if ch in "\u201c\u201d":
             out.append((i, 1, "open" if ch == "\u201c" else "close"))
+        elif ch == '"' and text[i - 1 : i] == "=":  # markup left in the text: author="x"
+            close = text.find('"', i + 1, end)
+            i = close if close != -1 else i
         elif ch == '"':
             out.append((i, 1, "straight"))
         elif text.startswith(DOUBLED_APOSTROPHE, i):
@@ -265,7 +272,10 @@ def np_span(token: Token) -> Span:
             continue
         # a person named in apposition after a title ("Azerbaijan's president, Ilham Aliyev")
         if child.dep_ in ("compound", "flat", "nummod", "case") or (
-            child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.left_edge.i == right + 2
+            child.dep_ == "appos"
+            and child.ent_type_ == "PERSON"
+            and child.left_edge.i == right + 2
+            and not any(c.dep_ == "conj" for c in child.children)
         ):
             right = max(right, child.right_edge.i)
         else:
@@ -354,6 +364,9 @@ class QuoteFinder:
             return None, None
         subjects = [t for c in cue.children if c.dep_ == "nsubj" for t in conj_subjects(c)]
         subjects = subjects if subj in subjects else conj_subjects(subj)
+        for child in subj.children:  # "A, B, C and D" parsed as A with a listed apposition
+            if child.dep_ == "appos" and any(c.dep_ == "conj" for c in child.children):
+                subjects += conj_subjects(child)
         if len(subjects) == 1:
             span = np_span(subj)
             return self.ents.resolve_np(span, before=min(before, span.start_char)), span

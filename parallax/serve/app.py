@@ -207,8 +207,10 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/speaker/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(request: Request, name: str) -> HTMLResponse:
         with open_store() as store:
-            statements = views.speaker_statements(build_export(store), name)
-        return page(request, "speaker.html", name=name, statements=statements)
+            export = build_export(store)
+        statements = views.speaker_statements(export, name)
+        profile = views.speaker_profile(export, name)
+        return page(request, "speaker.html", name=name, statements=statements, profile=profile)
 
     @app.get("/document/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: int) -> HTMLResponse:

@@ -198,6 +198,16 @@ def speakers(export: dict[str, Any]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def speaker_profile(export: dict[str, Any], name: str) -> dict[str, Any]:
+    """Kind, roles and affiliations the reports give a speaker (machine output)."""
+    for sp in export.get("speakers", []):
+        if sp.get("name") == name:
+            return {k: sp.get(k) or [] for k in ("roles", "affiliations")} | {
+                "kind": sp.get("kind")
+            }
+    return {"roles": [], "affiliations": [], "kind": None}
+
+
 def speaker_statements(export: dict[str, Any], name: str) -> list[dict[str, Any]]:
     """Every statement attributed to `name` (after corrections) across documents."""
     return [
