@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, date_events, group_of
+from parallax.extract.figures import date_figures
 from parallax.extract.times import iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
 from parallax.models import DocumentRecord, EventMention
@@ -255,6 +256,7 @@ def link_dates(docs: list[DocumentRecord]) -> None:
         d.published_basis, d.published_from = "linked", similar[0].name
     for d in docs:
         date_events(d.events, d.times)
+        date_figures(d.figures, d.times, d.published)
 
 
 # -- events ---------------------------------------------------------------------------

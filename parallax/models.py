@@ -64,6 +64,11 @@ class Figure:
     claimant: str | None = None
     reportedly: bool = False
     event: str | None = None  # local event key within the document (export maps it to an id)
+    update: bool = False  # a new value of a running toll ("the death toll rose to 170")
+    previous: int | None = None  # the value it was updated from ("up from 25")
+    as_of: str | None = None  # date the updated value is given for (else the document's)
+    as_of_time: int | None = None  # index in `times` of the expression giving `as_of`
+    side: str | None = None  # country or actor the counted people belong to, when stated
 
 
 @dataclass

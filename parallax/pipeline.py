@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from parallax.extract.events import date_events
+from parallax.extract.figures import date_figures
 from parallax.extract.times import find_times, infer_document_date, resolve_all
 from parallax.language import detect_language
 from parallax.models import DocumentRecord, InputError, RawDocument
@@ -70,6 +71,7 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
     anchor = dt.date.fromisoformat(rec.published) if rec.published else None
     resolve_all(rec.text, rec.times, anchor)
     date_events(rec.events, rec.times)
+    date_figures(rec.figures, rec.times, rec.published)
     return rec
 
 

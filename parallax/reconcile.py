@@ -78,6 +78,10 @@ def discrepancies(
                     "text": f.text,
                     "start": f.start,
                     "end": f.end,
+                    "update": f.update,
+                    "previous": f.previous,
+                    "as_of": f.as_of,
+                    "side": f.side,
                 }
             )
     out = []
@@ -97,9 +101,21 @@ def discrepancies(
                 "sources": len({v["document"] for v in values}),
                 "independent_sources": len({src.get(v["document"], v["document"]) for v in values}),
                 "values": values,
+                "latest": latest_update(values),
             }
         )
     return out
+
+
+def latest_update(values: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The newest value of a rising toll ("rose to 170 on Tuesday"): the update with the
+    latest date (on the same date, the higher value), stated with its date and source;
+    None when no value is an update. Every value stays in `values`."""
+    updates = [v for v in values if v.get("update") and v["value"] is not None]
+    if not updates:
+        return None
+    top = max(updates, key=lambda v: (v.get("as_of") or "", v["value"]))
+    return {k: top[k] for k in ("value", "as_of", "claimant", "document", "start", "end")}
 
 
 def _para(text: str, offset: int) -> int:

@@ -7,12 +7,15 @@ that holds it, or null with `reportedly` when no source is named)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from parallax.extract.entities import DocEntities, strip_possessive
 from parallax.extract.quotes import quote_at
-from parallax.models import Figure, Quote
+from parallax.models import Figure, Quote, TimeExpr
 from parallax.numbers import VAGUE_COUNTS, parse_number
 
 METRIC_WORDS = {
@@ -71,9 +74,36 @@ NON_FATAL_WORDS = {"leg", "legs", "arm", "arms", "hand", "foot", "shoulder", "bu
                    "thigh", "ankle", "knee", "wounded", "injured", "survived", "stable",
                    "non-life-threatening", "treated", "released"}  # fmt: skip
 HYPOTHETICAL = {"could", "would", "might", "may", "should", "can", "will", "to"}
+# A running toll updated: "the death toll rose to 170", "now stands at 63", "raising the
+# toll to 48", "the number of injured has climbed to 210", "deaths reached 90".
+UPDATE_VERBS = {"rise", "climb", "increase", "jump", "grow", "mount", "soar", "surge", "swell",
+                "stand", "reach", "hit", "raise", "bring", "push", "take", "lift", "put",
+                "revise", "update", "edge", "creep", "double", "triple"}  # fmt: skip
+UPDATE_OBJECT_VERBS = {"reach", "hit"}  # "the toll reached 90": the number is the object
+# Verbs that update a count named as such ("raising the toll to"), never a group of people
+# ("the wounded were taken to three hospitals").
+CAUSATIVE_UPDATES = {"raise", "bring", "push", "take", "lift", "put", "revise", "update"}
+TALLY_NOUNS = {"toll", "number", "count", "tally", "total", "figure"}
+COUNT_NOUNS = {"toll", "number", "count", "tally", "total", "figure", "deaths", "dead",
+               "fatalities", "injuries", "wounded", "injured", "casualties"}  # fmt: skip
+POSSESSIVES = {"the", "our", "their", "its", "his", "her", "my", "your"}
+DEMONYM_ENDINGS = ("ian", "an", "i", "ese", "ish")
 
 if not Doc.has_extension("figures"):
     Doc.set_extension("figures", default=None)
+
+
+@dataclass
+class Update:
+    """A number given as the new value of a running toll, and what the sentence says of it."""
+
+    metric: str | None  # None: "the total", the metric of the figure before it
+    start: int  # first token of the figure's text (the toll's noun phrase, or the verb)
+    subject: list[Token]  # the toll's noun phrase ("the number of people killed")
+    previous: int | None = None  # "up from 25", "rose from 25 to 170"
+    previous_first: int | None = None  # the old value's first token (not a figure itself)
+    previous_at: int | None = None  # the token "from": times after it are the old value's
+    projected: bool = False  # "is expected to rise to 200": a forecast, no figure
 
 
 def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
@@ -125,7 +155,10 @@ def _qualifier(doc: Doc, first: int, sent_start: int) -> tuple[str, int]:
 def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[tuple[int, str]]]:
     """Metric word within a few tokens after a number, and the populations on the way."""
     pops: list[tuple[int, str]] = []
-    for k in range(last + 1, min(end, last + 1 + WINDOW)):
+    owner = last + 3 < end and doc[last + 1].lower_ == "of" and doc[last + 3].tag_ == "POS"
+    for k in range(last + 1, min(end, last + 1 + WINDOW + 2 * owner)):
+        if owner and k <= last + 3:
+            continue  # "three of Valdoria's soldiers"
         tok = doc[k]
         low = tok.lower_
         if low in METRIC_WORDS and (
@@ -144,8 +177,8 @@ def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[
             pops.append((k, POPULATIONS[low]))
             continue
         if tok.is_punct or tok.like_num or low in ("of", "and", "or", "in", "for", "from", "to"):
-            if low == "of" and k + 2 < end and doc[k + 1].lower_ == "the":
-                continue
+            if low == "of" and k + 2 < end and doc[k + 1].lower_ in POSSESSIVES:
+                continue  # "eight of the wounded", "three of our servicemen"
             if low == "of" and doc[last].lower_ in VAGUE:
                 continue  # "dozens of people"
             return None, k, pops
@@ -306,13 +339,142 @@ def _governing_lemma(tok: Token) -> str:
     return ""
 
 
+COUNTED = PEOPLE | set(POPULATIONS) | COUNT_NOUNS
+
+
+def _update_verb(doc: Doc, first: int, start: int) -> tuple[Token, Token] | None:
+    """(verb, preposition or verb) when the number is the new value of a count: the
+    object of 'rose to', 'stands at', 'raising the toll to', or of 'reached'."""
+    k = _qualifier(doc, first, start)[1] - 1  # "rose to at least 90"
+    if k < start:
+        return None
+    prep = doc[k]
+    j = k - 1
+    while j > start and doc[j].like_num:
+        j -= 1
+    if prep.lower_ == "to" and j < k - 1 and doc[j].lower_ == "from":
+        verb = doc[j].head  # "rose from 25 to 170", parsed as a range
+    elif prep.lower_ in ("to", "at"):
+        verb = prep.head
+        if verb.pos_ in ("NOUN", "PROPN") and verb.lower_ in COUNT_NOUNS:
+            verb = verb.head  # "raising the toll to 48" parsed with 'to' on the noun
+    elif prep.lemma_ in UPDATE_OBJECT_VERBS:
+        verb = prep
+    else:
+        return None
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in UPDATE_VERBS:
+        return None
+    return verb, prep
+
+
+def _projected(verb: Token) -> bool:
+    """'is expected to rise to 200', 'could climb to', 'has not risen': no value given."""
+    for v in (verb, verb.head if verb.dep_ in ("conj", "xcomp") else None):
+        if v is not None and any(
+            c.dep_ == "neg" or c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL
+            for c in v.children
+        ):
+            return True
+    return False
+
+
+def _toll_phrase(verb: Token, prep: Token) -> Token | None:
+    """The count a verb updates: its object before the preposition ('raising the toll
+    to'), else its subject ('the death toll rose'), or a coordinated verb's subject."""
+    for c in verb.children:
+        if c.dep_ == "dobj" and c.i < prep.i and c is not prep:
+            return c
+    for v in (verb, verb.head if verb.dep_ in ("conj", "xcomp") else None):
+        subj = (
+            next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None) if v else None
+        )
+        if subj is not None:
+            return subj
+    return None
+
+
+def _toll_metric(phrase: list[Token], head: Token) -> str | None:
+    """Metric a count names: a metric word in it ('number of people killed', 'death
+    toll'); a bare toll counts the dead unless it speaks of injuries."""
+    for tok in phrase:
+        low = tok.lower_
+        if low in METRIC_WORDS and low not in ("lives", "wound"):
+            return METRIC_WORDS[low]
+    if head.lower_ == "toll":
+        words = " ".join(t.lower_ for t in phrase)
+        return "injured" if "injur" in words or "wound" in words else "killed"
+    return None
+
+
+def _previous_value(
+    doc: Doc, verb: Token, first: int, last: int, nums: list[tuple[int, int, float | None, bool]]
+) -> tuple[int, int, int] | None:
+    """(value, its first token, the token 'from') of the value a toll rose from: 'rose
+    from 25 to 170', '170, up from 25'."""
+    for f2, _l2, v2, _ in nums:
+        if v2 is None or f2 == first or doc[f2 - 1].lower_ != "from":
+            continue
+        if verb.i < f2 < first:
+            return int(v2), f2, f2 - 1
+        gap = {t.lower_ for t in doc[last + 1 : f2 - 1] if t.ent_type_ not in ("DATE", "TIME")}
+        if f2 > last and gap <= {",", "up", "(", "on", "by"} | PEOPLE | set(METRIC_WORDS):
+            return int(v2), f2, f2 - 1
+    return None
+
+
+def _update(
+    doc: Doc,
+    num: tuple[int, int, float | None, bool],
+    nums: list[tuple[int, int, float | None, bool]],
+    sent: Span,
+) -> Update | None:
+    """The update a number gives, if it is the new value of a running toll."""
+    first, last, _, _ = num
+    found = _update_verb(doc, first, sent.start)
+    if found is None:
+        return None
+    verb, prep = found
+    head = _toll_phrase(verb, prep)
+    if head is None or head.lower_ not in COUNT_NOUNS and head.lower_ not in METRIC_WORDS:
+        return None
+    if verb.lemma_ in CAUSATIVE_UPDATES and head.lower_ not in TALLY_NOUNS:
+        return None
+    nxt = doc[last + 1] if last + 1 < sent.end else None
+    if nxt is not None and nxt.pos_ == "NOUN" and nxt.lower_ not in COUNTED | set(METRIC_WORDS):
+        return None  # "rose to 12 percent", "taken to three hospitals": not people
+    phrase = [t for t in head.subtree if t.i < verb.i or t.i < prep.i and t.i > verb.i]
+    metric = _toll_metric(phrase, head) or _metric_after(doc, last, sent.end)[0]
+    if metric is None and head.lower_ not in ("total", "tally", "count"):
+        return None  # "the number of residents rose to 9,000": no casualty count
+    skip = 1 if phrase and phrase[0].lower_ in ("the", "a", "an") else 0
+    start = verb.i if head.i > verb.i else phrase[skip].i
+    upd = Update(metric, start, phrase, projected=_projected(verb))
+    prev = _previous_value(doc, verb, first, last, nums)
+    if prev is not None:
+        upd.previous, upd.previous_first, upd.previous_at = prev
+    return upd
+
+
+def _counted_modifiers(doc: Doc, last: int, end: int) -> list[Token]:
+    """Words between a number and the noun it counts: 'Valdorian' in '12 Valdorian
+    soldiers', 'of our' in 'three of our servicemen' (empty when no counted noun)."""
+    out: list[Token] = []
+    for k in range(last + 1, min(end, last + 5)):
+        if doc[k].lower_ in COUNTED:
+            return out
+        out.append(doc[k])
+    return []
+
+
 class FigureFinder:
     def __init__(self, doc: Doc, body_start: int, quotes: list[Quote], times: list) -> None:
         self.doc = doc
         self.text = doc.text  # Doc.text joins every token: read it once
         self.body_start = body_start
         self.quotes = quotes
+        self.times: list[TimeExpr] = times
         self.time_spans = [(t.start, t.end) for t in times]
+        self.entities: DocEntities | None = doc._.entities
 
     def find(self) -> list[Figure]:
         figures: list[Figure] = []
@@ -349,6 +511,8 @@ class FigureFinder:
             if victim.dep_ != "dobj":
                 start = min(_noun_start(victim), tok.i)  # "the death of a man"
             s_char, e_char = self.doc[start].idx, self.doc[end].idx + len(self.doc[end])
+            mods = [c for c in victim.children if c.dep_ in ("amod", "compound") and c.i < victim.i]
+            mods = mods if victim.pos_ == "NOUN" else []  # a name is no side ("India Reed")
             fig = Figure(
                 text=self.text[s_char:e_char],
                 start=s_char,
@@ -356,6 +520,7 @@ class FigureFinder:
                 metric="injured" if metric == "shot" else metric,
                 value=count,
                 qualifier="exact",
+                side=self._side(mods, s_char, e_char),
             )
             cands.append((metric, fig))
         found: list[Figure] = []
@@ -471,8 +636,22 @@ class FigureFinder:
         nums = [n for n in _number_tokens(sent) if not self._in_time(doc[n[0]])]
         out: list[Figure] = []
         used: set[int] = set()
+        updates: dict[int, Update] = {}
+        for num in nums:
+            upd = None if self._not_count(num[0], num[1]) else _update(doc, num, nums, sent)
+            if upd is not None and upd.projected:
+                used.add(num[0])
+            elif upd is not None:
+                updates[num[0]] = upd
+                if upd.previous_first is not None:
+                    used.add(upd.previous_first)
         for idx, (first, last, value, vague) in enumerate(nums):
             if first in used or self._not_count(first, last):
+                continue
+            if first in updates:
+                fig = self._update_figure(updates[first], nums[idx], sent, out)
+                if fig is not None:
+                    out.append(fig)
                 continue
             if first > sent.start and doc[first - 1].lower_ in ("including", "among"):
                 continue  # a subset, attached to the figure before it by _including
@@ -525,6 +704,8 @@ class FigureFinder:
                 value = total
             elif pops:
                 population = pops[-1][1]
+            sides = {self._side(_counted_modifiers(doc, g[1], sent.end), span_start, span_end)
+                     for g in group}  # fmt: skip
             fig = Figure(
                 text=self.text[span_start:span_end],
                 start=span_start,
@@ -534,10 +715,123 @@ class FigureFinder:
                 qualifier=qualifier,
                 of_which=of_which,
                 population=population,
+                side=sides.pop() if len(sides) == 1 else None,
             )
             out.append(fig)
         self._including(sent, out)
         return out
+
+    def _update_figure(
+        self,
+        upd: Update,
+        num: tuple[int, int, float | None, bool],
+        sent: Span,
+        earlier: list[Figure],
+    ) -> Figure | None:
+        """A new value of a running toll: its own figure, marked as an update, with the
+        value it rose from and the time expression of the sentence it is given for."""
+        doc = self.doc
+        first, last, value, vague = num
+        metric = upd.metric or (earlier[-1].metric if earlier else None)
+        if metric is None:
+            return None
+        qualifier, _ = _qualifier(doc, first, sent.start)
+        if doc[first].lower_ in VAGUE and value is None:
+            qualifier = "unquantified"
+        elif vague:
+            qualifier = "about"
+        after, after_at, pops = _metric_after(doc, last, sent.end)
+        end_tok = doc[after_at if after else last]
+        start, end = doc[upd.start].idx, end_tok.idx + len(end_tok)
+        population = next(
+            (POPULATIONS[t.lower_] for t in reversed(upd.subject) if t.lower_ in POPULATIONS),
+            pops[-1][1] if pops else None,
+        )
+        return Figure(
+            text=self.text[start:end],
+            start=start,
+            end=end,
+            metric=metric,
+            value=int(value) if value is not None else None,
+            qualifier=qualifier,
+            population=population,
+            update=True,
+            previous=upd.previous,
+            as_of_time=self._as_of_time(sent, start, end, upd),
+            side=self._side(
+                [t for t in upd.subject if t.head.lower_ in COUNTED and t.dep_ != "pobj"]
+                + _counted_modifiers(doc, last, sent.end),
+                start,
+                end,
+            ),
+        )
+
+    def _as_of_time(self, sent: Span, start: int, end: int, upd: Update) -> int | None:
+        """Index of the date the sentence gives for an updated value: the date expression
+        nearest to it, leaving aside one told of the old value ('up from 25 on Monday')."""
+        old: tuple[int, int] = (0, 0)
+        if upd.previous_at is not None:
+            at = self.doc[upd.previous_at].idx
+            old = (at, sent.end_char) if at >= end else (at, start)
+        best: tuple[int, int] | None = None
+        for i, t in enumerate(self.times):
+            if t.kind != "date" or not sent.start_char <= t.start < sent.end_char:
+                continue
+            if old[0] <= t.start < old[1] or start <= t.start < end:
+                continue  # the old value's date, or the event's ("the toll of Monday's raid")
+            gap = max(t.start - end, start - t.end, 0)
+            if best is None or gap < best[0]:
+                best = (gap, i)
+        return best[1] if best else None
+
+    def _side(self, tokens: Iterable[Token], start: int, end: int) -> str | None:
+        """The country or actor the counted people belong to, where the words say so:
+        '12 Valdorian soldiers', 'Ostravian fighters', 'three of our servicemen' in a
+        statement by a Valdorian ministry. None when nothing names one."""
+        for tok in tokens:
+            if tok.lower_ == "our":
+                return self._speaker_side(quote_at(self.quotes, start, end))
+            if (
+                tok.pos_ in ("ADJ", "PROPN", "NOUN")
+                and tok.text[:1].isupper()
+                and tok.ent_type_ != "PERSON"  # "India Barnes"
+                and not (tok.i > 0 and tok.doc[tok.i - 1].text == "-")  # "African-American"
+            ):
+                side = self._side_word(tok.text)
+                if side:
+                    return side
+        return None
+
+    def _side_word(self, word: str) -> str | None:
+        """'Valdorian' -> Valdoria, 'Azerbaijani' -> Azerbaijan, 'U.S.' -> United States,
+        'Ostravian' -> Ostravia (a region the gazetteer lists)."""
+        ents = self.entities
+        if ents is None:
+            return None
+        found = ents.demonym_country(word)
+        country = ents.gaz.lookup(strip_possessive(word), fuzzy=False, cities=False)
+        if not found and country is not None and country.kind == "country":
+            found = country.canonical  # "U.S. troops", not "a Washington man"
+        if found or not word.lower().endswith(DEMONYM_ENDINGS):
+            return found
+        for cut, add in ((1, ""), (1, "a"), (2, ""), (3, "a"), (3, "")):
+            place = ents.gaz.lookup(word[:-cut] + add, fuzzy=False, cities=False)
+            if place is not None and place.kind in ("country", "region"):
+                return place.canonical
+        return None
+
+    def _speaker_side(self, quote: Quote | None) -> str | None:
+        """The side 'our' speaks for: the country of the statement's speaker."""
+        if quote is None or not quote.speaker:
+            return None
+        if quote.speaker_affiliation:
+            return self._side_word(quote.speaker_affiliation) or quote.speaker_affiliation
+        for word in [quote.speaker, *quote.speaker.split(), *(quote.speaker_text or "").split()]:
+            if word[:1].isupper():
+                side = self._side_word(word)
+                if side:
+                    return side
+        return None
 
     def _not_count(self, first: int, last: int) -> bool:
         doc = self.doc
@@ -556,6 +850,13 @@ class FigureFinder:
         if nxt is not None and nxt.lower_.replace(".", "") in ("am", "pm", "oclock"):
             return True  # clock times
         before = doc[first - 1] if first > 0 else None
+        if (
+            before is not None
+            and before.lower_ in ("and", "or", ",")
+            and first > 2
+            and doc[first - 3].lower_ in ("aged", "ages")
+        ):
+            return True  # "two men aged 30 and 45"
         if before is not None and before.lower_ in (
             "age",
             "aged",
@@ -660,11 +961,24 @@ def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_
             fig.reportedly = False
 
 
+def date_figures(figures: list[Figure], times: list[TimeExpr], published: str | None) -> None:
+    """Each updated value takes the calendar date of its time expression once that is
+    resolved ('on Tuesday'), else the document's date ('now', or no date in the sentence)."""
+    for fig in figures:
+        if not fig.update:
+            continue
+        value = None
+        if fig.as_of_time is not None and fig.as_of_time < len(times):
+            value = times[fig.as_of_time].value
+        fig.as_of = value if value and value[:1].isdigit() else published
+
+
 @Language.component("parallax_figures")
 def figures_component(doc: Doc) -> Doc:
     """Sets doc._.figures (needs parallax_times and parallax_quotes before it)."""
     body_start = doc._.header.body_start if doc._.header else 0
     figures = FigureFinder(doc, body_start, doc._.quotes or [], doc._.times or []).find()
     assign_claimants(doc, figures, doc._.quotes or [], body_start)
+    date_figures(figures, doc._.times or [], None)  # the pipeline dates them again
     doc._.figures = figures
     return doc
