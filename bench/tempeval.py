@@ -182,7 +182,9 @@ def parallax_tagger() -> Callable[[list[GoldDoc]], list[list[Span]]]:
     from parallax.pipeline import record_from_doc
 
     nlp = get_pipeline()
-    off = [n for n in ("parallax_quotes", "parallax_figures", "parallax_events") if n in nlp.pipe_names]
+    off = [
+        n for n in ("parallax_quotes", "parallax_figures", "parallax_events") if n in nlp.pipe_names
+    ]
 
     def tag(docs: list[GoldDoc]) -> list[list[Span]]:
         raws = [
@@ -219,7 +221,9 @@ def dateparser_tagger() -> Callable[[list[GoldDoc]], list[list[Span]]]:
     return lambda docs: [tag_one(d) for d in docs]
 
 
-def run(name: str, tagger: Callable[[list[GoldDoc]], list[list[Span]]], docs: list[GoldDoc]) -> Counts:
+def run(
+    name: str, tagger: Callable[[list[GoldDoc]], list[list[Span]]], docs: list[GoldDoc]
+) -> Counts:
     counts = Counts(docs=len(docs))
     t0 = time.perf_counter()
     results = tagger(docs)
@@ -229,7 +233,9 @@ def run(name: str, tagger: Callable[[list[GoldDoc]], list[list[Span]]], docs: li
     return counts
 
 
-def show_errors(docs: list[GoldDoc], tagger: Callable[[list[GoldDoc]], list[list[Span]]], k: int) -> None:
+def show_errors(
+    docs: list[GoldDoc], tagger: Callable[[list[GoldDoc]], list[list[Span]]], k: int
+) -> None:
     """The most frequent missed, spurious and wrongly valued expressions (lower-cased)."""
     missed: Counter[str] = Counter()
     spurious: Counter[str] = Counter()
@@ -240,7 +246,9 @@ def show_errors(docs: list[GoldDoc], tagger: Callable[[list[GoldDoc]], list[list
             if not hits:
                 missed[f"{_norm(g.text).lower()} [{g.value}]"] += 1
             elif hits[0].value != g.value:
-                wrong[f"{_norm(g.text).lower()} | {_norm(hits[0].text).lower()}: {g.value} != {hits[0].value}"] += 1
+                wrong[
+                    f"{_norm(g.text).lower()} | {_norm(hits[0].text).lower()}: {g.value} != {hits[0].value}"
+                ] += 1
         for s in spans:
             if not any(_overlaps(g, s) for g in d.timexes):
                 spurious[_norm(s.text).lower()] += 1

@@ -29,6 +29,12 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
 UNITS = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M",
          "year": "Y", "decade": "DE", "century": "CE"}  # fmt: skip
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+REFS = {"coming": "FUTURE_REF", "future": "FUTURE_REF", "currently": "PRESENT_REF",
+        "current": "PRESENT_REF", "these days": "PRESENT_REF", "nowadays": "PRESENT_REF"}  # fmt: skip
+SETS = {"daily": "P1D", "day": "P1D", "weekly": "P1W", "week": "P1W", "monthly": "P1M",
+        "month": "P1M", "hourly": "PT1H", "year": "P1Y", "quarter": "P3M"}  # fmt: skip
 APPROX = r"(?:about|around|roughly|approximately|nearly|almost|some|more than|over|at least|up to)"
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
@@ -38,14 +44,51 @@ _NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 _COUNT = rf"(?:\d+(?:\.\d+)?|(?:{_NUMWORD})(?:[- ](?:{_NUMWORD}))?|a|an|a few|several|many)"
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)"
 
+_FULL_MONTH = (
+    r"(?:January|February|March|April|June|July|August|September|October|November|December)"
+)
+_ORDINAL_Q = r"(first|second|third|fourth|1st|2nd|3rd|4th)"
+_SEASON = r"(spring|summer|fall|autumn|winter)"
+_YEAR = r"((?:1[89]|20)\d{2})"
+# a bare number read as a year: not money, a share, a count of people ("2000 troops")
+_NOT_COUNT = r"(?![\d%]|[-\u2013/]\d|,\d|\.\d|\s+(?:percent|people|[a-z]+s\b))"
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    (
+        "clock",
+        re.compile(
+            r"\b(?:(?:about|around)\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I
+        ),
+    ),
+    ("clock", re.compile(r"\b()()(noon|midnight)\b", re.I)),
+    (
+        "quarter",
+        re.compile(
+            rf"\b(?:(?:the|a|this|last|next)\s+)?(?:(?:fiscal|calendar|current|latest)\s+)?{_YEAR}?\s*{_ORDINAL_Q}[- ](?:fiscal[- ])?quarter(?:\s+of\s+(?:fiscal\s+)?{_YEAR})?",
+            re.I,
+        ),
+    ),
+    (
+        "quarter_ref",
+        re.compile(
+            r"\b(the|this|that|last|a year-(?:ago|earlier)|the\s+(?:same|latest|recent|current|past|previous|year-ago|year-earlier|comparable(?:\s+year-ago)?)|this\s+year's)\s+(quarter|period)\b",
+            re.I,
+        ),
+    ),
     ("mdy", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
     (
         "dmy",
         re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+(\d{{4}}))?\b"),
     ),
-    ("my", re.compile(rf"\b(?:(early|mid|late)[- ])?({_MONTH})(?:\s+of)?\s+(\d{{4}})\b")),
+    ("my", re.compile(rf"\b(?:(early|mid|late)[- ])?({_MONTH})(?:\s+of)?,?\s+(\d{{4}})\b")),
+    (
+        "season",
+        re.compile(
+            rf"\b(?:(last|this|next|early|late|the)\s+(?:past\s+)?)?{_SEASON}(?:\s+of\s+{_YEAR}|\s+{_YEAR})?\b",
+            re.I,
+        ),
+    ),
     (
         "weekday",
         re.compile(rf"\b(?:(last|next|this|early|late)\s+)?({_WEEKDAY})(?:\s+({_PART}))?\b", re.I),
@@ -57,11 +100,22 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (
+        "earlier",
+        re.compile(
+            rf"\b({_COUNT})\s+({_UNIT})\s+(earlier|before)\b(?!\s+(?:the|a|an|his|her|its|their)\b)",
+            re.I,
+        ),
+    ),
+    (
+        "year_ago",
+        re.compile(r"\b(?:the\s+)?(year-(?:ago|earlier))\b(?!\s+(?:quarter|period))", re.I),
+    ),
     ("hyphen_duration", re.compile(rf"\b({_COUNT})-({_UNIT[3:-1]})(?!-old)\b", re.I)),
     (
         "duration",
         re.compile(
-            rf"\b(?:(?:the\s+)?(?:(last|past|next|previous|coming)\s+))?(?:({APPROX})\s+)?({_COUNT})\s+({_UNIT})(?!\s+(?:old|ago|earlier|later|after|before))(?:\s+(of|ago))?\b",
+            rf"\b(?:(?:the\s+)?(?:(last|past|next|previous|coming|first)\s+))?(?:({APPROX})\s+)?({_COUNT})\s+({_UNIT})(?!\s+(?:old|ago|earlier|later|after|before))(?:\s+(of|ago))?\b",
             re.I,
         ),
     ),
@@ -69,10 +123,26 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative",
         re.compile(
-            r"\b(today|yesterday|tomorrow|tonight|last night|this morning|this afternoon|this evening|"
+            r"\b(today|yesterday|tomorrow|tonight|last night|overnight|this morning|this afternoon|this evening|"
             r"(?:earlier|later)\s+(?:this|in the|that)\s+(?:week|month|year)|"
             r"(?:this|last|next|the previous|the past|the coming)\s+(?:week|month|year|weekend)|"
-            r"now)\b",
+            r"the weekend|now)\b",
+            re.I,
+        ),
+    ),
+    (
+        "ref",
+        re.compile(
+            r"\b(?:(?:in\s+)?(recent|coming|past)\s+(?:years|months|weeks|days|decades)|"
+            r"the\s+(?:near\s+|distant\s+)?(future|past)(?!\s+(?:few|several|two|three|four|five|six|\d))|"
+            r"(recently|currently|these days|nowadays|current|recent))\b",
+            re.I,
+        ),
+    ),
+    (
+        "set",
+        re.compile(
+            r"\b(daily|weekly|monthly|hourly|(?:every|each|per)\s+(?:day|week|month|year|quarter))\b",
             re.I,
         ),
     ),
@@ -80,11 +150,21 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month",
         re.compile(rf"\b(?:in|since|from|until|by|of|early|late|mid-?)\s+({_MONTH})\b(?!\s+\d)"),
     ),
-    ("decade", re.compile(r"\b(?:the\s+)?(\d{3})0s\b")),
+    (
+        "month_mod",
+        re.compile(rf"\b(?:((?i:last|this|next|early|late|mid-?))\s*)?({_FULL_MONTH})\b(?!\s+\d)"),
+    ),
+    ("decade", re.compile(r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(\d{3})0'?s\b")),
     (
         "year",
         re.compile(
             r"(?:\b(?:in|since|from|until|by|of|before|after|during|early|late|mid|year|around|through)\s+|\bmid-)((?:1[89]|20)\d{2})\b(?![-\d])"
+        ),
+    ),
+    (
+        "bare_year",
+        re.compile(
+            rf"(?<![$\d.,\u00a3\u20ac-])\b(?:(?:fiscal|calendar)\s+)?{_YEAR}\b{_NOT_COUNT}", re.I
         ),
     ),
 ]
@@ -121,6 +201,10 @@ def _month(text: str) -> int:
     return MONTHS[text.lower().rstrip(".")]
 
 
+def _modifier(word: str | None) -> str | None:
+    return word.lower().rstrip("- ") if word else None
+
+
 def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict | None, bool]:
     """(kind, value, rule, approximate) for one pattern match."""
     g = m.groups()
@@ -141,7 +225,46 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
     if kind == "year":
         return "date", g[0], None, False
     if kind == "decade":
+        return "date", g[1], None, False
+    if kind == "bare_year":
         return "date", g[0], None, False
+    if kind == "month_mod":
+        return "date", None, {"month": _month(g[1]), "modifier": _modifier(g[0])}, False
+    if kind == "season":
+        rule: dict = {"season": SEASONS[g[1].lower()], "modifier": _modifier(g[0])}
+        if g[2] or g[3]:
+            return "date", f"{g[2] or g[3]}-{rule['season']}", None, False
+        if not g[0]:
+            return "", None, None, False  # a bare "summer" is too often no date at all
+        return "date", None, rule, False
+    if kind == "quarter":
+        year = g[0] or g[2]
+        n = int(g[1][0]) if g[1][0].isdigit() else ORDINALS[g[1].lower()]
+        if year:
+            return "date", f"{year}-Q{n}", None, False
+        return "date", None, {"quarter": n}, False
+    if kind == "quarter_ref":
+        word = re.sub(r"\s+", " ", g[0].lower())
+        shift = -4 if "year-" in word else (0 if word in ("this", "the current") else None)
+        return "date", None, {"quarter_ref": shift}, False
+    if kind in ("earlier", "year_ago"):
+        count, unit = (
+            (1.0, "year") if kind == "year_ago" else (_count(g[0]), g[1].lower().rstrip("s"))
+        )
+        return "date", None, {"ago": [count, unit]}, False
+    if kind == "clock":
+        if g[2].lower() in ("noon", "midnight"):
+            return "time", None, {"clock": "12:00" if g[2].lower() == "noon" else "24:00"}, False
+        hour = int(g[0]) % 12 + (12 if g[2].lower() == "p" else 0)
+        if int(g[0]) > 12:
+            return "", None, None, False
+        return "time", None, {"clock": f"{hour:02d}:{g[1] or '00'}"}, False
+    if kind == "ref":
+        word = (g[0] or g[1] or g[2]).lower()
+        return "ref", REFS.get(word, "PAST_REF"), None, False
+    if kind == "set":
+        word = g[0].lower().split()[-1]
+        return "set", SETS.get(word), None, False
     if kind == "weekday":
         rule = {"weekday": WEEKDAYS.index(g[1].lower()), "modifier": (g[0] or "").lower() or None}
         if g[2]:
@@ -200,7 +323,49 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
             taken.append((t.start, t.end))
             found.append(t)
     found.sort(key=lambda t: t.start)
-    return found
+    return _merge_clock_times(text, found)
+
+
+CLOCK_GLUE = re.compile(r"^(?:\s+on|,)?\s+$")
+DATE_GLUE = re.compile(r"^(?:,)?\s+(?:at\s+)?(?:about\s+|around\s+)?$")
+
+
+def _day_rule(t: TimeExpr) -> bool:
+    """A date naming one day: '10 p.m. Wednesday', 'Tuesday at noon'."""
+    if t.kind != "date":
+        return False
+    if t.value:
+        return len(t.value) == 10
+    r = t.rule or {}
+    return "weekday" in r or "day" in r or r.get("relative") in ("today", "yesterday", "tomorrow")
+
+
+def _merge_clock_times(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
+    """A clock time next to the day it falls on is one expression ('10 p.m. Wednesday')."""
+    out: list[TimeExpr] = []
+    for t in times:
+        prev = out[-1] if out else None
+        if prev is not None:
+            gap = text[prev.end : t.start]
+            pair = None
+            if prev.kind == "time" and _day_rule(t) and CLOCK_GLUE.match(gap):
+                pair = (t, prev)
+            elif t.kind == "time" and _day_rule(prev) and DATE_GLUE.match(gap):
+                pair = (prev, t)
+            if pair:
+                day, clock = pair
+                assert clock.rule is not None
+                rule = {"clock": clock.rule["clock"], "base": day.rule, "base_value": day.value}
+                out[-1] = TimeExpr(
+                    text=text[prev.start : t.end],
+                    start=prev.start,
+                    end=t.end,
+                    kind="time",
+                    rule=rule,
+                )
+                continue
+        out.append(t)
+    return out
 
 
 def _extend_since(text: str, t: TimeExpr) -> None:
@@ -254,9 +419,12 @@ def resolve(
     if t.value is not None or not t.rule or anchor is None:
         return t.value
     r = t.rule
+    if "clock" in r:
+        return _resolve_clock(r, anchor, future, nearest)
     if "weekday" in r and nearest and not r.get("modifier"):
         offset = (r["weekday"] - anchor.weekday()) % 7
-        return (anchor + dt.timedelta(days=offset if offset <= 3 else offset - 7)).isoformat()
+        day = anchor + dt.timedelta(days=offset if offset <= 3 else offset - 7)
+        return day.isoformat()
     if "weekday" in r:
         delta = (anchor.weekday() - r["weekday"]) % 7
         mod = r.get("modifier")
@@ -267,14 +435,30 @@ def resolve(
         else:
             day = anchor - dt.timedelta(days=delta)
         return day.isoformat()
+    if "season" in r:
+        return _resolve_season(r, anchor, future)
+    if "quarter" in r:
+        q = (anchor.month - 1) // 3 + 1
+        year = anchor.year - 1 if r["quarter"] > q and not future else anchor.year
+        return f"{year:04d}-Q{r['quarter']}"
+    if "quarter_ref" in r:
+        q = (anchor.month - 1) // 3 + 1
+        if r["quarter_ref"] == 0:
+            return f"{anchor.year:04d}-Q{q}"
+        year, q = (anchor.year, q - 1) if q > 1 else (anchor.year - 1, 4)
+        if r["quarter_ref"] == -4:
+            year -= 1
+        return f"{year:04d}-Q{q}"
     if "day" in r:
         y = _closest_year(anchor, r["month"], r["day"])
         return f"{y:04d}-{r['month']:02d}-{r['day']:02d}"
     if "month" in r:
-        return f"{_closest_year(anchor, r['month'], None):04d}-{r['month']:02d}"
+        return f"{_month_year(anchor, r['month'], r.get('modifier'), future):04d}-{r['month']:02d}"
     if "ago" in r:
         count, unit = r["ago"]
         if count is None:
+            return {"year": "PAST_REF", "month": "PAST_REF"}.get(unit, "PAST_REF")
+        if not float(count).is_integer():
             return None
         n = int(count)
         if unit == "day":
@@ -292,11 +476,58 @@ def resolve(
     return None
 
 
+def _month_year(anchor: dt.date, month: int, modifier: str | None, future: bool) -> int:
+    """Year of a month named without one: 'last April' is the latest April before the
+    document date, 'next April' the first after it; otherwise the nearest occurrence,
+    after the document date only in a future-tense clause."""
+    if modifier == "last":
+        return anchor.year if month < anchor.month else anchor.year - 1
+    if modifier == "next" or (future and modifier != "this"):
+        return anchor.year if month > anchor.month else anchor.year + 1
+    if modifier == "this":
+        return anchor.year
+    return _closest_year(anchor, month, None)
+
+
+SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _resolve_season(r: dict, anchor: dt.date, future: bool) -> str:
+    """'last summer', 'this fall': the season's year against the document date."""
+    start = SEASON_START[r["season"]]
+    mod = r.get("modifier")
+    if mod == "last":
+        year = anchor.year if start + 2 < anchor.month else anchor.year - 1
+    elif mod == "next" or (future and mod != "this"):
+        year = anchor.year if start > anchor.month else anchor.year + 1
+    else:
+        year = anchor.year
+    return f"{year:04d}-{r['season']}"
+
+
+def _resolve_clock(r: dict, anchor: dt.date, future: bool, nearest: bool) -> str | None:
+    """'10 p.m. Wednesday' -> the Wednesday's date with T22:00; a clock time alone is
+    on the document date."""
+    base: str | None = r.get("base_value")
+    if base is None and r.get("base"):
+        base = resolve(TimeExpr("", 0, 0, "date", rule=r["base"]), anchor, future, nearest)
+    if base is None:
+        base = anchor.isoformat()
+    return f"{base[:10]}T{r['clock']}"
+
+
+PART_WORDS = {"tonight": "NI", "last night": "NI", "overnight": "NI", "this morning": "MO",
+              "this afternoon": "AF", "this evening": "EV"}  # fmt: skip
+
+
 def _resolve_relative(word: str, anchor: dt.date) -> str | None:
-    days = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
+    days = {"today": 0, "tonight": 0, "overnight": 0, "this morning": 0, "this afternoon": 0,
             "this evening": 0, "yesterday": -1, "last night": -1, "tomorrow": 1}  # fmt: skip
     if word in days:
-        return (anchor + dt.timedelta(days=days[word])).isoformat()
+        part = f"T{PART_WORDS[word]}" if word in PART_WORDS else ""
+        return (anchor + dt.timedelta(days=days[word])).isoformat() + part
+    if word.endswith("weekend"):
+        return _resolve_weekend(word, anchor)
     unit = word.split()[-1]
     offset = -1 if word.split()[0] in ("last", "the") and "coming" not in word else 0
     offset = 1 if word.startswith(("next", "the coming")) else offset
@@ -312,23 +543,70 @@ def _resolve_relative(word: str, anchor: dt.date) -> str | None:
     return None
 
 
+def _resolve_weekend(word: str, anchor: dt.date) -> str:
+    """'the weekend' / 'last weekend': the one just past (or under way); 'next' and
+    'this' weekend from Monday to Friday: the coming one."""
+    if word.startswith("next") or (word.startswith("this") and anchor.weekday() < 5):
+        day = anchor + dt.timedelta(days=7 if word.startswith("next") else 0)
+    elif anchor.weekday() >= 5 and not word.startswith("last"):
+        day = anchor
+    else:
+        day = anchor - dt.timedelta(days=7)
+    return iso_week(day) + "-WE"
+
+
 FUTURE_CUE = re.compile(
-    r"\b(will|shall|would|'ll|to be held|scheduled|planned|expected|due to)\b", re.I
+    r"\b(will|shall|'ll|to be held|scheduled|planned|planning|expected|due to|set to|"
+    r"(?:is|are) to|(?:is|are) going to|until|as soon as|next week's)\b",
+    re.I,
 )
+PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?$", re.I)
+CLAUSE_END = re.compile(r"[.;:!?,\n]|''|``|\u201d|\u201c")
 
 
 def is_future_context(text: str, t: TimeExpr) -> bool:
-    """A weekday in a future-tense clause ('talks will resume on Friday')."""
-    return bool(FUTURE_CUE.search(text[max(0, t.start - 60) : t.start]))
+    """A weekday in a future-tense clause ('talks will resume on Friday'): the cue comes
+    before it in the same clause, within a few words ('they would appeal the decision,
+    announced Wednesday' and 'had been scheduled to expire Friday' look back)."""
+    before = text[max(0, t.start - 60) : t.start]
+    ends = list(CLAUSE_END.finditer(before))
+    clause = before[ends[-1].end() :] if ends else before
+    cue = FUTURE_CUE.search(clause)
+    return bool(cue) and not PAST_PERFECT.search(clause[: cue.start()])
 
 
 def resolve_all(
     text: str, times: Iterable[TimeExpr], anchor: dt.date | None, nearest: bool = False
 ) -> None:
-    """Fill in `value` of every relative expression in place."""
+    """Fill in `value` of every relative expression in place. A quarter named earlier
+    is the reference of 'the quarter' and 'a year earlier' (the same quarter a year
+    before) in the text after it."""
+    quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset)
     for t in times:
         if t.rule and t.value is None:
-            t.value = resolve(t, anchor, future=is_future_context(text, t), nearest=nearest)
+            t.value = _in_quarter_context(t, quarter) if anchor else None
+            if t.value is None:
+                t.value = resolve(t, anchor, future=is_future_context(text, t), nearest=nearest)
+        m = re.fullmatch(r"(\d{4})-Q([1-4])", t.value or "")
+        if m and (t.rule is None or "quarter" in t.rule):
+            quarter = (int(m.group(1)), int(m.group(2)), t.end)
+
+
+QUARTER_REACH = 1500  # characters within which 'a year earlier' still speaks of a quarter
+
+
+def _in_quarter_context(t: TimeExpr, quarter: tuple[int, int, int] | None) -> str | None:
+    """Value of a quarter reference or a year-back expression after a named quarter."""
+    if quarter is None or not t.rule:
+        return None
+    year, q, end = quarter
+    shift = t.rule.get("quarter_ref", 1)
+    if shift is None or shift == -4:
+        return f"{year + (-1 if shift else 0):04d}-Q{q}"
+    year_back = t.rule.get("ago") == [1.0, "year"]
+    if year_back and t.start - end <= QUARTER_REACH:
+        return f"{year - 1:04d}-Q{q}"
+    return None
 
 
 # -- document date -----------------------------------------------------------
