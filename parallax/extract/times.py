@@ -30,6 +30,7 @@ PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "ov
 UNITS = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M",
          "year": "Y", "decade": "DE", "century": "CE"}  # fmt: skip
 SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+YEAR_SHIFT = {"this": 0, "last": -1, "next": 1}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 REFS = {"coming": "FUTURE_REF", "future": "FUTURE_REF", "currently": "PRESENT_REF",
         "current": "PRESENT_REF", "these days": "PRESENT_REF", "nowadays": "PRESENT_REF"}  # fmt: skip
@@ -65,7 +66,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "quarter",
         re.compile(
-            rf"\b(?:(?:the|a|this|last|next)\s+)?(?:(?:fiscal|calendar|current|latest)\s+)?{_YEAR}?\s*{_ORDINAL_Q}[- ](?:fiscal[- ])?quarter(?:\s+of\s+(?:fiscal\s+)?{_YEAR})?",
+            rf"\b(?:(?:the|a|this|last|next)\s+)?(?:(this|last|next)\s+year's\s+)?(?:(?:fiscal|calendar|current|latest)\s+)?{_YEAR}?\s*{_ORDINAL_Q}[- ](?:fiscal[- ])?quarter(?:\s+of\s+(?:fiscal\s+)?{_YEAR})?",
             re.I,
         ),
     ),
@@ -80,6 +81,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "dmy",
         re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+(\d{{4}}))?\b"),
+    ),
+    (
+        "month_year_rel",
+        re.compile(rf"\b({_MONTH})(?:\s+of)?\s+((?i:this|last|next))\s+year\b"),
     ),
     ("my", re.compile(rf"\b(?:(early|mid|late)[- ])?({_MONTH})(?:\s+of)?,?\s+(\d{{4}})\b")),
     (
@@ -238,11 +243,16 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
             return "", None, None, False  # a bare "summer" is too often no date at all
         return "date", None, rule, False
     if kind == "quarter":
-        year = g[0] or g[2]
-        n = int(g[1][0]) if g[1][0].isdigit() else ORDINALS[g[1].lower()]
+        year = g[1] or g[3]
+        n = int(g[2][0]) if g[2][0].isdigit() else ORDINALS[g[2].lower()]
         if year:
             return "date", f"{year}-Q{n}", None, False
+        if g[0]:
+            return "date", None, {"quarter": n, "year_shift": YEAR_SHIFT[g[0].lower()]}, False
         return "date", None, {"quarter": n}, False
+    if kind == "month_year_rel":
+        rule = {"month": _month(g[0]), "year_shift": YEAR_SHIFT[g[1].lower()]}
+        return "date", None, rule, False
     if kind == "quarter_ref":
         word = re.sub(r"\s+", " ", g[0].lower())
         shift = -4 if "year-" in word else (0 if word in ("this", "the current") else None)
@@ -340,11 +350,25 @@ def _day_rule(t: TimeExpr) -> bool:
     return "weekday" in r or "day" in r or r.get("relative") in ("today", "yesterday", "tomorrow")
 
 
+WEEKDAY_GLUE = re.compile(r"^,?\s+$")
+
+
 def _merge_clock_times(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
-    """A clock time next to the day it falls on is one expression ('10 p.m. Wednesday')."""
+    """A clock time next to the day it falls on is one expression ('10 p.m. Wednesday'),
+    and so is a weekday before its date ('Saturday, April 25' takes the date's value)."""
     out: list[TimeExpr] = []
     for t in times:
         prev = out[-1] if out else None
+        if (
+            prev is not None
+            and "weekday" in (prev.rule or {})
+            and t.kind == "date"
+            and (t.value and len(t.value) == 10 or "day" in (t.rule or {}))
+            and WEEKDAY_GLUE.match(text[prev.end : t.start])
+        ):
+            t.start, t.text = prev.start, text[prev.start : t.end]
+            out[-1] = t
+            continue
         if prev is not None:
             gap = text[prev.end : t.start]
             pair = None
@@ -437,6 +461,9 @@ def resolve(
         return day.isoformat()
     if "season" in r:
         return _resolve_season(r, anchor, future)
+    if "year_shift" in r:
+        year = anchor.year + r["year_shift"]
+        return f"{year:04d}-Q{r['quarter']}" if "quarter" in r else f"{year:04d}-{r['month']:02d}"
     if "quarter" in r:
         q = (anchor.month - 1) // 3 + 1
         year = anchor.year - 1 if r["quarter"] > q and not future else anchor.year
@@ -557,7 +584,7 @@ def _resolve_weekend(word: str, anchor: dt.date) -> str:
 
 FUTURE_CUE = re.compile(
     r"\b(will|shall|'ll|to be held|scheduled|planned|planning|expected|due to|set to|"
-    r"(?:is|are) to|(?:is|are) going to|until|as soon as|next week's)\b",
+    r"(?:is|are) to|(?:is|are) going to|as soon as|as early as|next week's)\b",
     re.I,
 )
 PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?$", re.I)
@@ -568,7 +595,7 @@ def is_future_context(text: str, t: TimeExpr) -> bool:
     """A weekday in a future-tense clause ('talks will resume on Friday'): the cue comes
     before it in the same clause, within a few words ('they would appeal the decision,
     announced Wednesday' and 'had been scheduled to expire Friday' look back)."""
-    before = text[max(0, t.start - 60) : t.start]
+    before = text[max(0, t.start - 80) : t.start]
     ends = list(CLAUSE_END.finditer(before))
     clause = before[ends[-1].end() :] if ends else before
     cue = FUTURE_CUE.search(clause)
