@@ -367,6 +367,8 @@ def _merge_clock_times(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
             and WEEKDAY_GLUE.match(text[prev.end : t.start])
         ):
             t.start, t.text = prev.start, text[prev.start : t.end]
+            if t.rule is not None:
+                t.rule["on_weekday"] = (prev.rule or {})["weekday"]
             out[-1] = t
             continue
         if prev is not None:
@@ -478,6 +480,9 @@ def resolve(
         return f"{year:04d}-Q{q}"
     if "day" in r:
         y = _closest_year(anchor, r["month"], r["day"])
+        if "on_weekday" in r:
+            near = (y, y - 1, y + 1)
+            y = _weekday_year(r["month"], r["day"], r["on_weekday"], near) or y
         return f"{y:04d}-{r['month']:02d}-{r['day']:02d}"
     if "month" in r:
         return f"{_month_year(anchor, r['month'], r.get('modifier'), future):04d}-{r['month']:02d}"
@@ -639,24 +644,67 @@ def _in_quarter_context(t: TimeExpr, quarter: tuple[int, int, int] | None) -> st
 # -- document date -----------------------------------------------------------
 
 
-def infer_document_date(times: list[TimeExpr]) -> dt.date | None:
-    """Latest calendar day the text mentions, with yearless days placed after the
-    latest month-and-year the text mentions. None when there is no day."""
+RETROSPECTIVE = re.compile(
+    r"\b(?:anniversary|since|ago|back in|as far back as|recalled?|remembered?)\b[^.]{0,30}$", re.I
+)
+RETRO_AFTER = re.compile(r"^\W{0,2}(?:attacks?|anniversary|bombings?|massacre)\b", re.I)
+
+
+def _year_of(value: str | None) -> int | None:
+    m = re.match(r"(\d{4})(?:$|-)", value or "")
+    return int(m.group(1)) if m else None
+
+
+def _weekday_year(month: int, day: int, weekday: int, years: Iterable[int]) -> int | None:
+    """The one year among `years` in which the day falls on the weekday."""
+    fits = []
+    for y in years:
+        try:
+            if dt.date(y, month, day).weekday() == weekday:
+                fits.append(y)
+        except ValueError:
+            continue
+    return fits[0] if len(fits) == 1 else None
+
+
+def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None:
+    """When a report was written, from its own text; None when it does not say.
+
+    The latest calendar day it mentions, where:
+    - a day given without a year takes the year that makes it fall on the weekday
+      written with it or named elsewhere in the text ('Wednesday ... September 20'),
+      else it comes after the latest month-and-year mentioned;
+    - a day from an earlier year than the latest year mentioned, or one told as a
+      memory ('the anniversary of September 11, 2001'), is history, not the date of
+      writing; 'since' dates and bare years never give a day."""
+    latest_year = max(
+        (y for t in times if t.kind != "ref" and (y := _year_of(t.value))), default=None
+    )
+    weekdays = {t.rule["weekday"] for t in times if t.rule and "weekday" in t.rule}
     explicit: list[tuple[int, int]] = []
     days: list[dt.date] = []
     for t in times:
         v = t.value or ""
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
-            days.append(dt.date.fromisoformat(v))
+        if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", v):
             explicit.append((int(v[:4]), int(v[5:7])))
-        elif re.fullmatch(r"\d{4}-\d{2}", v):
-            explicit.append((int(v[:4]), int(v[5:7])))
-        # a bare year ("since 2001") says too little about when the report was written
+        if t.kind not in ("date", "time") or not re.match(r"\d{4}-\d{2}-\d{2}", v) or t.rule:
+            continue
+        day = dt.date.fromisoformat(v[:10])
+        if latest_year and day.year < latest_year:
+            continue
+        if text and (RETROSPECTIVE.search(text[max(0, t.start - 60) : t.start])
+                     or RETRO_AFTER.match(text[t.end : t.end + 20])):  # fmt: skip
+            continue
+        days.append(day)
     yearless = [t.rule for t in times if t.rule and "day" in t.rule and t.value is None]
     if yearless and explicit:
         floor_year, floor_month = max(explicit)
         for r in yearless:
             year = floor_year if (r["month"], r["day"]) >= (floor_month, 1) else floor_year + 1
+            named = {r["on_weekday"]} if "on_weekday" in r else weekdays
+            if named and not any(_weekday_year(r["month"], r["day"], wd, [year]) for wd in named):
+                nxt = any(_weekday_year(r["month"], r["day"], wd, [year + 1]) for wd in named)
+                year += 1 if nxt else 0
             try:
                 days.append(dt.date(year, r["month"], r["day"]))
             except ValueError:
