@@ -35,7 +35,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 REFS = {"coming": "FUTURE_REF", "future": "FUTURE_REF", "currently": "PRESENT_REF",
         "current": "PRESENT_REF", "these days": "PRESENT_REF", "nowadays": "PRESENT_REF"}  # fmt: skip
 SETS = {"daily": "P1D", "day": "P1D", "weekly": "P1W", "week": "P1W", "monthly": "P1M",
-        "month": "P1M", "hourly": "PT1H", "year": "P1Y", "quarter": "P3M"}  # fmt: skip
+        "month": "P1M", "hourly": "PT1H", "year": "P1Y", "quarter": "P1Q"}  # fmt: skip
 APPROX = r"(?:about|around|roughly|approximately|nearly|almost|some|more than|over|at least|up to)"
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
@@ -54,8 +54,17 @@ _YEAR = r"((?:1[89]|20)\d{2})"
 # a bare number read as a year: not money, a share, a count of people ("2000 troops")
 _NOT_COUNT = r"(?![\d%]|[-\u2013/]\d|,\d|\.\d|\s+(?:percent|people|[a-z]+s\b))"
 
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    (
+        "spelled_year",  # broadcast transcripts: 'nineteen ninety-six', 'the year two thousand'
+        re.compile(
+            rf"\b(?:(?:the\s+)?year\s+(two thousand)|nineteen[- ]({_TENS}(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))\b",
+            re.I,
+        ),
+    ),
     (
         "clock",
         re.compile(
@@ -131,14 +140,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(today|yesterday|tomorrow|tonight|last night|overnight|this morning|this afternoon|this evening|"
             r"(?:earlier|later)\s+(?:this|in the|that)\s+(?:week|month|year)|"
             r"(?:this|last|next|the previous|the past|the coming)\s+(?:week|month|year|weekend)|"
-            r"the weekend|now)\b",
+            r"the weekend|(?:the\s+)?current\s+(?:fiscal\s+|calendar\s+)?year|now)\b",
             re.I,
         ),
     ),
     (
         "ref",
         re.compile(
-            r"\b(?:(?:in\s+)?(recent|coming|past)\s+(?:years|months|weeks|days|decades)|"
+            r"\b(?:(?:in\s+)?(recent|coming|past)\s+(years|months|weeks|days|decades)|"
             r"the\s+(?:near\s+|distant\s+)?(future|past)(?!\s+(?:few|several|two|three|four|five|six|\d))|"
             r"(recently|currently|these days|nowadays|current|recent))\b",
             re.I,
@@ -270,8 +279,14 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
             return "", None, None, False
         return "time", None, {"clock": f"{hour:02d}:{g[1] or '00'}"}, False
     if kind == "ref":
-        word = (g[0] or g[1] or g[2]).lower()
+        if g[0] and g[0].lower() == "recent":  # 'in recent years': some years, not a date
+            return "duration", _duration_value(None, g[1]), None, True
+        word = (g[0] or g[2] or g[3]).lower()
         return "ref", REFS.get(word, "PAST_REF"), None, False
+    if kind == "spelled_year":
+        if g[0]:
+            return "date", "2000", None, False
+        return "date", str(1900 + int(parse_number(g[1]) or 0)), None, False
     if kind == "set":
         word = g[0].lower().split()[-1]
         return "set", SETS.get(word), None, False
@@ -560,6 +575,8 @@ def _resolve_relative(word: str, anchor: dt.date) -> str | None:
         return (anchor + dt.timedelta(days=days[word])).isoformat() + part
     if word.endswith("weekend"):
         return _resolve_weekend(word, anchor)
+    if "current" in word:
+        return f"{anchor.year:04d}"
     unit = word.split()[-1]
     offset = -1 if word.split()[0] in ("last", "the") and "coming" not in word else 0
     offset = 1 if word.startswith(("next", "the coming")) else offset
@@ -750,11 +767,28 @@ def _dateparser_fallback(doc: Doc, times: list[TimeExpr], body_start: int) -> No
     times.sort(key=lambda t: t.start)
 
 
+CITY_DATELINE = re.compile(
+    rf"^\s*[A-Z][A-Za-z.'\- ]{{1,40}},\s+(?:[A-Z][A-Za-z.]+,\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
+    r"(?:,?\s+\d{4})?\s*(?:\([^)\n]{1,40}\))?\s*[-_\u2013\u2014]*\s*$"
+)
+
+
+def _header_dateline_times(text: str, body_start: int) -> list[TimeExpr]:
+    """The date of a 'KYIV, March 3 (Agency) --' line among the header lines."""
+    out: list[TimeExpr] = []
+    pos = 0
+    for line in text[:body_start].split("\n"):
+        if CITY_DATELINE.match(line):
+            out += find_times(text, pos, pos + len(line))
+        pos += len(line) + 1
+    return out
+
+
 @Language.component("parallax_times")
 def times_component(doc: Doc) -> Doc:
     """Sets doc._.times: time expressions of the body (after any header lines)."""
     body_start = doc._.header.body_start if doc.has_extension("header") and doc._.header else 0
-    times = find_times(doc.text, body_start)
+    times = _header_dateline_times(doc.text, body_start) + find_times(doc.text, body_start)
     _dateparser_fallback(doc, times, body_start)
     doc._.times = times
     return doc
