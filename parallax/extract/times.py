@@ -42,7 +42,7 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART = r"(?:morning|afternoon|evening|night)"
 _NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
-_COUNT = rf"(?:\d+(?:\.\d+)?|(?:{_NUMWORD})(?:[- ](?:{_NUMWORD}))?|a|an|a few|several|many)"
+_COUNT = rf"(?:\d+(?:\.\d+)?|(?:{_NUMWORD})(?:[- ](?:{_NUMWORD}))?|a|an|a few|(?:a\s+)?couple of|few|several|many)"
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)"
 
 _FULL_MONTH = (
@@ -168,6 +168,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month_mod",
         re.compile(rf"\b(?:((?i:last|this|next|early|late|mid-?))\s*)?({_FULL_MONTH})\b(?!\s+\d)"),
     ),
+    ("month_mod", re.compile(r"\b((?i:last|this|next|early|late|mid-?))\s*(May)\b(?!\s+\d)")),
     ("decade", re.compile(r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(\d{3})0'?s\b")),
     (
         "year",
@@ -189,8 +190,10 @@ def _count(text: str) -> float | None:
     text = text.lower()
     if text in ("a", "an"):
         return 1
-    if text in ("a few", "several", "many"):
+    if text in ("a few", "few", "several", "many"):
         return None
+    if text.endswith("couple of"):
+        return 2
     return parse_number(text)
 
 
