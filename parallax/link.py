@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, date_events, group_of
-from parallax.extract.times import iso_week, resolve_all
+from parallax.extract.times import calendar_date, iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
 from parallax.models import DocumentRecord, EventMention
 
@@ -87,8 +87,8 @@ class Event:
 
 
 def date_precision(value: str | None) -> str | None:
-    if not value:
-        return None
+    """day | week | month | year of an event's calendar date (see `calendar_date`)."""
+    return calendar_date(value)[1]
     if len(value) == 10:
         return "day"
     if "-W" in value:

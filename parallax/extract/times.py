@@ -661,6 +661,29 @@ def _in_quarter_context(t: TimeExpr, quarter: tuple[int, int, int] | None) -> st
     return None
 
 
+# -- calendar dates of events --------------------------------------------------
+
+
+def calendar_date(value: str | None) -> tuple[str | None, str | None]:
+    """(date, precision) of a TimeML value on the calendar, in the spirit of ACLED's time
+    precision: a day ('2023-09-20', also from '2023-09-20TMO' or a clock time), a week
+    ('2023-W38', also its weekend), a month, or a year (also from a quarter, a half or a
+    season). Anything else (durations, PRESENT_REF, decades) is no date: (None, None)."""
+    v = value or ""
+    m = re.match(r"(\d{4}-\d{2}-\d{2})(?:T|$)", v)
+    if m:
+        return m.group(1), "day"
+    m = re.match(r"(\d{4}-W\d{2})(?:-WE)?$", v)
+    if m:
+        return m.group(1), "week"
+    if re.fullmatch(r"\d{4}-\d{2}", v):
+        return v, "month"
+    m = re.fullmatch(r"(\d{4})(?:-(?:Q[1-4]|H[12]|SP|SU|FA|WI))?", v)
+    if m:
+        return m.group(1), "year"
+    return None, None
+
+
 # -- document date -----------------------------------------------------------
 
 
