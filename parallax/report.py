@@ -12,6 +12,7 @@ holds unescaped strings and each renderer escapes them as it writes them out.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -260,9 +261,29 @@ class _Index:
         return _text(item.get(key)) in self.event_ids
 
 
+def _period_start(date: Any) -> str:
+    """First day of a day, ISO week, month or year, for ordering: '2023-W38' -> '2023-09-18'."""
+    text = _text(date)
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", text)
+    if m:
+        return dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1).isoformat()
+    if re.fullmatch(r"\d{4}(?:-\d{2})?", text):
+        return text + "-01" * (3 - len(text.split("-")))
+    return text
+
+
+PRECISION_RANK = {"year": 0, "month": 1, "week": 2, "day": 3}
+
+
 def _sorted_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Events by date, undated last; ties keep export order."""
-    return sorted(events, key=lambda ev: (not ev.get("date"), _text(ev.get("date"))))
+    """Events in calendar order, a coarser period before the days it holds (2022-12 before
+    2022-12-05, the week 2023-W38 from its Monday), undated last; ties keep export order."""
+
+    def key(ev: dict[str, Any]) -> tuple[bool, str, int]:
+        rank = PRECISION_RANK.get(_text(ev.get("date_precision")), 3)
+        return (not ev.get("date"), _period_start(ev.get("date")), rank)
+
+    return sorted(events, key=key)
 
 
 def _source_line(name: str, index: _Index) -> str:
