@@ -75,7 +75,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "quarter",
         re.compile(
-            rf"\b(?:(?:the|a|this|last|next)\s+)?(?:(this|last|next)\s+year's\s+)?(?:(?:fiscal|calendar|current|latest)\s+)?{_YEAR}?\s*{_ORDINAL_Q}[- ](?:fiscal[- ])?quarter(?:\s+of\s+(?:fiscal\s+)?{_YEAR})?",
+            rf"\b(?:(?:the|a|this|last|next)\s+)?(?:(this|last|next)\s+year's\s+)?(?:(?:fiscal|calendar|current|latest)\s+)?(?:{_YEAR}\s+)?{_ORDINAL_Q}[- ](?:fiscal[- ])?quarter(?:\s+of\s+(?:fiscal\s+)?{_YEAR})?",
             re.I,
         ),
     ),
@@ -179,7 +179,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "bare_year",
         re.compile(
-            rf"(?<![$\d.,\u00a3\u20ac-])\b(?:(?:fiscal|calendar)\s+)?{_YEAR}\b{_NOT_COUNT}", re.I
+            rf"(?<![$\d.,\u00a3\u20ac-])\b(?:(?:fiscal|calendar)\s+{_YEAR}\b(?![\d%])|{_YEAR}\b{_NOT_COUNT})",
+            re.I,
         ),
     ),
 ]
@@ -244,7 +245,7 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
     if kind == "decade":
         return "date", g[1], None, False
     if kind == "bare_year":
-        return "date", g[0], None, False
+        return "date", g[0] or g[1], None, False
     if kind == "month_mod":
         return "date", None, {"month": _month(g[1]), "modifier": _modifier(g[0])}, False
     if kind == "season":
