@@ -271,10 +271,8 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
         shift = -4 if "year-" in word else (0 if word in ("this", "the current") else None)
         return "date", None, {"quarter_ref": shift}, False
     if kind in ("earlier", "year_ago"):
-        count, unit = (
-            (1.0, "year") if kind == "year_ago" else (_count(g[0]), g[1].lower().rstrip("s"))
-        )
-        return "date", None, {"ago": [count, unit]}, False
+        back = [1.0, "year"] if kind == "year_ago" else [_count(g[0]), g[1].lower().rstrip("s")]
+        return "date", None, {"ago": back}, False
     if kind == "clock":
         if g[2].lower() in ("noon", "midnight"):
             return "time", None, {"clock": "12:00" if g[2].lower() == "noon" else "24:00"}, False
@@ -625,7 +623,7 @@ def is_future_context(text: str, t: TimeExpr) -> bool:
     ends = list(CLAUSE_END.finditer(before))
     clause = before[ends[-1].end() :] if ends else before
     cue = FUTURE_CUE.search(clause)
-    return bool(cue) and not PAST_PERFECT.search(clause[: cue.start()])
+    return cue is not None and not PAST_PERFECT.search(clause[: cue.start()])
 
 
 def resolve_all(
