@@ -105,7 +105,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "weekday",
-        re.compile(rf"\b(?:(last|next|this|early|late)\s+)?({_WEEKDAY})(?:\s+({_PART}))?\b", re.I),
+        re.compile(
+            rf"\b(?:(?:the\s+)?(last|next|this|early|late|previous)\s+)?({_WEEKDAY})(?:\s+({_PART}))?\b",
+            re.I,
+        ),
     ),
     (
         "vague_duration",
@@ -150,6 +153,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:(?:in\s+)?(recent|coming|past)\s+(years|months|weeks|days|decades)|"
             r"the\s+(?:near\s+|distant\s+)?(future|past)(?!\s+(?:few|several|two|three|four|five|six|\d))|"
             r"(recently|currently|these days|nowadays|current|recent))\b",
+            re.I,
+        ),
+    ),
+    (
+        "the_year",  # 'for the full year', 'the year ended June 30' (a fiscal year: P1Y)
+        re.compile(
+            r"\bthe\s+(?:full\s+|fiscal\s+|calendar\s+)?year\b(?!-|\s+(?:ago|earlier|before|after|to|of|two)\b)(\s+end(?:ed|ing))?",
             re.I,
         ),
     ),
@@ -285,6 +295,10 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
             return "duration", _duration_value(None, g[1]), None, True
         word = (g[0] or g[2] or g[3]).lower()
         return "ref", REFS.get(word, "PAST_REF"), None, False
+    if kind == "the_year":
+        if g[0]:
+            return "duration", "P1Y", None, False
+        return "date", None, {"relative": "this year"}, False
     if kind == "spelled_year":
         if g[0]:
             return "date", "2000", None, False
@@ -293,7 +307,8 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
         word = g[0].lower().split()[-1]
         return "set", SETS.get(word), None, False
     if kind == "weekday":
-        rule = {"weekday": WEEKDAYS.index(g[1].lower()), "modifier": (g[0] or "").lower() or None}
+        mod = {"previous": "last"}.get((g[0] or "").lower(), (g[0] or "").lower()) or None
+        rule = {"weekday": WEEKDAYS.index(g[1].lower()), "modifier": mod}
         if g[2]:
             rule["part"] = PARTS[g[2].lower()]
         return "date", None, rule, False
@@ -332,6 +347,8 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
                 lead = re.search(r"\b(?:mid-?|early |late )$", text[max(0, s - 6) : s], re.I)
                 if lead:
                     s -= len(lead.group(0))
+            if kind == "the_year" and m.group(1):  # 'the year ended June 30': 'ended' stays out
+                e = m.start(1) + start
             if any(s < te and ts < e for ts, te in taken):
                 continue
             tkind, value, rule, approx = _match_to_time(kind, m)
@@ -607,7 +624,8 @@ def _resolve_weekend(word: str, anchor: dt.date) -> str:
 
 
 FUTURE_CUE = re.compile(
-    r"\b(will|shall|'ll|to be held|scheduled|planned|planning|expected|due to|set to|"
+    r"\b(will|shall|'ll|to be held|scheduled|planned|planning|plans? to|(?:is|are) expected|"
+    r"expected to|due to|set to|"
     r"(?:is|are) to|(?:is|are) going to|as soon as|as early as|next week's)\b",
     re.I,
 )
