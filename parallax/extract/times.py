@@ -68,7 +68,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "clock",
         re.compile(
-            r"\b(?:(?:about|around)\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I
+            r"\b(?:(?:about|around)\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s?m\b\.?(?:\s+(?:[ECMP][SD]T|GMT|UTC)\b)?",
+            re.I,
         ),
     ),
     ("clock", re.compile(r"\b()()(noon|midnight)\b", re.I)),
@@ -113,7 +114,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "vague_duration",
         re.compile(
-            r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b",
+            r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b(?!\s+ago)",
             re.I,
         ),
     ),
@@ -154,6 +155,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"the\s+(?:near\s+|distant\s+)?(future|past)(?!\s+(?:few|several|two|three|four|five|six|\d))|"
             r"(recently|currently|these days|nowadays|current|recent))\b",
             re.I,
+        ),
+    ),
+    (
+        "holiday",
+        re.compile(
+            r"\b(Thanksgiving(?:\s+Day)?|Christmas\s+(?:Day|Eve)|New\s+Year's\s+(?:Day|Eve)|"
+            r"Election\s+Day|Independence\s+Day)\b"
         ),
     ),
     (
@@ -295,6 +303,9 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
             return "duration", _duration_value(None, g[1]), None, True
         word = (g[0] or g[2] or g[3]).lower()
         return "ref", REFS.get(word, "PAST_REF"), None, False
+    if kind == "holiday":
+        name = re.sub(r"\s+", " ", g[0].lower()).replace(" day", "")
+        return "date", None, {"holiday": name}, False
     if kind == "the_year":
         if g[0]:
             return "duration", "P1Y", None, False
@@ -347,6 +358,8 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
                 lead = re.search(r"\b(?:mid-?|early |late )$", text[max(0, s - 6) : s], re.I)
                 if lead:
                     s -= len(lead.group(0))
+            if _is_rate_or_generic(text, kind, s, e):
+                continue
             if kind == "the_year" and m.group(1):  # 'the year ended June 30': 'ended' stays out
                 e = m.start(1) + start
             if any(s < te and ts < e for ts, te in taken):
@@ -368,6 +381,20 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
             found.append(t)
     found.sort(key=lambda t: t.start)
     return _merge_clock_times(text, found)
+
+
+RATE = re.compile(
+    rf"(?:\d|\b(?:{_NUMWORD}))[\w,.$]*(?:\s+(?:million|billion))?\s+(?:\w+\s+)?$", re.I
+)
+
+
+def _is_rate_or_generic(text: str, kind: str, start: int, end: int) -> bool:
+    """'$2 million a year', 'four flights a week': a rate, not a time; 'today's world':
+    the present age, not the document date."""
+    span = text[start:end].lower()
+    if kind == "duration" and re.fullmatch(r"an?\s+\w+", span):
+        return bool(RATE.search(text[max(0, start - 30) : start]))
+    return span == "today" and text[end : end + 2] in ("'s", "\u2019s")
 
 
 CLOCK_GLUE = re.compile(r"^(?:\s+on|,)?\s+$")
@@ -497,6 +524,8 @@ def resolve(
         return day.isoformat()
     if "season" in r:
         return _resolve_season(r, anchor, future)
+    if "holiday" in r:
+        return _resolve_holiday(r["holiday"], anchor, future)
     if "year_shift" in r:
         year = anchor.year + r["year_shift"]
         return f"{year:04d}-Q{r['quarter']}" if "quarter" in r else f"{year:04d}-{r['month']:02d}"
@@ -548,8 +577,10 @@ def _month_year(anchor: dt.date, month: int, modifier: str | None, future: bool)
     after the document date only in a future-tense clause."""
     if modifier == "last":
         return anchor.year if month < anchor.month else anchor.year - 1
-    if modifier == "next" or (future and modifier != "this"):
+    if modifier == "next":
         return anchor.year if month > anchor.month else anchor.year + 1
+    if future and modifier != "this":
+        return anchor.year if month >= anchor.month else anchor.year + 1
     if modifier == "this":
         return anchor.year
     return _closest_year(anchor, month, None)
@@ -569,6 +600,28 @@ def _resolve_season(r: dict, anchor: dt.date, future: bool) -> str:
     else:
         year = anchor.year
     return f"{year:04d}-{r['season']}"
+
+
+def _holiday(name: str, year: int) -> dt.date:
+    """Day of a fixed or rule-based US holiday in a year."""
+    if name in ("thanksgiving", "election"):
+        first = dt.date(year, 11, 1)
+        if name == "thanksgiving":  # fourth Thursday of November
+            return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+        return first + dt.timedelta(days=(0 - first.weekday()) % 7 + 1)  # Tuesday after 1st Monday
+    fixed = {"christmas": (12, 25), "christmas eve": (12, 24), "new year's": (1, 1),
+             "new year's eve": (12, 31), "independence": (7, 4)}  # fmt: skip
+    month, day = fixed[name]
+    return dt.date(year, month, day)
+
+
+def _resolve_holiday(name: str, anchor: dt.date, future: bool) -> str:
+    """The holiday's latest occurrence up to the document date (its next one in a
+    future-tense clause)."""
+    this = _holiday(name, anchor.year)
+    if future:
+        return (this if this >= anchor else _holiday(name, anchor.year + 1)).isoformat()
+    return (this if this <= anchor else _holiday(name, anchor.year - 1)).isoformat()
 
 
 def _resolve_clock(r: dict, anchor: dt.date, future: bool, nearest: bool) -> str | None:
