@@ -77,6 +77,29 @@ def test_timeml_values(text: str, expected: list[tuple[str, str]]) -> None:
     assert tagged(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Lisk ferry sank on Thanksgiving Day.", [("Thanksgiving Day", "2023-11-23")]),
+        ("Tarnov will vote on Election Day.", [("Election Day", "2024-11-05")]),
+        (
+            "The Dornik offer runs until 5 p.m. EST Nov. 9.",
+            [("5 p.m. EST Nov. 9", "2024-11-09T17:00")],
+        ),
+        ("Lisk left the talks several years ago.", [("several years ago", "PAST_REF")]),
+        ("Kessel pays $2 million a year in rent.", []),
+        ("Buses run four times a week to Lisk.", []),
+        ("In today's Tarnov, few remember the war.", []),
+        (
+            "The Kessel accord is scheduled to expire at the end of October.",
+            [("October", "2024-10")],
+        ),
+    ],
+)
+def test_holidays_rates_and_clock_zones(text: str, expected: list[tuple[str, str]]) -> None:
+    assert tagged(text) == expected
+
+
 def test_a_count_of_people_is_not_a_year() -> None:
     assert tagged("About 2000 soldiers reached Lisk.") == []
     assert tagged("The Tarnov fund holds $2015 in cash.") == []
