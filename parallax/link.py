@@ -233,7 +233,13 @@ def link_dates(docs: list[DocumentRecord]) -> None:
             resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published))
         else:
             continue  # no shared event to anchor on: unknown stays unknown
-        days = [t.value for t in d.times if t.rule and t.value and len(t.value) == 10]
+        days = [
+            day
+            for t in d.times
+            if t.rule
+            for day, p in [calendar_date(t.value)]
+            if day is not None and p == "day"
+        ]
         d.published = max(days) if days else similar[0].published
         d.published_basis, d.published_from = "linked", similar[0].name
     for d in docs:
