@@ -349,6 +349,20 @@ def _event_title(event: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def _timeline_when(event: dict[str, Any], index: _Index) -> str:
+    """'2023-09-19 (day)'; an undated event says by when it was reported (its earliest
+    report's date), which bounds it without inventing a date: 'undated, reported by ...'."""
+    when = _when(event.get("date"), event.get("date_precision"))
+    if event.get("date"):
+        return when
+    published = [
+        _text(index.by_name.get(name, {}).get("published"))
+        for name in _strs(event.get("documents"))
+    ]
+    known = sorted(p for p in published if p)
+    return f"{when}, reported by {known[0]}" if known else when
+
+
 def _timeline_entry(event: dict[str, Any]) -> str:
     """'Attack · Stepanakert (2 sources)'."""
     parts = [_event_label(event)]
@@ -475,15 +489,16 @@ def _summary(index: _Index) -> str:
 def _build_view(export: dict[str, Any]) -> _View:
     """The plain-text view both report renderers write out."""
     index = _Index(export if isinstance(export, dict) else {})
-    events = [
-        _event_view(number, event, index)
-        for number, event in enumerate(_sorted_events(index.events), start=1)
-    ]
+    ordered = _sorted_events(index.events)
+    events = [_event_view(number, event, index) for number, event in enumerate(ordered, start=1)]
     table, lines = _unlinked(index)
     return _View(
         summary=_summary(index),
         events=events,
-        timeline=[(ev.when, ev.short, ev.anchor) for ev in events],
+        timeline=[
+            (_timeline_when(event, index), ev.short, ev.anchor)
+            for event, ev in zip(ordered, events, strict=True)
+        ],
         documents=[_doc_view(doc, index) for doc in index.documents],
         unlinked_figures=table,
         unlinked_lines=lines,
