@@ -447,7 +447,7 @@ def _merge_clock_times(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
                     text=text[prev.start : t.end],
                     start=prev.start,
                     end=t.end,
-                    kind="time",
+                    kind="date",  # a day with its time: it dates events like a day
                     rule=rule,
                 )
                 continue
