@@ -197,3 +197,13 @@ def test_since_dates_never_date_the_report() -> None:
 def test_inferred_date_needs_a_day() -> None:
     t = TimeExpr("this week", 0, 9, "date", rule={"relative": "this week"})
     assert infer_document_date([t]) is None
+
+
+def test_from_to_range_keeps_both_ends() -> None:
+    text = "The Lisk road was closed from March 2022 to June 2023, and from Monday until Wednesday."
+    assert tagged(text) == [
+        ("March 2022", "2022-03"),
+        ("June 2023", "2023-06"),
+        ("Monday", "2024-10-21"),
+        ("Wednesday", "2024-10-23"),
+    ]
