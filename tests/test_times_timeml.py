@@ -87,6 +87,8 @@ def test_timeml_values(text: str, expected: list[tuple[str, str]]) -> None:
             [("5 p.m. EST Nov. 9", "2024-11-09T17:00")],
         ),
         ("Lisk left the talks several years ago.", [("several years ago", "PAST_REF")]),
+        ("Lisk rebuilt the bridge twenty years after the flood.", [("twenty years", "P20Y")]),
+        ("Talks in Lisk resumed two days later.", [("two days", "P2D")]),
         ("Kessel pays $2 million a year in rent.", []),
         ("Buses run four times a week to Lisk.", []),
         ("In today's Tarnov, few remember the war.", []),

@@ -121,7 +121,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "earlier",
         re.compile(
-            rf"\b({_COUNT})\s+({_UNIT})\s+(earlier|before)\b(?!\s+(?:the|a|an|his|her|its|their)\b)",
+            rf"\b({_COUNT})\s+({_UNIT})\s+(earlier)\b",
             re.I,
         ),
     ),
@@ -133,7 +133,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "duration",
         re.compile(
-            rf"\b(?:(?:the\s+)?(?:(last|past|next|previous|coming|first)\s+))?(?:({APPROX})\s+)?({_COUNT})\s+({_UNIT})(?!\s+(?:old|ago|earlier|later|after|before))(?:\s+(of|ago))?\b",
+            rf"\b(?:(?:the\s+)?(?:(last|past|next|previous|coming|first)\s+))?(?:({APPROX})\s+)?({_COUNT})\s+({_UNIT})(?!\s+(?:old|ago|earlier))(?:\s+(of|ago))?\b",
             re.I,
         ),
     ),
