@@ -23,6 +23,7 @@ a folder of `.tml` files or a parent of such folders (default: TimeBank and AQUA
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime as dt
 import html
 import re
@@ -175,6 +176,17 @@ def figures(c: Counts) -> dict[str, float]:
 # -- the two taggers ------------------------------------------------------------
 
 
+DOC_DATES: Counter[str] = Counter()  # document dates inferred with the DCT withheld
+
+
+def _date_outcome(inferred: str | None, dct: str | None) -> str:
+    """exact | within a week | further | unknown."""
+    if inferred is None or dct is None:
+        return "unknown"
+    days = abs((dt.date.fromisoformat(inferred) - dt.date.fromisoformat(dct)).days)
+    return "exact" if days == 0 else ("within a week" if days <= 7 else "further")
+
+
 def parallax_tagger() -> Callable[[list[GoldDoc]], list[list[Span]]]:
     """Parallax's pipeline (times component only) and its record step, per document."""
     from parallax.models import RawDocument
@@ -193,9 +205,14 @@ def parallax_tagger() -> Callable[[list[GoldDoc]], list[list[Span]]]:
         with nlp.select_pipes(disable=off):
             parsed = list(nlp.pipe([r.text for r in raws], batch_size=16))
         out = []
+        DOC_DATES.clear()
         for raw, doc in zip(raws, parsed, strict=True):
+            unresolved = copy.deepcopy(doc._.times)
             rec = record_from_doc(raw, doc)
             out.append([Span(t.start, t.end, t.text, t.value) for t in rec.times])
+            doc._.times = unresolved  # the same text again, its DCT withheld
+            blind = record_from_doc(RawDocument(raw.name, raw.text, raw.source, "text"), doc)
+            DOC_DATES[_date_outcome(blind.published, raw.published)] += 1
         return out
 
     return tag
@@ -284,11 +301,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':12s}" + "".join(f"{k:>11s}" for k in keys))
     for name, fig in rows.items():
         print(f"{name:12s}" + "".join(f"{fig[k]:11.3f}" for k in keys))
+    outcomes = ", ".join(
+        f"{k} {DOC_DATES[k]}" for k in ("exact", "within a week", "further", "unknown")
+    )
+    print(f"document date inferred with the DCT withheld: {outcomes}")
     p = rows["parallax"]
     print(
         f"tempeval: extent_f1_relaxed={p['relaxed_f1']:.3f} value_f1={p['value_f1']:.3f} "
         f"extent_f1_strict={p['strict_f1']:.3f} value_acc={p['value_acc']:.3f} "
-        f"docs_per_s={p['docs_per_s']:.1f} docs={len(docs)} gold={gold}"
+        f"docs_per_s={p['docs_per_s']:.1f} docs={len(docs)} gold={gold} "
+        f"docdate_exact={DOC_DATES['exact']} docdate_unknown={DOC_DATES['unknown']}"
     )
     return 0
 

@@ -209,3 +209,14 @@ def test_from_to_range_keeps_both_ends() -> None:
         ("Monday", "2024-10-21"),
         ("Wednesday", "2024-10-23"),
     ]
+
+
+def test_a_deadline_or_maturity_does_not_date_the_report() -> None:
+    text = "Shells hit Lisk on May 4, 2024. The Kessel notes are due March 1, 2031."
+    assert _date_of(text) == dt.date(2024, 5, 4)
+
+
+def test_named_weekdays_rule_out_a_day_far_from_them() -> None:
+    # 26 March 1996 was a Tuesday; a report telling of 'Thursday' was not written then
+    text = "Troops left Lisk on Thursday. The Dornik accord was signed on March 26, 1996."
+    assert _date_of(text) is None

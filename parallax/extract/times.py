@@ -780,36 +780,69 @@ def _weekday_year(month: int, day: int, weekday: int, years: Iterable[int]) -> i
     return fits[0] if len(fits) == 1 else None
 
 
+DEADLINE = re.compile(
+    r"\b(?:until|through|by|due|matur\w*|expir\w*|effective|deadline|starting|from)\b[^.,;]{0,25}$",
+    re.I,
+)
+
+
+def _prospective(text: str, t: TimeExpr) -> bool:
+    """A date ahead of the writing: a future-tense clause, a deadline or a maturity
+    ('the offer expires Nov. 9', 'notes due March 1, 2011')."""
+    if not text:
+        return False
+    return is_future_context(text, t) or bool(DEADLINE.search(text[max(0, t.start - 40) : t.start]))
+
+
+def _retrospective(text: str, t: TimeExpr) -> bool:
+    """A date told as a memory ('the anniversary of September 11, 2001')."""
+    if not text:
+        return False
+    return bool(
+        RETROSPECTIVE.search(text[max(0, t.start - 60) : t.start])
+        or RETRO_AFTER.match(text[t.end : t.end + 20])
+    )
+
+
+def _near_named_weekday(day: dt.date, weekdays: set[int]) -> bool:
+    """The day is one the text's weekday names fit: a named weekday falls on it or on one
+    of the two days before (a report names the days it tells of, just past)."""
+    return not weekdays or any((day.weekday() - w) % 7 <= 2 for w in weekdays)
+
+
 def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None:
     """When a report was written, from its own text; None when it does not say.
 
     The latest calendar day it mentions, where:
-    - a day given without a year takes the year that makes it fall on the weekday
-      written with it or named elsewhere in the text ('Wednesday ... September 20'),
-      else it comes after the latest month-and-year mentioned;
-    - a day from an earlier year than the latest year mentioned, or one told as a
-      memory ('the anniversary of September 11, 2001'), is history, not the date of
-      writing; 'since' dates and bare years never give a day."""
-    latest_year = max(
-        (y for t in times if t.kind != "ref" and (y := _year_of(t.value))), default=None
-    )
-    weekdays = {t.rule["weekday"] for t in times if t.rule and "weekday" in t.rule}
+    - a day ahead of the writing (a future clause, a deadline, a maturity), one told as
+      a memory ('the anniversary of September 11, 2001'), a 'since' date and a bare
+      year never give the date;
+    - a day from an earlier year than the latest year mentioned is history;
+    - a day given without a year comes after the latest month-and-year mentioned and
+      takes the year that makes it fall on a weekday the text names ('Wednesday ...
+      September 20');
+    - where the text names weekdays ('on Tuesday'), the date must be one of those days
+      or fall up to two days after one."""
+    usable = [t for t in times if t.kind != "ref" and not _prospective(text, t)]
+    latest_year = max((y for t in usable if (y := _year_of(t.value))), default=None)
+    weekdays = {
+        t.rule["weekday"]
+        for t in times
+        if t.rule and "weekday" in t.rule and not t.rule.get("modifier")
+    }
     explicit: list[tuple[int, int]] = []
     days: list[dt.date] = []
-    for t in times:
+    for t in usable:
         v = t.value or ""
         if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", v):
             explicit.append((int(v[:4]), int(v[5:7])))
         if t.kind not in ("date", "time") or not re.match(r"\d{4}-\d{2}-\d{2}", v) or t.rule:
             continue
         day = dt.date.fromisoformat(v[:10])
-        if latest_year and day.year < latest_year:
-            continue
-        if text and (RETROSPECTIVE.search(text[max(0, t.start - 60) : t.start])
-                     or RETRO_AFTER.match(text[t.end : t.end + 20])):  # fmt: skip
+        if (latest_year and day.year < latest_year) or _retrospective(text, t):
             continue
         days.append(day)
-    yearless = [t.rule for t in times if t.rule and "day" in t.rule and t.value is None]
+    yearless = [t.rule for t in usable if t.rule and "day" in t.rule and t.value is None]
     if yearless and explicit:
         floor_year, floor_month = max(explicit)
         for r in yearless:
@@ -822,6 +855,7 @@ def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None
                 days.append(dt.date(year, r["month"], r["day"]))
             except ValueError:
                 continue
+    days = [d for d in days if _near_named_weekday(d, weekdays)]
     return max(days) if days else None
 
 
