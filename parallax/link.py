@@ -14,7 +14,7 @@ import numpy as np
 
 from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, date_events, group_of
 from parallax.extract.figures import date_figures
-from parallax.extract.times import iso_week, resolve_all
+from parallax.extract.times import calendar_date, iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
 from parallax.models import DocumentRecord, EventMention
 
@@ -105,8 +105,8 @@ class Event:
 
 
 def date_precision(value: str | None) -> str | None:
-    if not value:
-        return None
+    """day | week | month | year of an event's calendar date (see `calendar_date`)."""
+    return calendar_date(value)[1]
     if len(value) == 10:
         return "day"
     if "-W" in value:
@@ -251,7 +251,13 @@ def link_dates(docs: list[DocumentRecord]) -> None:
             resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published))
         else:
             continue  # no shared event to anchor on: unknown stays unknown
-        days = [t.value for t in d.times if t.rule and t.value and len(t.value) == 10]
+        days = [
+            day
+            for t in d.times
+            if t.rule
+            for day, p in [calendar_date(t.value)]
+            if day is not None and p == "day"
+        ]
         d.published = max(days) if days else similar[0].published
         d.published_basis, d.published_from = "linked", similar[0].name
     for d in docs:

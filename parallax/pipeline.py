@@ -65,7 +65,7 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
         if stamps:
             rec.published, rec.published_basis = stamps[0], "dateline"
     if rec.published is None:
-        inferred = infer_document_date(rec.times)
+        inferred = infer_document_date(rec.times, rec.text)
         if inferred:
             rec.published, rec.published_basis = inferred.isoformat(), "inferred"
     anchor = dt.date.fromisoformat(rec.published) if rec.published else None

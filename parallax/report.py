@@ -12,6 +12,7 @@ holds unescaped strings and each renderer escapes them as it writes them out.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -278,9 +279,29 @@ class _Index:
         return _text(item.get(key)) in self.event_ids
 
 
+def _period_start(date: Any) -> str:
+    """First day of a day, ISO week, month or year, for ordering: '2023-W38' -> '2023-09-18'."""
+    text = _text(date)
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", text)
+    if m:
+        return dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1).isoformat()
+    if re.fullmatch(r"\d{4}(?:-\d{2})?", text):
+        return text + "-01" * (3 - len(text.split("-")))
+    return text
+
+
+PRECISION_RANK = {"year": 0, "month": 1, "week": 2, "day": 3}
+
+
 def _sorted_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Events by date, undated last; ties keep export order."""
-    return sorted(events, key=lambda ev: (not ev.get("date"), _text(ev.get("date"))))
+    """Events in calendar order, a coarser period before the days it holds (2022-12 before
+    2022-12-05, the week 2023-W38 from its Monday), undated last; ties keep export order."""
+
+    def key(ev: dict[str, Any]) -> tuple[bool, str, int]:
+        rank = PRECISION_RANK.get(_text(ev.get("date_precision")), 3)
+        return (not ev.get("date"), _period_start(ev.get("date")), rank)
+
+    return sorted(events, key=key)
 
 
 def _source_line(name: str, index: _Index) -> str:
@@ -344,6 +365,20 @@ def _event_title(event: dict[str, Any]) -> str:
     if event.get("location"):
         parts.append(str(event["location"]))
     return " · ".join(parts)
+
+
+def _timeline_when(event: dict[str, Any], index: _Index) -> str:
+    """'2023-09-19 (day)'; an undated event says by when it was reported (its earliest
+    report's date), which bounds it without inventing a date: 'undated, reported by ...'."""
+    when = _when(event.get("date"), event.get("date_precision"))
+    if event.get("date"):
+        return when
+    published = [
+        _text(index.by_name.get(name, {}).get("published"))
+        for name in _strs(event.get("documents"))
+    ]
+    known = sorted(p for p in published if p)
+    return f"{when}, reported by {known[0]}" if known else when
 
 
 def _timeline_entry(event: dict[str, Any]) -> str:
@@ -573,15 +608,16 @@ def _summary(index: _Index) -> str:
 def _build_view(export: dict[str, Any]) -> _View:
     """The plain-text view both report renderers write out."""
     index = _Index(export if isinstance(export, dict) else {})
-    events = [
-        _event_view(number, event, index)
-        for number, event in enumerate(_sorted_events(index.events), start=1)
-    ]
+    ordered = _sorted_events(index.events)
+    events = [_event_view(number, event, index) for number, event in enumerate(ordered, start=1)]
     table, lines = _unlinked(index)
     return _View(
         summary=_summary(index),
         events=events,
-        timeline=[(ev.when, ev.short, ev.anchor) for ev in events],
+        timeline=[
+            (_timeline_when(event, index), ev.short, ev.anchor)
+            for event, ev in zip(ordered, events, strict=True)
+        ],
         documents=[_doc_view(doc, index) for doc in index.documents],
         unlinked_figures=table,
         unlinked_lines=lines,

@@ -503,3 +503,38 @@ def test_nulls_and_missing_keys_render() -> None:
     assert checker.errors == [] and checker.stack == []
     rows = list(csv.reader(io.StringIO(to_csv(export))))
     assert len(rows) == 1 + 8
+
+
+def _timeline(md: str) -> list[str]:
+    section = md.split("## Timeline")[1].split("## Events")[0]
+    return [line for line in section.splitlines() if line.startswith("- ")]
+
+
+def test_timeline_in_calendar_order_across_precisions() -> None:
+    export = _export()
+    ev = export["events"][0]
+    dated = [
+        ("2031-W13", "week"),  # Monday 2031-03-24
+        ("2031-03", "month"),
+        ("2031-03-25", "day"),
+        ("2030", "year"),
+    ]
+    export["events"] = [
+        {**ev, "id": f"w{i}", "date": date, "date_precision": precision}
+        for i, (date, precision) in enumerate(dated)
+    ]
+    whens = [line.split(" — ")[0] for line in _timeline(to_markdown(export))]
+    assert whens == [
+        "- 2030 (year)",
+        "- 2031-03 (month)",
+        "- 2031-W13 (week)",
+        "- 2031-03-25 (day)",
+    ]
+
+
+def test_undated_event_says_when_it_was_reported() -> None:
+    export = _export()
+    for doc in export["documents"]:
+        doc["published"] = "2031-04-05" if doc["name"] == "b.txt" else doc.get("published")
+    lines = _timeline(to_markdown(export))
+    assert lines[-1] == "- undated, reported by 2031-04-05 — Displacement · Korin Valley (1 source)"

@@ -109,8 +109,7 @@ def test_spans_do_not_overlap_and_slice_the_text() -> None:
     )
     times = find_times(text)
     assert [t.text for t in times] == [
-        "Monday",
-        "March 3, 2025",
+        "Monday, March 3, 2025",
         "Tuesday morning",
         "since December 2022",
         "24-hour",

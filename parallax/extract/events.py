@@ -10,6 +10,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from parallax.extract.times import calendar_date
 from parallax.models import EventMention, Figure, Mention, Quote, TimeExpr
 
 # (type, pattern) in order of precedence; patterns match lower-cased sentence text.
@@ -293,8 +294,7 @@ def date_events(events: list[EventMention], times: list[TimeExpr]) -> None:
     """Each event takes the calendar value of its time expression, once that is resolved."""
     for ev in events:
         if ev.time_index is not None and ev.time_index < len(times):
-            value = times[ev.time_index].value
-            ev.date = value if value and value[:1].isdigit() else None
+            ev.date = calendar_date(times[ev.time_index].value)[0]
 
 
 # "... followed an ambush in which 3 soldiers died": what comes after names an earlier

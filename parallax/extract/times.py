@@ -29,39 +29,111 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
 UNITS = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M",
          "year": "Y", "decade": "DE", "century": "CE"}  # fmt: skip
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+YEAR_SHIFT = {"this": 0, "last": -1, "next": 1}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+REFS = {"coming": "FUTURE_REF", "future": "FUTURE_REF", "currently": "PRESENT_REF",
+        "current": "PRESENT_REF", "these days": "PRESENT_REF", "nowadays": "PRESENT_REF"}  # fmt: skip
+SETS = {"daily": "P1D", "day": "P1D", "weekly": "P1W", "week": "P1W", "monthly": "P1M",
+        "month": "P1M", "hourly": "PT1H", "year": "P1Y", "quarter": "P1Q"}  # fmt: skip
 APPROX = r"(?:about|around|roughly|approximately|nearly|almost|some|more than|over|at least|up to)"
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART = r"(?:morning|afternoon|evening|night)"
 _NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
-_COUNT = rf"(?:\d+(?:\.\d+)?|(?:{_NUMWORD})(?:[- ](?:{_NUMWORD}))?|a|an|a few|several|many)"
+_COUNT = rf"(?:\d+(?:\.\d+)?|(?:{_NUMWORD})(?:[- ](?:{_NUMWORD}))?|a|an|a few|(?:a\s+)?couple of|few|several|many)"
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)"
+
+_FULL_MONTH = (
+    r"(?:January|February|March|April|June|July|August|September|October|November|December)"
+)
+_ORDINAL_Q = r"(first|second|third|fourth|1st|2nd|3rd|4th)"
+_SEASON = r"(spring|summer|fall|autumn|winter)"
+_YEAR = r"((?:1[89]|20)\d{2})"
+# a bare number read as a year: not money, a share, a count of people ("2000 troops")
+_NOT_COUNT = r"(?![\d%]|[-\u2013/]\d|,\d|\.\d|\s+(?:percent|people|[a-z]+s\b))"
+
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    (
+        "spelled_year",  # broadcast transcripts: 'nineteen ninety-six', 'the year two thousand'
+        re.compile(
+            rf"\b(?:(?:the\s+)?year\s+(two thousand)|nineteen[- ]({_TENS}(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))\b",
+            re.I,
+        ),
+    ),
+    (
+        "clock",
+        re.compile(
+            r"\b(?:(?:about|around)\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s?m\b\.?(?:\s+(?:[ECMP][SD]T|GMT|UTC)\b)?",
+            re.I,
+        ),
+    ),
+    ("clock", re.compile(r"\b()()(noon|midnight)\b", re.I)),
+    (
+        "quarter",
+        re.compile(
+            rf"\b(?:(?:the|a|this|last|next)\s+)?(?:(this|last|next)\s+year's\s+)?(?:(?:fiscal|calendar|current|latest)\s+)?(?:{_YEAR}\s+)?{_ORDINAL_Q}[- ](?:fiscal[- ])?quarter(?:\s+of\s+(?:fiscal\s+)?{_YEAR})?",
+            re.I,
+        ),
+    ),
+    (
+        "quarter_ref",
+        re.compile(
+            r"\b(the|this|that|last|a year-(?:ago|earlier)|the\s+(?:same|latest|recent|current|past|previous|year-ago|year-earlier|comparable(?:\s+year-ago)?)|this\s+year's)\s+(quarter|period)\b",
+            re.I,
+        ),
+    ),
     ("mdy", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
     (
         "dmy",
         re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+(\d{{4}}))?\b"),
     ),
-    ("my", re.compile(rf"\b(?:(early|mid|late)[- ])?({_MONTH})(?:\s+of)?\s+(\d{{4}})\b")),
+    (
+        "month_year_rel",
+        re.compile(rf"\b({_MONTH})(?:\s+of)?\s+((?i:this|last|next))\s+year\b"),
+    ),
+    ("my", re.compile(rf"\b(?:(early|mid|late)[- ])?({_MONTH})(?:\s+of)?,?\s+(\d{{4}})\b")),
+    (
+        "season",
+        re.compile(
+            rf"\b(?:(last|this|next|early|late|the)\s+(?:past\s+)?)?{_SEASON}(?:\s+of\s+{_YEAR}|\s+{_YEAR})?\b",
+            re.I,
+        ),
+    ),
     (
         "weekday",
-        re.compile(rf"\b(?:(last|next|this|early|late)\s+)?({_WEEKDAY})(?:\s+({_PART}))?\b", re.I),
+        re.compile(
+            rf"\b(?:(?:the\s+)?(last|next|this|early|late|previous)\s+)?({_WEEKDAY})(?:\s+({_PART}))?\b",
+            re.I,
+        ),
     ),
     (
         "vague_duration",
         re.compile(
-            r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b",
+            r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b(?!\s+ago)",
             re.I,
         ),
+    ),
+    (
+        "earlier",
+        re.compile(
+            rf"\b({_COUNT})\s+({_UNIT})\s+(earlier)\b",
+            re.I,
+        ),
+    ),
+    (
+        "year_ago",
+        re.compile(r"\b(?:the\s+)?(year-(?:ago|earlier))\b(?!\s+(?:quarter|period))", re.I),
     ),
     ("hyphen_duration", re.compile(rf"\b({_COUNT})-({_UNIT[3:-1]})(?!-old)\b", re.I)),
     (
         "duration",
         re.compile(
-            rf"\b(?:(?:the\s+)?(?:(last|past|next|previous|coming)\s+))?(?:({APPROX})\s+)?({_COUNT})\s+({_UNIT})(?!\s+(?:old|ago|earlier|later|after|before))(?:\s+(of|ago))?\b",
+            rf"\b(?:(?:the\s+)?(?:(last|past|next|previous|coming|first)\s+))?(?:({APPROX})\s+)?({_COUNT})\s+({_UNIT})(?!\s+(?:old|ago|earlier))(?:\s+(of|ago))?\b",
             re.I,
         ),
     ),
@@ -69,10 +141,40 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative",
         re.compile(
-            r"\b(today|yesterday|tomorrow|tonight|last night|this morning|this afternoon|this evening|"
+            r"\b(today|yesterday|tomorrow|tonight|last night|overnight|this morning|this afternoon|this evening|"
             r"(?:earlier|later)\s+(?:this|in the|that)\s+(?:week|month|year)|"
             r"(?:this|last|next|the previous|the past|the coming)\s+(?:week|month|year|weekend)|"
-            r"now)\b",
+            r"the weekend|(?:the\s+)?current\s+(?:fiscal\s+|calendar\s+)?year|now)\b",
+            re.I,
+        ),
+    ),
+    (
+        "ref",
+        re.compile(
+            r"\b(?:(?:in\s+)?(recent|coming|past)\s+(years|months|weeks|days|decades)|"
+            r"the\s+(?:near\s+|distant\s+)?(future|past)(?!\s+(?:few|several|two|three|four|five|six|\d))|"
+            r"(recently|currently|these days|nowadays|current|recent))\b",
+            re.I,
+        ),
+    ),
+    (
+        "holiday",
+        re.compile(
+            r"\b(Thanksgiving(?:\s+Day)?|Christmas\s+(?:Day|Eve)|New\s+Year's\s+(?:Day|Eve)|"
+            r"Election\s+Day|Independence\s+Day)\b"
+        ),
+    ),
+    (
+        "the_year",  # 'for the full year', 'the year ended June 30' (a fiscal year: P1Y)
+        re.compile(
+            r"\bthe\s+(?:full\s+|fiscal\s+|calendar\s+)?year\b(?!-|\s+(?:ago|earlier|before|after|to|of|two)\b)(\s+end(?:ed|ing))?",
+            re.I,
+        ),
+    ),
+    (
+        "set",
+        re.compile(
+            r"\b(daily|weekly|monthly|hourly|(?:every|each|per)\s+(?:day|week|month|year|quarter))\b",
             re.I,
         ),
     ),
@@ -80,11 +182,23 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month",
         re.compile(rf"\b(?:in|since|from|until|by|of|early|late|mid-?)\s+({_MONTH})\b(?!\s+\d)"),
     ),
-    ("decade", re.compile(r"\b(?:the\s+)?(\d{3})0s\b")),
+    (
+        "month_mod",
+        re.compile(rf"\b(?:((?i:last|this|next|early|late|mid-?))\s*)?({_FULL_MONTH})\b(?!\s+\d)"),
+    ),
+    ("month_mod", re.compile(r"\b((?i:last|this|next|early|late|mid-?))\s*(May)\b(?!\s+\d)")),
+    ("decade", re.compile(r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(\d{3})0'?s\b")),
     (
         "year",
         re.compile(
             r"(?:\b(?:in|since|from|until|by|of|before|after|during|early|late|mid|year|around|through)\s+|\bmid-)((?:1[89]|20)\d{2})\b(?![-\d])"
+        ),
+    ),
+    (
+        "bare_year",
+        re.compile(
+            rf"(?<![$\d.,\u00a3\u20ac-])\b(?:(?:fiscal|calendar)\s+{_YEAR}\b(?![\d%])|{_YEAR}\b{_NOT_COUNT})",
+            re.I,
         ),
     ),
 ]
@@ -95,8 +209,10 @@ def _count(text: str) -> float | None:
     text = text.lower()
     if text in ("a", "an"):
         return 1
-    if text in ("a few", "several", "many"):
+    if text in ("a few", "few", "several", "many"):
         return None
+    if text.endswith("couple of"):
+        return 2
     return parse_number(text)
 
 
@@ -121,6 +237,10 @@ def _month(text: str) -> int:
     return MONTHS[text.lower().rstrip(".")]
 
 
+def _modifier(word: str | None) -> str | None:
+    return word.lower().rstrip("- ") if word else None
+
+
 def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict | None, bool]:
     """(kind, value, rule, approximate) for one pattern match."""
     g = m.groups()
@@ -141,9 +261,65 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
     if kind == "year":
         return "date", g[0], None, False
     if kind == "decade":
-        return "date", g[0], None, False
+        return "date", g[1], None, False
+    if kind == "bare_year":
+        return "date", g[0] or g[1], None, False
+    if kind == "month_mod":
+        return "date", None, {"month": _month(g[1]), "modifier": _modifier(g[0])}, False
+    if kind == "season":
+        rule: dict = {"season": SEASONS[g[1].lower()], "modifier": _modifier(g[0])}
+        if g[2] or g[3]:
+            return "date", f"{g[2] or g[3]}-{rule['season']}", None, False
+        if not g[0]:
+            return "", None, None, False  # a bare "summer" is too often no date at all
+        return "date", None, rule, False
+    if kind == "quarter":
+        year = g[1] or g[3]
+        n = int(g[2][0]) if g[2][0].isdigit() else ORDINALS[g[2].lower()]
+        if year:
+            return "date", f"{year}-Q{n}", None, False
+        if g[0]:
+            return "date", None, {"quarter": n, "year_shift": YEAR_SHIFT[g[0].lower()]}, False
+        return "date", None, {"quarter": n}, False
+    if kind == "month_year_rel":
+        rule = {"month": _month(g[0]), "year_shift": YEAR_SHIFT[g[1].lower()]}
+        return "date", None, rule, False
+    if kind == "quarter_ref":
+        word = re.sub(r"\s+", " ", g[0].lower())
+        shift = -4 if "year-" in word else (0 if word in ("this", "the current") else None)
+        return "date", None, {"quarter_ref": shift}, False
+    if kind in ("earlier", "year_ago"):
+        back = [1.0, "year"] if kind == "year_ago" else [_count(g[0]), g[1].lower().rstrip("s")]
+        return "date", None, {"ago": back}, False
+    if kind == "clock":
+        if g[2].lower() in ("noon", "midnight"):
+            return "time", None, {"clock": "12:00" if g[2].lower() == "noon" else "24:00"}, False
+        hour = int(g[0]) % 12 + (12 if g[2].lower() == "p" else 0)
+        if int(g[0]) > 12:
+            return "", None, None, False
+        return "time", None, {"clock": f"{hour:02d}:{g[1] or '00'}"}, False
+    if kind == "ref":
+        if g[0] and g[0].lower() == "recent":  # 'in recent years': some years, not a date
+            return "duration", _duration_value(None, g[1]), None, True
+        word = (g[0] or g[2] or g[3]).lower()
+        return "ref", REFS.get(word, "PAST_REF"), None, False
+    if kind == "holiday":
+        name = re.sub(r"\s+", " ", g[0].lower()).replace(" day", "")
+        return "date", None, {"holiday": name}, False
+    if kind == "the_year":
+        if g[0]:
+            return "duration", "P1Y", None, False
+        return "date", None, {"relative": "this year"}, False
+    if kind == "spelled_year":
+        if g[0]:
+            return "date", "2000", None, False
+        return "date", str(1900 + int(parse_number(g[1]) or 0)), None, False
+    if kind == "set":
+        word = g[0].lower().split()[-1]
+        return "set", SETS.get(word), None, False
     if kind == "weekday":
-        rule = {"weekday": WEEKDAYS.index(g[1].lower()), "modifier": (g[0] or "").lower() or None}
+        mod = {"previous": "last"}.get((g[0] or "").lower(), (g[0] or "").lower()) or None
+        rule = {"weekday": WEEKDAYS.index(g[1].lower()), "modifier": mod}
         if g[2]:
             rule["part"] = PARTS[g[2].lower()]
         return "date", None, rule, False
@@ -182,6 +358,10 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
                 lead = re.search(r"\b(?:mid-?|early |late )$", text[max(0, s - 6) : s], re.I)
                 if lead:
                     s -= len(lead.group(0))
+            if _is_rate_or_generic(text, kind, s, e):
+                continue
+            if kind == "the_year" and m.group(1):  # 'the year ended June 30': 'ended' stays out
+                e = m.start(1) + start
             if any(s < te and ts < e for ts, te in taken):
                 continue
             tkind, value, rule, approx = _match_to_time(kind, m)
@@ -200,7 +380,79 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
             taken.append((t.start, t.end))
             found.append(t)
     found.sort(key=lambda t: t.start)
-    return found
+    return _merge_clock_times(text, found)
+
+
+RATE = re.compile(
+    rf"(?:\d|\b(?:{_NUMWORD}))[\w,.$]*(?:\s+(?:million|billion))?\s+(?:\w+\s+)?$", re.I
+)
+
+
+def _is_rate_or_generic(text: str, kind: str, start: int, end: int) -> bool:
+    """'$2 million a year', 'four flights a week': a rate, not a time; 'today's world':
+    the present age, not the document date."""
+    span = text[start:end].lower()
+    if kind == "duration" and re.fullmatch(r"an?\s+\w+", span):
+        return bool(RATE.search(text[max(0, start - 30) : start]))
+    return span == "today" and text[end : end + 2] in ("'s", "\u2019s")
+
+
+CLOCK_GLUE = re.compile(r"^(?:\s+on|,)?\s+$")
+DATE_GLUE = re.compile(r"^(?:,)?\s+(?:at\s+)?(?:about\s+|around\s+)?$")
+
+
+def _day_rule(t: TimeExpr) -> bool:
+    """A date naming one day: '10 p.m. Wednesday', 'Tuesday at noon'."""
+    if t.kind != "date":
+        return False
+    if t.value:
+        return len(t.value) == 10
+    r = t.rule or {}
+    return "weekday" in r or "day" in r or r.get("relative") in ("today", "yesterday", "tomorrow")
+
+
+WEEKDAY_GLUE = re.compile(r"^,?\s+$")
+
+
+def _merge_clock_times(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
+    """A clock time next to the day it falls on is one expression ('10 p.m. Wednesday'),
+    and so is a weekday before its date ('Saturday, April 25' takes the date's value)."""
+    out: list[TimeExpr] = []
+    for t in times:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and "weekday" in (prev.rule or {})
+            and t.kind == "date"
+            and (t.value and len(t.value) == 10 or "day" in (t.rule or {}))
+            and WEEKDAY_GLUE.match(text[prev.end : t.start])
+        ):
+            t.start, t.text = prev.start, text[prev.start : t.end]
+            if t.rule is not None:
+                t.rule["on_weekday"] = (prev.rule or {})["weekday"]
+            out[-1] = t
+            continue
+        if prev is not None:
+            gap = text[prev.end : t.start]
+            pair = None
+            if prev.kind == "time" and _day_rule(t) and CLOCK_GLUE.match(gap):
+                pair = (t, prev)
+            elif t.kind == "time" and _day_rule(prev) and DATE_GLUE.match(gap):
+                pair = (prev, t)
+            if pair:
+                day, clock = pair
+                assert clock.rule is not None
+                rule = {"clock": clock.rule["clock"], "base": day.rule, "base_value": day.value}
+                out[-1] = TimeExpr(
+                    text=text[prev.start : t.end],
+                    start=prev.start,
+                    end=t.end,
+                    kind="date",  # a day with its time: it dates events like a day
+                    rule=rule,
+                )
+                continue
+        out.append(t)
+    return out
 
 
 def _extend_since(text: str, t: TimeExpr) -> None:
@@ -254,9 +506,12 @@ def resolve(
     if t.value is not None or not t.rule or anchor is None:
         return t.value
     r = t.rule
+    if "clock" in r:
+        return _resolve_clock(r, anchor, future, nearest)
     if "weekday" in r and nearest and not r.get("modifier"):
         offset = (r["weekday"] - anchor.weekday()) % 7
-        return (anchor + dt.timedelta(days=offset if offset <= 3 else offset - 7)).isoformat()
+        day = anchor + dt.timedelta(days=offset if offset <= 3 else offset - 7)
+        return day.isoformat()
     if "weekday" in r:
         delta = (anchor.weekday() - r["weekday"]) % 7
         mod = r.get("modifier")
@@ -267,14 +522,38 @@ def resolve(
         else:
             day = anchor - dt.timedelta(days=delta)
         return day.isoformat()
+    if "season" in r:
+        return _resolve_season(r, anchor, future)
+    if "holiday" in r:
+        return _resolve_holiday(r["holiday"], anchor, future)
+    if "year_shift" in r:
+        year = anchor.year + r["year_shift"]
+        return f"{year:04d}-Q{r['quarter']}" if "quarter" in r else f"{year:04d}-{r['month']:02d}"
+    if "quarter" in r:
+        q = (anchor.month - 1) // 3 + 1
+        year = anchor.year - 1 if r["quarter"] > q and not future else anchor.year
+        return f"{year:04d}-Q{r['quarter']}"
+    if "quarter_ref" in r:
+        q = (anchor.month - 1) // 3 + 1
+        if r["quarter_ref"] == 0:
+            return f"{anchor.year:04d}-Q{q}"
+        year, q = (anchor.year, q - 1) if q > 1 else (anchor.year - 1, 4)
+        if r["quarter_ref"] == -4:
+            year -= 1
+        return f"{year:04d}-Q{q}"
     if "day" in r:
         y = _closest_year(anchor, r["month"], r["day"])
+        if "on_weekday" in r:
+            near = (y, y - 1, y + 1)
+            y = _weekday_year(r["month"], r["day"], r["on_weekday"], near) or y
         return f"{y:04d}-{r['month']:02d}-{r['day']:02d}"
     if "month" in r:
-        return f"{_closest_year(anchor, r['month'], None):04d}-{r['month']:02d}"
+        return f"{_month_year(anchor, r['month'], r.get('modifier'), future):04d}-{r['month']:02d}"
     if "ago" in r:
         count, unit = r["ago"]
         if count is None:
+            return {"year": "PAST_REF", "month": "PAST_REF"}.get(unit, "PAST_REF")
+        if not float(count).is_integer():
             return None
         n = int(count)
         if unit == "day":
@@ -292,11 +571,84 @@ def resolve(
     return None
 
 
+def _month_year(anchor: dt.date, month: int, modifier: str | None, future: bool) -> int:
+    """Year of a month named without one: 'last April' is the latest April before the
+    document date, 'next April' the first after it; otherwise the nearest occurrence,
+    after the document date only in a future-tense clause."""
+    if modifier == "last":
+        return anchor.year if month < anchor.month else anchor.year - 1
+    if modifier == "next":
+        return anchor.year if month > anchor.month else anchor.year + 1
+    if future and modifier != "this":
+        return anchor.year if month >= anchor.month else anchor.year + 1
+    if modifier == "this":
+        return anchor.year
+    return _closest_year(anchor, month, None)
+
+
+SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _resolve_season(r: dict, anchor: dt.date, future: bool) -> str:
+    """'last summer', 'this fall': the season's year against the document date."""
+    start = SEASON_START[r["season"]]
+    mod = r.get("modifier")
+    if mod == "last":
+        year = anchor.year if start + 2 < anchor.month else anchor.year - 1
+    elif mod == "next" or (future and mod != "this"):
+        year = anchor.year if start > anchor.month else anchor.year + 1
+    else:
+        year = anchor.year
+    return f"{year:04d}-{r['season']}"
+
+
+def _holiday(name: str, year: int) -> dt.date:
+    """Day of a fixed or rule-based US holiday in a year."""
+    if name in ("thanksgiving", "election"):
+        first = dt.date(year, 11, 1)
+        if name == "thanksgiving":  # fourth Thursday of November
+            return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+        return first + dt.timedelta(days=(0 - first.weekday()) % 7 + 1)  # Tuesday after 1st Monday
+    fixed = {"christmas": (12, 25), "christmas eve": (12, 24), "new year's": (1, 1),
+             "new year's eve": (12, 31), "independence": (7, 4)}  # fmt: skip
+    month, day = fixed[name]
+    return dt.date(year, month, day)
+
+
+def _resolve_holiday(name: str, anchor: dt.date, future: bool) -> str:
+    """The holiday's latest occurrence up to the document date (its next one in a
+    future-tense clause)."""
+    this = _holiday(name, anchor.year)
+    if future:
+        return (this if this >= anchor else _holiday(name, anchor.year + 1)).isoformat()
+    return (this if this <= anchor else _holiday(name, anchor.year - 1)).isoformat()
+
+
+def _resolve_clock(r: dict, anchor: dt.date, future: bool, nearest: bool) -> str | None:
+    """'10 p.m. Wednesday' -> the Wednesday's date with T22:00; a clock time alone is
+    on the document date."""
+    base: str | None = r.get("base_value")
+    if base is None and r.get("base"):
+        base = resolve(TimeExpr("", 0, 0, "date", rule=r["base"]), anchor, future, nearest)
+    if base is None:
+        base = anchor.isoformat()
+    return f"{base[:10]}T{r['clock']}"
+
+
+PART_WORDS = {"tonight": "NI", "last night": "NI", "overnight": "NI", "this morning": "MO",
+              "this afternoon": "AF", "this evening": "EV"}  # fmt: skip
+
+
 def _resolve_relative(word: str, anchor: dt.date) -> str | None:
-    days = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
+    days = {"today": 0, "tonight": 0, "overnight": 0, "this morning": 0, "this afternoon": 0,
             "this evening": 0, "yesterday": -1, "last night": -1, "tomorrow": 1}  # fmt: skip
     if word in days:
-        return (anchor + dt.timedelta(days=days[word])).isoformat()
+        part = f"T{PART_WORDS[word]}" if word in PART_WORDS else ""
+        return (anchor + dt.timedelta(days=days[word])).isoformat() + part
+    if word.endswith("weekend"):
+        return _resolve_weekend(word, anchor)
+    if "current" in word:
+        return f"{anchor.year:04d}"
     unit = word.split()[-1]
     offset = -1 if word.split()[0] in ("last", "the") and "coming" not in word else 0
     offset = 1 if word.startswith(("next", "the coming")) else offset
@@ -312,50 +664,198 @@ def _resolve_relative(word: str, anchor: dt.date) -> str | None:
     return None
 
 
+def _resolve_weekend(word: str, anchor: dt.date) -> str:
+    """'the weekend' / 'last weekend': the one just past (or under way); 'next' and
+    'this' weekend from Monday to Friday: the coming one."""
+    if word.startswith("next") or (word.startswith("this") and anchor.weekday() < 5):
+        day = anchor + dt.timedelta(days=7 if word.startswith("next") else 0)
+    elif anchor.weekday() >= 5 and not word.startswith("last"):
+        day = anchor
+    else:
+        day = anchor - dt.timedelta(days=7)
+    return iso_week(day) + "-WE"
+
+
 FUTURE_CUE = re.compile(
-    r"\b(will|shall|would|'ll|to be held|scheduled|planned|expected|due to)\b", re.I
+    r"\b(will|shall|'ll|to be held|scheduled|planned|planning|plans? to|(?:is|are) expected|"
+    r"expected to|due to|set to|"
+    r"(?:is|are) to|(?:is|are) going to|as soon as|as early as|next week's)\b",
+    re.I,
 )
+PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?$", re.I)
+CLAUSE_END = re.compile(r"[.;:!?,\n]|''|``|\u201d|\u201c")
 
 
 def is_future_context(text: str, t: TimeExpr) -> bool:
-    """A weekday in a future-tense clause ('talks will resume on Friday')."""
-    return bool(FUTURE_CUE.search(text[max(0, t.start - 60) : t.start]))
+    """A weekday in a future-tense clause ('talks will resume on Friday'): the cue comes
+    before it in the same clause, within a few words ('they would appeal the decision,
+    announced Wednesday' and 'had been scheduled to expire Friday' look back)."""
+    before = text[max(0, t.start - 80) : t.start]
+    ends = list(CLAUSE_END.finditer(before))
+    clause = before[ends[-1].end() :] if ends else before
+    cue = FUTURE_CUE.search(clause)
+    return cue is not None and not PAST_PERFECT.search(clause[: cue.start()])
 
 
 def resolve_all(
     text: str, times: Iterable[TimeExpr], anchor: dt.date | None, nearest: bool = False
 ) -> None:
-    """Fill in `value` of every relative expression in place."""
+    """Fill in `value` of every relative expression in place. A quarter named earlier
+    is the reference of 'the quarter' and 'a year earlier' (the same quarter a year
+    before) in the text after it."""
+    quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset)
     for t in times:
         if t.rule and t.value is None:
-            t.value = resolve(t, anchor, future=is_future_context(text, t), nearest=nearest)
+            t.value = _in_quarter_context(t, quarter) if anchor else None
+            if t.value is None:
+                t.value = resolve(t, anchor, future=is_future_context(text, t), nearest=nearest)
+        m = re.fullmatch(r"(\d{4})-Q([1-4])", t.value or "")
+        if m and (t.rule is None or "quarter" in t.rule):
+            quarter = (int(m.group(1)), int(m.group(2)), t.end)
+
+
+QUARTER_REACH = 1500  # characters within which 'a year earlier' still speaks of a quarter
+
+
+def _in_quarter_context(t: TimeExpr, quarter: tuple[int, int, int] | None) -> str | None:
+    """Value of a quarter reference or a year-back expression after a named quarter."""
+    if quarter is None or not t.rule:
+        return None
+    year, q, end = quarter
+    shift = t.rule.get("quarter_ref", 1)
+    if shift is None or shift == -4:
+        return f"{year + (-1 if shift else 0):04d}-Q{q}"
+    year_back = t.rule.get("ago") == [1.0, "year"]
+    if year_back and t.start - end <= QUARTER_REACH:
+        return f"{year - 1:04d}-Q{q}"
+    return None
+
+
+# -- calendar dates of events --------------------------------------------------
+
+
+def calendar_date(value: str | None) -> tuple[str | None, str | None]:
+    """(date, precision) of a TimeML value on the calendar, in the spirit of ACLED's time
+    precision: a day ('2023-09-20', also from '2023-09-20TMO' or a clock time), a week
+    ('2023-W38', also its weekend), a month, or a year (also from a quarter, a half or a
+    season). Anything else (durations, PRESENT_REF, decades) is no date: (None, None)."""
+    v = value or ""
+    m = re.match(r"(\d{4}-\d{2}-\d{2})(?:T|$)", v)
+    if m:
+        return m.group(1), "day"
+    m = re.match(r"(\d{4}-W\d{2})(?:-WE)?$", v)
+    if m:
+        return m.group(1), "week"
+    if re.fullmatch(r"\d{4}-\d{2}", v):
+        return v, "month"
+    m = re.fullmatch(r"(\d{4})(?:-(?:Q[1-4]|H[12]|SP|SU|FA|WI))?", v)
+    if m:
+        return m.group(1), "year"
+    return None, None
 
 
 # -- document date -----------------------------------------------------------
 
 
-def infer_document_date(times: list[TimeExpr]) -> dt.date | None:
-    """Latest calendar day the text mentions, with yearless days placed after the
-    latest month-and-year the text mentions. None when there is no day."""
+RETROSPECTIVE = re.compile(
+    r"\b(?:anniversary|since|ago|back in|as far back as|recalled?|remembered?)\b[^.]{0,30}$", re.I
+)
+RETRO_AFTER = re.compile(r"^\W{0,2}(?:attacks?|anniversary|bombings?|massacre)\b", re.I)
+
+
+def _year_of(value: str | None) -> int | None:
+    m = re.match(r"(\d{4})(?:$|-)", value or "")
+    return int(m.group(1)) if m else None
+
+
+def _weekday_year(month: int, day: int, weekday: int, years: Iterable[int]) -> int | None:
+    """The one year among `years` in which the day falls on the weekday."""
+    fits = []
+    for y in years:
+        try:
+            if dt.date(y, month, day).weekday() == weekday:
+                fits.append(y)
+        except ValueError:
+            continue
+    return fits[0] if len(fits) == 1 else None
+
+
+DEADLINE = re.compile(
+    r"\b(?:until|through|by|due|matur\w*|expir\w*|effective|deadline|starting|from)\b[^.,;]{0,25}$",
+    re.I,
+)
+
+
+def _prospective(text: str, t: TimeExpr) -> bool:
+    """A date ahead of the writing: a future-tense clause, a deadline or a maturity
+    ('the offer expires Nov. 9', 'notes due March 1, 2011')."""
+    if not text:
+        return False
+    return is_future_context(text, t) or bool(DEADLINE.search(text[max(0, t.start - 40) : t.start]))
+
+
+def _retrospective(text: str, t: TimeExpr) -> bool:
+    """A date told as a memory ('the anniversary of September 11, 2001')."""
+    if not text:
+        return False
+    return bool(
+        RETROSPECTIVE.search(text[max(0, t.start - 60) : t.start])
+        or RETRO_AFTER.match(text[t.end : t.end + 20])
+    )
+
+
+def _near_named_weekday(day: dt.date, weekdays: set[int]) -> bool:
+    """The day is one the text's weekday names fit: a named weekday falls on it or on one
+    of the two days before (a report names the days it tells of, just past)."""
+    return not weekdays or any((day.weekday() - w) % 7 <= 2 for w in weekdays)
+
+
+def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None:
+    """When a report was written, from its own text; None when it does not say.
+
+    The latest calendar day it mentions, where:
+    - a day ahead of the writing (a future clause, a deadline, a maturity), one told as
+      a memory ('the anniversary of September 11, 2001'), a 'since' date and a bare
+      year never give the date;
+    - a day from an earlier year than the latest year mentioned is history;
+    - a day given without a year comes after the latest month-and-year mentioned and
+      takes the year that makes it fall on a weekday the text names ('Wednesday ...
+      September 20');
+    - where the text names weekdays ('on Tuesday'), the date must be one of those days
+      or fall up to two days after one."""
+    usable = [t for t in times if t.kind != "ref" and not _prospective(text, t)]
+    latest_year = max((y for t in usable if (y := _year_of(t.value))), default=None)
+    weekdays = {
+        t.rule["weekday"]
+        for t in times
+        if t.rule and "weekday" in t.rule and not t.rule.get("modifier")
+    }
     explicit: list[tuple[int, int]] = []
     days: list[dt.date] = []
-    for t in times:
+    for t in usable:
         v = t.value or ""
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
-            days.append(dt.date.fromisoformat(v))
+        if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", v):
             explicit.append((int(v[:4]), int(v[5:7])))
-        elif re.fullmatch(r"\d{4}-\d{2}", v):
-            explicit.append((int(v[:4]), int(v[5:7])))
-        # a bare year ("since 2001") says too little about when the report was written
-    yearless = [t.rule for t in times if t.rule and "day" in t.rule and t.value is None]
+        if t.kind not in ("date", "time") or not re.match(r"\d{4}-\d{2}-\d{2}", v) or t.rule:
+            continue
+        day = dt.date.fromisoformat(v[:10])
+        if (latest_year and day.year < latest_year) or _retrospective(text, t):
+            continue
+        days.append(day)
+    yearless = [t.rule for t in usable if t.rule and "day" in t.rule and t.value is None]
     if yearless and explicit:
         floor_year, floor_month = max(explicit)
         for r in yearless:
             year = floor_year if (r["month"], r["day"]) >= (floor_month, 1) else floor_year + 1
+            named = {r["on_weekday"]} if "on_weekday" in r else weekdays
+            if named and not any(_weekday_year(r["month"], r["day"], wd, [year]) for wd in named):
+                nxt = any(_weekday_year(r["month"], r["day"], wd, [year + 1]) for wd in named)
+                year += 1 if nxt else 0
             try:
                 days.append(dt.date(year, r["month"], r["day"]))
             except ValueError:
                 continue
+    days = [d for d in days if _near_named_weekday(d, weekdays)]
     return max(days) if days else None
 
 
@@ -397,11 +897,28 @@ def _dateparser_fallback(doc: Doc, times: list[TimeExpr], body_start: int) -> No
     times.sort(key=lambda t: t.start)
 
 
+CITY_DATELINE = re.compile(
+    rf"^\s*[A-Z][A-Za-z.'\- ]{{1,40}},\s+(?:[A-Z][A-Za-z.]+,\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
+    r"(?:,?\s+\d{4})?\s*(?:\([^)\n]{1,40}\))?\s*[-_\u2013\u2014]*\s*$"
+)
+
+
+def _header_dateline_times(text: str, body_start: int) -> list[TimeExpr]:
+    """The date of a 'KYIV, March 3 (Agency) --' line among the header lines."""
+    out: list[TimeExpr] = []
+    pos = 0
+    for line in text[:body_start].split("\n"):
+        if CITY_DATELINE.match(line):
+            out += find_times(text, pos, pos + len(line))
+        pos += len(line) + 1
+    return out
+
+
 @Language.component("parallax_times")
 def times_component(doc: Doc) -> Doc:
     """Sets doc._.times: time expressions of the body (after any header lines)."""
     body_start = doc._.header.body_start if doc.has_extension("header") and doc._.header else 0
-    times = find_times(doc.text, body_start)
+    times = _header_dateline_times(doc.text, body_start) + find_times(doc.text, body_start)
     _dateparser_fallback(doc, times, body_start)
     doc._.times = times
     return doc
