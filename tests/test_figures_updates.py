@@ -6,25 +6,12 @@ the fictional world of examples/."""
 from __future__ import annotations
 
 import pytest
+from test_figures import figures_of, one
 
 from parallax.link import Linked
 from parallax.models import DocumentRecord, Figure, RawDocument
 from parallax.pipeline import analyze_batch
 from parallax.reconcile import discrepancies, latest_update
-
-
-def figures_of(nlp, text: str) -> list[Figure]:
-    figures = nlp(text)._.figures
-    assert figures is not None
-    for f in figures:
-        assert text[f.start : f.end] == f.text
-    return figures
-
-
-def one(nlp, text: str) -> Figure:
-    figures = figures_of(nlp, text)
-    assert len(figures) == 1, figures
-    return figures[0]
 
 
 def dated(nlp, text: str, published: str = "2025-03-05") -> list[Figure]:

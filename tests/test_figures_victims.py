@@ -5,16 +5,7 @@ invented for the tests (fictional names and places)."""
 from __future__ import annotations
 
 import pytest
-
-from parallax.models import Figure
-
-
-def figures_of(nlp, text: str) -> list[Figure]:
-    figures = nlp(text)._.figures
-    assert figures is not None
-    for f in figures:
-        assert text[f.start : f.end] == f.text
-    return figures
+from test_figures import figures_of
 
 
 def largest(nlp, text: str) -> dict[str, int]:
