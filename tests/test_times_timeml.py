@@ -186,7 +186,7 @@ def test_an_anniversary_date_is_not_the_date_of_writing() -> None:
 
 
 def test_a_recent_day_wins_over_an_older_one() -> None:
-    text = "Lisk recalled the flood of 4 May 2019. Shells hit Dornik on 6 June 2019."
+    text = "Lisk recalled the flood of 4 May 2019. Shells hit Dornik on Thursday, 6 June 2019."
     assert _date_of(text) == dt.date(2019, 6, 6)
 
 
@@ -212,7 +212,7 @@ def test_from_to_range_keeps_both_ends() -> None:
 
 
 def test_a_deadline_or_maturity_does_not_date_the_report() -> None:
-    text = "Shells hit Lisk on May 4, 2024. The Kessel notes are due March 1, 2031."
+    text = "Shells hit Lisk on Saturday, May 4, 2024. The Kessel notes are due March 1, 2031."
     assert _date_of(text) == dt.date(2024, 5, 4)
 
 

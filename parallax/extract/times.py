@@ -805,9 +805,10 @@ def _retrospective(text: str, t: TimeExpr) -> bool:
 
 
 def _near_named_weekday(day: dt.date, weekdays: set[int]) -> bool:
-    """The day is one the text's weekday names fit: a named weekday falls on it or on one
-    of the two days before (a report names the days it tells of, just past)."""
-    return not weekdays or any((day.weekday() - w) % 7 <= 2 for w in weekdays)
+    """The day is one the text's weekday names confirm: it falls on a named weekday. A text
+    that names no weekday confirms no day: its latest full date is as often history (a
+    1999 report dated to the 1998 attack it recalls)."""
+    return any(day.weekday() == w for w in weekdays)
 
 
 def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None:
@@ -821,15 +822,20 @@ def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None
     - a day given without a year comes after the latest month-and-year mentioned and
       takes the year that makes it fall on a weekday the text names ('Wednesday ...
       September 20');
-    - where the text names weekdays ('on Tuesday'), the date must be one of those days
-      or fall up to two days after one."""
+    - the day must fall on a weekday the text names ('on Tuesday'); a text that names
+      none gets no inferred date."""
     usable = [t for t in times if t.kind != "ref" and not _prospective(text, t)]
     latest_year = max((y for t in usable if (y := _year_of(t.value))), default=None)
     weekdays = {
         t.rule["weekday"]
         for t in times
         if t.rule and "weekday" in t.rule and not t.rule.get("modifier")
-    }
+    } | {  # a weekday written with its date ("Monday, March 3, 2025") names it too
+        WEEKDAYS.index(m.group(0).lower())
+        for t in times
+        if t.kind == "date" and (t.rule is None or "on_weekday" in t.rule)
+        and (m := re.search(r"(?i)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", t.text))
+    }  # fmt: skip
     explicit: list[tuple[int, int]] = []
     days: list[dt.date] = []
     for t in usable:
