@@ -107,15 +107,6 @@ class Event:
 def date_precision(value: str | None) -> str | None:
     """day | week | month | year of an event's calendar date (see `calendar_date`)."""
     return calendar_date(value)[1]
-    if len(value) == 10:
-        return "day"
-    if "-W" in value:
-        return "week"
-    if len(value) == 7:
-        return "month"
-    if len(value) == 4 and value.isdigit():
-        return "year"
-    return None
 
 
 # -- entities -------------------------------------------------------------------
