@@ -124,11 +124,21 @@ def _speaker(quote: dict[str, Any]) -> str:
     return f"{who} ({'; '.join(details)})" if details else who
 
 
+def _corrected(item: dict[str, Any]) -> str:
+    """' [corrected; machine: speaker X]' for an item an analyst corrected, else ''."""
+    if not item.get("corrected"):
+        return ""
+    machine = item.get("machine_value") or {}
+    was = "; ".join(f"{k} {_text(v) or 'none'}" for k, v in machine.items())
+    return f" [corrected; machine: {was}]" if was else " [corrected]"
+
+
 def _quote_line(quote: dict[str, Any]) -> str:
-    """'“text” — speaker (cue) [kind]'."""
+    """'“text” — speaker (cue) [kind]', marked when an analyst corrected it."""
     line = f"“{_text(quote.get('text'))}” — {_speaker(quote)}"
     kind = quote.get("kind")
-    return f"{line} [{kind}]" if kind and kind != "direct" else line
+    line = f"{line} [{kind}]" if kind and kind != "direct" else line
+    return line + _corrected(quote)
 
 
 def _value_line(item: dict[str, Any]) -> str:
@@ -313,7 +323,8 @@ def _source_line(name: str, index: _Index) -> str:
 
 
 def _figure_row(document: str, item: dict[str, Any]) -> list[str]:
-    return [_figure_phrase(item), _claimant(item), document, _text(item.get("text"))]
+    phrase = _figure_phrase(item) + _corrected(item)
+    return [phrase, _claimant(item), document, _text(item.get("text"))]
 
 
 def _metric_views(ev_id: str, index: _Index) -> list[_Metric]:

@@ -283,6 +283,13 @@ def test_export_command_uses_corrections(
             ("Odo Brask", {"speaker": quote["speaker"]})
         ]
         assert [c["value"] for c in record["corrections"]] == ["Odo Brask"]
+        md = tmp_path / "report.md"
+        assert cli("export", db, "--format", "md", "-o", md).exit_code == 0
+        lines = md.read_text(encoding="utf-8").replace("\\", "").splitlines()
+        marked = [ln for ln in lines if "Odo Brask" in ln]
+        assert marked and all(
+            f"[corrected; machine: speaker {quote['speaker']}]" in ln for ln in marked
+        )
     finally:
         web.delete(f"/api/corrections/{corr['id']}", headers=API)
 
