@@ -69,6 +69,10 @@ def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
     texts = {d.name: d.text for d in docs}
     results["entities"] = [e.to_dict() for e in linked.entities]
     results["events"] = [e.to_dict(texts) for e in linked.events]
+    published = {d.name: d.published for d in docs}
+    for ev in results["events"]:  # a bound for every event, dated or not: never a guess
+        known = sorted(p for n in ev["documents"] if (p := published.get(n)))
+        ev["reported_by"] = known[0][:10] if known else None
     results["speakers"] = [s.to_dict() for s in speaker_index(docs, linked.entities)]
     store.save_results(results, docs)
     return results

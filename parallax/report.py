@@ -384,6 +384,8 @@ def _timeline_when(event: dict[str, Any], index: _Index) -> str:
     when = _when(event.get("date"), event.get("date_precision"))
     if event.get("date"):
         return when
+    if event.get("reported_by"):
+        return f"{when}, reported by {_text(event['reported_by'])}"
     published = [
         _text(index.by_name.get(name, {}).get("published"))
         for name in _strs(event.get("documents"))

@@ -436,3 +436,18 @@ def test_reports_with_the_same_file_name_keep_apart(tmp_path: Path, analyze) -> 
     assert result.exit_code == 0, result.output
     with Store(db) as store:
         assert sorted(d.name for d in store.documents()) == ["report.txt", "report.txt #2"]
+
+
+def test_every_event_is_bounded_by_its_earliest_report(
+    examples_db: Path, tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "record.json"
+    assert cli("export", examples_db, "-o", out).exit_code == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    published = {d["name"]: d["published"] for d in record["documents"]}
+    assert any(ev["date"] is None for ev in record["events"])
+    for ev in record["events"]:
+        dates = sorted(published[n] for n in ev["documents"] if published[n])
+        assert ev["reported_by"] == (dates[0] if dates else None)
+        if ev["date"] and ev["date_precision"] == "day":
+            assert ev["date"] <= ev["reported_by"]  # nothing is told before it happened
