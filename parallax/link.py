@@ -396,13 +396,15 @@ def _make_event(members: list[tuple[str, EventMention]]) -> Event:
     etype = specific[0] if len(specific) == 1 else "attack"  # reports disagree: the generic kind
     dates = [m.date for _, m in members if m.date]
     actors = Counter(m.actor for _, m in members if m.actor)
-    targets = Counter(m.target for _, m in members if m.target)
+    actor = _top(actors)
+    # a side is not its own target ("attacks on Valdorian territory", said by Valdoria)
+    targets = Counter(m.target for _, m in members if m.target and m.target != actor)
     return Event(
         id="",
         type=etype,
         date=dates[0] if dates else None,
         location=_most_specific(members),
-        actor=_top(actors),
+        actor=actor,
         target=_top(targets),
         members=members,
     )

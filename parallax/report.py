@@ -152,7 +152,15 @@ def _range_line(disc: dict[str, Any]) -> str:
     line = " · ".join(parts) if parts else "no range given"
     if disc.get("agreed"):
         return f"{line} (values agree)"
-    return f"{line} ({_text(disc['rule'])})" if disc.get("rule") and parts else line
+    line = f"{line} ({_text(disc['rule'])})" if disc.get("rule") and parts else line
+    latest = disc.get("latest")
+    if isinstance(latest, dict) and latest.get("value") is not None:
+        line += (
+            f"; latest update {latest['value']}"
+            + (f" as of {_text(latest.get('as_of'))}" if latest.get("as_of") else "")
+            + f" ({_text(latest.get('claimant')) or 'unnamed'}, {_text(latest.get('document'))})"
+        )
+    return line
 
 
 def _distinct_values(disc: dict[str, Any]) -> int:

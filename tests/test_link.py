@@ -18,7 +18,7 @@ from parallax.link import (
     link_events,
     story_features,
 )
-from parallax.models import DocumentRecord, RawDocument
+from parallax.models import DocumentRecord, EventMention, RawDocument
 from parallax.pipeline import record_from_doc
 
 GAZETTEER = str(Path(__file__).resolve().parent.parent / "examples" / "gazetteer.json")
@@ -341,3 +341,17 @@ def test_without_stories_same_day_blasts_merge(nlp) -> None:
     link(docs, get_gazetteer((GAZETTEER,)))
     blasts = [e for e in link_events(docs) if e.type == "explosion" and e.date]
     assert len(blasts) == 1  # the old rule: type and date alone
+
+
+def test_a_side_is_not_its_own_target() -> None:
+    def mention(target: str) -> EventMention:
+        m = EventMention("e0", "shelling", "shelled", 0, 7, 0, 10, date="2025-03-03")
+        m.actor, m.target = "Valdoria", target
+        return m
+
+    docs = [
+        DocumentRecord(name, "x" * 10, name * 64, f"{name}.txt", "text", events=[mention(t)])
+        for name, t in (("a", "Valdoria"), ("b", "Valdoria"), ("c", "Ostravia"))
+    ]
+    (event,) = link_events(docs)
+    assert (event.actor, event.target) == ("Valdoria", "Ostravia")

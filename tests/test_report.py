@@ -538,3 +538,18 @@ def test_undated_event_says_when_it_was_reported() -> None:
         doc["published"] = "2031-04-05" if doc["name"] == "b.txt" else doc.get("published")
     lines = _timeline(to_markdown(export))
     assert lines[-1] == "- undated, reported by 2031-04-05 — Displacement · Korin Valley (1 source)"
+
+
+def test_a_rising_toll_states_its_latest_update() -> None:
+    export = _export()
+    export["discrepancies"][0]["latest"] = {
+        "value": 27,
+        "as_of": "2031-04-03",
+        "claimant": "Health Office",
+        "document": "a.txt",
+        "start": 0,
+        "end": 5,
+    }
+    md = to_markdown(export)
+    assert "latest update 27 as of 2031-04-03 (Health Office, a.txt)" in md
+    assert "latest update" not in to_markdown(_export())
