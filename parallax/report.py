@@ -503,6 +503,14 @@ def _event_places(event: dict[str, Any], index: _Index) -> list[_Place]:
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 360, 220, 30
 
 
+def _map_label(name: str, x: float, y: float, r: int) -> str:
+    """A place's label to the right of its point, or to the left in the right half so
+    that it stays inside the frame."""
+    if x > MAP_WIDTH / 2:
+        return f'<text x="{x - r - 2:.1f}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{_h(name)}</text>'
+    return f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11">{_h(name)}</text>'
+
+
 def svg_map(places: list[_Place]) -> str:
     """A small offline map: the places as labelled points on a plain longitude/latitude
     frame (equirectangular, fitted to the places); every label escaped; no tiles."""
@@ -534,7 +542,7 @@ def svg_map(places: list[_Place]) -> str:
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="#c33" fill-opacity="0.6">'
             f"<title>{_h(f'{p.name} ({p.lat:.3f}, {p.lon:.3f})')}</title></circle>"
-            f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11">{_h(p.name)}</text>'
+            + _map_label(p.name, x, y, r)
         )
     parts.append(
         f'<text x="4" y="{MAP_HEIGHT - 4}" font-size="9" fill="#666">'

@@ -553,3 +553,12 @@ def test_a_rising_toll_states_its_latest_update() -> None:
     md = to_markdown(export)
     assert "latest update 27 as of 2031-04-03 (Health Office, a.txt)" in md
     assert "latest update" not in to_markdown(_export())
+
+
+def test_map_labels_stay_inside_the_frame() -> None:
+    from parallax.report import MAP_WIDTH, _map_label
+
+    right = _map_label("Corvenia", MAP_WIDTH - 20, 50, 10)
+    left = _map_label("Velgrad", 30, 50, 4)
+    assert 'text-anchor="end"' in right and 'text-anchor="end"' not in left
+    assert "<script>" not in _map_label("<script>", 10, 10, 4)
