@@ -312,3 +312,25 @@ def test_a_joint_statement_of_named_members_is_one_group(nlp) -> None:
 def test_a_titled_name_is_a_person_even_when_it_names_a_place(nlp) -> None:
     q = one(nlp, "Rep. Tomas Lisk said the bridge at Lesnya would reopen in May.")
     assert (q.speaker, q.speaker_type) == ("Tomas Lisk", "person")
+
+
+def test_the_subject_after_a_relative_clause_is_the_person_it_describes(nlp) -> None:
+    text = (
+        "Aurel Stanek, who heads the regional administration in the territory known "
+        "locally as Kessaria, called the strike a deliberate attack on civilians."
+    )
+    q = one(nlp, text)
+    assert (q.speaker, q.cue) == ("Aurel Stanek", "called")
+
+
+def test_a_verb_conjoined_with_the_reporting_verb_keeps_its_subject(nlp) -> None:
+    text = (
+        "The Valdorian defence ministry issued a statement on Friday. It said its units had "
+        "observed the truce and accused Kessarian fighters of staging attacks near Lisk."
+    )
+    quotes = quotes_of(nlp, text)
+    said = next(q for q in quotes if q.cue == "said")
+    accused = next(q for q in quotes if q.cue == "accused")
+    assert said.text == "its units had observed the truce"
+    assert accused.speaker_text == "It"
+    assert accused.speaker == said.speaker == "Valdorian defence ministry"

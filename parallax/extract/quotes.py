@@ -232,6 +232,8 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if depth < 3 and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":
             return None
+        if _conjoined_with_the_cue(verb):  # "It said its units had held and accused X"
+            return subject_of(verb.head.head, depth + 1)
         return subject_of(verb.head, depth + 1)
     # "issued a statement calling X ...": the participle speaks for the issuer
     head = verb.head
@@ -244,6 +246,19 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     ):
         return subject_of(head.head, depth + 1)
     return None
+
+
+def _conjoined_with_the_cue(verb: Token) -> bool:
+    """A verb the parse conjoins with a reported clause though its tense matches the
+    reporting verb: 'It said its units had held the line and accused X of ...' (the
+    ministry accused, not the units)."""
+    clause = verb.head
+    if verb.dep_ != "conj" or clause.dep_ != "ccomp" or clause.head.i == clause.i:
+        return False
+    cue = clause.head
+    clause_aux = any(c.dep_ in ("aux", "auxpass") for c in clause.children)
+    own_aux = any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    return clause_aux and not own_aux and verb.tag_ == cue.tag_ and cue.lemma_ in SPEECH_VERBS
 
 
 def holder_of(noun: Token) -> Token | None:
@@ -281,6 +296,19 @@ def np_span(token: Token) -> Span:
         else:
             break
     return doc[left : right + 1]
+
+
+def _closing_relative(verb: Token, subj: Token) -> Token | None:
+    """'A, who heads the office in Kessaria, called X': a parse that makes the last noun
+    of a relative clause the subject of the verb after its closing comma. The subject is
+    the noun the relative clause describes."""
+    between = verb.doc[subj.i + 1 : verb.i]
+    if not len(between) or any(t.text != "," for t in between):
+        return None
+    for anc in verb.ancestors:
+        if anc.dep_ == "relcl" and anc.head.i < subj.i:
+            return anc.head
+    return None
 
 
 def conj_subjects(subj: Token) -> list[Token]:
@@ -362,6 +390,7 @@ class QuoteFinder:
         subj = subject_of(cue)
         if subj is None:
             return None, None
+        subj = _closing_relative(cue, subj) or subj
         subjects = [t for c in cue.children if c.dep_ == "nsubj" for t in conj_subjects(c)]
         subjects = subjects if subj in subjects else conj_subjects(subj)
         for child in subj.children:  # "A, B, C and D" parsed as A with a listed apposition
@@ -776,6 +805,12 @@ class QuoteFinder:
         ('..., though the other side denied it')."""
         left, right = head.left_edge.i, head.right_edge.i
         for child in head.children:
+            if _conjoined_with_the_cue(child):  # "... had held the line and accused X"
+                cut = child.left_edge.i
+                while cut > left and self.doc[cut - 1].dep_ in ("cc", "punct"):
+                    cut -= 1
+                right = min(right, cut - 1)
+                continue
             if child.dep_ in ("advcl", "conj") and child.i > head.i:
                 first = child.left_edge
                 if first.lower_ in ("though", "although", "while", "whereas", "but") or (
