@@ -101,6 +101,12 @@ def _figure_phrase(item: dict[str, Any]) -> str:
     if isinstance(of_which, dict) and of_which:
         parts = ", ".join(f"{count} {group}" for group, count in of_which.items())
         phrase += f", of which {parts}"
+    if item.get("side"):
+        phrase += f" ({_text(item['side'])} side)"
+    if item.get("update"):
+        since = f" from {item['previous']}" if item.get("previous") is not None else ""
+        when = f" as of {_text(item['as_of'])}" if item.get("as_of") else ""
+        phrase += f" (updated toll{since}{when})"
     return phrase
 
 

@@ -562,3 +562,15 @@ def test_map_labels_stay_inside_the_frame() -> None:
     left = _map_label("Velgrad", 30, 50, 4)
     assert 'text-anchor="end"' in right and 'text-anchor="end"' not in left
     assert "<script>" not in _map_label("<script>", 10, 10, 4)
+
+
+def test_a_figure_says_its_side_and_whether_it_updates_a_toll() -> None:
+    from parallax.report import _figure_phrase
+
+    fig = {"value": 17, "qualifier": "exact", "population": "soldiers", "side": "Valdoria"}
+    assert _figure_phrase(fig) == "17 soldiers (Valdoria side)"
+    fig = {"value": 170, "qualifier": "exact", "update": True, "previous": 25}
+    assert _figure_phrase(fig | {"as_of": "2025-03-05"}) == (
+        "170 (updated toll from 25 as of 2025-03-05)"
+    )
+    assert _figure_phrase({"value": 3, "qualifier": "exact", "update": False}) == "3"
