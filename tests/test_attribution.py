@@ -334,3 +334,12 @@ def test_a_verb_conjoined_with_the_reporting_verb_keeps_its_subject(nlp) -> None
     assert said.text == "its units had observed the truce"
     assert accused.speaker_text == "It"
     assert accused.speaker == said.speaker == "Valdorian defence ministry"
+
+
+def test_a_toll_put_at_a_value_is_a_statement_of_its_claimant(nlp) -> None:
+    doc = nlp("Health officials in Dornik put the death toll at 31 on Tuesday.")
+    (q,) = doc._.quotes
+    assert (q.text, q.cue, q.speaker_text) == ("the death toll at 31", "put", "Health officials")
+    (fig,) = doc._.figures
+    assert (fig.value, fig.claimant) == (31, q.speaker)
+    assert nlp("Petar Lukic put the bag at the door of the clinic.")._.quotes == []

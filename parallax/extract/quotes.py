@@ -70,7 +70,12 @@ TOPIC_PREPOSITIONS = {
     "rail": {"against"}, "protest": {"against"}, "express": {"about"}, "say": {"about", "of"},
     "point": {"to"}, "refer": {"to"},
 }  # fmt: skip
-INDIRECT_CUES = SPEECH_VERBS | BELIEF_VERBS | INTENT_VERBS | OBJECT_VERBS | set(TOPIC_PREPOSITIONS)
+# A count put at a value by whoever states it ("officials put the death toll at 31").
+ESTIMATE_VERBS = {"put", "place", "peg", "set", "estimate"}
+COUNT_NOUNS = {"toll", "number", "figure", "count", "total", "tally"}
+INDIRECT_CUES = (SPEECH_VERBS | BELIEF_VERBS | INTENT_VERBS | OBJECT_VERBS | ESTIMATE_VERBS) | set(
+    TOPIC_PREPOSITIONS
+)
 # Nouns that report a statement of their holder ("his claim that", "Lukic's warning").
 NOUN_CUES = {
     "claim", "statement", "remark", "assertion", "warning", "promise", "pledge", "comment",
@@ -755,6 +760,12 @@ class QuoteFinder:
     def _object_content(self, verb: Token) -> list[Span]:
         """'condemned the shelling of X', 'called X a liar', 'spoke about the blockade'."""
         kids = [c for c in verb.children if c.i > verb.i]
+        if verb.lemma_ in ESTIMATE_VERBS:
+            obj = next((c for c in kids if c.dep_ == "dobj" and c.lemma_ in COUNT_NOUNS), None)
+            at = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "at"), None)
+            if obj is None or at is None:
+                return []
+            return [self.doc[obj.left_edge.i : at.right_edge.i + 1]]
         topics = TOPIC_PREPOSITIONS.get(verb.lemma_, set())
         for c in kids:
             if c.dep_ == "prep" and c.lower_ in topics:
