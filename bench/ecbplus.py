@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 import time
@@ -122,17 +121,9 @@ def analyse(docs: list[Doc]) -> tuple[list, list[Counter[str]]]:
 
 
 def tfidf_similarity(lemmas: list[Counter[str]]) -> list[list[float]]:
-    from parallax.link import cosine
+    from parallax.link import cosine, tfidf_vectors
 
-    n = len(lemmas)
-    df: Counter[str] = Counter()
-    for c in lemmas:
-        df.update(c.keys())
-    vecs = []
-    for c in lemmas:
-        v = {k: (1 + math.log(x)) * (math.log((1 + n) / (1 + df[k])) + 1) for k, x in c.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        vecs.append({k: x / norm for k, x in v.items()})
+    vecs = tfidf_vectors(lemmas, idf_floor=1.0, weights={})  # plain lemma TF-IDF
     return [[cosine(a, b) for b in vecs] for a in vecs]
 
 

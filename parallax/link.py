@@ -517,9 +517,15 @@ def story_features(d: DocumentRecord) -> Counter[str]:
     return feats
 
 
-def _weighted_vectors(features: list[Counter[str]]) -> list[dict[str, float]]:
+def tfidf_vectors(
+    features: list[Counter[str]],
+    idf_floor: float = IDF_FLOOR,
+    weights: dict[str, float] | None = None,
+) -> list[dict[str, float]]:
     """TF-IDF over the collection (sublinear counts, smoothed idf), each feature scaled by
-    the weight of its kind, unit length."""
+    the weight of its kind (the key's first letter, FEATURE_WEIGHTS by default), unit
+    length."""
+    weights = FEATURE_WEIGHTS if weights is None else weights
     n = len(features)
     df: Counter[str] = Counter()
     for f in features:
@@ -528,8 +534,8 @@ def _weighted_vectors(features: list[Counter[str]]) -> list[dict[str, float]]:
     for f in features:
         vec = {
             k: (1.0 + math.log(c))
-            * (math.log((1 + n) / (1 + df[k])) + IDF_FLOOR)
-            * FEATURE_WEIGHTS.get(k[0], 1.0)
+            * (math.log((1 + n) / (1 + df[k])) + idf_floor)
+            * weights.get(k[0], 1.0)
             for k, c in f.items()
         }
         norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
@@ -568,7 +574,7 @@ def average_linkage(sim: Sequence[Sequence[float]], threshold: float) -> list[li
 def story_similarity(docs: list[DocumentRecord]) -> list[list[float]]:
     """Pairwise similarity of reports by what they say happened (see `story_features`):
     cosine of the weighted vectors, computed over the features two reports can share."""
-    vecs = _weighted_vectors([story_features(d) for d in docs])
+    vecs = tfidf_vectors([story_features(d) for d in docs])
     df: Counter[str] = Counter(k for v in vecs for k in v)
     shared = {k: i for i, k in enumerate(k for k, c in df.items() if c > 1)}
     x = np.zeros((len(vecs), max(1, len(shared))), dtype=np.float32)
