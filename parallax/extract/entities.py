@@ -77,6 +77,7 @@ class DocEntities:
         self.doc = doc
         self.gaz = gazetteer or get_gazetteer()
         self.ents = [e for e in doc.ents if e.start_char >= body_start]
+        self.sents = list(doc.sents)  # once: spaCy rebuilds doc.sents on every access
         self.persons: dict[str, str] = {}  # surname or name -> fullest name
         for ent in self.ents:
             if self._is_person(ent):
@@ -143,7 +144,7 @@ class DocEntities:
         """Subjects that name two or more people: (offset, group)."""
         out = []
         persons = {e.start: e for e in self.ents if self._is_person(e)}
-        for sent in self.doc.sents:
+        for sent in self.sents:
             if sent.start_char < body_start:
                 continue
             for tok in sent:
@@ -181,7 +182,7 @@ class DocEntities:
 
     def _previous_subject(self, before: int) -> Resolved | None:
         """'It' after a sentence whose subject is an organisation: that organisation."""
-        prev = [s for s in self.doc.sents if s.end_char <= before]
+        prev = [s for s in self.sents if s.end_char <= before]
         if not prev:
             return None
         for tok in prev[-1]:

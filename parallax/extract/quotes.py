@@ -325,6 +325,27 @@ def conj_subjects(subj: Token) -> list[Token]:
     return out
 
 
+def quote_at_offsets(
+    text: str,
+    start: int,
+    end: int,
+    kind: str,
+    speaker: Resolved | None,
+    mention: Span | None,
+    cue: str | None,
+    via: str | None = None,
+) -> Quote:
+    """A Quote of text[start:end] with its resolved speaker and the mention it hangs on."""
+    return Quote(
+        text=text, start=start, end=end, kind=kind,
+        speaker=speaker.name if speaker else None,
+        speaker_text=mention.text if mention is not None else None,
+        speaker_start=mention.start_char if mention is not None else None,
+        speaker_end=mention.end_char if mention is not None else None,
+        speaker_type=speaker.kind if speaker else None, cue=cue, via=via,
+    )  # fmt: skip
+
+
 def make_quote(
     content: Span,
     kind: str,
@@ -334,14 +355,19 @@ def make_quote(
     via: str | None = None,
 ) -> Quote:
     """A Quote whose content is a span of the parse, with its speaker mention."""
-    return Quote(
-        text=content.text, start=content.start_char, end=content.end_char, kind=kind,
-        speaker=speaker.name if speaker else None,
-        speaker_text=mention.text if mention is not None else None,
-        speaker_start=mention.start_char if mention is not None else None,
-        speaker_end=mention.end_char if mention is not None else None,
-        speaker_type=speaker.kind if speaker else None, cue=cue, via=via,
-    )  # fmt: skip
+    return quote_at_offsets(
+        content.text, content.start_char, content.end_char, kind, speaker, mention, cue, via
+    )
+
+
+def _copy_speaker(dst: Quote, src: Quote) -> None:
+    """Give `dst` the speaker, mention and cue of `src` (a continued quote)."""
+    dst.speaker, dst.speaker_type, dst.cue = src.speaker, src.speaker_type, src.cue
+    dst.speaker_text, dst.speaker_start, dst.speaker_end = (
+        src.speaker_text,
+        src.speaker_start,
+        src.speaker_end,
+    )
 
 
 def _is_cue(tok: Token, lexicon: set[str] = SPEECH_VERBS) -> bool:
@@ -384,6 +410,7 @@ class QuoteFinder:
         self.body_start = body_start
         self.title = title
         self.ents = entities
+        self.sents = entities.sents  # listed once: spaCy rebuilds doc.sents on each access
         self.paras = paragraphs(self.text, body_start)
         self.marked: list[MarkedSpan] = []
         for a, b in self.paras:
@@ -520,7 +547,7 @@ class QuoteFinder:
         ending = self.text[m.close_mark - 2 : m.close_mark].strip("\u201d\"'")
         if para is None or ending[-1:] not in ("?", "!"):
             return None
-        for sent in self.doc.sents:
+        for sent in self.sents:
             if sent.start_char < m.close_mark:
                 continue
             if self.text[m.close_mark : sent.start_char].strip() or len(sent) > MAX_CUE_SENTENCE:
@@ -535,7 +562,7 @@ class QuoteFinder:
         para = self._para_of(a)
         lo, hi = self.paras[para] if para is not None else (a, b)
         out = []
-        for sent in self.doc.sents:
+        for sent in self.sents:
             if sent.end_char <= max(a, lo) and not sent.start_char <= a < sent.end_char:
                 continue
             if sent.start_char >= min(b, hi):
@@ -568,19 +595,7 @@ class QuoteFinder:
                     speaker, span, cue_text = self._signed_speaker(m)
             kind = self._kind(m, words)
             quotes.append(
-                Quote(
-                    text=content,
-                    start=m.start,
-                    end=m.end,
-                    kind=kind,
-                    speaker=speaker.name if speaker else None,
-                    speaker_text=span.text if span is not None else None,
-                    speaker_start=span.start_char if span is not None else None,
-                    speaker_end=span.end_char if span is not None else None,
-                    speaker_type=speaker.kind if speaker else None,
-                    cue=cue_text,
-                    via=via,
-                )
+                quote_at_offsets(content, m.start, m.end, kind, speaker, span, cue_text, via)
             )
         self._carry_speakers(quotes)
         return quotes
@@ -621,24 +636,13 @@ class QuoteFinder:
                     and quotes[j].speaker
                     and self._para_of(quotes[j].start) == para
                 ):
-                    src = quotes[j]
-                    q.speaker, q.speaker_type = src.speaker, src.speaker_type
-                    q.speaker_text, q.speaker_start, q.speaker_end = (
-                        src.speaker_text,
-                        src.speaker_start,
-                        src.speaker_end,
-                    )
-                    q.cue, q.via = src.cue, src.via
+                    _copy_speaker(q, quotes[j])
+                    q.via = quotes[j].via
                     break
             else:
                 nxt = self._next_para_quote(quotes, i)
                 if nxt is not None:
-                    q.speaker, q.speaker_type, q.cue = nxt.speaker, nxt.speaker_type, nxt.cue
-                    q.speaker_text, q.speaker_start, q.speaker_end = (
-                        nxt.speaker_text,
-                        nxt.speaker_start,
-                        nxt.speaker_end,
-                    )
+                    _copy_speaker(q, nxt)
 
     def _next_para_quote(self, quotes: list[Quote], i: int) -> Quote | None:
         """A quote paragraph left open continues in the next one: same speaker."""
@@ -658,7 +662,7 @@ class QuoteFinder:
         return None
 
     # -- block quotes ------------------------------------------------------------
-    def block_quotes(self, direct: list[Quote]) -> list[Quote]:
+    def block_quotes(self) -> list[Quote]:
         out = []
         for i, (a, b) in enumerate(self.paras[:-1]):
             if not self.text[a:b].rstrip().endswith(":"):
@@ -666,7 +670,7 @@ class QuoteFinder:
             na, nb = self.paras[i + 1]
             if any(ch in self.text[na:nb] for ch in '\u201c\u201d"'):
                 continue
-            last = [s for s in self.doc.sents if a <= s.start_char < b]
+            last = [s for s in self.sents if a <= s.start_char < b]
             if not last:
                 continue
             sent = last[-1]
@@ -689,25 +693,14 @@ class QuoteFinder:
             while end > na and self.text[end - 1].isspace():
                 end -= 1
             out.append(
-                Quote(
-                    text=self.text[na:end],
-                    start=na,
-                    end=end,
-                    kind="block",
-                    speaker=speaker.name,
-                    speaker_text=span.text if span else None,
-                    speaker_start=span.start_char if span else None,
-                    speaker_end=span.end_char if span else None,
-                    speaker_type=speaker.kind,
-                    cue=cue.text,
-                )
+                quote_at_offsets(self.text[na:end], na, end, "block", speaker, span, cue.text)
             )
         return out
 
     # -- indirect -------------------------------------------------------------------
     def indirect_quotes(self, taken: list[tuple[int, int]]) -> list[Quote]:
         out: list[Quote] = []
-        for sent in self.doc.sents:
+        for sent in self.sents:
             if sent.start_char < self.body_start and not self._in_title(sent.start_char):
                 continue
             for tok in sent:
@@ -915,7 +908,7 @@ class QuoteFinder:
         direct = [
             q for q in self.direct_quotes() if q.speaker or not _overlaps(spans, q.start, q.end)
         ]
-        blocks = self.block_quotes(direct)
+        blocks = self.block_quotes()
         taken = [(q.start, q.end) for q in direct if q.kind == "direct"]
         indirect = self.indirect_quotes(taken + spans)
         quotes = sorted(labelled + direct + blocks + indirect, key=lambda q: q.start)
