@@ -55,11 +55,11 @@ REPORTEDLY = re.compile(
 WINDOW = 5
 # One person named by a noun: "a man was shot", "the victim died", "killing a neighbor".
 PERSON_NOUNS = SINGULAR_PEOPLE | {
-    "victim", "boy", "girl", "teen", "driver", "student", "clerk", "employee", "worker",
+    "victim", "teen", "driver", "student", "clerk", "employee", "worker",
     "husband", "wife", "son", "daughter", "mother", "father", "brother", "sister", "friend",
     "toddler", "infant", "gunman", "shooter", "suspect", "homeowner", "neighbor", "neighbour",
-    "customer", "passenger", "pedestrian", "bystander", "robber", "resident", "cousin",
-    "girlfriend", "boyfriend", "owner", "officer", "deputy", "trooper", "motorist", "youth",
+    "customer", "passenger", "pedestrian", "bystander", "robber", "cousin",
+    "girlfriend", "boyfriend", "owner", "deputy", "trooper", "motorist", "youth",
     "uncle", "aunt", "grandmother", "grandfather", "nephew", "niece", "patient",
     "male", "female", "juvenile", "adult", "waitress", "bartender", "lady",
 }  # fmt: skip
@@ -84,8 +84,8 @@ UPDATE_OBJECT_VERBS = {"reach", "hit"}  # "the toll reached 90": the number is t
 # ("the wounded were taken to three hospitals").
 CAUSATIVE_UPDATES = {"raise", "bring", "push", "take", "lift", "put", "revise", "update"}
 TALLY_NOUNS = {"toll", "number", "count", "tally", "total", "figure"}
-COUNT_NOUNS = {"toll", "number", "count", "tally", "total", "figure", "deaths", "dead",
-               "fatalities", "injuries", "wounded", "injured", "casualties"}  # fmt: skip
+COUNT_NOUNS = TALLY_NOUNS | {"deaths", "dead", "fatalities", "injuries", "wounded", "injured",
+                             "casualties"}  # fmt: skip
 POSSESSIVES = {"the", "our", "their", "its", "his", "her", "my", "your"}
 DEMONYM_ENDINGS = ("ian", "an", "i", "ese", "ish")
 
@@ -101,8 +101,7 @@ class Update:
     start: int  # first token of the figure's text (the toll's noun phrase, or the verb)
     subject: list[Token]  # the toll's noun phrase ("the number of people killed")
     previous: int | None = None  # "up from 25", "rose from 25 to 170"
-    previous_first: int | None = None  # the old value's first token (not a figure itself)
-    previous_at: int | None = None  # the token "from": times after it are the old value's
+    previous_first: int | None = None  # the old value's first token, after "from" (no figure)
     projected: bool = False  # "is expected to rise to 200": a forecast, no figure
 
 
@@ -150,6 +149,13 @@ def _qualifier(doc: Doc, first: int, sent_start: int) -> tuple[str, int]:
             n = len(phrase.split())
             return q, first - n
     return "exact", first
+
+
+def _vague_qualifier(tok: Token, value: float | None, vague: bool, qualifier: str) -> str:
+    """'dozens' with no value is unquantified, a vague count with one is about."""
+    if tok.lower_ in VAGUE and value is None:
+        return "unquantified"
+    return "about" if vague else qualifier
 
 
 def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[tuple[int, str]]]:
@@ -232,11 +238,6 @@ def _victim_of(verb: Token) -> Token | None:
         if _person_count(c) is not None:
             return c
     return None
-
-
-def _one_person(tok: Token) -> bool:
-    """A single person: a name, he/she, or 'a/the/his' + a person noun."""
-    return _person_count(tok) == 1
 
 
 def _person_count(tok: Token) -> int | None:
@@ -408,17 +409,17 @@ def _toll_metric(phrase: list[Token], head: Token) -> str | None:
 
 def _previous_value(
     doc: Doc, verb: Token, first: int, last: int, nums: list[tuple[int, int, float | None, bool]]
-) -> tuple[int, int, int] | None:
-    """(value, its first token, the token 'from') of the value a toll rose from: 'rose
-    from 25 to 170', '170, up from 25'."""
+) -> tuple[int, int] | None:
+    """(value, its first token) of the value a toll rose from, after 'from': 'rose from
+    25 to 170', '170, up from 25'."""
     for f2, _l2, v2, _ in nums:
         if v2 is None or f2 == first or doc[f2 - 1].lower_ != "from":
             continue
         if verb.i < f2 < first:
-            return int(v2), f2, f2 - 1
+            return int(v2), f2
         gap = {t.lower_ for t in doc[last + 1 : f2 - 1] if t.ent_type_ not in ("DATE", "TIME")}
         if f2 > last and gap <= {",", "up", "(", "on", "by"} | PEOPLE | set(METRIC_WORDS):
-            return int(v2), f2, f2 - 1
+            return int(v2), f2
     return None
 
 
@@ -451,7 +452,7 @@ def _update(
     upd = Update(metric, start, phrase, projected=_projected(verb))
     prev = _previous_value(doc, verb, first, last, nums)
     if prev is not None:
-        upd.previous, upd.previous_first, upd.previous_at = prev
+        upd.previous, upd.previous_first = prev
     return upd
 
 
@@ -467,12 +468,14 @@ def _counted_modifiers(doc: Doc, last: int, end: int) -> list[Token]:
 
 
 class FigureFinder:
-    def __init__(self, doc: Doc, body_start: int, quotes: list[Quote], times: list) -> None:
+    def __init__(
+        self, doc: Doc, body_start: int, quotes: list[Quote], times: list[TimeExpr]
+    ) -> None:
         self.doc = doc
         self.text = doc.text  # Doc.text joins every token: read it once
         self.body_start = body_start
         self.quotes = quotes
-        self.times: list[TimeExpr] = times
+        self.times = times
         self.time_spans = [(t.start, t.end) for t in times]
         self.entities: DocEntities | None = doc._.entities
 
@@ -505,11 +508,10 @@ class FigureFinder:
             count = _person_count(victim)
             if count is None:
                 continue
-            start = min(victim.left_edge.i if victim.dep_ != "dobj" else tok.i, tok.i)
             outcome = [c.i for c in tok.children if c.dep_ == "conj" and c.lemma_ in VICTIM_VERBS]
             end = max([victim.i, tok.i] + outcome)  # "was shot and killed"
-            if victim.dep_ != "dobj":
-                start = min(_noun_start(victim), tok.i)  # "the death of a man"
+            # "killing a neighbor" starts at the verb, "the death of a man" at the noun
+            start = tok.i if victim.dep_ == "dobj" else min(_noun_start(victim), tok.i)
             s_char, e_char = self.doc[start].idx, self.doc[end].idx + len(self.doc[end])
             mods = [c for c in victim.children if c.dep_ in ("amod", "compound") and c.i < victim.i]
             mods = mods if victim.pos_ == "NOUN" else []  # a name is no side ("India Reed")
@@ -638,7 +640,10 @@ class FigureFinder:
         used: set[int] = set()
         updates: dict[int, Update] = {}
         for num in nums:
-            upd = None if self._not_count(num[0], num[1]) else _update(doc, num, nums, sent)
+            if self._not_count(num[0], num[1]):
+                used.add(num[0])
+                continue
+            upd = _update(doc, num, nums, sent)
             if upd is not None and upd.projected:
                 used.add(num[0])
             elif upd is not None:
@@ -646,7 +651,7 @@ class FigureFinder:
                 if upd.previous_first is not None:
                     used.add(upd.previous_first)
         for idx, (first, last, value, vague) in enumerate(nums):
-            if first in used or self._not_count(first, last):
+            if first in used:
                 continue
             if first in updates:
                 fig = self._update_figure(updates[first], nums[idx], sent, out)
@@ -687,10 +692,7 @@ class FigureFinder:
             if metric == "injured" and _governing_lemma(doc[last]) in KILL_VERBS:
                 metric = "killed"  # "three people wounded in the shelling died in hospital"
                 metric_at = max(metric_at, doc[last].head.head.i)
-            if doc[first].lower_ in VAGUE and value is None:
-                qualifier = "unquantified"
-            elif vague:
-                qualifier = "about"
+            qualifier = _vague_qualifier(doc[first], value, vague, qualifier)
             span_start = doc[min(q_start, first)].idx
             span_end = doc[max(metric_at, last)].idx + len(doc[max(metric_at, last)])
             of_which: dict[str, int] = {}
@@ -735,11 +737,9 @@ class FigureFinder:
         metric = upd.metric or (earlier[-1].metric if earlier else None)
         if metric is None:
             return None
-        qualifier, _ = _qualifier(doc, first, sent.start)
-        if doc[first].lower_ in VAGUE and value is None:
-            qualifier = "unquantified"
-        elif vague:
-            qualifier = "about"
+        qualifier = _vague_qualifier(
+            doc[first], value, vague, _qualifier(doc, first, sent.start)[0]
+        )
         after, after_at, pops = _metric_after(doc, last, sent.end)
         end_tok = doc[after_at if after else last]
         start, end = doc[upd.start].idx, end_tok.idx + len(end_tok)
@@ -770,8 +770,8 @@ class FigureFinder:
         """Index of the date the sentence gives for an updated value: the date expression
         nearest to it, leaving aside one told of the old value ('up from 25 on Monday')."""
         old: tuple[int, int] = (0, 0)
-        if upd.previous_at is not None:
-            at = self.doc[upd.previous_at].idx
+        if upd.previous_first is not None:  # times after "from" are the old value's
+            at = self.doc[upd.previous_first - 1].idx
             old = (at, sent.end_char) if at >= end else (at, start)
         best: tuple[int, int] | None = None
         for i, t in enumerate(self.times):
