@@ -180,13 +180,13 @@ def find_events(
                         target_end=target.end if target else None,
                     )
                 )
-        _mark_alleged_violations(doc, sent, found, events)
+        _mark_alleged_violations(sent, found, events)
         _date_nearest(sent, found, times)
         for ev in sorted(found, key=lambda x: x.start):
             ev.key = f"e{len(events)}"
             events.append(ev)
         if not taken:
-            events.extend(_statement_events(doc, sent, times, quotes, len(events)))
+            events.extend(_statement_events(sent, times, quotes, len(events)))
     return events
 
 
@@ -194,7 +194,7 @@ ACCUSED_OF = re.compile(r"\b(accus\w*|blam\w*)\b[^.]*\bof\s+$", re.I)
 
 
 def _mark_alleged_violations(
-    doc: Doc, sent: Span, found: list[EventMention], earlier: list[EventMention]
+    sent: Span, found: list[EventMention], earlier: list[EventMention]
 ) -> None:
     """'accused X of shelling Y' after a ceasefire the report has mentioned: an alleged
     ceasefire violation, not the attack the ceasefire ended."""
@@ -212,7 +212,7 @@ def _figurative(doc: Doc, start: int, end: int) -> bool:
         span is not None
         and len(span) == 1
         and span[0].lower_ == "offensive"
-        and (span[0].pos_ == "ADJ")
+        and span[0].pos_ == "ADJ"
     )
 
 
@@ -242,11 +242,11 @@ def _day_level(t: TimeExpr) -> bool:
             or t.rule.get("relative")
             in ("today", "yesterday", "tomorrow", "tonight", "last night", "this morning")
         )
-    return bool(t.value) and len(t.value or "") == 10
+    return len(t.value or "") == 10
 
 
 def _statement_events(
-    doc: Doc, sent: Span, times: list[TimeExpr], quotes: list[Quote], n: int
+    sent: Span, times: list[TimeExpr], quotes: list[Quote], n: int
 ) -> list[EventMention]:
     """A dated statement ("Pope Francis said at his general audience on September 20"); a
     date inside what was said ("the convoy will cross on Thursday") is not the statement's."""
