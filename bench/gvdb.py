@@ -221,12 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         pairs = [(p[metric], a.gold[metric]) for p, a in zip(preds, articles, strict=True)]
         kinds = ", ".join(f"{k} {v}" for k, v in error_kinds(pairs).items())
         print(f"{metric} errors: {kinds}")
-    spans = [(f.start, f.end) for a, fs in zip(articles, figures, strict=True) for f in fs]
+    exported = sum(len(fs) for fs in figures)
     annotated = [(a, fs) for a, fs in zip(articles, figures, strict=True) if a.annotated]
     in_annotated = sum(len(fs) for _, fs in annotated)
     wrong = sum(1 for a, fs in annotated for f in fs if counts_a_non_figure(a, f))
     print(
-        f"figure spans: {len(spans)} exported; dev.json labels no casualty-count spans, so "
+        f"figure spans: {exported} exported; dev.json labels no casualty-count spans, so "
         f"span precision/recall is n/a; {matched} articles matched to it, {in_annotated} "
         f"figures there, {wrong} whose value is an annotated age, shot count or clock time"
     )
