@@ -6,6 +6,7 @@ refer to, and government mentions to their country ("Azerbaijan's government")."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -39,6 +40,8 @@ ROLE_HEADS = ROLE_NOUNS | {
 }  # fmt: skip
 GROUP_PRONOUNS = {"they", "them", "their"}
 THING_PRONOUNS = {"it", "its"}
+# (letters cut, letters added) that turn a demonym into its place name
+DEMONYM_STEMS = ((1, ""), (1, "a"), (2, ""), (3, "e"), (3, "a"), (3, ""))
 # Verbs the model sometimes folds into the name after them ("Said Ana Varga:").
 NAME_LEAD_VERBS = {"said", "says", "asked", "added", "told", "wrote"}
 DETERMINERS = {"the", "a", "an", "both", "its", "their", "his", "her", "this", "that", "these"}
@@ -328,15 +331,16 @@ class DocEntities:
         """'Valdorian' -> 'Valdoria' for a country the gazetteer knows but whose demonym it
         does not list (Armenian, Azerbaijani, Ukrainian follow the same endings)."""
         word = clean_np(word)
-        found = self.gaz.country_of_demonym(word)
-        if found:
-            return found
-        for cut, add in ((1, ""), (1, "a"), (2, ""), (3, "e"), (3, "a"), (3, "")):
-            if len(word) > cut + 3:
-                country = self.gaz.actor_name(word[:-cut] + add)
-                if country:
-                    return country
-        return None
+        return self.gaz.country_of_demonym(word) or _from_demonym(word, self.gaz.actor_name)
+
+    def demonym_place(self, word: str, kinds: tuple[str, ...]) -> str | None:
+        """'Ostravian' -> 'Ostravia': a place of one of `kinds` named by its demonym."""
+
+        def place(name: str) -> str | None:
+            found = self.gaz.lookup(name, fuzzy=False, cities=False)
+            return found.canonical if found is not None and found.kind in kinds else None
+
+        return _from_demonym(clean_np(word), place)
 
     def _role_text(self, tokens: list[Token]) -> tuple[str | None, str | None]:
         affiliation = None
@@ -403,6 +407,17 @@ class DocEntities:
         return Mention(
             ent.text, ent.start_char, ent.end_char, label, clean_np(text), "organization"
         )
+
+
+def _from_demonym(word: str, lookup: Callable[[str], str | None]) -> str | None:
+    """The first name `lookup` knows among the stems of a demonym (Valdorian -> Valdoria,
+    Azerbaijani -> Azerbaijan, Ukrainian -> Ukraine)."""
+    for cut, add in DEMONYM_STEMS:
+        if len(word) > cut + 3:
+            found = lookup(word[:-cut] + add)
+            if found:
+                return found
+    return None
 
 
 def _without_clauses(token: Token) -> list[Token]:

@@ -814,11 +814,7 @@ class FigureFinder:
             found = country.canonical  # "U.S. troops", not "a Washington man"
         if found or not word.lower().endswith(DEMONYM_ENDINGS):
             return found
-        for cut, add in ((1, ""), (1, "a"), (2, ""), (3, "a"), (3, "")):
-            place = ents.gaz.lookup(word[:-cut] + add, fuzzy=False, cities=False)
-            if place is not None and place.kind in ("country", "region"):
-                return place.canonical
-        return None
+        return ents.demonym_place(word, ("country", "region"))
 
     def _speaker_side(self, quote: Quote | None) -> str | None:
         """The side 'our' speaks for: the country of the statement's speaker."""
