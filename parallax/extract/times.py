@@ -203,6 +203,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 SINCE = re.compile(r"\b(since|from)\s+$", re.I)
+LEAD = re.compile(r"\b(?:mid-?|early |late )$", re.I)
 
 
 def _count(text: str) -> float | None:
@@ -355,7 +356,7 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
             s, e = m.start() + start, m.end() + start
             if kind in ("month", "year"):  # keep a preposition out of the span, "mid-" in it
                 s = m.start(1) + start
-                lead = re.search(r"\b(?:mid-?|early |late )$", text[max(0, s - 6) : s], re.I)
+                lead = LEAD.search(text[max(0, s - 6) : s])
                 if lead:
                     s -= len(lead.group(0))
             if _is_rate_or_generic(text, kind, s, e):
@@ -552,7 +553,7 @@ def resolve(
     if "ago" in r:
         count, unit = r["ago"]
         if count is None:
-            return {"year": "PAST_REF", "month": "PAST_REF"}.get(unit, "PAST_REF")
+            return "PAST_REF"
         if not float(count).is_integer():
             return None
         n = int(count)
@@ -654,7 +655,7 @@ def _resolve_relative(word: str, anchor: dt.date) -> str | None:
     offset = 1 if word.startswith(("next", "the coming")) else offset
     if word.startswith(("earlier", "later")):
         offset = 0
-    if unit in ("week", "weekend"):
+    if unit == "week":
         return iso_week(anchor + dt.timedelta(weeks=offset))
     if unit == "month":
         y, m = _shift_month(anchor, offset)
@@ -709,11 +710,12 @@ def resolve_all(
             t.value = _in_quarter_context(t, quarter) if anchor else None
             if t.value is None:
                 t.value = resolve(t, anchor, future=is_future_context(text, t), nearest=nearest)
-        m = re.fullmatch(r"(\d{4})-Q([1-4])", t.value or "")
+        m = QUARTER_VALUE.fullmatch(t.value or "")
         if m and (t.rule is None or "quarter" in t.rule):
             quarter = (int(m.group(1)), int(m.group(2)), t.end)
 
 
+QUARTER_VALUE = re.compile(r"(\d{4})-Q([1-4])")
 QUARTER_REACH = 1500  # characters within which 'a year earlier' still speaks of a quarter
 
 
@@ -768,15 +770,16 @@ def _year_of(value: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _falls_on(year: int, month: int, day: int, weekdays: set[int]) -> bool:
+    try:
+        return dt.date(year, month, day).weekday() in weekdays
+    except ValueError:
+        return False
+
+
 def _weekday_year(month: int, day: int, weekday: int, years: Iterable[int]) -> int | None:
     """The one year among `years` in which the day falls on the weekday."""
-    fits = []
-    for y in years:
-        try:
-            if dt.date(y, month, day).weekday() == weekday:
-                fits.append(y)
-        except ValueError:
-            continue
+    fits = [y for y in years if _falls_on(y, month, day, {weekday})]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -802,13 +805,6 @@ def _retrospective(text: str, t: TimeExpr) -> bool:
         RETROSPECTIVE.search(text[max(0, t.start - 60) : t.start])
         or RETRO_AFTER.match(text[t.end : t.end + 20])
     )
-
-
-def _near_named_weekday(day: dt.date, weekdays: set[int]) -> bool:
-    """The day is one the text's weekday names confirm: it falls on a named weekday. A text
-    that names no weekday confirms no day: its latest full date is as often history (a
-    1999 report dated to the 1998 attack it recalls)."""
-    return any(day.weekday() == w for w in weekdays)
 
 
 def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None:
@@ -852,16 +848,17 @@ def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None
     if yearless and explicit:
         floor_year, floor_month = max(explicit)
         for r in yearless:
-            year = floor_year if (r["month"], r["day"]) >= (floor_month, 1) else floor_year + 1
+            mo, d = r["month"], r["day"]
+            year = floor_year if (mo, d) >= (floor_month, 1) else floor_year + 1
             named = {r["on_weekday"]} if "on_weekday" in r else weekdays
-            if named and not any(_weekday_year(r["month"], r["day"], wd, [year]) for wd in named):
-                nxt = any(_weekday_year(r["month"], r["day"], wd, [year + 1]) for wd in named)
-                year += 1 if nxt else 0
+            if not _falls_on(year, mo, d, named) and _falls_on(year + 1, mo, d, named):
+                year += 1
             try:
-                days.append(dt.date(year, r["month"], r["day"]))
+                days.append(dt.date(year, mo, d))
             except ValueError:
                 continue
-    days = [d for d in days if _near_named_weekday(d, weekdays)]
+    # a text naming no weekday confirms no day: its latest full date is as often history
+    days = [day for day in days if day.weekday() in weekdays]
     return max(days) if days else None
 
 
