@@ -159,7 +159,7 @@ def analyze(
     if not raws:
         return
     workers = worker_count(settings, len(raws))
-    size = max(1, min(BATCH_SIZE, -(-len(raws) // (workers * 2)) if raws else 1))
+    size = min(BATCH_SIZE, -(-len(raws) // (workers * 2)))
     if workers == 1:
         from parallax.nlp import get_pipeline
 
