@@ -18,6 +18,7 @@ from rich.text import Text
 from parallax import __version__
 
 if TYPE_CHECKING:
+    from parallax.pipeline import Settings
     from parallax.store import Store
 
 app = typer.Typer(
@@ -101,16 +102,10 @@ def analyze_cmd(
     """Analyse reports and store everything in a SQLite database, then cross-check all
     stored reports. Re-analysing a report already stored (same text) does nothing."""
     from parallax.analyze import run_analysis
-    from parallax.pipeline import Settings
     from parallax.store import Store
 
     _quiet_libraries()
-    for g in gazetteer or []:
-        if not g.is_file():
-            _fail(f"no such gazetteer file: {g}")
-    settings = Settings(
-        model=model, gazetteer_files=tuple(str(g) for g in gazetteer or []), workers=workers
-    )
+    settings = _settings(model, gazetteer, workers)
     try:
         store = Store(db)
     except Exception as exc:  # noqa: BLE001
@@ -150,6 +145,18 @@ def analyze_cmd(
         )
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _settings(model: str | None, gazetteer: list[Path] | None, workers: int) -> Settings:
+    """Pipeline settings from the options, every gazetteer file checked."""
+    from parallax.pipeline import Settings
+
+    for g in gazetteer or []:
+        if not g.is_file():
+            _fail(f"no such gazetteer file: {g}")
+    return Settings(
+        model=model, gazetteer_files=tuple(str(g) for g in gazetteer or []), workers=workers
+    )
 
 
 SUMMARY_ROWS = 25
@@ -289,18 +296,13 @@ def serve_cmd(
     speakers and documents, with review and corrections, and a JSON API (/openapi.json)."""
     import uvicorn
 
-    from parallax.pipeline import Settings
     from parallax.serve import ServeConfig, create_app
 
     _quiet_libraries()
     _open_database(db).close()
-    for g in gazetteer or []:
-        if not g.is_file():
-            _fail(f"no such gazetteer file: {g}")
-    settings = Settings(
-        model=model, gazetteer_files=tuple(str(g) for g in gazetteer or []), workers=1
+    config = ServeConfig(
+        db=db, host=host, token=token or "", settings=_settings(model, gazetteer, workers=1)
     )
-    config = ServeConfig(db=db, host=host, token=token or "", settings=settings)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     if not config.loopback:

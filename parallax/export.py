@@ -68,14 +68,17 @@ def document_dict(doc: DocumentRecord, keys: dict[tuple[str, str], str]) -> dict
     }
 
 
-def build_export(store: Store, corrected: bool = True) -> dict[str, Any]:
+def build_export(
+    store: Store, corrected: bool = True, docs: list[DocumentRecord] | None = None
+) -> dict[str, Any]:
     """Everything in the database as one dict; with `corrected`, the analysts' corrections
-    applied (see `apply_corrections`)."""
+    applied (see `apply_corrections`). `docs`: the stored reports, if already read."""
     results = store.results()
     keys = _event_keys(results["events"])
+    docs = store.documents() if docs is None else docs
     export = {
         "generator": f"parallax {__version__}",
-        "documents": [document_dict(d, keys) for d in store.documents()],
+        "documents": [document_dict(d, keys) for d in docs],
         **results,
         "failures": store.failures(),
     }

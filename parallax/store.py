@@ -219,10 +219,24 @@ class Store:
 
     def documents(self) -> list[DocumentRecord]:
         """Every stored report with its items, in the order they were added."""
+        return self._read_documents("", ())
+
+    def document(
+        self, doc_id: int | None = None, sha256: str | None = None
+    ) -> DocumentRecord | None:
+        """One stored report with its items, by id or else by content hash; None if absent."""
+        where, key = (" WHERE id = ?", doc_id) if sha256 is None else (" WHERE sha256 = ?", sha256)
+        try:
+            found = self._read_documents(where, (key,))
+        except OverflowError:  # an id past SQLite's integers names no document
+            return None
+        return found[0] if found else None
+
+    def _read_documents(self, where: str, args: tuple[Any, ...]) -> list[DocumentRecord]:
         self.conn.row_factory = sqlite3.Row
         try:
             docs = []
-            for row in self.conn.execute("SELECT * FROM documents ORDER BY id"):
+            for row in self.conn.execute(f"SELECT * FROM documents{where} ORDER BY id", args):
                 data = {c: row[c] for c in DOC_COLUMNS}
                 data["flags"] = json.loads(data["flags"] or "[]")
                 rec = DocumentRecord(**data, id=row["id"])

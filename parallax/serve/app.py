@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request, UploadFile
@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from parallax import __version__
 from parallax.analyze import relink, run_analysis
-from parallax.export import build_export
+from parallax.export import build_export, coerce_value
 from parallax.models import InputError, RawDocument
 from parallax.pipeline import Settings, analyze
 from parallax.serve import views
@@ -50,6 +50,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+T = TypeVar("T")
 
 
 @dataclass
@@ -169,11 +170,11 @@ def create_app(config: ServeConfig) -> FastAPI:
     def require_api_token(
         x_parallax_token: Annotated[str | None, Header()] = None,
     ) -> None:
-        if not x_parallax_token or not secrets.compare_digest(x_parallax_token, config.token):
+        if not _token_ok(x_parallax_token or "", config):
             raise HTTPException(403, f"writes need the {TOKEN_HEADER} header")
 
     def require_form_token(token: str) -> None:
-        if not secrets.compare_digest(token.encode(), config.token.encode()):
+        if not _token_ok(token, config):
             raise HTTPException(403, "stale or missing form token; reload the page")
 
     def page(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -199,9 +200,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str) -> HTMLResponse:
         with open_store() as store:
-            data = views.event_view(store, event_id)
-        if data is None:
-            raise HTTPException(404, "no such event")
+            data = _found(views.event_view(store, event_id), "event")
         return page(request, "event.html", **data)
 
     @app.get("/speaker/{name:path}", response_class=HTMLResponse, include_in_schema=False)
@@ -215,9 +214,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/document/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: int) -> HTMLResponse:
         with open_store() as store:
-            doc = views.find_document(store, doc_id)
-            if doc is None:
-                raise HTTPException(404, "no such document")
+            doc = _found(store.document(doc_id), "document")
             src = views.source(doc, store.corrections(doc.sha256))
         return page(request, "document.html", source=src)
 
@@ -280,7 +277,7 @@ def create_app(config: ServeConfig) -> FastAPI:
             message = "already stored: " + ", ".join(summary.skipped)
         else:
             message = "analysed: " + ", ".join(summary.added)
-        return RedirectResponse("/?" + _query(message=message), status_code=303)
+        return RedirectResponse("/?" + urlencode({"message": message}), status_code=303)
 
     @app.post("/reanalyse", include_in_schema=False)
     def reanalyse_form(
@@ -303,11 +300,11 @@ def create_app(config: ServeConfig) -> FastAPI:
     def api_document(doc_id: int) -> dict[str, Any]:
         """One report as exported (corrections applied), with its text."""
         with open_store() as store:
+            doc = _found(store.document(doc_id), "document")
             export = build_export(store)
-            doc = views.find_document(store, doc_id)
-        found = next((d for d in export["documents"] if d["id"] == doc_id), None)
-        if found is None or doc is None:
-            raise HTTPException(404, "no such document")
+        found = _found(
+            next((d for d in export["documents"] if d["id"] == doc_id), None), "document"
+        )
         return {**found, "text": doc.text}
 
     @app.get("/api/events")
@@ -321,14 +318,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         """One event with its figure ranges (corrections applied) and contradictions."""
         with open_store() as store:
             export = build_export(store)
-        event = next((e for e in export["events"] if e["id"] == event_id), None)
-        if event is None:
-            raise HTTPException(404, "no such event")
-        return {
-            **event,
-            "figures": [x for x in export["discrepancies"] if x["event"] == event_id],
-            "contradictions": [c for c in export["contradictions"] if c["event"] == event_id],
-        }
+        return _found(views.event_record(export, event_id), "event")
 
     @app.get("/api/speakers/{name}", response_model=list[Statement])
     def api_speaker(name: str) -> list[dict[str, Any]]:
@@ -379,10 +369,8 @@ def create_app(config: ServeConfig) -> FastAPI:
 
 def _save_correction(store: Store, body: CorrectionIn) -> Correction:
     """Validate a correction against the stored item and store it with the machine value."""
-    doc = next((d for d in store.documents() if d.sha256 == body.sha256), None)
-    item = views.find_item(doc, body.kind, body.start, body.end) if doc else None
-    if item is None:
-        raise HTTPException(404, "no such item")
+    doc = store.document(sha256=body.sha256)
+    item = _found(views.find_item(doc, body.kind, body.start, body.end) if doc else None, "item")
     corr = Correction(
         sha256=body.sha256,
         kind=body.kind,
@@ -397,8 +385,7 @@ def _save_correction(store: Store, body: CorrectionIn) -> Correction:
     )
     try:
         check_correction(corr)
-        if body.kind == "figure" and body.field == "value" and corr.value is not None:
-            int(corr.value.replace(",", ""))
+        coerce_value(corr.kind, corr.field, corr.value)  # figure values must be integers
     except ValueError as exc:
         raise HTTPException(422, str(exc).split(":")[0]) from exc
     return store.add_correction(corr)
@@ -457,8 +444,15 @@ def _local(path: str) -> str:
     return path
 
 
-def _query(**params: str) -> str:
-    return urlencode(params)
+def _found(value: T | None, what: str) -> T:
+    """`value`, or a 404 saying there is no such `what`."""
+    if value is None:
+        raise HTTPException(404, f"no such {what}")
+    return value
+
+
+def _token_ok(given: str, config: ServeConfig) -> bool:
+    return secrets.compare_digest(given.encode(), config.token.encode())
 
 
 def _check_request(request: Request, config: ServeConfig) -> tuple[int, str] | None:
@@ -483,6 +477,6 @@ def _check_request(request: Request, config: ServeConfig) -> tuple[int, str] | N
             or request.cookies.get(TOKEN_COOKIE)
             or ""
         )
-        if not secrets.compare_digest(given.encode(), config.token.encode()):
+        if not _token_ok(given, config):
             return 401, "this server needs its access token (?token=...)"
     return None

@@ -5,6 +5,8 @@ its sources, figures, quotes and contradictions, a speaker's statements, a small
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -144,10 +146,6 @@ def source(
     return Source(doc, items, segments(doc.text, items, extra), orphans)
 
 
-def find_document(store: Store, doc_id: int) -> DocumentRecord | None:
-    return next((d for d in store.documents() if d.id == doc_id), None)
-
-
 def find_item(doc: DocumentRecord, kind: str, start: int, end: int) -> dict[str, Any] | None:
     """The machine's item of a kind at the given offsets, as a dict."""
     return next(
@@ -160,9 +158,7 @@ def find_item(doc: DocumentRecord, kind: str, start: int, end: int) -> dict[str,
 def corpus(store: Store) -> dict[str, Any]:
     """Documents with their counts, events, speakers."""
     export = build_export(store)
-    per_doc: dict[str, int] = {}
-    for c in store.corrections():
-        per_doc[c.sha256] = per_doc.get(c.sha256, 0) + 1
+    per_doc = Counter(c["sha256"] for c in export["corrections"])
     docs = []
     for d in export["documents"]:
         docs.append(
@@ -208,14 +204,16 @@ def speaker_profile(export: dict[str, Any], name: str) -> dict[str, Any]:
     return {"roles": [], "affiliations": [], "kind": None}
 
 
+def _statements(export: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every exported quote with the name and id of its document."""
+    for d in export["documents"]:
+        for q in d["quotes"]:
+            yield {**q, "document": d["name"], "document_id": d["id"]}
+
+
 def speaker_statements(export: dict[str, Any], name: str) -> list[dict[str, Any]]:
     """Every statement attributed to `name` (after corrections) across documents."""
-    return [
-        {**q, "document": d["name"], "document_id": d["id"]}
-        for d in export["documents"]
-        for q in d["quotes"]
-        if q["speaker"] == name
-    ]
+    return [q for q in _statements(export) if q["speaker"] == name]
 
 
 # -- an event -----------------------------------------------------------------------------
@@ -264,33 +262,43 @@ def _line(value: Any) -> str:
     return str(value)
 
 
-def event_view(store: Store, event_id: str) -> dict[str, Any] | None:
-    """Everything the event page shows."""
-    export = build_export(store)
+def event_record(export: dict[str, Any], event_id: str) -> dict[str, Any] | None:
+    """One event with its figure ranges (corrections applied) and contradictions."""
     event = next((e for e in export["events"] if e["id"] == event_id), None)
     if event is None:
         return None
+    return {
+        **event,
+        "figures": [x for x in export["discrepancies"] if x["event"] == event_id],
+        "contradictions": [c for c in export["contradictions"] if c["event"] == event_id],
+    }
+
+
+def event_view(store: Store, event_id: str) -> dict[str, Any] | None:
+    """Everything the event page shows."""
+    docs = store.documents()
+    export = build_export(store, docs=docs)
+    event = event_record(export, event_id)
+    if event is None:
+        return None
     corrections = store.corrections()
-    by_name = {d.name: d for d in store.documents()}
+    by_name = {d.name: d for d in docs}
     sources = [
         source(by_name[n], corrections, _sentence_items(by_name[n], event))
         for n in event["documents"]
         if n in by_name
     ]
     quotes: dict[str, list[dict[str, Any]]] = {}
-    for d in export["documents"]:
-        for q in d["quotes"]:
-            if event_id in q["events"]:
-                quotes.setdefault(q["speaker"] or UNATTRIBUTED, []).append(
-                    {**q, "document": d["name"], "document_id": d["id"]}
-                )
+    for q in _statements(export):
+        if event_id in q["events"]:
+            quotes.setdefault(q["speaker"] or UNATTRIBUTED, []).append(q)
     return {
         "event": event,
         "timeline": timeline(export["events"]),
         "sources": sources,
-        "figures": [x for x in export["discrepancies"] if x["event"] == event_id],
+        "figures": event["figures"],
         "quotes": sorted(quotes.items()),
-        "contradictions": [c for c in export["contradictions"] if c["event"] == event_id],
+        "contradictions": event["contradictions"],
         "framing": framing(export, event),
         "map": svg_map(export["entities"], event),
     }
