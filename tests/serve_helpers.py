@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from parallax.pipeline import Settings
@@ -23,6 +24,10 @@ def copy_db(src: Path, dst: Path) -> Path:
     return dst
 
 
+def make_app(db: Path, host: str = "127.0.0.1") -> FastAPI:
+    """The workspace over `db` with the test token and settings."""
+    return create_app(ServeConfig(db=db, host=host, token=TOKEN, settings=SETTINGS))
+
+
 def client(db: Path, host: str = "127.0.0.1") -> TestClient:
-    config = ServeConfig(db=db, host=host, token=TOKEN, settings=SETTINGS)
-    return TestClient(create_app(config), base_url="http://127.0.0.1:8000")
+    return TestClient(make_app(db, host), base_url="http://127.0.0.1:8000")

@@ -40,6 +40,12 @@ def a_quote(web: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
     raise AssertionError("no attributed quote in examples/")
 
 
+def speaker_fix(doc: dict[str, Any], quote: dict[str, Any], value: str) -> dict[str, Any]:
+    """A correction of the quote's speaker, as the API takes it."""
+    key = {"sha256": doc["sha256"], "kind": "quote", "start": quote["start"], "end": quote["end"]}
+    return {**key, "field": "speaker", "value": value}
+
+
 # -- pages --------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", ["/", "/api/documents", "/static/app.js", "/nowhere", "/event/x"])
 def test_every_response_has_the_security_headers(web: TestClient, path: str) -> None:
@@ -93,14 +99,7 @@ def test_unknown_items_are_404(web: TestClient) -> None:
 # -- corrections --------------------------------------------------------------------------
 def test_a_corrected_speaker_is_used_and_marked(web: TestClient, db: Path) -> None:
     doc, quote = a_quote(web)
-    body = {
-        "sha256": doc["sha256"],
-        "kind": "quote",
-        "start": quote["start"],
-        "end": quote["end"],
-        "field": "speaker",
-        "value": "Wenna Quill",
-    }
+    body = speaker_fix(doc, quote, "Wenna Quill")
     assert web.post("/api/corrections", json=body).status_code == 403  # no token
     r = web.post("/api/corrections", json=body, headers=API)
     assert r.status_code == 201, r.text
@@ -167,8 +166,7 @@ def test_a_figure_marked_wrong_leaves_the_range(web: TestClient) -> None:
 )
 def test_bad_corrections_are_refused(web: TestClient, change: dict[str, Any], status: int) -> None:
     doc, quote = a_quote(web)
-    body = {"sha256": doc["sha256"], "kind": "quote", "start": quote["start"]}
-    body |= {"end": quote["end"], "field": "speaker", "value": "X", **change}
+    body = speaker_fix(doc, quote, "X") | change
     assert web.post("/api/corrections", json=body, headers=API).status_code == status
 
 
@@ -237,8 +235,7 @@ def test_pasted_html_is_shown_as_text_and_reanalysis_keeps_corrections(
     assert "<script>alert" not in page
     full = web.get(f"/api/documents/{doc['id']}").json()
     quote = next(q for q in full["quotes"] if "script" in q["text"])
-    body = {"sha256": full["sha256"], "kind": "quote", "start": quote["start"]}
-    body |= {"end": quote["end"], "field": "speaker", "value": "Tamsin Reed"}
+    body = speaker_fix(full, quote, "Tamsin Reed")
     assert web.post("/api/corrections", json=body, headers=API).status_code == 201
     with Store(db) as store:
         store.conn.execute("UPDATE quotes SET speaker = 'stale machine output'")
@@ -271,8 +268,7 @@ def test_export_command_uses_corrections(
     db: Path, cli: Any, web: TestClient, tmp_path: Path
 ) -> None:
     doc, quote = a_quote(web)
-    body = {"sha256": doc["sha256"], "kind": "quote", "start": quote["start"]}
-    body |= {"end": quote["end"], "field": "speaker", "value": "Odo Brask"}
+    body = speaker_fix(doc, quote, "Odo Brask")
     corr = web.post("/api/corrections", json=body, headers=API).json()
     try:
         out = tmp_path / "record.json"

@@ -18,10 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from serve_helpers import SETTINGS, TOKEN
+from serve_helpers import make_app
 
 from parallax.ingest import wanted_in_folder
-from parallax.serve import ServeConfig, create_app
 from parallax.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +72,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The workspace over a new, empty database, served on a free loopback port."""
     db = tmp_path_factory.mktemp("e2e") / "e2e.db"
     Store(db).close()
-    app = create_app(ServeConfig(db=db, token=TOKEN, settings=SETTINGS))
+    app = make_app(db)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from serve_helpers import SETTINGS, TOKEN, copy_db
-
-from parallax.serve import ServeConfig, create_app
+from serve_helpers import TOKEN, copy_db, make_app
 
 HEADERS = {"Host": "127.0.0.1:8000", "X-Parallax-Token": TOKEN}
 BOUNDS = settings(
@@ -26,8 +24,9 @@ BOUNDS = settings(
 @pytest.fixture(scope="module")
 def api_schema(examples_db: Path, tmp_path_factory: pytest.TempPathFactory):
     db = copy_db(examples_db, tmp_path_factory.mktemp("schema") / "schema.db")
-    app = create_app(ServeConfig(db=db, token=TOKEN, settings=SETTINGS))
-    return schemathesis.openapi.from_asgi("/openapi.json", app, headers={"Host": HEADERS["Host"]})
+    return schemathesis.openapi.from_asgi(
+        "/openapi.json", make_app(db), headers={"Host": HEADERS["Host"]}
+    )
 
 
 def test_every_api_operation_conforms_to_the_schema(api_schema) -> None:

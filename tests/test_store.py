@@ -226,6 +226,14 @@ def test_has_by_sha256(store: Store) -> None:
     assert not store.has(rec.name)
 
 
+def test_one_document_by_id_or_hash(store: Store) -> None:
+    rec = make_record()
+    doc_id = store.add(rec)
+    assert store.document(doc_id) == store.document(sha256=rec.sha256) == store.documents()[0]
+    assert store.document(doc_id + 1) is None and store.document(sha256="0" * 64) is None
+    assert store.document(2**70) is None  # past SQLite's integers
+
+
 def test_same_text_cannot_be_stored_twice(store: Store) -> None:
     store.add(make_record())
     with pytest.raises(sqlite3.IntegrityError):
