@@ -248,7 +248,6 @@ class Gazetteer:
         return out
 
 
-@lru_cache(maxsize=4)
 def _city_keys(name: str) -> list[str]:
     """The keys under which `prefetch` finds a city name: lower-cased, with hyphens as
     spaces, and folded for a Latin name with accents."""
@@ -259,6 +258,7 @@ def _city_keys(name: str) -> list[str]:
     return keys
 
 
+@lru_cache(maxsize=4)
 def get_gazetteer(extra_files: tuple[str, ...] = ()) -> Gazetteer:
     """One gazetteer per process (and per set of extra files)."""
     return Gazetteer(extra_files)
