@@ -64,8 +64,9 @@ def _failed(err: InputError, store: Store, summary: Summary) -> None:
 def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Recompute the cross-document record over everything stored."""
     docs = [d for d in store.documents() if "not_english" not in d.flags]
-    linked = link(docs, get_gazetteer(settings.gazetteer_files))
-    results = reconcile(docs, linked, get_gazetteer(settings.gazetteer_files))
+    gaz = get_gazetteer(settings.gazetteer_files)
+    linked = link(docs, gaz)
+    results = reconcile(docs, linked, gaz)
     texts = {d.name: d.text for d in docs}
     results["entities"] = [e.to_dict() for e in linked.entities]
     results["events"] = [e.to_dict(texts) for e in linked.events]
