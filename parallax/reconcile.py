@@ -6,6 +6,7 @@ denials; events and figures reported by more than one source."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -118,9 +119,7 @@ def latest_update(values: list[dict[str, Any]]) -> dict[str, Any] | None:
     return {k: top[k] for k in ("value", "as_of", "claimant", "document", "start", "end")}
 
 
-def _para(text: str, offset: int) -> int:
-    """Index of the paragraph holding `offset` (blank lines do not count)."""
-    return len(re.findall(r"\n+", text[:offset]))
+PARAGRAPH_BREAK = re.compile(r"\n+")
 
 
 def contradictions(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, Any]]:
@@ -129,38 +128,29 @@ def contradictions(docs: list[DocumentRecord], linked: Linked) -> list[dict[str,
     out = []
     for d in docs:
         quotes = sorted(d.quotes, key=lambda q: q.start)
+        paras: list[int] = []
         for i, q in enumerate(quotes):
             if (q.cue or "").lower() not in DENIAL_CUES or not q.speaker:
                 continue
-            claim = _claim_before(d, quotes[:i], q)
+            if not paras:  # paragraph of each statement (blank lines do not count)
+                breaks = [m.start() for m in PARAGRAPH_BREAK.finditer(d.text)]
+                paras = [bisect_left(breaks, x.start) for x in quotes]
+            claim = _claim_before(quotes[:i], paras, q, paras[i])
             if claim is None:
                 continue
+            event = _event_near(d, linked, q.start)
             out.append(
-                {
-                    "kind": "allegation_denial",
-                    "event": _event_near(d, linked, q.start),
-                    "a": claim.text,
-                    "a_claimant": claim.speaker,
-                    "a_document": d.name,
-                    "a_start": claim.start,
-                    "a_end": claim.end,
-                    "b": q.text,
-                    "b_claimant": q.speaker,
-                    "b_document": d.name,
-                    "b_start": q.start,
-                    "b_end": q.end,
-                }
+                _pair("allegation_denial", event, _quoted(d.name, claim), _quoted(d.name, q))
             )
     return out
 
 
-def _claim_before(d: DocumentRecord, earlier: list[Quote], denial: Quote) -> Quote | None:
-    here = _para(d.text, denial.start)
-    for c in reversed(earlier):
+def _claim_before(earlier: list[Quote], paras: list[int], denial: Quote, here: int) -> Quote | None:
+    for c, para in zip(reversed(earlier), reversed(paras[: len(earlier)]), strict=True):
         if (
             c.speaker
             and c.speaker != denial.speaker
-            and here - _para(d.text, c.start) <= 1
+            and here - para <= 1
             and (c.cue or "").lower() in CLAIM_CUES
             and c.kind != "partial"
         ):
@@ -235,13 +225,8 @@ def descriptions(docs: list[DocumentRecord], linked: Linked) -> list[dict[str, A
                 ma, mb = kinds[a]["mention"], kinds[b]["mention"]
                 if ma.type == mb.type:
                     continue
-                out.append({
-                    "kind": "description", "event": event.id,
-                    "a": texts[a][ma.sentence_start : ma.sentence_end].strip(), "a_claimant": None,
-                    "a_document": a, "a_start": ma.sentence_start, "a_end": ma.sentence_end,
-                    "b": texts[b][mb.sentence_start : mb.sentence_end].strip(), "b_claimant": None,
-                    "b_document": b, "b_start": mb.sentence_start, "b_end": mb.sentence_end,
-                })  # fmt: skip
+                first, second = _sentence(texts[a], a, ma, None), _sentence(texts[b], b, mb, None)
+                out.append(_pair("description", event.id, first, second))
     return out
 
 
@@ -282,8 +267,8 @@ def negations(docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer) -> lis
     """A claim and its negation across speakers: one speaker's statement that a country's
     forces are there (or must leave) against another's that there are none. One entry
     per claiming speaker and country, set against the first other speaker's negation."""
-    affirmed: dict[str, list[tuple[str, Quote]]] = defaultdict(list)
-    negated: dict[str, list[tuple[str, Quote]]] = defaultdict(list)
+    affirmed: dict[str, list[tuple[DocumentRecord, Quote]]] = defaultdict(list)
+    negated: dict[str, list[tuple[DocumentRecord, Quote]]] = defaultdict(list)
     for d in docs:
         for q in sorted(d.quotes, key=lambda q: q.start):
             if not _named(q.speaker) or q.kind == "partial":
@@ -291,18 +276,19 @@ def negations(docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer) -> lis
             claims = force_claims(q.text, gaz)
             for owner, neg in claims:
                 if (owner, not neg) not in claims:  # a statement that says both: neither
-                    (negated if neg else affirmed)[owner].append((d.name, q))
+                    (negated if neg else affirmed)[owner].append((d, q))
     out, seen = [], set()
     for owner, denials in negated.items():
         for bdoc, b in denials:
             for adoc, a in affirmed.get(owner, []):
                 key = (a.speaker, owner)
-                if a.speaker == b.speaker or key in seen or _overlaps(adoc, a, bdoc, b):
+                if a.speaker == b.speaker or key in seen or _overlaps(adoc.name, a, bdoc.name, b):
                     continue
                 seen.add(key)
-                pair = _pair("claim_negation", linked, docs, (adoc, a), (bdoc, b))
-                pair["what"] = f"forces of {owner}: there (or to leave) vs none"
-                out.append(pair)
+                event = _event_near(adoc, linked, a.start)
+                what = f"forces of {owner}: there (or to leave) vs none"
+                first, second = _quoted(adoc.name, a), _quoted(bdoc.name, b)
+                out.append(_pair("claim_negation", event, first, second, what))
     return out
 
 
@@ -315,29 +301,35 @@ def _overlaps(adoc: str, a: Quote, bdoc: str, b: Quote) -> bool:
     return adoc == bdoc and a.start < b.end and b.start < a.end
 
 
+Side = tuple[str, str | None, str, int, int]  # text, claimant, document, start, end
+
+
+def _quoted(doc: str, q: Quote) -> Side:
+    return q.text, q.speaker, doc, q.start, q.end
+
+
+def _sentence(text: str, doc: str, m: EventMention, claimant: str | None) -> Side:
+    """The sentence of an event mention, as one side of a contradiction."""
+    return (
+        text[m.sentence_start : m.sentence_end].strip(),
+        claimant,
+        doc,
+        m.sentence_start,
+        m.sentence_end,
+    )
+
+
 def _pair(
-    kind: str,
-    linked: Linked,
-    docs: list[DocumentRecord],
-    first: tuple[str, Quote],
-    second: tuple[str, Quote],
+    kind: str, event: str | None, first: Side, second: Side, what: str | None = None
 ) -> dict[str, Any]:
-    (adoc, a), (bdoc, b) = first, second
-    doc = next(d for d in docs if d.name == adoc)
-    return {
-        "kind": kind,
-        "event": _event_near(doc, linked, a.start),
-        "a": a.text,
-        "a_claimant": a.speaker,
-        "a_document": adoc,
-        "a_start": a.start,
-        "a_end": a.end,
-        "b": b.text,
-        "b_claimant": b.speaker,
-        "b_document": bdoc,
-        "b_start": b.start,
-        "b_end": b.end,
-    }
+    """A contradiction entry: two sides `a` and `b` (text, claimant, document, span)."""
+    out: dict[str, Any] = {"kind": kind, "event": event}
+    for key, (text, claimant, doc, start, end) in (("a", first), ("b", second)):
+        out[key], out[f"{key}_claimant"], out[f"{key}_document"] = text, claimant, doc
+        out[f"{key}_start"], out[f"{key}_end"] = start, end
+    if what is not None:
+        out["what"] = what
+    return out
 
 
 # -- incompatible accounts ----------------------------------------------------------------
@@ -390,21 +382,13 @@ def incompatible_accounts(
                 if sa == sb:
                     continue
                 out.append(
-                    {
-                        "kind": "incompatible_accounts",
-                        "event": event.id,
-                        "a": texts[a][ma.sentence_start : ma.sentence_end].strip(),
-                        "a_claimant": _speaker_at(speakers[a], ma.start),
-                        "a_document": a,
-                        "a_start": ma.sentence_start,
-                        "a_end": ma.sentence_end,
-                        "b": texts[b][mb.sentence_start : mb.sentence_end].strip(),
-                        "b_claimant": _speaker_at(speakers[b], mb.start),
-                        "b_document": b,
-                        "b_start": mb.sentence_start,
-                        "b_end": mb.sentence_end,
-                        "what": f"authors: {', '.join(sorted(sa))} vs {', '.join(sorted(sb))}",
-                    }
+                    _pair(
+                        "incompatible_accounts",
+                        event.id,
+                        _sentence(texts[a], a, ma, _speaker_at(speakers[a], ma.start)),
+                        _sentence(texts[b], b, mb, _speaker_at(speakers[b], mb.start)),
+                        f"authors: {', '.join(sorted(sa))} vs {', '.join(sorted(sb))}",
+                    )
                 )
     return out
 
@@ -481,26 +465,16 @@ def _unique_times(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _duration_pair(
     linked: Linked, a: dict[str, Any], b: dict[str, Any], etype: str
 ) -> dict[str, Any]:
-    def side(x: dict[str, Any]) -> tuple[str, str | None, str, int, int]:
-        d, ev = x["doc"], x["event"]
-        sentence = d.text[ev.sentence_start : ev.sentence_end].strip()
-        return (
-            sentence,
-            _speaker_at(d.quotes, x["time"].start),
-            d.name,
-            ev.sentence_start,
-            ev.sentence_end,
-        )
+    def side(x: dict[str, Any]) -> Side:
+        d = x["doc"]
+        return _sentence(d.text, d.name, x["event"], _speaker_at(d.quotes, x["time"].start))
 
-    (at, ac, ad, as_, ae), (bt, bc, bd, bs, be) = side(a), side(b)
-    return {
-        "kind": "duration",
-        "event": linked.event_of.get((ad, a["event"].key)),
-        "a": at, "a_claimant": ac, "a_document": ad, "a_start": as_, "a_end": ae,
-        "b": bt, "b_claimant": bc, "b_document": bd, "b_start": bs, "b_end": be,
-        "what": f"{etype} length: {a['time'].text} ({a['months']} months) vs "
-        f"{b['time'].text} ({b['months']} months)",
-    }  # fmt: skip
+    what = (
+        f"{etype} length: {a['time'].text} ({a['months']} months) vs "
+        f"{b['time'].text} ({b['months']} months)"
+    )
+    event = linked.event_of.get((a["doc"].name, a["event"].key))
+    return _pair("duration", event, side(a), side(b), what)
 
 
 def _speaker_at(quotes: list[Quote], offset: int) -> str | None:
@@ -516,7 +490,8 @@ def reconcile(
 ) -> dict[str, list[dict[str, Any]]]:
     gaz = gaz or get_gazetteer()
     sources = independent_sources(docs)
-    discs = discrepancies(docs, linked, source_of(sources))
+    by_source = source_of(sources)
+    discs = discrepancies(docs, linked, by_source)
     return {
         "discrepancies": discs,
         "contradictions": contradictions(docs, linked)
@@ -524,7 +499,7 @@ def reconcile(
         + incompatible_accounts(docs, linked, gaz)
         + durations(docs, linked)
         + descriptions(docs, linked),
-        "agreements": agreements(linked, discs, source_of(sources)),
+        "agreements": agreements(linked, discs, by_source),
         "stories": [{"documents": s} for s in linked.stories],
         "sources": sources,
         "framing": framing(docs, linked),
@@ -615,10 +590,11 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 
 def near_duplicates(a: str, b: str) -> bool:
     """Most of the shorter text's word 5-grams recur in the other: one story, re-posted."""
-    sa, sb = _shingles(a), _shingles(b)
-    if not sa or not sb:
-        return False
-    return len(sa & sb) / min(len(sa), len(sb)) >= NEAR_DUPLICATE
+    return _near_duplicate_shingles(_shingles(a), _shingles(b))
+
+
+def _near_duplicate_shingles(sa: set[tuple[str, ...]], sb: set[tuple[str, ...]]) -> bool:
+    return bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= NEAR_DUPLICATE
 
 
 def independent_sources(docs: list[DocumentRecord]) -> list[dict[str, Any]]:
@@ -637,9 +613,7 @@ def independent_sources(docs: list[DocumentRecord]) -> list[dict[str, Any]]:
     for i in range(len(docs)):
         for j in range(i + 1, len(docs)):
             same_wire = credits[i] is not None and credits[i] == credits[j]
-            sa, sb = shingles[i], shingles[j]
-            dup = bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= NEAR_DUPLICATE
-            if same_wire or dup:
+            if same_wire or _near_duplicate_shingles(shingles[i], shingles[j]):
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(docs)):
