@@ -286,7 +286,7 @@ class _Index:
         self.failures = _dicts(export.get("failures"))
         self.framing = _dicts(export.get("framing"))
         self.sources = _dicts(export.get("sources"))
-        self.entities = _dicts(export.get("entities"))
+        self.places = _geocoded(_dicts(export.get("entities")))
         self.by_name: dict[str, dict[str, Any]] = {}
         for doc in self.documents:
             self.by_name.setdefault(_doc_name(doc), doc)
@@ -481,28 +481,37 @@ def _framing_lines(ev_id: str | None, index: _Index) -> list[str]:
     return out
 
 
-def _event_places(event: dict[str, Any], index: _Index) -> list[_Place]:
-    """Geocoded places named in the event's sentences, and its location."""
-    spans = [
-        (_text(m.get("document")), m.get("sentence_start"), m.get("sentence_end"))
-        for m in _dicts(event.get("mentions"))
-    ]
-    out: dict[str, _Place] = {}
-    for ent in index.entities:
+def _geocoded(entities: list[dict[str, Any]]) -> list[tuple[_Place, list[tuple[str, int]]]]:
+    """Each entity with coordinates, as a place and its mentions (document, start)."""
+    out = []
+    for ent in entities:
         lat, lon = ent.get("lat"), ent.get("lon")
         if not isinstance(lat, int | float) or not isinstance(lon, int | float):
             continue
         name = _text(ent.get("canonical"))
-        named = name == _text(event.get("location")) or any(
-            _text(m.get("document")) == doc
-            and isinstance(a, int)
-            and isinstance(b, int)
-            and a <= (m.get("start") or -1) < b
-            for m in _dicts(ent.get("mentions"))
-            for doc, a, b in spans
-        )
-        if named:
-            out[name] = _Place(name, float(lat), float(lon), _text(ent.get("precision")))
+        place = _Place(name, float(lat), float(lon), _text(ent.get("precision")))
+        mentions = [
+            (_text(m.get("document")), m.get("start") or -1) for m in _dicts(ent.get("mentions"))
+        ]
+        out.append((place, mentions))
+    return out
+
+
+def _event_places(event: dict[str, Any], index: _Index) -> list[_Place]:
+    """Geocoded places named in the event's sentences, and its location."""
+    spans = [
+        (_text(m.get("document")), a, b)
+        for m in _dicts(event.get("mentions"))
+        if isinstance(a := m.get("sentence_start"), int)
+        and isinstance(b := m.get("sentence_end"), int)
+    ]
+    location = _text(event.get("location"))
+    out: dict[str, _Place] = {}
+    for place, mentions in index.places:
+        if place.name == location or any(
+            doc == sdoc and a <= start < b for doc, start in mentions for sdoc, a, b in spans
+        ):
+            out[place.name] = place
     return sorted(out.values(), key=lambda p: p.name)
 
 
