@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import GAZETTEER
 
 from parallax.gazetteer import Gazetteer, fold, get_gazetteer
-
-GAZETTEER = str(Path(__file__).resolve().parent.parent / "examples" / "gazetteer.json")
 
 
 @pytest.fixture(scope="module")

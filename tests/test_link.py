@@ -4,9 +4,8 @@ reports, canonical places and full names. Three short invented reports about one
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import GAZETTEER
 
 from parallax.gazetteer import get_gazetteer
 from parallax.link import (
@@ -20,8 +19,6 @@ from parallax.link import (
 )
 from parallax.models import DocumentRecord, EventMention, RawDocument
 from parallax.pipeline import record_from_doc
-
-GAZETTEER = str(Path(__file__).resolve().parent.parent / "examples" / "gazetteer.json")
 
 # Dated in its own text (inferred from "March 3, 2025").
 DATED = """Guns pound the market in Dornik

@@ -4,9 +4,8 @@ from invented reports about the fictional world of examples/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import GAZETTEER
 
 from parallax.gazetteer import get_gazetteer
 from parallax.link import Linked, link
@@ -19,9 +18,6 @@ from parallax.reconcile import (
     discrepancies,
     reconcile,
 )
-
-GAZETTEER = str(Path(__file__).resolve().parent.parent / "examples" / "gazetteer.json")
-
 
 # -- best value ---------------------------------------------------------------------
 
