@@ -125,7 +125,8 @@ def build_pipeline(
         nlp.add_pipe("parallax_quotes", config={"gazetteer_files": list(gazetteer_files)})
         nlp.add_pipe("parallax_figures")
         nlp.add_pipe("parallax_events")
-        nlp.add_pipe("parallax_framing")
+        # parallax_framing is registered for other pipelines; Parallax itself finds framing
+        # when it cross-checks, once speakers carry the full names other reports give
     return nlp
 
 

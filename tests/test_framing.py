@@ -71,3 +71,15 @@ def test_terms_used_by_one_side_only() -> None:
         cleansing["users"] == ["Ada Quill"] and cleansing["one_sided"] is False
     )  # also the report's own words
     assert len(cleansing["uses"]) == 2 and cleansing["documents"] == ["b"]
+
+
+def test_the_framing_component_runs_in_another_pipeline() -> None:
+    import spacy
+
+    import parallax.extract.framing  # noqa: F401  (registers the component)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("parallax_framing")
+    doc = nlp("Valdoria called its strikes a \u201ccounter-terrorist operation\u201d.")
+    (use,) = doc._.framing
+    assert (use.term, use.how) == ("anti-terror operation", "attributed")
