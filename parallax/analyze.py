@@ -103,3 +103,34 @@ def run_analysis(
     summary.results = relink(store, settings)
     summary.documents = store.count()
     return summary
+
+
+def reanalyse(store: Store, settings: Settings) -> int:
+    """Analyse every stored report again from its stored text and replace its machine
+    output; corrections (keyed by content hash and offsets) stay and apply again."""
+    docs = store.documents()
+    raws = [
+        RawDocument(
+            name=d.name,
+            text=d.text,
+            source=d.source,
+            format=d.format,
+            title=d.title,
+            author=d.author,
+            outlet=d.outlet,
+            url=d.url,
+            published=d.published if d.published_basis == "given" else None,
+        )
+        for d in docs
+    ]
+    results = list(analyze(raws, settings))
+    for d in docs:
+        assert d.id is not None
+        store.remove(d.id)
+    for result in results:
+        if isinstance(result, InputError):
+            store.add_failure(result.source or "", str(result))
+        else:
+            store.add(result)
+    relink(store, settings)
+    return len(results)

@@ -13,8 +13,9 @@ from conftest import SCRIPT_REPORT
 from fastapi.testclient import TestClient
 from serve_helpers import SETTINGS, TOKEN, client, copy_db
 
+from parallax.analyze import reanalyse
 from parallax.export import build_export
-from parallax.serve.app import MAX_BODY, _local, _safe_name, reanalyse
+from parallax.serve.app import MAX_BODY, _local, _safe_name
 from parallax.store import Correction, Store
 
 API = {"X-Parallax-Token": TOKEN}

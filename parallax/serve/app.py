@@ -26,10 +26,9 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, ValidationError
 
 from parallax import __version__
-from parallax.analyze import relink, run_analysis
+from parallax.analyze import reanalyse, run_analysis
 from parallax.export import build_export, coerce_value
-from parallax.models import InputError, RawDocument
-from parallax.pipeline import Settings, analyze
+from parallax.pipeline import Settings
 from parallax.serve import views
 from parallax.store import REVIEW_FIELDS, Correction, Store, check_correction
 
@@ -397,37 +396,6 @@ def _analyze_bytes(store: Store, settings: Settings, name: str, data: bytes):
         path = Path(tmp) / name
         path.write_bytes(data)
         return run_analysis([str(path)], store, settings)
-
-
-def reanalyse(store: Store, settings: Settings) -> int:
-    """Analyse every stored report again from its stored text and replace its machine
-    output; corrections (keyed by content hash and offsets) stay and apply again."""
-    docs = store.documents()
-    raws = [
-        RawDocument(
-            name=d.name,
-            text=d.text,
-            source=d.source,
-            format=d.format,
-            title=d.title,
-            author=d.author,
-            outlet=d.outlet,
-            url=d.url,
-            published=d.published if d.published_basis == "given" else None,
-        )
-        for d in docs
-    ]
-    results = list(analyze(raws, settings))
-    for d in docs:
-        assert d.id is not None
-        store.remove(d.id)
-    for result in results:
-        if isinstance(result, InputError):
-            store.add_failure(result.source or "", str(result))
-        else:
-            store.add(result)
-    relink(store, settings)
-    return len(results)
 
 
 def _safe_name(filename: str) -> str:
