@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,19 @@ class Store:
         # another run may be writing the same database: wait for it rather than fail
         self.conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT)
         self.conn.execute("PRAGMA foreign_keys = ON")
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._prepare()
+                break
+            except sqlite3.OperationalError as exc:  # switching to WAL does not wait
+                self.conn.rollback()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _prepare(self) -> None:
+        """WAL journal (readers never wait for the writer), the schema, new columns."""
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.executescript("BEGIN IMMEDIATE;\n" + _schema() + "\nCOMMIT;")
         self._add_new_columns()
