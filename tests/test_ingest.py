@@ -537,12 +537,13 @@ def test_cyrillic_in_a_legacy_encoding_is_not_stored_garbled(tmp_path: Path) -> 
     ["\u200b\u200b\u2060 \u200d\n\u00ad", b"\xe9\xe8", "1 2 3", b"\x9f\x12"],
     ids=["invisible", "two-bytes", "no-letters", "two-control-bytes"],
 )
-def test_texts_without_readable_letters_are_refused(
-    content: str | bytes, tmp_path: Path
-) -> None:
+def test_texts_without_readable_letters_are_refused(content: str | bytes, tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_file(write(tmp_path / "x.txt", content))
-    assert info.value.reason in ("no readable text (fewer than 3 letters)", "binary file, not a report")
+    assert info.value.reason in (
+        "no readable text (fewer than 3 letters)",
+        "binary file, not a report",
+    )
 
 
 def test_nul_byte_after_the_first_8_kib_is_binary(tmp_path: Path) -> None:
