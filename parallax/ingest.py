@@ -39,7 +39,6 @@ from urllib.parse import urljoin, urlsplit
 from parallax.models import InputError, RawDocument
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024  # one report (file, JSON Lines line, page) above this is refused
-MAX_FILE_BYTES = MAX_REPORT_BYTES  # the name earlier versions used
 MAX_TEXT_CHARS = 200_000  # an article text longer than this is refused
 MIN_TEXT_LETTERS = 3  # a text with fewer letters than this is not a report
 MIN_ARTICLE_WORDS = 5  # HTML whose extracted text is shorter has "no article text"
