@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -38,7 +39,8 @@ SETS = {"daily": "P1D", "day": "P1D", "weekly": "P1W", "week": "P1W", "monthly":
         "month": "P1M", "hourly": "PT1H", "year": "P1Y", "quarter": "P1Q"}  # fmt: skip
 APPROX = r"(?:about|around|roughly|approximately|nearly|almost|some|more than|over|at least|up to)"
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+_MONTH = rf"(?:{_MONTH_NAMES}|{_MONTH_NAMES.upper()})\.?"  # 'AUGUST 5, 2020' too
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART = r"(?:morning|afternoon|evening|night)"
 _NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
@@ -87,7 +89,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # page timestamps: '27-09-2023', '08.30.20' after a 'Published:' label, '04/08/2022'
+    ("numeric", re.compile(r"(?<![\d./-])(\d{1,2})([-./])(\d{1,2})\2((?:19|20)\d{2})(?![\d./-]|-\d)")),
+    (
+        "numeric_cued",
+        re.compile(
+            r"(?i:published|updated|posted|created|date)d?\s*:?\s*(\d{1,2})([-./])(\d{1,2})\2(\d{2})(?![\d./-])"
+        ),
+    ),
+    ("clock24", re.compile(r"(?<![\d:.,$])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?![\d:])(?!\s*[ap]\.?m\b)(?i:\s*(?:[ECMP][SD]T|GMT|UTC|IST|local time)\b)?")),
+    ("clock24", re.compile(r"(?<![\d:.,$])([01]\d|2[0-3])([0-5]\d)()\s*(?:GMT|UTC|[ECMP][SD]T)\b")),
     ("mdy", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
+    # a misspelt month a reader forgives, with its day and year: 'Aprl 6, 2022', '6 Febuary 2022'
+    ("mdy_typo", re.compile(r"\b([A-Z][a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")),
+    ("dmy_typo", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Z][a-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b")),
     (
         "dmy",
         re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+(\d{{4}}))?\b"),
@@ -115,6 +130,24 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "vague_duration",
         re.compile(
             r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b(?!\s+ago)",
+            re.I,
+        ),
+    ),
+    (
+        # told from the story's own time: 'the previous day', 'the next morning', 'a day later'
+        "narrative",
+        re.compile(
+            rf"\b(?:the\s+(previous|next|following|preceding)\s+(day|morning|afternoon|evening|night)"
+            rf"|the\s+(day|night|evening)\s+(before|after)(?!\s+(?:the|a|an|his|her|its|their|\w+'s)\b)"
+            rf"|({_COUNT})\s+(days?|weeks?)\s+later)\b",
+            re.I,
+        ),
+    ),
+    (
+        # 'two days after the blast', 'day after blast', 'a week after the incident'
+        "after_event",
+        re.compile(
+            rf"\b(?:(?:the\s+)?({_COUNT})\s+)?(days?|weeks?)\s+after(?=\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+)?[a-z]+\b)(?!\s+day\b)",
             re.I,
         ),
     ),
@@ -230,6 +263,46 @@ def _duration_value(count: float | None, unit: str) -> str:
     return f"PT{n}{code}" if code in ("H", "S") or (u == "minute") else f"P{n}{code}"
 
 
+def _numeric_date(g: tuple[str | Any, ...]) -> tuple[str, str | None, dict | None, bool]:
+    """'27-09-2023' / '08.30.20' / '04/08/2022': day first with a dash or a dot (as most
+    of the world writes it), month first with a slash (as US pages do), unless the
+    numbers allow only the other order."""
+    a, sep, b, year = int(g[0]), g[1], int(g[2]), g[3]
+    y = int(year) + (2000 if len(year) == 2 else 0)
+    day, month = (b, a) if sep == "/" else (a, b)
+    if month > 12 and day <= 12:
+        day, month = month, day
+    try:
+        return "date", dt.date(y, month, day).isoformat(), None, False
+    except ValueError:
+        return "", None, None, False
+
+
+FULL_MONTHS = list(MONTHS)[:12]
+
+
+def _edits(a: str, b: str) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment)."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def forgiven_month(word: str) -> int | None:
+    """A month name with one slip a reader forgives ('Aprl', 'Febuary', 'Setpember'),
+    never a correctly spelt word or a short month (May, June, July read as names)."""
+    w = word.lower().rstrip(".")
+    if w in MONTHS:
+        return None
+    fits = [m for m in FULL_MONTHS if len(m) >= 5 and _edits(w, m) == 1]
+    return MONTHS[fits[0]] if len(fits) == 1 else None
+
+
 def _year(text: str | None) -> int | None:
     return int(text) if text else None
 
@@ -255,6 +328,41 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
         if y:
             return "date", f"{y:04d}-{mo:02d}-{d:02d}", None, False
         return "date", None, {"month": mo, "day": d}, False
+    if kind in ("numeric", "numeric_cued"):
+        return _numeric_date(g)
+    if kind in ("mdy_typo", "dmy_typo"):
+        word, day = (g[0], g[1]) if kind == "mdy_typo" else (g[1], g[0])
+        mo = forgiven_month(word)
+        if mo is None or not 1 <= int(day) <= 31:
+            return "", None, None, False
+        return "date", f"{int(g[2]):04d}-{mo:02d}-{int(day):02d}", None, False
+    if kind == "clock24":
+        hour, minute, second = int(g[0]), g[1], g[2]
+        clock = f"{hour:02d}:{minute}" + (f":{second}" if second else "")
+        return "time", None, {"clock": clock}, False
+    if kind == "narrative":
+        if g[0]:
+            shift = -1 if g[0].lower() in ("previous", "preceding") else 1
+            part = g[1].lower()
+        elif g[2]:
+            shift = -1 if g[3].lower() == "before" else 1
+            part = g[2].lower()
+        else:
+            count = _count(g[4])
+            if count is None or not float(count).is_integer():
+                return "", None, None, False
+            unit = g[5].lower().rstrip("s")
+            shift, part = int(count) * (7 if unit == "week" else 1), "day"
+        rule = {"narrative": shift}
+        if part in PARTS:
+            rule["part"] = PARTS[part]
+        return "date", None, rule, False
+    if kind == "after_event":
+        count = 1.0 if g[0] is None and not g[1].lower().endswith("s") else _count(g[0] or "")
+        if count is None or not float(count).is_integer():
+            return "", None, None, False
+        days = int(count) * (7 if g[1].lower().startswith("week") else 1)
+        return "date", None, {"after_event": days}, False
     if kind == "my":
         return "date", f"{int(g[2]):04d}-{_month(g[1]):02d}", None, False
     if kind == "month":
@@ -354,6 +462,8 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(region):
             s, e = m.start() + start, m.end() + start
+            if kind == "numeric_cued":  # the label stays out of the span
+                s = m.start(1) + start
             if kind in ("month", "year"):  # keep a preposition out of the span, "mid-" in it
                 s = m.start(1) + start
                 lead = LEAD.search(text[max(0, s - 6) : s])
@@ -416,8 +526,10 @@ WEEKDAY_GLUE = re.compile(r"^,?\s+$")
 
 
 def _merge_clock_times(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
-    """A clock time next to the day it falls on is one expression ('10 p.m. Wednesday'),
-    and so is a weekday before its date ('Saturday, April 25' takes the date's value)."""
+    """A weekday before its date is one expression ('Saturday, April 25' takes the date's
+    value). A clock time next to the day it falls on ('10 p.m. Wednesday', 'Apr 8, 2022
+    09:46 PM') stays its own expression, on that day: its rule points at the day
+    (`base_at`), and the day keeps its own value."""
     out: list[TimeExpr] = []
     for t in times:
         prev = out[-1] if out else None
@@ -435,23 +547,12 @@ def _merge_clock_times(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
             continue
         if prev is not None:
             gap = text[prev.end : t.start]
-            pair = None
             if prev.kind == "time" and _day_rule(t) and CLOCK_GLUE.match(gap):
-                pair = (t, prev)
+                assert prev.rule is not None
+                prev.rule["base_at"] = t.start
             elif t.kind == "time" and _day_rule(prev) and DATE_GLUE.match(gap):
-                pair = (prev, t)
-            if pair:
-                day, clock = pair
-                assert clock.rule is not None
-                rule = {"clock": clock.rule["clock"], "base": day.rule, "base_value": day.value}
-                out[-1] = TimeExpr(
-                    text=text[prev.start : t.end],
-                    start=prev.start,
-                    end=t.end,
-                    kind="date",  # a day with its time: it dates events like a day
-                    rule=rule,
-                )
-                continue
+                assert t.rule is not None
+                t.rule["base_at"] = prev.start
         out.append(t)
     return out
 
@@ -698,14 +799,22 @@ def is_future_context(text: str, t: TimeExpr) -> bool:
     return cue is not None and not PAST_PERFECT.search(clause[: cue.start()])
 
 
+TOLD_RULES = ("clock", "narrative", "after_event")
+
+
 def resolve_all(
     text: str, times: Iterable[TimeExpr], anchor: dt.date | None, nearest: bool = False
 ) -> None:
     """Fill in `value` of every relative expression in place. A quarter named earlier
     is the reference of 'the quarter' and 'a year earlier' (the same quarter a year
-    before) in the text after it."""
+    before) in the text after it. Clock times, 'the previous day' and 'two days after
+    the blast' are resolved last, against the days the text tells (see `_resolve_told`)."""
+    times = list(times)
     quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset)
     for t in times:
+        if t.rule and any(k in t.rule for k in TOLD_RULES):
+            t.value = None
+            continue
         if t.rule and t.value is None:
             t.value = _in_quarter_context(t, quarter) if anchor else None
             if t.value is None:
@@ -713,6 +822,57 @@ def resolve_all(
         m = QUARTER_VALUE.fullmatch(t.value or "")
         if m and (t.rule is None or "quarter" in t.rule):
             quarter = (int(m.group(1)), int(m.group(2)), t.end)
+    _resolve_told(text, times, anchor)
+
+
+CLOCK_REACH = 400  # characters within which a clock time falls on the day told before it
+EVENT_WINDOW = 31  # days: the event 'two days after the blast' counts from is recent
+
+
+def _day_of(t: TimeExpr) -> dt.date | None:
+    day, precision = calendar_date(t.value)
+    if day is None or precision != "day" or t.kind not in ("date", "time"):
+        return None
+    return dt.date.fromisoformat(day)
+
+
+def _resolve_told(text: str, times: list[TimeExpr], anchor: dt.date | None) -> None:
+    """Expressions told from the story's own time, in text order:
+    - a clock time is on the day written next to it ('Apr 8, 2022 09:46 PM'), else on the
+      day told just before it in the same paragraph, else on the document date;
+    - 'the previous day', 'the next morning', 'a day later' count from the day told last
+      before them (news narrative moves its reference day along), else the document date;
+    - 'two days after the blast' counts from the earliest day of the recent days the text
+      tells (the event's day), unless that lands after the document date: then the
+      phrase dates the report's own day."""
+    by_start = {t.start: t for t in times}
+    told = sorted((d, t.start) for t in times if (d := _day_of(t)) is not None)
+    latest = anchor or (told[-1][0] if told else None)
+    recent = [d for d, _ in told if latest and 0 <= (latest - d).days <= EVENT_WINDOW]
+    last: tuple[dt.date, int] | None = None  # the day told last, and where
+    for t in sorted(times, key=lambda x: x.start):
+        r = t.rule or {}
+        if "clock" in r:
+            base = by_start.get(r.get("base_at", -1))
+            day = _day_of(base) if base is not None else None
+            if day is None and last and t.start - last[1] <= CLOCK_REACH:
+                if "\n" not in text[last[1] : t.start]:
+                    day = last[0]
+            day = day or anchor
+            t.value = f"{day.isoformat()}T{r['clock']}" if day else None
+        elif "narrative" in r:
+            ref = last[0] if last else anchor
+            t.value = (ref + dt.timedelta(days=r["narrative"])).isoformat() if ref else None
+        elif "after_event" in r:
+            t.value = None
+            if recent:
+                day = recent[0] + dt.timedelta(days=r["after_event"])
+                t.value = (anchor if anchor and day > anchor else day).isoformat()
+            elif anchor:
+                t.value = anchor.isoformat()
+        day = _day_of(t)
+        if day is not None and "clock" not in r:
+            last = (day, t.end)
 
 
 QUARTER_VALUE = re.compile(r"(\d{4})-Q([1-4])")
@@ -906,22 +1066,29 @@ CITY_DATELINE = re.compile(
 )
 
 
-def _header_dateline_times(text: str, body_start: int) -> list[TimeExpr]:
-    """The date of a 'KYIV, March 3 (Agency) --' line among the header lines."""
+def _header_dateline_times(text: str, body_start: int, header: Any = None) -> list[TimeExpr]:
+    """The dates of the header's timestamp and dateline lines ('Published: Apr 8, 2022
+    09:46 PM', 'KYIV, March 3 (Agency) --'); never the store's leading date marker."""
     out: list[TimeExpr] = []
-    pos = 0
-    for line in text[:body_start].split("\n"):
-        if CITY_DATELINE.match(line):
-            out += find_times(text, pos, pos + len(line))
-        pos += len(line) + 1
+    spans = [(a, b) for a, b, role in getattr(header, "line_spans", []) if role == "dateline"]
+    pos = getattr(header, "marker_span", None)
+    start = pos[1] if pos else 0
+    for line in text[start:body_start].split("\n"):
+        if CITY_DATELINE.match(line) and not any(a <= start < b for a, b in spans):
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    for a, b in sorted(spans):
+        out += find_times(text, a, b)
     return out
 
 
 @Language.component("parallax_times")
 def times_component(doc: Doc) -> Doc:
-    """Sets doc._.times: time expressions of the body (after any header lines)."""
-    body_start = doc._.header.body_start if doc.has_extension("header") and doc._.header else 0
-    times = _header_dateline_times(doc.text, body_start) + find_times(doc.text, body_start)
+    """Sets doc._.times: time expressions of the body (after any header lines) and of the
+    header's timestamp lines."""
+    header = doc._.header if doc.has_extension("header") else None
+    body_start = header.body_start if header else 0
+    times = _header_dateline_times(doc.text, body_start, header) + find_times(doc.text, body_start)
     _dateparser_fallback(doc, times, body_start)
     doc._.times = times
     return doc
