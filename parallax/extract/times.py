@@ -519,7 +519,12 @@ def _day_rule(t: TimeExpr) -> bool:
     if t.value:
         return len(t.value) == 10
     r = t.rule or {}
-    return "weekday" in r or "day" in r or r.get("relative") in ("today", "yesterday", "tomorrow")
+    return (
+        "weekday" in r
+        or "day" in r
+        or "narrative" in r
+        or r.get("relative") in ("today", "yesterday", "tomorrow")
+    )
 
 
 WEEKDAY_GLUE = re.compile(r"^,?\s+$")
@@ -810,6 +815,7 @@ def resolve_all(
     before) in the text after it. Clock times, 'the previous day' and 'two days after
     the blast' are resolved last, against the days the text tells (see `_resolve_told`)."""
     times = list(times)
+    _year_from_text(times, anchor)
     quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset)
     for t in times:
         if t.rule and any(k in t.rule for k in TOLD_RULES):
@@ -849,18 +855,11 @@ def _resolve_told(text: str, times: list[TimeExpr], anchor: dt.date | None) -> N
     told = sorted((d, t.start) for t in times if (d := _day_of(t)) is not None)
     latest = anchor or (told[-1][0] if told else None)
     recent = [d for d, _ in told if latest and 0 <= (latest - d).days <= EVENT_WINDOW]
+    ordered = sorted(times, key=lambda x: x.start)
     last: tuple[dt.date, int] | None = None  # the day told last, and where
-    for t in sorted(times, key=lambda x: x.start):
+    for t in ordered:
         r = t.rule or {}
-        if "clock" in r:
-            base = by_start.get(r.get("base_at", -1))
-            day = _day_of(base) if base is not None else None
-            if day is None and last and t.start - last[1] <= CLOCK_REACH:
-                if "\n" not in text[last[1] : t.start]:
-                    day = last[0]
-            day = day or anchor
-            t.value = f"{day.isoformat()}T{r['clock']}" if day else None
-        elif "narrative" in r:
+        if "narrative" in r:
             ref = last[0] if last else anchor
             t.value = (ref + dt.timedelta(days=r["narrative"])).isoformat() if ref else None
         elif "after_event" in r:
@@ -870,9 +869,50 @@ def _resolve_told(text: str, times: list[TimeExpr], anchor: dt.date | None) -> N
                 t.value = (anchor if anchor and day > anchor else day).isoformat()
             elif anchor:
                 t.value = anchor.isoformat()
-        day = _day_of(t)
-        if day is not None and "clock" not in r:
+        if (day := _day_of(t)) is not None and "clock" not in r:
             last = (day, t.end)
+    last = None
+    for t in ordered:
+        r = t.rule or {}
+        if "clock" in r:
+            base = by_start.get(r.get("base_at", -1))
+            day = _day_of(base) if base is not None else None
+            near = last is not None and t.start - last[1] <= CLOCK_REACH
+            same_paragraph = last is not None and "\n" not in text[last[1] : t.start]
+            if day is None and last and (anchor is None or (near and same_paragraph)):
+                day = last[0]  # an undated page: the day it told last
+            day = day or anchor
+            t.value = f"{day.isoformat()}T{r['clock']}" if day else None
+        elif (day := _day_of(t)) is not None:
+            last = (day, t.end)
+
+
+def _year_from_text(times: list[TimeExpr], anchor: dt.date | None) -> None:
+    """A day written without its year ('the following morning, August 5') after a full
+    date ('August 4, 2020') is in that date's year when it falls within a season of it,
+    or whenever the report has no date of its own."""
+    last: dt.date | None = None
+    for t in sorted(times, key=lambda x: x.start):
+        r = t.rule or {}
+        if t.rule is None and t.kind in ("date", "since") and _day_of(t) is not None:
+            last = _day_of(t)
+            continue
+        if last is None or t.value is not None or "day" not in r or "month" not in r:
+            continue
+        fits = []
+        for y in (last.year - 1, last.year, last.year + 1):
+            try:
+                fits.append(dt.date(y, r["month"], r["day"]))
+            except ValueError:
+                continue
+        if not fits:
+            continue
+        day = min(fits, key=lambda d: abs((d - last).days))
+        if anchor is None or abs((day - last).days) <= NARRATIVE_SEASON:
+            t.value = day.isoformat()
+
+
+NARRATIVE_SEASON = 92  # days
 
 
 QUARTER_VALUE = re.compile(r"(\d{4})-Q([1-4])")
