@@ -57,7 +57,9 @@ _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_DAY_MONTH = rf"(?:(?i:{_MONTHS})\s+\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?i:{_MONTHS}))(?:,?\s+\d{{4}})?"
+_DAY_MONTH = (
+    rf"(?:(?i:{_MONTHS})\s+\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?i:{_MONTHS}))(?:,?\s+\d{{4}})?"
+)
 _PLACE = r"[A-Z][A-Za-z'’.\-]+(?:\s+[A-Z][A-Za-z'’.\-]+){0,3}"
 # 'KYIV, Jan 5 (Reuters) -', 'MOSCOW, April 8. /TASS/.', 'VELGRAD (Meridian Wire) -',
 # 'GENEVA, (Reuters) –', 'MOSCOW (Lisk News / Sputnik - 08th April, 2022)', 'Baku, September 19'
@@ -312,6 +314,10 @@ def split_header(text: str) -> Header:
             if agency and header.outlet is None:
                 header.outlet = agency
         header.body_start = b
+    for a, b in _lines(text, header.body_start):  # the body starts at its first line
+        if text[a:b].strip():
+            header.body_start = a
+            break
     if header.author and is_agency(header.author):
         header.outlet = header.outlet or header.author
     _first_paragraph_dateline(text, header)
@@ -332,7 +338,11 @@ def _first_paragraph_dateline(text: str, header: Header) -> None:
     if m.group("slash"):
         agency = agency_name(m.group("slash"))
     elif m.group("paren"):
-        agency = agency_name(re.split(r"\s+[-\u2013\u2014]\s+", m.group("paren"))[0])
+        credit = re.split(r"\s+[-\u2013\u2014]\s+", m.group("paren"))[0].strip()
+        agency = agency_name(credit)
+        wire = m.group("place").isupper() and re.fullmatch(r"(?:[A-Z][\w&.'-]*\s?){1,4}", credit)
+        if agency is None and wire and re.search(r"[-\u2013\u2014]\s*$", m.group(0)):
+            agency = credit  # 'VELGRAD (Meridian Wire) -': a wire's own dateline
         if agency is None and not m.group("date"):
             return  # '(Lisk Region) -' is no dateline
     if agency and header.outlet is None:
@@ -440,10 +450,7 @@ def byline_author(text: str, header: Header) -> str | None:
     """Who wrote the report: the byline in the header, a 'By X' line under the lead photo,
     the closing '(Reporting by X; ...)', else the agency credited in the dateline."""
     return (
-        header.author
-        or late_byline(text, header.body_start)
-        or reporting_by(text)
-        or header.outlet
+        header.author or late_byline(text, header.body_start) or reporting_by(text) or header.outlet
     )
 
 

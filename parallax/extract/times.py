@@ -90,19 +90,33 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     # page timestamps: '27-09-2023', '08.30.20' after a 'Published:' label, '04/08/2022'
-    ("numeric", re.compile(r"(?<![\d./-])(\d{1,2})([-./])(\d{1,2})\2((?:19|20)\d{2})(?![\d./-]|-\d)")),
+    (
+        "numeric",
+        re.compile(r"(?<![\d./-])(\d{1,2})([-./])(\d{1,2})\2((?:19|20)\d{2})(?![\d/-]|\.\d)"),
+    ),
     (
         "numeric_cued",
         re.compile(
-            r"(?i:published|updated|posted|created|date)d?\s*:?\s*(\d{1,2})([-./])(\d{1,2})\2(\d{2})(?![\d./-])"
+            r"(?i:published|updated|posted|created|date)d?\s*:?\s*(\d{1,2})([-./])(\d{1,2})\2(\d{2})(?![\d/-]|\.\d)"
         ),
     ),
-    ("clock24", re.compile(r"(?<![\d:.,$])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?![\d:])(?!\s*[ap]\.?m\b)(?i:\s*(?:[ECMP][SD]T|GMT|UTC|IST|local time)\b)?")),
+    (
+        "clock24",
+        re.compile(
+            r"(?<![\d:.,$])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?![\d:])(?!\s*[ap]\.?m\b)(?i:\s*(?:[ECMP][SD]T|GMT|UTC|IST|local time)\b)?"
+        ),
+    ),
     ("clock24", re.compile(r"(?<![\d:.,$])([01]\d|2[0-3])([0-5]\d)()\s*(?:GMT|UTC|[ECMP][SD]T)\b")),
     ("mdy", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
     # a misspelt month a reader forgives, with its day and year: 'Aprl 6, 2022', '6 Febuary 2022'
-    ("mdy_typo", re.compile(r"\b([A-Z][a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")),
-    ("dmy_typo", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Z][a-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b")),
+    (
+        "mdy_typo",
+        re.compile(r"\b([A-Z][a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b"),
+    ),
+    (
+        "dmy_typo",
+        re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Z][a-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b"),
+    ),
     (
         "dmy",
         re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+(\d{{4}}))?\b"),
@@ -147,6 +161,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         # 'two days after the blast', 'day after blast', 'a week after the incident'
         "after_event",
         re.compile(
+            rf"(?<!last )(?<!this )(?<!next )(?<!that )(?<!each )(?<!every )"
             rf"\b(?:(?:the\s+)?({_COUNT})\s+)?(days?|weeks?)\s+after(?=\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+)?[a-z]+\b)(?!\s+day\b)",
             re.I,
         ),
@@ -303,6 +318,24 @@ def forgiven_month(word: str) -> int | None:
     return MONTHS[fits[0]] if len(fits) == 1 else None
 
 
+def _narrative_rule(g: tuple[Any, ...]) -> dict[str, Any] | None:
+    """'the previous day' (-1), 'the next morning' (+1, part MO), 'two days later' (+2)."""
+    if g[0]:
+        shift, part = (-1 if g[0].lower() in ("previous", "preceding") else 1), g[1].lower()
+    elif g[2]:
+        shift, part = (-1 if g[3].lower() == "before" else 1), g[2].lower()
+    else:
+        count = _count(g[4])
+        if count is None or not float(count).is_integer():
+            return None
+        shift = int(count) * (7 if g[5].lower().startswith("week") else 1)
+        part = "day"
+    rule: dict[str, Any] = {"narrative": shift}
+    if part in PARTS:
+        rule["part"] = PARTS[part]
+    return rule
+
+
 def _year(text: str | None) -> int | None:
     return int(text) if text else None
 
@@ -331,37 +364,23 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
     if kind in ("numeric", "numeric_cued"):
         return _numeric_date(g)
     if kind in ("mdy_typo", "dmy_typo"):
-        word, day = (g[0], g[1]) if kind == "mdy_typo" else (g[1], g[0])
-        mo = forgiven_month(word)
-        if mo is None or not 1 <= int(day) <= 31:
+        word, typo_day = (g[0], g[1]) if kind == "mdy_typo" else (g[1], g[0])
+        typo_month = forgiven_month(word)
+        if typo_month is None or not 1 <= int(typo_day) <= 31:
             return "", None, None, False
-        return "date", f"{int(g[2]):04d}-{mo:02d}-{int(day):02d}", None, False
+        return "date", f"{int(g[2]):04d}-{typo_month:02d}-{int(typo_day):02d}", None, False
     if kind == "clock24":
-        hour, minute, second = int(g[0]), g[1], g[2]
-        clock = f"{hour:02d}:{minute}" + (f":{second}" if second else "")
+        clock = f"{int(g[0]):02d}:{g[1]}" + (f":{g[2]}" if g[2] else "")
         return "time", None, {"clock": clock}, False
     if kind == "narrative":
-        if g[0]:
-            shift = -1 if g[0].lower() in ("previous", "preceding") else 1
-            part = g[1].lower()
-        elif g[2]:
-            shift = -1 if g[3].lower() == "before" else 1
-            part = g[2].lower()
-        else:
-            count = _count(g[4])
-            if count is None or not float(count).is_integer():
-                return "", None, None, False
-            unit = g[5].lower().rstrip("s")
-            shift, part = int(count) * (7 if unit == "week" else 1), "day"
-        rule = {"narrative": shift}
-        if part in PARTS:
-            rule["part"] = PARTS[part]
-        return "date", None, rule, False
+        narrative = _narrative_rule(g)
+        return ("date", None, narrative, False) if narrative else ("", None, None, False)
     if kind == "after_event":
-        count = 1.0 if g[0] is None and not g[1].lower().endswith("s") else _count(g[0] or "")
-        if count is None or not float(count).is_integer():
+        unit_word: str = g[1].lower()
+        n_after = 1.0 if g[0] is None and not unit_word.endswith("s") else _count(g[0] or "")
+        if n_after is None or not float(n_after).is_integer():
             return "", None, None, False
-        days = int(count) * (7 if g[1].lower().startswith("week") else 1)
+        days = int(n_after) * (7 if unit_word.startswith("week") else 1)
         return "date", None, {"after_event": days}, False
     if kind == "my":
         return "date", f"{int(g[2]):04d}-{_month(g[1]):02d}", None, False
@@ -865,26 +884,29 @@ def _resolve_told(text: str, times: list[TimeExpr], anchor: dt.date | None) -> N
         elif "after_event" in r:
             t.value = None
             if recent:
-                day = recent[0] + dt.timedelta(days=r["after_event"])
-                t.value = (anchor if anchor and day > anchor else day).isoformat()
+                after = recent[0] + dt.timedelta(days=r["after_event"])
+                t.value = (anchor if anchor and after > anchor else after).isoformat()
             elif anchor:
                 t.value = anchor.isoformat()
-        if (day := _day_of(t)) is not None and "clock" not in r:
-            last = (day, t.end)
+        told_day = _day_of(t)
+        if told_day is not None and "clock" not in r:
+            last = (told_day, t.end)
     last = None
     for t in ordered:
         r = t.rule or {}
-        if "clock" in r:
-            base = by_start.get(r.get("base_at", -1))
-            day = _day_of(base) if base is not None else None
-            near = last is not None and t.start - last[1] <= CLOCK_REACH
-            same_paragraph = last is not None and "\n" not in text[last[1] : t.start]
-            if day is None and last and (anchor is None or (near and same_paragraph)):
-                day = last[0]  # an undated page: the day it told last
-            day = day or anchor
-            t.value = f"{day.isoformat()}T{r['clock']}" if day else None
-        elif (day := _day_of(t)) is not None:
-            last = (day, t.end)
+        told_day = _day_of(t)
+        if "clock" not in r:
+            if told_day is not None:
+                last = (told_day, t.end)
+            continue
+        base = by_start.get(r.get("base_at", -1))
+        on: dt.date | None = _day_of(base) if base is not None else None
+        if on is None and last is not None:
+            near = t.start - last[1] <= CLOCK_REACH and "\n" not in text[last[1] : t.start]
+            if anchor is None or near:
+                on = last[0]  # the day told just before (on an undated page: any before)
+        on = on or anchor
+        t.value = f"{on.isoformat()}T{r['clock']}" if on else None
 
 
 def _year_from_text(times: list[TimeExpr], anchor: dt.date | None) -> None:
@@ -1107,10 +1129,15 @@ CITY_DATELINE = re.compile(
 
 
 def _header_dateline_times(text: str, body_start: int, header: Any = None) -> list[TimeExpr]:
-    """The dates of the header's timestamp and dateline lines ('Published: Apr 8, 2022
-    09:46 PM', 'KYIV, March 3 (Agency) --'); never the store's leading date marker."""
+    """Time expressions of the header's lines: the title ('... day after blast'), a photo
+    caption, timestamp and dateline lines ('Published: Apr 8, 2022 09:46 PM', 'KYIV, March
+    3 (Agency) --'); never the store's leading date marker or a byline."""
     out: list[TimeExpr] = []
-    spans = [(a, b) for a, b, role in getattr(header, "line_spans", []) if role == "dateline"]
+    spans = [
+        (a, b)
+        for a, b, role in getattr(header, "line_spans", [])
+        if role in ("dateline", "title", "credit")
+    ]
     pos = getattr(header, "marker_span", None)
     start = pos[1] if pos else 0
     for line in text[start:body_start].split("\n"):
