@@ -847,7 +847,7 @@ def resolve_all(
         m = QUARTER_VALUE.fullmatch(t.value or "")
         if m and (t.rule is None or "quarter" in t.rule):
             quarter = (int(m.group(1)), int(m.group(2)), t.end)
-    _resolve_told(text, times, anchor)
+    _resolve_told(text, times, anchor, nearest)
 
 
 CLOCK_REACH = 400  # characters within which a clock time falls on the day told before it
@@ -861,7 +861,9 @@ def _day_of(t: TimeExpr) -> dt.date | None:
     return dt.date.fromisoformat(day)
 
 
-def _resolve_told(text: str, times: list[TimeExpr], anchor: dt.date | None) -> None:
+def _resolve_told(
+    text: str, times: list[TimeExpr], anchor: dt.date | None, nearest: bool = False
+) -> None:
     """Expressions told from the story's own time, in text order:
     - a clock time is on the day written next to it ('Apr 8, 2022 09:46 PM'), else on the
       day told just before it in the same paragraph, else on the document date;
@@ -869,7 +871,8 @@ def _resolve_told(text: str, times: list[TimeExpr], anchor: dt.date | None) -> N
       before them (news narrative moves its reference day along), else the document date;
     - 'two days after the blast' counts from the earliest day of the recent days the text
       tells (the event's day), unless that lands after the document date: then the
-      phrase dates the report's own day."""
+      phrase dates the report's own day (with `nearest` the anchor is a day the report
+      talks about, not its date, and sets no such bound)."""
     by_start = {t.start: t for t in times}
     told = sorted((d, t.start) for t in times if (d := _day_of(t)) is not None)
     latest = anchor or (told[-1][0] if told else None)
@@ -885,7 +888,8 @@ def _resolve_told(text: str, times: list[TimeExpr], anchor: dt.date | None) -> N
             t.value = None
             if recent:
                 after = recent[0] + dt.timedelta(days=r["after_event"])
-                t.value = (anchor if anchor and after > anchor else after).isoformat()
+                bound = anchor if anchor and not nearest and after > anchor else None
+                t.value = (bound or after).isoformat()
             elif anchor:
                 t.value = anchor.isoformat()
         told_day = _day_of(t)
