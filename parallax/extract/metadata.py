@@ -231,7 +231,7 @@ def classify_line(line: str) -> tuple[str, str | None]:
     if is_agency(stripped.strip(" |\u2022\u2013\u2014-")):
         return "byline", stripped.strip(" |\u2022\u2013\u2014-")  # 'Reuters |' over the date
     if any(p.search(stripped) for p in CREDIT_PATTERNS):
-        return "credit", find_image_credit(stripped)  # a caption ending in its photo credit
+        return "body", None  # a photo caption ending in its credit: text to read, no title
     if TABLE_ROW.search(stripped) or LIST_ITEM.match(stripped):
         return "body", None
     if is_furniture(stripped) or is_navigation(stripped):
