@@ -156,7 +156,7 @@ def is_furniture(line: str) -> bool:
         return True
     if s.lower() in _furniture():
         return True
-    return len(s.split()) <= 2 and not BYLINE.match(line)
+    return len(s.split()) <= 2 and not BYLINE.match(line) and not re.search(r"[.!?\"”]$", s)
 
 
 def is_navigation(line: str) -> bool:

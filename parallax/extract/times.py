@@ -152,7 +152,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "narrative",
         re.compile(
             rf"\b(?:the\s+(previous|next|following|preceding)\s+(day|morning|afternoon|evening|night)"
-            rf"|the\s+(day|night|evening)\s+(before|after)(?!\s+(?:the|a|an|his|her|its|their|\w+'s)\b)"
+            rf"|the\s+(day|night|evening)\s+(before|after)(?!\s+(?:the|a|an|his|her|its|their|yesterday|\w+'s)\b)"
             rf"|({_COUNT})\s+(days?|weeks?)\s+later)\b",
             re.I,
         ),
