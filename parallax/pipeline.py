@@ -20,7 +20,8 @@ from spacy.tokens import Doc
 
 from parallax.extract.events import date_events
 from parallax.extract.figures import date_figures
-from parallax.extract.times import find_times, infer_document_date, resolve_all
+from parallax.extract.metadata import byline_author, find_image_credit, page_date
+from parallax.extract.times import infer_document_date, resolve_all
 from parallax.language import detect_language
 from parallax.models import DocumentRecord, InputError, RawDocument
 
@@ -53,9 +54,9 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
         source=raw.source,
         format=raw.format,
         title=raw.title or header.title,
-        author=raw.author or header.author,
-        image_credit=header.image_credit,
-        outlet=raw.outlet,
+        author=raw.author or byline_author(raw.text, header),
+        image_credit=header.image_credit or find_image_credit(raw.text),
+        outlet=raw.outlet or header.outlet,
         url=raw.url,
         quotes=doc._.quotes or [],
         figures=doc._.figures or [],
@@ -63,13 +64,7 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
         mentions=doc._.mentions or [],
         events=doc._.events or [],
     )
-    given = _given_date(raw)
-    if given:
-        rec.published, rec.published_basis = given, "given"
-    elif header.dateline:
-        stamps = [t.value for t in find_times(header.dateline) if t.value and len(t.value) == 10]
-        if stamps:
-            rec.published, rec.published_basis = stamps[0], "dateline"
+    rec.published, rec.published_basis = page_date(raw, header)
     if rec.published is None:
         inferred = infer_document_date(rec.times, rec.text)
         if inferred:
