@@ -5,15 +5,18 @@ denials; events and figures reported by more than one source."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from typing import Any
 
+import numpy as np
+
 from parallax.extract.framing import framing_of
 from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.link import Linked
-from parallax.models import DocumentRecord, EventMention, Quote
+from parallax.models import DocumentRecord, EventMention, Figure, Quote
 
 DENIAL_CUES = {
     "denied",
@@ -45,9 +48,16 @@ CLAIM_CUES = {
 
 
 BEST_RULE = (
-    "low and high: the lowest and highest values claimed; best: the value most sources "
-    "give, on a tie the lower middle of the tied values"
+    "low and high: the lowest and highest current totals (each claimant's latest value; "
+    "wire copies once; shares and parts of a breakdown listed, never ranged); best: of the "
+    "current totals of the latest day, the value the most independent sources give, then "
+    "the one most independent sources give over the whole range, then the lower"
 )
+
+# Populations that make a count a subgroup of the toll or one party's losses, not the
+# toll itself ("five children", "12 soldiers"): ranged apart. Civilians and people are
+# the toll.
+TOTAL_POPULATIONS = {None, "civilians", "people"}
 
 
 def best_value(values: list[int]) -> int:
@@ -58,54 +68,153 @@ def best_value(values: list[int]) -> int:
     return tied[(len(tied) - 1) // 2]
 
 
+RangeKey = tuple[str | None, str, str | None, str | None]  # event, metric, side, group
+
+
 def discrepancies(
     docs: list[DocumentRecord], linked: Linked, sources: dict[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    """One entry per (event, metric) with every value claimed for it; `sources` counts
-    reports, `independent_sources` counts wire copies of one story once."""
+    """One range per event, metric, side and group, as UCDP keeps them: one side's losses
+    (`side`) never share a range with another's, a subgroup (`group`: children, soldiers)
+    is ranged apart from the toll, and a share (`of_which`) counts in its group's range
+    only. Every claimed value stays in `values[]` with why it does or does not count
+    (`role`, `copy`, `superseded_by`, `counted`); `sources` counts reports,
+    `independent_sources` counts wire copies of one story once."""
     src = sources or {}
-    table: dict[tuple[str | None, str], list[dict[str, Any]]] = defaultdict(list)
+    table: dict[RangeKey, list[dict[str, Any]]] = defaultdict(list)
     for d in docs:
         for f in d.figures:
             event = linked.figure_event(d.name, f.event)
-            table[(event, f.metric)].append(
-                {
-                    "value": f.value,
-                    "qualifier": f.qualifier,
-                    "of_which": f.of_which,
-                    "claimant": f.claimant,
-                    "reportedly": f.reportedly,
-                    "document": d.name,
-                    "text": f.text,
-                    "start": f.start,
-                    "end": f.end,
-                    "update": f.update,
-                    "previous": f.previous,
-                    "as_of": f.as_of,
-                    "side": f.side,
-                }
-            )
+            value = _value(d, f, src)
+            group = None if f.population in TOTAL_POPULATIONS else f.population
+            if group is not None and value["role"] == "part":
+                value["role"] = "share"  # "16 children among the 98": the group's count
+            table[(event, f.metric, f.side, group)].append(value)
+            if getattr(f, "part_of", None) is not None:
+                continue  # a part's own shares belong to its total
+            for sub, count in (f.of_which or {}).items():
+                if sub == group:
+                    continue
+                share = dict(value, value=count, qualifier=f.qualifier, role="share")
+                share["share_of"] = f.value
+                table[(event, f.metric, f.side, sub)].append(share)
     out = []
-    for (event, metric), values in sorted(
-        table.items(), key=lambda kv: (kv[0][0] or "~", kv[0][1])
+    for (event, metric, side, group), values in sorted(
+        table.items(), key=lambda kv: tuple(x or "~" for x in kv[0])
     ):
-        numbers = [v["value"] for v in values if v["value"] is not None]
         out.append(
             {
                 "event": event,
                 "metric": metric,
-                "low": min(numbers) if numbers else None,
-                "best": best_value(numbers) if numbers else None,
-                "high": max(numbers) if numbers else None,
-                "agreed": len(set(numbers)) <= 1,
-                "rule": BEST_RULE,
-                "sources": len({v["document"] for v in values}),
-                "independent_sources": len({src.get(v["document"], v["document"]) for v in values}),
+                "side": side,
+                "group": group,
+                **settle(values),
                 "values": values,
-                "latest": latest_update(values),
             }
         )
     return out
+
+
+def _value(d: DocumentRecord, f: Figure, src: dict[str, str]) -> dict[str, Any]:
+    part_of = getattr(f, "part_of", None)
+    return {
+        "value": f.value,
+        "qualifier": f.qualifier,
+        "of_which": f.of_which,
+        "claimant": f.claimant,
+        "reportedly": f.reportedly,
+        "document": d.name,
+        "text": f.text,
+        "start": f.start,
+        "end": f.end,
+        "update": f.update,
+        "previous": f.previous,
+        "as_of": f.as_of,
+        "date": f.as_of or (d.published[:10] if d.published else None),
+        "side": f.side,
+        "population": f.population,
+        "source": src.get(d.name, d.name),
+        "role": "part" if part_of is not None else "total",
+        "part_of": part_of,
+    }
+
+
+def _claimant_key(v: dict[str, Any]) -> str:
+    """Who gives a value: the claimant, or for the report's own figure its source."""
+    name = v.get("claimant")
+    if name:
+        return re.sub(r"^the\s+|[^\w\s]", "", str(name).lower()).strip()
+    return f"source:{v.get('source') or v.get('document')}"
+
+
+def settle(values: list[dict[str, Any]]) -> dict[str, Any]:
+    """Mark each value of one range (in place: `copy`, `superseded_by`, `counted`) and
+    return the range: low / best / high over the counted values, the rule, the sources.
+
+    A value counts when it is a total (or a share, in its group's range), not a wire
+    copy of a value already listed (same source, claimant, value and qualifier), and
+    not superseded: a claimant's values of a later day supersede its earlier ones, and
+    on one day its running-toll update supersedes its lower values that are none."""
+    seen: set[tuple[Any, ...]] = set()
+    for v in values:
+        key = (v.get("source") or v.get("document"), _claimant_key(v), v["value"],
+               v.get("qualifier"), v.get("role"))  # fmt: skip
+        v["copy"] = key in seen and v["value"] is not None
+        seen.add(key)
+        v["superseded_by"] = None
+    ranged = [
+        v
+        for v in values
+        if v["value"] is not None and v.get("role", "total") != "part" and not v["copy"]
+    ]
+    by_claimant: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for v in ranged:
+        by_claimant[_claimant_key(v)].append(v)
+    for own in by_claimant.values():
+        dated = [v for v in own if v.get("date")]
+        if len(dated) < 2:
+            continue
+        last = max(v["date"] for v in dated)
+        newest = [v for v in dated if v["date"] == last]
+        top = max(newest, key=lambda v: (bool(v.get("update")), v["value"]))
+        for v in dated:
+            later = v["date"] < last
+            same_day_update = (
+                v["date"] == last and top.get("update") and not v.get("update")
+                and v["value"] < top["value"]
+            )  # fmt: skip
+            if (later or same_day_update) and v["value"] != top["value"]:
+                v["superseded_by"] = {k: top[k] for k in ("value", "date", "document", "start")}
+    ranged_ids = {id(v) for v in ranged}
+    for v in values:
+        v["counted"] = id(v) in ranged_ids and v["superseded_by"] is None
+    counted = [v for v in values if v["counted"]]
+    numbers = [v["value"] for v in counted]
+    everything = [v["value"] for v in values if v["value"] is not None]
+    return {
+        "low": min(numbers) if numbers else None,
+        "best": _best(counted, values) if counted else None,
+        "high": max(numbers) if numbers else None,
+        "agreed": len(set(everything)) <= 1,
+        "rule": BEST_RULE,
+        "sources": len({v["document"] for v in values}),
+        "independent_sources": len({v.get("source") or v["document"] for v in values}),
+        "latest": latest_update(values),
+    }
+
+
+def _best(counted: list[dict[str, Any]], values: list[dict[str, Any]]) -> int:
+    """Of the current totals of the latest day (all of them when none is dated), the
+    value the most independent sources give; then the one the most independent sources
+    give over the whole range; then the lower (the conservative choice)."""
+    dates = [v["date"] for v in counted if v.get("date")]
+    latest = [v for v in counted if v.get("date") == max(dates)] if dates else counted
+
+    def sources(pool: list[dict[str, Any]], value: int) -> int:
+        return len({v.get("source") or v["document"] for v in pool if v["value"] == value})
+
+    candidates = {v["value"] for v in latest}
+    return min(candidates, key=lambda n: (-sources(latest, n), -sources(values, n), n))
 
 
 def latest_update(values: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -597,9 +706,60 @@ def _near_duplicate_shingles(sa: set[tuple[str, ...]], sb: set[tuple[str, ...]])
     return bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= NEAR_DUPLICATE
 
 
+# Blocking, so that grouping is near-linear in the number of reports: only reports that
+# fall into one bucket are compared (exactly, on their shingles). Two kinds of bucket:
+# - MinHash with LSH banding: signatures that agree on a whole band of two rows. A pair
+#   whose shingle sets overlap by a fifth (Jaccard 0.2) meets with probability
+#   1 - (1 - 0.2**2)**32 = 0.73, by a third 0.98.
+# - A sample of the shingles themselves (those whose hash is a multiple of 4), the same
+#   sample in every report: a short excerpt of a longer story shares half its shingles
+#   with it, so about an eighth of them land in shared buckets, although the Jaccard
+#   overlap of the two is low.
+# A bucket pairs each member with its first and with the one before it (linear in its
+# size: 40 syndicated copies give 78 pairs, not 780).
+MINHASH_PERMUTATIONS = 64
+LSH_ROWS = 2
+SAMPLE_EVERY = 4
+_PRIME = (1 << 31) - 1  # (a * x + b) mod p with a, x < 2**31 stays below 2**64
+_rng = np.random.default_rng(20240601)
+_PERM_A = _rng.integers(1, _PRIME, MINHASH_PERMUTATIONS, dtype=np.uint64)
+_PERM_B = _rng.integers(0, _PRIME, MINHASH_PERMUTATIONS, dtype=np.uint64)
+
+
+def shingle_hashes(shingles: set[tuple[str, ...]]) -> np.ndarray:
+    """Each shingle as a 31-bit number, stable across runs and machines."""
+    digests = [hashlib.blake2b(" ".join(s).encode(), digest_size=4).digest() for s in shingles]
+    return np.array(sorted(int.from_bytes(x, "big") % _PRIME for x in digests), dtype=np.uint64)
+
+
+def minhash(hashes: np.ndarray) -> np.ndarray:
+    """The MinHash signature of a report's shingle hashes."""
+    if hashes.size == 0:
+        return np.full(MINHASH_PERMUTATIONS, _PRIME, dtype=np.uint64)
+    mixed = (_PERM_A[:, None] * hashes[None, :] + _PERM_B[:, None]) % np.uint64(_PRIME)
+    return np.asarray(mixed.min(axis=1), dtype=np.uint64)
+
+
+def candidate_pairs(hashes: list[np.ndarray]) -> set[tuple[int, int]]:
+    """Pairs of reports that share a bucket (MinHash band or sampled shingle)."""
+    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
+    for i, h in enumerate(hashes):
+        sig = minhash(h)
+        for band in range(0, MINHASH_PERMUTATIONS, LSH_ROWS):
+            buckets[(band, sig[band : band + LSH_ROWS].tobytes())].append(i)
+        for x in h[h % np.uint64(SAMPLE_EVERY) == 0]:
+            buckets[(-1, x.tobytes())].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        pairs.update((members[0], j) for j in members[1:])
+        pairs.update(zip(members[1:-1], members[2:], strict=False))
+    return pairs
+
+
 def independent_sources(docs: list[DocumentRecord]) -> list[dict[str, Any]]:
     """Reports grouped into independent sources: copies of one wire story (near-duplicate
-    texts) and reports crediting the same wire service are one source."""
+    texts, found by MinHash LSH and checked on their shingles) and reports crediting the
+    same wire service are one source."""
     parent = list(range(len(docs)))
 
     def root(i: int) -> int:
@@ -608,13 +768,20 @@ def independent_sources(docs: list[DocumentRecord]) -> list[dict[str, Any]]:
             i = parent[i]
         return i
 
+    def union(i: int, j: int) -> None:
+        ri, rj = root(i), root(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
     credits = [wire_credit(d) for d in docs]
+    first_of: dict[str, int] = {}
+    for i, wire in enumerate(credits):
+        if wire is not None:
+            union(first_of.setdefault(wire, i), i)
     shingles = [_shingles(d.text) for d in docs]
-    for i in range(len(docs)):
-        for j in range(i + 1, len(docs)):
-            same_wire = credits[i] is not None and credits[i] == credits[j]
-            if same_wire or _near_duplicate_shingles(shingles[i], shingles[j]):
-                parent[root(j)] = root(i)
+    for i, j in sorted(candidate_pairs([shingle_hashes(s) for s in shingles])):
+        if root(i) != root(j) and _near_duplicate_shingles(shingles[i], shingles[j]):
+            union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(docs)):
         groups[root(i)].append(i)
