@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from parallax.accounts import Account, accounts, sentences
 from parallax.extract.framing import framing_of
 from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.link import Linked
@@ -594,6 +595,158 @@ def _speaker_at(quotes: list[Quote], offset: int) -> str | None:
     return None
 
 
+# -- accounts set against each other ------------------------------------------------------
+
+PARAGRAPH_REACH = 3  # a denial of "the accusations" answers an account this many paragraphs up
+
+
+def _who(speaker: str | None, doc: str, src: dict[str, str]) -> str:
+    """Who makes a claim, as a key: the speaker, or for the report's own voice its
+    independent source (so wire copies of one story are one claimant)."""
+    if speaker:
+        return re.sub(r"^the\s+|['\u2019]s\b|[^\w\s]", "", speaker.lower()).strip()
+    return f"source:{src.get(doc, doc)}"
+
+
+def _account_side(d: DocumentRecord, a: Account) -> Side:
+    return a.text, a.speaker, d.name, a.start, a.end
+
+
+def _points(a: Account, b: Account, gaz: Gazetteer) -> list[tuple[str, str, str]]:
+    """What two affirmed accounts of one event disagree on: (point, value a, value b)."""
+    out = []
+    if a.agent and b.agent and a.agent != b.agent:
+        if gaz.actor_name(a.agent) and gaz.actor_name(b.agent):  # two countries
+            out.append(("who did it", a.agent, b.agent))
+    if a.cause and b.cause and a.cause != b.cause:
+        out.append(("cause", a.cause, b.cause))
+    if a.weapon and b.weapon and a.weapon.lower() != b.weapon.lower():
+        out.append(("weapon", a.weapon, b.weapon))
+    if a.site and b.site and a.site != b.site:
+        out.append(("launched from", a.site, b.site))
+    return out
+
+
+def _affiliated(speaker: str | None, country: str, gaz: Gazetteer) -> bool:
+    """A speaker that speaks for a country ("Russia's defence ministry", "Russian
+    Defense Ministry", "Russia")."""
+    if not speaker:
+        return False
+    for word in re.findall(r"[A-Z][\w-]+", speaker):
+        word = re.sub(r"['\u2019]s$", "", word)
+        if gaz.actor_name(word) == country or gaz.country_of_demonym(word) == country:
+            return True
+    return False
+
+
+def account_contradictions(
+    docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer, src: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Accounts of one story set against each other, one entry per point at issue and
+    pair of claimants however many copies repeat them:
+    - a claim a statement denies in its own words ("denied that X", "allegations that X
+      are untrue");
+    - incompatible accounts: who did it (two countries), the cause (an attack against
+      an accident), the weapon, the launch site;
+    - a claim that a country did it against that country's denial, in any report;
+    - a denial of "the accusations" against the account it answers, a few paragraphs up;
+    - a count against a statement that disputes it ("inflated", "much lower than 471")."""
+    stories = linked.stories or [[d.name for d in docs]]
+    by_name = {d.name: d for d in docs}
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def add(kind: str, point: tuple[str, ...], first: tuple[DocumentRecord, Side],
+            second: tuple[DocumentRecord, Side]) -> None:  # fmt: skip
+        (da, sa), (db, sb) = first, second
+        whos = frozenset((_who(sa[1], da.name, src), _who(sb[1], db.name, src)))
+        key = (kind, point[0], frozenset(point[1:]), whos)
+        if key in found or len(whos) < 2:
+            return
+        event = _event_near(da, linked, sa[3]) or _event_near(db, linked, sb[3])
+        what = f"{point[0]}: {' vs '.join(point[1:])}" if len(point) > 1 else point[0]
+        found[key] = _pair(kind, event, sa, sb, what)
+
+    for story in stories:
+        members = [by_name[n] for n in story if n in by_name]
+        accs = [(d, a) for d in members for a in accounts(d, gaz)]
+        tellers = [(d, a) for d, a in accs if a.tells and a.claim is None]
+        denials = [(d, a) for d, a in accs if a.denial or (a.negated and a.agent)]
+        for d, a in accs:  # a claim the statement itself denies
+            if a.claim is not None:
+                text = d.text[a.claim[0] : a.claim[1]]
+                claim = (text, a.claim_by, d.name, a.claim[0], a.claim[1])
+                add("allegation_denial", (f"denied: {text[:80]}",), (d, claim),
+                    (d, (a.text, a.speaker or _subject(a.text), d.name, a.start, a.end)))  # fmt: skip
+        for i, (da, a) in enumerate(tellers):  # incompatible accounts
+            for db, b in tellers[i + 1 :]:
+                for point in _points(a, b, gaz):
+                    add("incompatible_accounts", point, (da, _account_side(da, a)),
+                        (db, _account_side(db, b)))  # fmt: skip
+        for db, b in denials:  # the accused denies
+            for da, a in tellers:
+                if a.agent and _affiliated(b.speaker, a.agent, gaz) and not _affiliated(
+                    a.speaker, a.agent, gaz
+                ):
+                    add("allegation_denial", (f"{a.agent} responsible", "said", "denied"),
+                        (da, _account_side(da, a)), (db, _account_side(db, b)))  # fmt: skip
+        for db, b in denials:  # a denial of "the accusations" answers an account above
+            if not b.generic_denial or b.claim is not None:
+                continue
+            above = [(d, a) for d, a in tellers if d is db and a.end <= b.start
+                     and _who(a.speaker, d.name, src) != _who(b.speaker, d.name, src)
+                     and _paragraphs(d.text, a.end, b.start) <= PARAGRAPH_REACH]  # fmt: skip
+            if above:
+                da, a = above[-1]
+                add("allegation_denial", ("accusation denied",), (da, _account_side(da, a)),
+                    (db, _account_side(db, b)))  # fmt: skip
+        for db, b in accs:  # disputed counts
+            if b.dispute:
+                for da, side in _disputed(db, b, members):
+                    add("figure_dispute", ("count disputed",), (da, side),
+                        (db, _account_side(db, b)))  # fmt: skip
+    return list(found.values())
+
+
+def _paragraphs(text: str, start: int, end: int) -> int:
+    return len(PARAGRAPH_BREAK.findall(text, start, end))
+
+
+SUBJECT = re.compile(r"^(?:[A-Z][\w.'\u2019-]*\s+){1,6}?(?=(?:\w+ly\s+)?(?:on \w+\s+)?"
+                     r"(?:denied|denies|rejected|rejects|dismissed|refuted|contested))")  # fmt: skip
+
+
+def _subject(text: str) -> str | None:
+    """The capitalised subject of a denial sentence ("Hezbollah chief Hassan Nasrallah")."""
+    m = SUBJECT.match(text.strip())
+    return m.group(0).strip() if m else None
+
+
+def _disputed(
+    d: DocumentRecord, b: Account, members: list[DocumentRecord]
+) -> list[tuple[DocumentRecord, Side]]:
+    """The counts a dispute answers: those of the values it names, in any report of the
+    story, one per claimant; else the nearest count above it in its own report."""
+    out = []
+    named = {n for n in b.numbers if n > 2}
+    for other in members:
+        for f in other.figures:
+            if f.value in named and not (other is d and b.start <= f.start < b.end):
+                out.append((other, _figure_side(other, f)))
+    if out or named:
+        return out
+    above = [f for f in d.figures if f.end <= b.start and f.value is not None]
+    above = [f for f in above if _paragraphs(d.text, f.end, b.start) <= 1]
+    return [(d, _figure_side(d, above[-1]))] if above else []
+
+
+def _figure_side(d: DocumentRecord, f: Figure) -> Side:
+    """A count as one side of a contradiction: its sentence, its claimant."""
+    for start, end in sentences(d.text):
+        if start <= f.start < end:
+            return d.text[start:end].strip(), f.claimant, d.name, start, end
+    return f.text, f.claimant, d.name, f.start, f.end
+
+
 def reconcile(
     docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer | None = None
 ) -> dict[str, list[dict[str, Any]]]:
@@ -607,7 +760,8 @@ def reconcile(
         + negations(docs, linked, gaz)
         + incompatible_accounts(docs, linked, gaz)
         + durations(docs, linked)
-        + descriptions(docs, linked),
+        + descriptions(docs, linked)
+        + account_contradictions(docs, linked, gaz, by_source),
         "agreements": agreements(linked, discs, by_source),
         "stories": [{"documents": s} for s in linked.stories],
         "sources": sources,
