@@ -42,6 +42,8 @@ class Account:
     numbers: tuple[int, ...] = ()
     claim: tuple[int, int] | None = None  # span of the claim a denial names ("denied that X")
     claim_by: str | None = None  # who made that claim ("allegations by the Ukrainian side")
+    claim_agent: str | None = None  # who that claim says did it
+    claim_cause: str | None = None  # the cause that claim gives
 
     @property
     def tells(self) -> bool:
@@ -114,8 +116,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-SENTENCE = re.compile(r"(?<=[.!?])[\"\u201d\u2019')\]]*\s+|\n+")
-CLAUSE = re.compile(r",\s+(?:while|whereas|but)\s+|;\s+|\s+but\s+|\s+while\s+")
+SENTENCE = re.compile(r"(?<=[.!?])(?:\[\d+\])*[\"\u201d\u2019')\]]*(?:\[\d+\])*\s+|\n+")
+# two accounts meet: "X blamed A, while Y said B"; a second statement joined to a first
+# ("..., adding that the report was biased")
+CLAUSE = re.compile(
+    r",\s+(?:while|whereas|but)\s+|;\s+|\s+but\s+|\s+while\s+"
+    r"|,\s+(?:adding|saying|noting|arguing|insisting)\s+(?:that\s+)?"
+)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -169,14 +176,20 @@ def _resolve(name: str, gaz: Gazetteer, start: int, d: DocumentRecord) -> str | 
             return country
     for m in d.mentions:
         if m.start <= start < m.end or start <= m.start < start + len(name):
-            if m.kind in ("organization", "group", "country") and m.text in name:
+            if m.kind in ("organization", "group") and m.text in name:
                 return m.canonical
     return None
 
 
-def _agent(text: str, offset: int, gaz: Gazetteer, d: DocumentRecord) -> str | None:
+def _agent(
+    text: str, offset: int, gaz: Gazetteer, d: DocumentRecord, framed: bool
+) -> str | None:
+    """Who the clause says did it: "fired by X", "X's responsibility", "X carried out",
+    "a rocket from X"; "an X airstrike" only in a clause that tells a cause ("caused
+    by an X airstrike", "killed in an X airstrike")."""
     pats = _patterns()
-    for key in ("by", "owned", "subject", "from", "before_noun"):
+    keys = ("by", "owned", "subject", "from") + (("before_noun",) if framed else ())
+    for key in keys:
         for m in pats[key].finditer(text):
             name = next((g for g in m.groups() if g), None)
             if name is None:
@@ -198,12 +211,21 @@ def _weapon(text: str, gaz: Gazetteer) -> str | None:
     return None
 
 
+LAUNCHED_FROM = re.compile(
+    r"\b(?:launched|fired|shot)\s+from\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?"
+    r"(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
+)
+
+
 def _site(text: str, offset: int, d: DocumentRecord) -> str | None:
     """The place a weapon was launched from: a place the report names after "from" in a
     clause that tells of a launch ("launched from Shakhtarsk", "troops from the occupied
     territories in the Luhansk region deployed")."""
     if not _patterns()["launch"].search(text):
         return None
+    m = LAUNCHED_FROM.search(text)
+    if m:
+        return m.group("name")
     for m in re.finditer(r"\bfrom\s+", text):
         window = (offset + m.end(), offset + min(len(text), m.end() + 60))
         for mention in d.mentions:
@@ -212,11 +234,16 @@ def _site(text: str, offset: int, d: DocumentRecord) -> str | None:
     return None
 
 
+CLAIMS_OF = re.compile(
+    r"\b(?:claims?|allegations?|accusations?|reports?|suggestions?|assertions?)\s+of\s+"
+)
+
+
 def _claim(text: str, offset: int) -> tuple[tuple[int, int] | None, str | None]:
     """The claim a denial names: "denied that X", "allegations by Y that X are untrue",
     "denied claims that X"."""
     pats = _patterns()
-    m = pats["that"].search(text)
+    m = pats["that"].search(text) or CLAIMS_OF.search(text)
     if m is None:
         return None, None
     cue = pats["denial"].search(text, 0, m.start()) or pats["object"].search(text, 0, m.start())
@@ -229,10 +256,19 @@ def _claim(text: str, offset: int) -> tuple[tuple[int, int] | None, str | None]:
     ):
         end = m.end() + verb.start()
     span_text = text[m.end() : end].rstrip(" ,.\"\u201d")
-    if len(span_text.split()) < 3:
+    if len(span_text.split()) < 4:
         return None, None
     by = pats["by_whom"].search(text, cue.end(), m.start())
     return (offset + m.end(), offset + m.end() + len(span_text)), (by.group("name") if by else None)
+
+
+def _cause(text: str, framed: bool) -> str | None:
+    """attack or accident, in a clause that tells a cause ("caused by a bomb")."""
+    if not framed:
+        return None
+    if _patterns()["accident"].search(text):
+        return "accident"
+    return "attack" if _patterns()["attack"].search(text) else None
 
 
 def accounts(d: DocumentRecord, gaz: Gazetteer) -> list[Account]:
@@ -248,10 +284,8 @@ def accounts(d: DocumentRecord, gaz: Gazetteer) -> list[Account]:
                 continue  # a running total or a history, not an account of the event
             denial = bool(pats["denial"].search(text) or pats["predicate"].search(text))
             framed = bool(pats["frame"].search(text))
-            agent = _agent(text, start, gaz, d) if framed else None
-            accident = bool(pats["accident"].search(text))
-            cause = "accident" if accident else "attack" if pats["attack"].search(text) else None
-            cause = cause if framed else None
+            agent = _agent(text, start, gaz, d, framed)
+            cause = _cause(text, framed)
             weapon, site = _weapon(text, gaz), _site(text, start, d)
             dispute = bool(pats["dispute"].search(text)) and bool(
                 pats["count"].search(text) or pats["number"].search(text)
@@ -259,6 +293,11 @@ def accounts(d: DocumentRecord, gaz: Gazetteer) -> list[Account]:
             if not (agent or cause or weapon or site or denial or dispute):
                 continue
             claim, claim_by = _claim(text, start) if denial else (None, None)
+            claim_agent = claim_cause = None
+            if claim is not None:
+                told = d.text[claim[0] : claim[1]]
+                claim_agent = _agent(told, claim[0], gaz, d, True)
+                claim_cause = _cause(told, True)
             numbers = tuple(int(n.replace(",", "")) for n in pats["number"].findall(text))
             out.append(
                 Account(
@@ -278,6 +317,8 @@ def accounts(d: DocumentRecord, gaz: Gazetteer) -> list[Account]:
                     numbers=numbers,
                     claim=claim,
                     claim_by=claim_by,
+                    claim_agent=claim_agent,
+                    claim_cause=claim_cause,
                 )
             )
     return out

@@ -616,7 +616,7 @@ def _points(a: Account, b: Account, gaz: Gazetteer) -> list[tuple[str, str, str]
     """What two affirmed accounts of one event disagree on: (point, value a, value b)."""
     out = []
     if a.agent and b.agent and a.agent != b.agent:
-        if gaz.actor_name(a.agent) and gaz.actor_name(b.agent):  # two countries
+        if _country(a.agent, gaz) and _country(b.agent, gaz):
             out.append(("who did it", a.agent, b.agent))
     if a.cause and b.cause and a.cause != b.cause:
         out.append(("cause", a.cause, b.cause))
@@ -625,6 +625,10 @@ def _points(a: Account, b: Account, gaz: Gazetteer) -> list[tuple[str, str, str]
     if a.site and b.site and a.site != b.site:
         out.append(("launched from", a.site, b.site))
     return out
+
+
+def _country(name: str, gaz: Gazetteer) -> bool:
+    return bool(gaz.actor_name(name)) or name in gaz.demonyms.values()
 
 
 def _affiliated(speaker: str | None, country: str, gaz: Gazetteer) -> bool:
@@ -657,14 +661,29 @@ def account_contradictions(
 
     def add(kind: str, point: tuple[str, ...], first: tuple[DocumentRecord, Side],
             second: tuple[DocumentRecord, Side]) -> None:  # fmt: skip
+        if kind == "incompatible_accounts" and point[1] > point[2]:  # "A vs B" = "B vs A"
+            point, first, second = (point[0], point[2], point[1]), second, first
         (da, sa), (db, sb) = first, second
-        whos = frozenset((_who(sa[1], da.name, src), _who(sb[1], db.name, src)))
-        key = (kind, point[0], frozenset(point[1:]), whos)
-        if key in found or len(whos) < 2:
+        who_a, who_b = _who(sa[1], da.name, src), _who(sb[1], db.name, src)
+        if who_a == who_b:
             return
-        event = _event_near(da, linked, sa[3]) or _event_near(db, linked, sb[3])
-        what = f"{point[0]}: {' vs '.join(point[1:])}" if len(point) > 1 else point[0]
-        found[key] = _pair(kind, event, sa, sb, what)
+        # an exchange inside one report (copies of it: once), or the two camps of a story
+        home = src.get(da.name, da.name)
+        if home == src.get(db.name, db.name):
+            key: tuple[Any, ...] = (kind, point, home, frozenset((who_a, who_b)))
+        else:
+            key = (kind, point)
+        entry = found.get(key)
+        if entry is None:
+            event = _event_near(da, linked, sa[3]) or _event_near(db, linked, sb[3])
+            what = f"{point[0]}: {' vs '.join(point[1:])}" if len(point) > 1 else point[0]
+            entry = found[key] = _pair(kind, event, sa, sb, what)
+            entry["a_claimants"], entry["b_claimants"], entry["documents"] = [], [], []
+        for side, (d, (_, claimant, *_rest)) in (("a", first), ("b", second)):
+            if claimant and claimant not in entry[f"{side}_claimants"]:
+                entry[f"{side}_claimants"].append(claimant)
+            if d.name not in entry["documents"]:
+                entry["documents"].append(d.name)
 
     for story in stories:
         members = [by_name[n] for n in story if n in by_name]
@@ -689,6 +708,17 @@ def account_contradictions(
                 ):
                     add("allegation_denial", (f"{a.agent} responsible", "said", "denied"),
                         (da, _account_side(da, a)), (db, _account_side(db, b)))  # fmt: skip
+        for db, b in accs:  # a claim denied ("contested claims of a misfired rocket") against
+            if b.claim is None or not (b.claim_agent or b.claim_cause):  # those who make it
+                continue
+            for da, a in tellers:
+                same = (b.claim_agent and a.agent == b.claim_agent) or (
+                    b.claim_cause and a.cause == b.claim_cause and not b.claim_agent
+                )
+                if same:
+                    told = b.claim_agent or b.claim_cause or ""
+                    add("allegation_denial", (f"{told}: said vs denied",),
+                        (da, _account_side(da, a)), (db, _account_side(db, b)))  # fmt: skip
         for db, b in denials:  # a denial of "the accusations" answers an account above
             if not b.generic_denial or b.claim is not None:
                 continue
@@ -701,8 +731,8 @@ def account_contradictions(
                     (db, _account_side(db, b)))  # fmt: skip
         for db, b in accs:  # disputed counts
             if b.dispute:
-                for da, side in _disputed(db, b, members):
-                    add("figure_dispute", ("count disputed",), (da, side),
+                for da, value, side in _disputed(db, b, members):
+                    add("figure_dispute", (f"count disputed: {value}",), (da, side),
                         (db, _account_side(db, b)))  # fmt: skip
     return list(found.values())
 
@@ -723,7 +753,7 @@ def _subject(text: str) -> str | None:
 
 def _disputed(
     d: DocumentRecord, b: Account, members: list[DocumentRecord]
-) -> list[tuple[DocumentRecord, Side]]:
+) -> list[tuple[DocumentRecord, int, Side]]:
     """The counts a dispute answers: those of the values it names, in any report of the
     story, one per claimant; else the nearest count above it in its own report."""
     out = []
@@ -731,12 +761,14 @@ def _disputed(
     for other in members:
         for f in other.figures:
             if f.value in named and not (other is d and b.start <= f.start < b.end):
-                out.append((other, _figure_side(other, f)))
+                out.append((other, f.value, _figure_side(other, f)))
     if out or named:
         return out
     above = [f for f in d.figures if f.end <= b.start and f.value is not None]
     above = [f for f in above if _paragraphs(d.text, f.end, b.start) <= 1]
-    return [(d, _figure_side(d, above[-1]))] if above else []
+    if not above or above[-1].value is None:
+        return []
+    return [(d, above[-1].value, _figure_side(d, above[-1]))]
 
 
 def _figure_side(d: DocumentRecord, f: Figure) -> Side:
