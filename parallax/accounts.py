@@ -38,6 +38,7 @@ class Account:
     negated: bool = False  # the clause says it was not so ("did not launch any")
     denial: bool = False  # a denial or rejection ("denied", "false and baseless")
     generic_denial: bool = False  # denies accusations, claims or responsibility at large
+    denies_blame: bool = False  # a denial of doing it ("denied responsibility", "attacking")
     dispute: bool = False  # disputes a count ("inflated the death toll")
     numbers: tuple[int, ...] = ()
     claim: tuple[int, int] | None = None  # span of the claim a denial names ("denied that X")
@@ -48,8 +49,10 @@ class Account:
     @property
     def tells(self) -> bool:
         """An affirmed account of who, what cause, what weapon or where from."""
-        return not self.negated and not self.denial and bool(
-            self.agent or self.cause or self.weapon or self.site
+        return (
+            not self.negated
+            and not self.denial
+            and bool(self.agent or self.cause or self.weapon or self.site)
         )
 
 
@@ -75,6 +78,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "predicate": re.compile(rf"\b(?:{_words('denial_predicates')})\b", flags),
         "object": re.compile(rf"\b(?:{_words('denied_objects')})\b", flags),
         "dispute": re.compile(rf"\b(?:{_words('dispute_cues')})\b", flags),
+        "blame": re.compile(rf"\b(?:{_words('blame_words')}|{_words('attack')})\b", flags),
         "count": re.compile(rf"\b(?:{_words('count_words')})\b", flags),
         "frame": re.compile(rf"\b(?:{_words('cause_frames')})\b", flags),
         "attack": re.compile(rf"\b(?:{_words('attack')})\b", flags),
@@ -100,9 +104,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"|\b(?:was|were)\s+(?P<name3>{name})['\u2019]s\b"
         ),
         # "rocket from the Palestinian Islamic Jihad"
-        "from": re.compile(
-            rf"\b(?:{_words('weapon_nouns')})\s+from\s+(?:the\s+)?(?P<name>{name})"
-        ),
+        "from": re.compile(rf"\b(?:{_words('weapon_nouns')})\s+from\s+(?:the\s+)?(?P<name>{name})"),
         # "the Tochka-U tactical missile", "missiles of the Iskander missile complex"
         "weapon": re.compile(
             rf"\b(?P<name>[A-Z][\w]*(?:-[\w]+)+|[A-Z][a-z]+)\s+"
@@ -175,15 +177,13 @@ def _resolve(name: str, gaz: Gazetteer, start: int, d: DocumentRecord) -> str | 
         if country and w[0].isupper():
             return country
     for m in d.mentions:
-        if m.start <= start < m.end or start <= m.start < start + len(name):
-            if m.kind in ("organization", "group") and m.text in name:
-                return m.canonical
+        near = m.start <= start < m.end or start <= m.start < start + len(name)
+        if near and m.kind in ("organization", "group") and m.text in name:
+            return m.canonical
     return None
 
 
-def _agent(
-    text: str, offset: int, gaz: Gazetteer, d: DocumentRecord, framed: bool
-) -> str | None:
+def _agent(text: str, offset: int, gaz: Gazetteer, d: DocumentRecord, framed: bool) -> str | None:
     """Who the clause says did it: "fired by X", "X's responsibility", "X carried out",
     "a rocket from X"; "an X airstrike" only in a clause that tells a cause ("caused
     by an X airstrike", "killed in an X airstrike")."""
@@ -250,12 +250,16 @@ def _claim(text: str, offset: int) -> tuple[tuple[int, int] | None, str | None]:
     if cue is None:
         return None, None
     end = len(text)
-    verb = re.search(r"\s+(?:are|were|is|was)\s+(?:[\"\u201c]\s*)?(?:a\s+|an\s+)?\w", text[m.end():])
-    if pats["object"].search(text, 0, m.start()) and verb and pats["predicate"].search(
-        text, m.end() + verb.start()
+    verb = re.search(
+        r"\s+(?:are|were|is|was)\s+(?:[\"\u201c]\s*)?(?:a\s+|an\s+)?\w", text[m.end() :]
+    )
+    if (
+        pats["object"].search(text, 0, m.start())
+        and verb
+        and pats["predicate"].search(text, m.end() + verb.start())
     ):
         end = m.end() + verb.start()
-    span_text = text[m.end() : end].rstrip(" ,.\"\u201d")
+    span_text = text[m.end() : end].rstrip(' ,."\u201d')
     if len(span_text.split()) < 4:
         return None, None
     by = pats["by_whom"].search(text, cue.end(), m.start())
@@ -292,6 +296,7 @@ def accounts(d: DocumentRecord, gaz: Gazetteer) -> list[Account]:
             )
             if not (agent or cause or weapon or site or denial or dispute):
                 continue
+            negated = bool(pats["negation"].search(text))
             claim, claim_by = _claim(text, start) if denial else (None, None)
             claim_agent = claim_cause = None
             if claim is not None:
@@ -310,9 +315,10 @@ def accounts(d: DocumentRecord, gaz: Gazetteer) -> list[Account]:
                     cause=cause,
                     weapon=weapon,
                     site=site,
-                    negated=bool(pats["negation"].search(text)),
+                    negated=negated,
                     denial=denial,
                     generic_denial=denial and bool(pats["object"].search(text)),
+                    denies_blame=(denial or negated) and bool(pats["blame"].search(text)),
                     dispute=dispute,
                     numbers=numbers,
                     claim=claim,

@@ -248,7 +248,7 @@ def contradictions(docs: list[DocumentRecord], linked: Linked) -> list[dict[str,
             claim = _claim_before(quotes[:i], paras, q, paras[i])
             if claim is None:
                 continue
-            event = _event_near(d, linked, q.start)
+            event = _event_of(d, linked, q.start)
             out.append(
                 _pair("allegation_denial", event, _quoted(d.name, claim), _quoted(d.name, q))
             )
@@ -272,6 +272,23 @@ def _event_near(d: DocumentRecord, linked: Linked, offset: int) -> str | None:
     for ev in d.events:
         if ev.sentence_start <= offset < ev.sentence_end:
             return linked.event_of.get((d.name, ev.key))
+    return None
+
+
+def _event_of(d: DocumentRecord, linked: Linked, offset: int) -> str | None:
+    """The event a statement is about: the one its sentence tells, else the one the report
+    told last before it ("Russia denied involvement in the attack" after the attack),
+    else the first the report tells after it."""
+    found = _event_near(d, linked, offset)
+    if found:
+        return found
+    told = [ev for ev in d.events if linked.event_of.get((d.name, ev.key))]
+    before = [ev for ev in told if ev.sentence_end <= offset]
+    after = [ev for ev in told if ev.sentence_start > offset]
+    if before:
+        return linked.event_of[(d.name, max(before, key=lambda ev: ev.sentence_end).key)]
+    if after:
+        return linked.event_of[(d.name, min(after, key=lambda ev: ev.sentence_start).key)]
     return None
 
 
@@ -395,7 +412,7 @@ def negations(docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer) -> lis
                 if a.speaker == b.speaker or key in seen or _overlaps(adoc.name, a, bdoc.name, b):
                     continue
                 seen.add(key)
-                event = _event_near(adoc, linked, a.start)
+                event = _event_of(adoc, linked, a.start)
                 what = f"forces of {owner}: there (or to leave) vs none"
                 first, second = _quoted(adoc.name, a), _quoted(bdoc.name, b)
                 out.append(_pair("claim_negation", event, first, second, what))
@@ -615,9 +632,14 @@ def _account_side(d: DocumentRecord, a: Account) -> Side:
 def _points(a: Account, b: Account, gaz: Gazetteer) -> list[tuple[str, str, str]]:
     """What two affirmed accounts of one event disagree on: (point, value a, value b)."""
     out = []
-    if a.agent and b.agent and a.agent != b.agent:
-        if _country(a.agent, gaz) and _country(b.agent, gaz):
-            out.append(("who did it", a.agent, b.agent))
+    if (
+        a.agent
+        and b.agent
+        and a.agent != b.agent
+        and _country(a.agent, gaz)
+        and _country(b.agent, gaz)
+    ):
+        out.append(("who did it", a.agent, b.agent))
     if a.cause and b.cause and a.cause != b.cause:
         out.append(("cause", a.cause, b.cause))
     if a.weapon and b.weapon and a.weapon.lower() != b.weapon.lower():
@@ -676,6 +698,7 @@ def account_contradictions(
         entry = found.get(key)
         if entry is None:
             event = _event_near(da, linked, sa[3]) or _event_near(db, linked, sb[3])
+            event = event or _event_of(da, linked, sa[3]) or _event_of(db, linked, sb[3])
             what = f"{point[0]}: {' vs '.join(point[1:])}" if len(point) > 1 else point[0]
             entry = found[key] = _pair(kind, event, sa, sb, what)
             entry["a_claimants"], entry["b_claimants"], entry["documents"] = [], [], []
@@ -702,9 +725,13 @@ def account_contradictions(
                     add("incompatible_accounts", point, (da, _account_side(da, a)),
                         (db, _account_side(db, b)))  # fmt: skip
         for db, b in denials:  # the accused denies
+            if not b.denies_blame:
+                continue
             for da, a in tellers:
-                if a.agent and _affiliated(b.speaker, a.agent, gaz) and not _affiliated(
-                    a.speaker, a.agent, gaz
+                if (
+                    a.agent
+                    and _affiliated(b.speaker, a.agent, gaz)
+                    and not _affiliated(a.speaker, a.agent, gaz)
                 ):
                     add("allegation_denial", (f"{a.agent} responsible", "said", "denied"),
                         (da, _account_side(da, a)), (db, _account_side(db, b)))  # fmt: skip
@@ -713,7 +740,9 @@ def account_contradictions(
                 continue
             for da, a in tellers:
                 same = (b.claim_agent and a.agent == b.claim_agent) or (
-                    b.claim_cause and a.cause == b.claim_cause and not b.claim_agent
+                    b.claim_cause
+                    and a.cause == b.claim_cause
+                    and (a.agent is None or b.claim_agent is None)
                 )
                 if same:
                     told = b.claim_agent or b.claim_cause or ""
@@ -779,6 +808,41 @@ def _figure_side(d: DocumentRecord, f: Figure) -> Side:
     return f.text, f.claimant, d.name, f.start, f.end
 
 
+def _fold(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text or "").lower().replace("\u2019", "'")).strip()
+
+
+def collapse(contras: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One contradiction however many copies repeat it: entries with the same kind, point
+    and texts on both sides (wire copies of one exchange) become one that lists every
+    report; and a denial set against a claim by the account rules is not set again
+    against another statement by the rule that pairs quotes by their cue."""
+    out: list[dict[str, Any]] = []
+    by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
+    denials = {
+        (c["b_document"], c["b_start"])
+        for c in contras
+        if c["kind"] == "allegation_denial" and c.get("what")
+    }
+    for c in contras:
+        answered = any(doc == c["b_document"] and abs(start - c["b_start"]) < 80
+                       for doc, start in denials)  # fmt: skip
+        if c["kind"] == "allegation_denial" and not c.get("what") and answered:
+            continue
+        key = (c["kind"], c.get("what"), _fold(c["a"]), _fold(c["b"]),
+               _fold(c["a_claimant"]), _fold(c["b_claimant"]))  # fmt: skip
+        seen = by_key.get(key)
+        if seen is None:
+            c.setdefault("documents", list(dict.fromkeys((c["a_document"], c["b_document"]))))
+            by_key[key] = c
+            out.append(c)
+        else:
+            for doc in (c["a_document"], c["b_document"], *c.get("documents", [])):
+                if doc not in seen["documents"]:
+                    seen["documents"].append(doc)
+    return out
+
+
 def reconcile(
     docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer | None = None
 ) -> dict[str, list[dict[str, Any]]]:
@@ -788,12 +852,14 @@ def reconcile(
     discs = discrepancies(docs, linked, by_source)
     return {
         "discrepancies": discs,
-        "contradictions": contradictions(docs, linked)
-        + negations(docs, linked, gaz)
-        + incompatible_accounts(docs, linked, gaz)
-        + durations(docs, linked)
-        + descriptions(docs, linked)
-        + account_contradictions(docs, linked, gaz, by_source),
+        "contradictions": collapse(
+            account_contradictions(docs, linked, gaz, by_source)
+            + contradictions(docs, linked)
+            + negations(docs, linked, gaz)
+            + incompatible_accounts(docs, linked, gaz)
+            + durations(docs, linked)
+            + descriptions(docs, linked)
+        ),
         "agreements": agreements(linked, discs, by_source),
         "stories": [{"documents": s} for s in linked.stories],
         "sources": sources,
