@@ -101,8 +101,8 @@ def discrepancies(
                 table[(event, f.metric, f.side, sub)].append(share)
     out = []
     for (event, metric, side, group), values in sorted(
-        table.items(), key=lambda kv: tuple(x or "~" for x in kv[0])
-    ):
+        table.items(), key=lambda kv: (kv[0][0] or "~", kv[0][1], kv[0][2] or "", kv[0][3] or "")
+    ):  # events in order, the unassigned last; per metric the whole toll first
         out.append(
             {
                 "event": event,
