@@ -680,6 +680,7 @@ def account_contradictions(
     stories = linked.stories or [[d.name for d in docs]]
     by_name = {d.name: d for d in docs}
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    size = {e.id: len(e.documents) for e in linked.events}
 
     def add(kind: str, point: tuple[str, ...], first: tuple[DocumentRecord, Side],
             second: tuple[DocumentRecord, Side]) -> None:  # fmt: skip
@@ -697,8 +698,13 @@ def account_contradictions(
             key = (kind, point)
         entry = found.get(key)
         if entry is None:
-            event = _event_near(da, linked, sa[3]) or _event_near(db, linked, sb[3])
-            event = event or _event_of(da, linked, sa[3]) or _event_of(db, linked, sb[3])
+            # the event either side's sentence tells (else told before it); of two, the
+            # one more reports tell
+            near = [_event_near(da, linked, sa[3]), _event_near(db, linked, sb[3])]
+            if not any(near):
+                near = [_event_of(da, linked, sa[3]), _event_of(db, linked, sb[3])]
+            told = [e for e in near if e]
+            event = max(told, key=lambda e: size.get(e, 0)) if told else None
             what = f"{point[0]}: {' vs '.join(point[1:])}" if len(point) > 1 else point[0]
             entry = found[key] = _pair(kind, event, sa, sb, what)
             entry["a_claimants"], entry["b_claimants"], entry["documents"] = [], [], []
