@@ -629,26 +629,6 @@ def _account_side(d: DocumentRecord, a: Account) -> Side:
     return a.text, a.speaker, d.name, a.start, a.end
 
 
-def _points(a: Account, b: Account, gaz: Gazetteer) -> list[tuple[str, str, str]]:
-    """What two affirmed accounts of one event disagree on: (point, value a, value b)."""
-    out = []
-    if (
-        a.agent
-        and b.agent
-        and a.agent != b.agent
-        and _country(a.agent, gaz)
-        and _country(b.agent, gaz)
-    ):
-        out.append(("who did it", a.agent, b.agent))
-    if a.cause and b.cause and a.cause != b.cause:
-        out.append(("cause", a.cause, b.cause))
-    if a.weapon and b.weapon and a.weapon.lower() != b.weapon.lower():
-        out.append(("weapon", a.weapon, b.weapon))
-    if a.site and b.site and a.site != b.site:
-        out.append(("launched from", a.site, b.site))
-    return out
-
-
 def _country(name: str, gaz: Gazetteer) -> bool:
     return bool(gaz.actor_name(name)) or name in gaz.demonyms.values()
 
@@ -665,41 +645,46 @@ def _affiliated(speaker: str | None, country: str, gaz: Gazetteer) -> bool:
     return False
 
 
+POINTS = (("who did it", "agent"), ("cause", "cause"), ("weapon", "weapon"), ("launched from", "site"))  # fmt: skip
+
+Told = tuple[DocumentRecord, Side]
+
+
 def account_contradictions(
     docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer, src: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """Accounts of one story set against each other, one entry per point at issue and
-    pair of claimants however many copies repeat them:
+    """Accounts of one story set against each other:
     - a claim a statement denies in its own words ("denied that X", "allegations that X
       are untrue");
     - incompatible accounts: who did it (two countries), the cause (an attack against
       an accident), the weapon, the launch site;
-    - a claim that a country did it against that country's denial, in any report;
+    - a claim that a country did it against that country's denial of doing it;
+    - a claim named in a denial against those who make it ("contested claims of a
+      misfired rocket" against "a misfired rocket");
     - a denial of "the accusations" against the account it answers, a few paragraphs up;
-    - a count against a statement that disputes it ("inflated", "much lower than 471")."""
+    - a count against a statement that disputes it ("inflated", "much lower than 471").
+    Inside one report (its copies count once) each pair of claimants is one exchange;
+    between reports each point at issue is one entry for its two camps, with every
+    claimant and report of each. Linear in the accounts but for the pairs inside one
+    report."""
     stories = linked.stories or [[d.name for d in docs]]
     by_name = {d.name: d for d in docs}
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
     size = {e.id: len(e.documents) for e in linked.events}
 
-    def add(kind: str, point: tuple[str, ...], first: tuple[DocumentRecord, Side],
-            second: tuple[DocumentRecord, Side]) -> None:  # fmt: skip
-        if kind == "incompatible_accounts" and point[1] > point[2]:  # "A vs B" = "B vs A"
-            point, first, second = (point[0], point[2], point[1]), second, first
-        (da, sa), (db, sb) = first, second
-        who_a, who_b = _who(sa[1], da.name, src), _who(sb[1], db.name, src)
-        if who_a == who_b:
-            return
-        # an exchange inside one report (copies of it: once), or the two camps of a story
-        home = src.get(da.name, da.name)
-        if home == src.get(db.name, db.name):
-            key: tuple[Any, ...] = (kind, point, home, frozenset((who_a, who_b)))
-        else:
-            key = (kind, point)
+    def home(x: Told) -> str:
+        return src.get(x[0].name, x[0].name)
+
+    def who(x: Told) -> str:
+        return _who(x[1][1], x[0].name, src)
+
+    def entry_for(key: tuple[Any, ...], kind: str, point: tuple[str, ...], x: Told,
+                  y: Told) -> dict[str, Any]:  # fmt: skip
         entry = found.get(key)
         if entry is None:
-            # the event either side's sentence tells (else told before it); of two, the
-            # one more reports tell
+            (da, sa), (db, sb) = x, y
+            # the event either side's sentence tells (else the one told before it); of
+            # two, the one more reports tell
             near = [_event_near(da, linked, sa[3]), _event_near(db, linked, sb[3])]
             if not any(near):
                 near = [_event_of(da, linked, sa[3]), _event_of(db, linked, sb[3])]
@@ -708,67 +693,108 @@ def account_contradictions(
             what = f"{point[0]}: {' vs '.join(point[1:])}" if len(point) > 1 else point[0]
             entry = found[key] = _pair(kind, event, sa, sb, what)
             entry["a_claimants"], entry["b_claimants"], entry["documents"] = [], [], []
-        for side, (d, (_, claimant, *_rest)) in (("a", first), ("b", second)):
+        return entry
+
+    def join(entry: dict[str, Any], side: str, members: list[Told]) -> None:
+        for d, (_, claimant, *_rest) in members:
             if claimant and claimant not in entry[f"{side}_claimants"]:
                 entry[f"{side}_claimants"].append(claimant)
             if d.name not in entry["documents"]:
                 entry["documents"].append(d.name)
+
+    def set_against(kind: str, point: tuple[str, ...], camp_a: list[Told],
+                    camp_b: list[Told]) -> None:  # fmt: skip
+        by_home: dict[str, list[Told]] = defaultdict(list)
+        for y in camp_b:
+            by_home[home(y)].append(y)
+        for x in camp_a:  # exchanges inside one report
+            for y in by_home.get(home(x), []):
+                if who(x) != who(y):
+                    key = (kind, point, home(x), frozenset((who(x), who(y))))
+                    join(entry_for(key, kind, point, x, y), "a", [x])
+                    join(found[key], "b", [y])
+        pair = next(  # between reports: one entry for the two camps
+            ((x, y) for x in camp_a for y in camp_b if home(x) != home(y) and who(x) != who(y)),
+            None,
+        )
+        if pair is not None:
+            entry = entry_for((kind, point), kind, point, *pair)
+            join(entry, "a", [x for x in camp_a if home(x) != home(pair[1])] or camp_a)
+            join(entry, "b", camp_b)
 
     for story in stories:
         members = [by_name[n] for n in story if n in by_name]
         accs = [(d, a) for d in members for a in accounts(d, gaz)]
         tellers = [(d, a) for d, a in accs if a.tells and a.claim is None]
         denials = [(d, a) for d, a in accs if a.denial or (a.negated and a.agent)]
+
+        def told(items: list[tuple[DocumentRecord, Account]]) -> list[Told]:
+            return [(d, _account_side(d, a)) for d, a in items]
+
         for d, a in accs:  # a claim the statement itself denies
             if a.claim is not None:
                 text = d.text[a.claim[0] : a.claim[1]]
                 claim = (text, a.claim_by, d.name, a.claim[0], a.claim[1])
-                add("allegation_denial", (f"denied: {text[:80]}",), (d, claim),
-                    (d, (a.text, a.speaker or _subject(a.text), d.name, a.start, a.end)))  # fmt: skip
-        for i, (da, a) in enumerate(tellers):  # incompatible accounts
-            for db, b in tellers[i + 1 :]:
-                for point in _points(a, b, gaz):
-                    add("incompatible_accounts", point, (da, _account_side(da, a)),
-                        (db, _account_side(db, b)))  # fmt: skip
-        for db, b in denials:  # the accused denies
-            if not b.denies_blame:
-                continue
-            for da, a in tellers:
-                if (
-                    a.agent
-                    and _affiliated(b.speaker, a.agent, gaz)
-                    and not _affiliated(a.speaker, a.agent, gaz)
-                ):
-                    add("allegation_denial", (f"{a.agent} responsible", "said", "denied"),
-                        (da, _account_side(da, a)), (db, _account_side(db, b)))  # fmt: skip
-        for db, b in accs:  # a claim denied ("contested claims of a misfired rocket") against
-            if b.claim is None or not (b.claim_agent or b.claim_cause):  # those who make it
-                continue
-            for da, a in tellers:
-                same = (b.claim_agent and a.agent == b.claim_agent) or (
-                    b.claim_cause
-                    and a.cause == b.claim_cause
-                    and (a.agent is None or b.claim_agent is None)
-                )
-                if same:
-                    told = b.claim_agent or b.claim_cause or ""
-                    add("allegation_denial", (f"{told}: said vs denied",),
-                        (da, _account_side(da, a)), (db, _account_side(db, b)))  # fmt: skip
+                denial = (a.text, a.speaker or _subject(a.text), d.name, a.start, a.end)
+                set_against("allegation_denial", (f"denied: {text[:80]}",), [(d, claim)],
+                            [(d, denial)])  # fmt: skip
+        for label, attr in POINTS:  # incompatible accounts
+            camps: dict[str, list[tuple[DocumentRecord, Account]]] = defaultdict(list)
+            for d, a in tellers:
+                if getattr(a, attr):
+                    camps[getattr(a, attr)].append((d, a))
+            values = sorted(camps, key=str.lower)
+            for i, one in enumerate(values):
+                for other in values[i + 1 :]:
+                    if one.lower() == other.lower() or (
+                        attr == "agent" and not (_country(one, gaz) and _country(other, gaz))
+                    ):
+                        continue
+                    set_against("incompatible_accounts", (label, one, other),
+                                told(camps[one]), told(camps[other]))  # fmt: skip
+        agents = sorted({a.agent for _, a in tellers if a.agent and _country(a.agent, gaz)})
+        for country in agents:  # the accused denies
+            said = [(d, a) for d, a in tellers
+                    if a.agent == country and not _affiliated(a.speaker, country, gaz)]  # fmt: skip
+            denied = [(d, b) for d, b in denials
+                      if b.denies_blame and _affiliated(b.speaker, country, gaz)]  # fmt: skip
+            if said and denied:
+                set_against("allegation_denial", (f"{country} responsible", "said", "denied"),
+                            told(said), told(denied))  # fmt: skip
+        named: dict[tuple[str | None, str | None], list[tuple[DocumentRecord, Account]]]
+        named = defaultdict(list)
+        for d, b in accs:  # a claim denied against those who make it
+            if b.claim is not None and (b.claim_agent or b.claim_cause):
+                named[(b.claim_agent, b.claim_cause)].append((d, b))
+        for (agent, cause), deniers in named.items():
+            said = [(d, a) for d, a in tellers
+                    if (agent and a.agent == agent)
+                    or (cause and a.cause == cause and (a.agent is None or agent is None))]  # fmt: skip
+            if said:
+                set_against("allegation_denial", (f"{agent or cause}: said vs denied",),
+                            told(said), told(deniers))  # fmt: skip
+        own: dict[str, list[tuple[DocumentRecord, Account]]] = defaultdict(list)
+        for d, a in tellers:
+            own[d.name].append((d, a))
         for db, b in denials:  # a denial of "the accusations" answers an account above
             if not b.generic_denial or b.claim is not None:
                 continue
-            above = [(d, a) for d, a in tellers if d is db and a.end <= b.start
+            above = [(d, a) for d, a in own.get(db.name, []) if a.end <= b.start
                      and _who(a.speaker, d.name, src) != _who(b.speaker, d.name, src)
                      and _paragraphs(d.text, a.end, b.start) <= PARAGRAPH_REACH]  # fmt: skip
             if above:
-                da, a = above[-1]
-                add("allegation_denial", ("accusation denied",), (da, _account_side(da, a)),
-                    (db, _account_side(db, b)))  # fmt: skip
+                set_against("allegation_denial", ("accusation denied",), told(above[-1:]),
+                            told([(db, b)]))  # fmt: skip
+        counts: dict[int, list[tuple[DocumentRecord, Figure]]] = defaultdict(list)
+        for d in members:
+            for f in d.figures:
+                if f.value is not None:
+                    counts[f.value].append((d, f))
         for db, b in accs:  # disputed counts
             if b.dispute:
-                for da, value, side in _disputed(db, b, members):
-                    add("figure_dispute", (f"count disputed: {value}",), (da, side),
-                        (db, _account_side(db, b)))  # fmt: skip
+                for value, sides in _disputed(db, b, counts):
+                    set_against("figure_dispute", (f"count disputed: {value}",), sides,
+                                told([(db, b)]))  # fmt: skip
     return list(found.values())
 
 
@@ -787,23 +813,30 @@ def _subject(text: str) -> str | None:
 
 
 def _disputed(
-    d: DocumentRecord, b: Account, members: list[DocumentRecord]
-) -> list[tuple[DocumentRecord, int, Side]]:
-    """The counts a dispute answers: those of the values it names, in any report of the
-    story, one per claimant; else the nearest count above it in its own report."""
-    out = []
-    named = {n for n in b.numbers if n > 2}
-    for other in members:
-        for f in other.figures:
-            if f.value in named and not (other is d and b.start <= f.start < b.end):
-                out.append((other, f.value, _figure_side(other, f)))
-    if out or named:
-        return out
+    d: DocumentRecord, b: Account, counts: dict[int, list[tuple[DocumentRecord, Figure]]]
+) -> list[tuple[int, list[Told]]]:
+    """The counts a dispute answers: every claim of a value it names, in any report of
+    the story; else the nearest count above it in its own report."""
+    named = sorted({n for n in b.numbers if n > 2 and n in counts})
+    if named:
+        return [
+            (
+                n,
+                [
+                    (o, _figure_side(o, f))
+                    for o, f in counts[n]
+                    if not (o is d and b.start <= f.start < b.end)
+                ],
+            )  # fmt: skip
+            for n in named
+        ]
+    if any(n > 2 for n in b.numbers):
+        return []
     above = [f for f in d.figures if f.end <= b.start and f.value is not None]
     above = [f for f in above if _paragraphs(d.text, f.end, b.start) <= 1]
     if not above or above[-1].value is None:
         return []
-    return [(d, above[-1].value, _figure_side(d, above[-1]))]
+    return [(above[-1].value, [(d, _figure_side(d, above[-1]))])]
 
 
 def _figure_side(d: DocumentRecord, f: Figure) -> Side:
