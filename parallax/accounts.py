@@ -239,31 +239,44 @@ CLAIMS_OF = re.compile(
 )
 
 
+# what a "that" clause starts with when it is a claim ("denied that she ...", "that the
+# army ...", "that Hezbollah ..."), not a demonstrative ("rejected that argument")
+CLAUSE_START = re.compile(
+    r"(?:[A-Z0-9]|(?:he|she|it|they|we|i|you|his|her|its|their|our|the|a|an|this|these|"
+    r"those|some|all|no|any|every|there)\b)"
+)
+CUE_REACH = 6  # words at most between a denial cue and the claim it names
+
+
 def _claim(text: str, offset: int) -> tuple[tuple[int, int] | None, str | None]:
     """The claim a denial names: "denied that X", "allegations by Y that X are untrue",
-    "denied claims that X"."""
+    "denied claims that X", "contested claims of X"."""
     pats = _patterns()
-    m = pats["that"].search(text) or CLAIMS_OF.search(text)
-    if m is None:
-        return None, None
-    cue = pats["denial"].search(text, 0, m.start()) or pats["object"].search(text, 0, m.start())
-    if cue is None:
-        return None, None
-    end = len(text)
-    verb = re.search(
-        r"\s+(?:are|were|is|was)\s+(?:[\"\u201c]\s*)?(?:a\s+|an\s+)?\w", text[m.end() :]
-    )
-    if (
-        pats["object"].search(text, 0, m.start())
-        and verb
-        and pats["predicate"].search(text, m.end() + verb.start())
-    ):
-        end = m.end() + verb.start()
-    span_text = text[m.end() : end].rstrip(' ,."\u201d')
-    if len(span_text.split()) < 4:
-        return None, None
-    by = pats["by_whom"].search(text, cue.end(), m.start())
-    return (offset + m.end(), offset + m.end() + len(span_text)), (by.group("name") if by else None)
+    for m in (*pats["that"].finditer(text), *CLAIMS_OF.finditer(text)):
+        if m.re is pats["that"] and not CLAUSE_START.match(text, m.end()):
+            continue
+        cues = [c for key in ("denial", "object") for c in pats[key].finditer(text, 0, m.start())]
+        cues = [c for c in cues if len(text[c.end() : m.start()].split()) <= CUE_REACH]
+        if not cues:
+            continue
+        end = len(text)
+        verb = re.search(
+            r"\s+(?:are|were|is|was)\s+(?:[\"\u201c]\s*)?(?:a\s+|an\s+)?\w", text[m.end() :]
+        )
+        if (
+            pats["object"].search(text, 0, m.start())
+            and verb
+            and pats["predicate"].search(text, m.end() + verb.start())
+        ):
+            end = m.end() + verb.start()
+        span_text = text[m.end() : end].rstrip(' ,."\u201d')
+        if len(span_text.split()) < 4:
+            continue
+        first = min(cues, key=lambda c: c.start())
+        by = pats["by_whom"].search(text, first.end(), m.start())
+        span = (offset + m.end(), offset + m.end() + len(span_text))
+        return span, (by.group("name") if by else None)
+    return None, None
 
 
 def _cause(text: str, framed: bool) -> str | None:

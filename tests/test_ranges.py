@@ -156,3 +156,28 @@ def test_independent_sources_collapse_syndicated_copies_and_excerpts() -> None:
     assert len(wire["documents"]) == 41 and "excerpt" in wire["documents"]
     assert wire["basis"] == "near_duplicate"
     assert len(sources) == 4  # the story once, and the three others on their own
+
+
+def test_a_corrected_range_is_settled_again_by_the_same_rule() -> None:
+    from parallax.export import apply_corrections
+    from parallax.store import Correction
+
+    docs = [
+        _doc("wire1", [_fig(20, None)], published="2025-03-04"),
+        _doc("wire2", [_fig(20, None, start=40)], published="2025-03-04"),
+        _doc("post", [_fig(25, "Lisk council")], published="2025-03-04"),
+    ]
+    docs[1].sha256 = "1" * 64
+    sources = {"wire1": "Meridian Wire", "wire2": "Meridian Wire"}
+    export = {
+        "documents": [
+            {"name": d.name, "sha256": d.sha256, "quotes": [], "figures": [], "times": []}
+            for d in docs
+        ],
+        "discrepancies": list(_ranges(docs, sources).values()),
+    }
+    # the analyst marks the value of the second wire copy wrong: one source is left of it
+    apply_corrections(export, [Correction("1" * 64, "figure", 40, 10, "verdict", "wrong")])
+    (row,) = export["discrepancies"]
+    assert row["corrected"] is True and row["sources"] == 2
+    assert row["independent_sources"] == 2 and (row["low"], row["high"]) == (20, 25)
