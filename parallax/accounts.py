@@ -73,7 +73,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     name = r"(?:[A-Z][\w\u2019'-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3})"
     poss = r"(?:['\u2019]s)?"
     flags = re.I
+    keys = ("denial_verbs", "denial_predicates", "dispute_cues", "cause_frames", "attack",
+            "accident", "weapon_nouns", "agent_nouns", "by_verbs", "agent_verbs",
+            "launch_verbs")  # fmt: skip
     return {
+        # a clause with none of these words tells no account (matched on lower case)
+        "trigger": re.compile(rf"\b(?:{'|'.join(_words(k) for k in keys)}|guilt)\b"),
         "denial": re.compile(rf"\b(?:{_words('denial_verbs')})\b", flags),
         "predicate": re.compile(rf"\b(?:{_words('denial_predicates')})\b", flags),
         "object": re.compile(rf"\b(?:{_words('denied_objects')})\b", flags),
@@ -297,7 +302,7 @@ def accounts(d: DocumentRecord, gaz: Gazetteer) -> list[Account]:
     for s_start, s_end in sentences(d.text):
         for start, end in clauses(d.text, s_start, s_end):
             text = d.text[start:end]
-            if pats["history"].search(text):
+            if not pats["trigger"].search(text.lower()) or pats["history"].search(text):
                 continue  # a running total or a history, not an account of the event
             denial = bool(pats["denial"].search(text) or pats["predicate"].search(text))
             framed = bool(pats["frame"].search(text))

@@ -5,8 +5,8 @@ denials; events and figures reported by more than one source."""
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from typing import Any
@@ -1019,8 +1019,8 @@ _PERM_B = _rng.integers(0, _PRIME, MINHASH_PERMUTATIONS, dtype=np.uint64)
 
 def shingle_hashes(shingles: set[tuple[str, ...]]) -> np.ndarray:
     """Each shingle as a 31-bit number, stable across runs and machines."""
-    digests = [hashlib.blake2b(" ".join(s).encode(), digest_size=4).digest() for s in shingles]
-    return np.array(sorted(int.from_bytes(x, "big") % _PRIME for x in digests), dtype=np.uint64)
+    return np.array(sorted({zlib.crc32(" ".join(s).encode()) % _PRIME for s in shingles}),
+                    dtype=np.uint64)  # fmt: skip
 
 
 def minhash(hashes: np.ndarray) -> np.ndarray:
@@ -1033,17 +1033,18 @@ def minhash(hashes: np.ndarray) -> np.ndarray:
 
 def candidate_pairs(hashes: list[np.ndarray]) -> set[tuple[int, int]]:
     """Pairs of reports that share a bucket (MinHash band or sampled shingle)."""
-    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
+    buckets: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for i, h in enumerate(hashes):
-        sig = minhash(h)
+        sig = minhash(h).tolist()
         for band in range(0, MINHASH_PERMUTATIONS, LSH_ROWS):
-            buckets[(band, sig[band : band + LSH_ROWS].tobytes())].append(i)
-        for x in h[h % np.uint64(SAMPLE_EVERY) == 0]:
-            buckets[(-1, x.tobytes())].append(i)
+            buckets[(band, *sig[band : band + LSH_ROWS])].append(i)
+        for x in h[h % np.uint64(SAMPLE_EVERY) == 0].tolist():
+            buckets[(-1, x)].append(i)
     pairs: set[tuple[int, int]] = set()
     for members in buckets.values():
-        pairs.update((members[0], j) for j in members[1:])
-        pairs.update(zip(members[1:-1], members[2:], strict=False))
+        if len(members) > 1:
+            pairs.update((members[0], j) for j in members[1:])
+            pairs.update(zip(members[1:-1], members[2:], strict=False))
     return pairs
 
 
