@@ -49,10 +49,9 @@ CLAIM_CUES = {
 
 
 BEST_RULE = (
-    "low and high: the lowest and highest current totals (each claimant's latest value; "
-    "wire copies once; shares and parts of a breakdown listed, never ranged); best: of the "
-    "current totals of the latest day, the value the most independent sources give, then "
-    "the one most independent sources give over the whole range, then the lower"
+    "low / high: the lowest and highest current total (each claimant's latest value, wire "
+    "copies once, shares and parts not ranged); best: the latest day's total given by the "
+    "most independent sources"
 )
 
 # Populations that make a count a subgroup of the toll or one party's losses, not the
