@@ -149,7 +149,7 @@ class DocumentRecord:
     outlet: str | None = None
     url: str | None = None
     published: str | None = None
-    published_basis: str | None = None  # given | dateline | inferred | linked
+    published_basis: str | None = None  # given | dateline | marker | url | inferred | linked
     published_from: str | None = None  # the report a `linked` date was borrowed from
     language: str = "en"
     flags: list[str] = field(default_factory=list)
