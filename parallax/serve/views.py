@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from parallax.export import build_export, correct_item, index_corrections
+from parallax.export import correct_item, index_corrections
 from parallax.models import DocumentRecord
-from parallax.store import REVIEW_FIELDS, Correction, Store
+from parallax.store import REVIEW_FIELDS, Correction
 
 UNATTRIBUTED = "(unattributed)"
 
@@ -155,9 +155,8 @@ def find_item(doc: DocumentRecord, kind: str, start: int, end: int) -> dict[str,
 
 
 # -- the corpus ---------------------------------------------------------------------------
-def corpus(store: Store) -> dict[str, Any]:
-    """Documents with their counts, events, speakers."""
-    export = build_export(store)
+def corpus(export: dict[str, Any]) -> dict[str, Any]:
+    """Documents with their counts, events, speakers, from the (corrected) export."""
     per_doc = Counter(c["sha256"] for c in export["corrections"])
     docs = []
     for d in export["documents"]:
@@ -274,14 +273,17 @@ def event_record(export: dict[str, Any], event_id: str) -> dict[str, Any] | None
     }
 
 
-def event_view(store: Store, event_id: str) -> dict[str, Any] | None:
-    """Everything the event page shows."""
-    docs = store.documents()
-    export = build_export(store, docs=docs)
+def event_view(
+    export: dict[str, Any],
+    docs: list[DocumentRecord],
+    corrections: list[Correction],
+    event_id: str,
+) -> dict[str, Any] | None:
+    """Everything the event page shows, from the (corrected) export of `docs` and the
+    `corrections` it applied."""
     event = event_record(export, event_id)
     if event is None:
         return None
-    corrections = store.corrections()
     by_name = {d.name: d for d in docs}
     sources = [
         source(by_name[n], corrections, _sentence_items(by_name[n], event))
