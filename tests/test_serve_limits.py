@@ -5,7 +5,12 @@ integers, and pages served from the stored record, built again only when it chan
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +218,59 @@ def test_opening_the_store_is_not_a_change(db: Path) -> None:
     results.invalidate()
     assert results.version() != before
     results.close()
+
+
+# -- over a socket ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def server(db: Path) -> Iterator[int]:
+    """uvicorn over the workspace on a free loopback port, in a thread; its port."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    config = uvicorn.Config(make_app(db), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    assert srv.started
+    yield port
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize(("token", "status"), [("", b" 403 "), (TOKEN, b" 413 ")])
+def test_over_a_socket_the_server_answers_and_closes_without_reading_the_rest(
+    server: int, token: str, status: bytes
+) -> None:
+    total = 64 * 1024 * 1024
+    head = (
+        "POST /api/corrections HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+        + (f"X-Parallax-Token: {token}\r\n" if token else "")
+        + "\r\n"
+    )
+    chunk = b"%x\r\n" % CHUNK + b"{" * CHUNK + b"\r\n"
+    answer = bytearray()
+    sent = 0
+    with socket.create_connection(("127.0.0.1", server), timeout=30) as sock:
+
+        def read() -> None:
+            with contextlib.suppress(OSError):
+                while data := sock.recv(4096):
+                    answer.extend(data)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        sock.sendall(head.encode())
+        with contextlib.suppress(OSError):  # the server closed the connection
+            while sent < total:
+                sock.sendall(chunk)
+                sent += CHUNK
+        reader.join(timeout=30)
+    assert sent < total
+    assert answer.startswith(b"HTTP/1.1") and status in answer.split(b"\r\n")[0]

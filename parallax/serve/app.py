@@ -416,8 +416,11 @@ class Guard:
         if problem is None:
             body, problem = await _read_body(receive)
         if problem is not None:
+            # the connection closes with the answer: the server reads no more of the body
             refusal = JSONResponse(
-                {"detail": problem[1]}, status_code=problem[0], headers=SECURITY_HEADERS
+                {"detail": problem[1]},
+                status_code=problem[0],
+                headers={**SECURITY_HEADERS, "Connection": "close"},
             )
             await refusal(scope, receive, send)
             return
