@@ -152,7 +152,13 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 def load(
-    base: str, label: str, paths: list[str], clients: int, budget: int, seconds: float
+    base: str,
+    label: str,
+    paths: list[str],
+    clients: int,
+    budget: int,
+    seconds: float,
+    timeout: float = REQUEST_TIMEOUT,
 ) -> Load:
     """`clients` threads sending GETs for `paths` (each from its own offset) until `budget`
     requests were sent or `seconds` passed."""
@@ -170,7 +176,7 @@ def load(
             return True
 
     def worker(offset: int) -> None:
-        with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as client:
+        with httpx.Client(base_url=base, timeout=timeout) as client:
             k = offset
             while take():
                 path = paths[k % len(paths)]
@@ -191,9 +197,19 @@ def load(
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=seconds + REQUEST_TIMEOUT + 10)
+        t.join(timeout=seconds + timeout + 10)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _rss_mib(pid: int) -> str:
+    """The resident memory of a process, where /proc tells it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return "unknown"
+    kib = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), "")
+    return f"{int(kib) // 1024} MiB" if kib.isdigit() else "unknown"
 
 
 def main() -> None:
@@ -204,6 +220,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400, help="per path, at most")
     parser.add_argument("--seconds", type=float, default=20.0, help="per path, at most")
+    parser.add_argument(
+        "--timeout", type=float, default=REQUEST_TIMEOUT, help="seconds for one request"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="serve-load-db-") as tmp:
@@ -220,7 +239,7 @@ def main() -> None:
             n = store.count()
         proc, base = start_server(db)
         try:
-            with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as client:
+            with httpx.Client(base_url=base, timeout=args.timeout) as client:
                 t0 = time.perf_counter()
                 client.get("/").raise_for_status()  # warm-up
                 print(f"warm-up GET / {time.perf_counter() - t0:.2f} s")
@@ -234,12 +253,15 @@ def main() -> None:
             ]
             results = []
             for label, paths in runs:
-                r = load(base, label, paths, args.clients, args.requests, args.seconds)
+                r = load(
+                    base, label, paths, args.clients, args.requests, args.seconds, args.timeout
+                )
                 results.append(r)
                 print(
                     f"{label:7s} {r.ok:5d} ok {r.errors:4d} errors in {r.seconds:6.1f} s: "
                     f"{r.rps:7.2f} requests/s  {r.statuses}"
                 )
+            print(f"server memory: {_rss_mib(proc.pid)}")
         finally:
             stop_server(proc)
     rps = {r.path: r.rps for r in results}

@@ -8,6 +8,7 @@ only when the database changed."""
 
 from __future__ import annotations
 
+import gzip
 import ipaddress
 import json
 import re
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -25,6 +27,7 @@ from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,6 +45,8 @@ MAX_BODY = 2 * 1024 * 1024  # bytes: an upload or a pasted report
 MAX_REQUEST = MAX_BODY + 64 * 1024  # bytes: a request carrying one, with its form framing
 MAX_ROWID = 2**63 - 1  # SQLite's largest integer: a larger id names no row
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+ITEMS_KEPT = 4096  # documents whose review items the event pages keep built
+DETAILS_KEPT = 1024  # documents whose item details the event pages keep rendered
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 TOKEN_HEADER = "X-Parallax-Token"
 TOKEN_COOKIE = "parallax_token"
@@ -154,6 +159,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     app.add_middleware(Guard, config=config)
     analysis_lock = threading.Lock()
     results = Results(config.db)
+    back = f"\ue000{secrets.token_hex(8)}\ue000"  # stands for a page's path in a fragment
 
     @contextmanager
     def open_store() -> Iterator[Store]:
@@ -219,13 +225,46 @@ def create_app(config: ServeConfig) -> FastAPI:
         snap = results.current()
         _found(views.event_record(snap.export, event_id), "event")
         return stored_page(
-            snap,
-            request,
-            "event.html",
-            lambda: _found(
-                views.event_view(snap.export, snap.docs, snap.corrections, event_id), "event"
-            ),
+            snap, request, "event.html", lambda: event_context(snap, event_id, request.url.path)
         )
+
+    def event_context(snap: Snapshot, event_id: str, path: str) -> dict[str, Any]:
+        """What the event page shows, from what the snapshot keeps for every event page:
+        the record's index, each document's items and their details (rendered once, the
+        page's own path put in after), the timeline rendered once."""
+        index = snap.memo("index", lambda: views.record_index(snap.export, snap.docs))
+        data = _found(
+            views.event_view(
+                snap.export,
+                snap.docs,
+                snap.corrections,
+                event_id,
+                index,
+                lambda doc: snap.memo(
+                    ("items", doc.id),
+                    lambda: views.document_items(doc, snap.corrections),
+                    size=ITEMS_KEPT,
+                ),
+            ),
+            "event",
+        )
+        macros: Any = templates.env.get_template("_macros.html").make_module(
+            {"token": config.token}
+        )
+        rows = snap.memo(
+            "timeline",
+            lambda: [(e["id"], str(macros.timeline_item(e, False))) for e in index.timeline],
+        )
+        current = str(macros.timeline_item(data["event"], True))
+        data["timeline_html"] = Markup(
+            "\n".join(current if key == event_id else row for key, row in rows)
+        )
+        details = [
+            snap.memo(("details", s.doc.id), partial(macros.details, s, back), size=DETAILS_KEPT)
+            for s in data["sources"]
+        ]
+        data["details_html"] = Markup("".join(map(str, details)).replace(back, str(escape(path))))
+        return data
 
     @app.get("/speaker/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(request: Request, name: str) -> HTMLResponse:
@@ -349,11 +388,16 @@ def create_app(config: ServeConfig) -> FastAPI:
         return views.speaker_statements(results.current().export, name)
 
     @app.get("/api/export", response_model=dict[str, Any])
-    def api_export() -> Response:
-        """The whole record as `parallax export --format json` writes it, corrected."""
+    def api_export(request: Request) -> Response:
+        """The whole record as `parallax export --format json` writes it, corrected
+        (gzip-compressed where the client accepts it)."""
         snap = results.current()
         body = snap.memo("export.json", lambda: _json_bytes(snap.export))
-        return Response(body, media_type="application/json")
+        headers = {"Vary": "Accept-Encoding"}
+        if _accepts_gzip(request.headers.get("accept-encoding", "")):
+            body = snap.memo("export.json.gz", lambda: gzip.compress(body, compresslevel=6))
+            headers["Content-Encoding"] = "gzip"
+        return Response(body, media_type="application/json", headers=headers)
 
     @app.get("/api/corrections", response_model=list[CorrectionOut])
     def api_corrections() -> list[dict[str, Any]]:
@@ -477,6 +521,16 @@ def _json_bytes(value: Any) -> bytes:
     return json.dumps(
         value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
     ).encode("utf-8")
+
+
+def _accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip (not refused with q=0)."""
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.partition(";")
+        if name.strip() in ("gzip", "*"):
+            q = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
+            return q not in ("0", "0.0", "0.00", "0.000")
+    return False
 
 
 def _is_rowid(value: int) -> bool:

@@ -24,7 +24,7 @@ from parallax.models import DocumentRecord
 from parallax.store import Correction, Store
 
 T = TypeVar("T")
-MEMO_SIZE = 256  # derived values kept per snapshot (pages, JSON), least recently used out
+MEMO_SIZE = 256  # derived values of one kind kept per snapshot, least recently used out
 
 Version = tuple[int, int, int, int]
 
@@ -38,24 +38,28 @@ class Snapshot:
     docs: list[DocumentRecord]
     corrections: list[Correction]
     export: dict[str, Any]  # build_export(corrected=True)
-    _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _memo: dict[Hashable, OrderedDict[Hashable, Any]] = field(default_factory=dict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
-    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
-        """`make()`, computed once per snapshot (by one thread; the others wait)."""
+    def memo(self, key: Hashable, make: Callable[[], T], size: int = MEMO_SIZE) -> T:
+        """`make()`, computed once per snapshot (by one thread; the others wait). Keys of
+        one kind (a tuple's first element) share an allowance of `size` values, the least
+        recently used dropped first."""
+        space = key[0] if isinstance(key, tuple) else key
+        kept = self._memo.setdefault(space, OrderedDict())
         try:
-            value: T = self._memo[key]
+            value: T = kept[key]
             return value
         except KeyError:
             pass
         with self._lock:
-            if key not in self._memo:
-                self._memo[key] = make()
-                while len(self._memo) > MEMO_SIZE:
-                    self._memo.popitem(last=False)
+            if key not in kept:
+                kept[key] = make()
+                while len(kept) > size:
+                    kept.popitem(last=False)
             else:
-                self._memo.move_to_end(key)
-            found: T = self._memo[key]
+                kept.move_to_end(key)
+            found: T = kept[key]
             return found
 
 
