@@ -6,7 +6,9 @@ under ../shared (repeated with a small edit each where there are fewer than N, s
 are identical) or, when ../shared is absent, from examples/ repeated the same way; with
 `--db PATH` an existing database is reused (or kept there once built). The server is
 `parallax.serve.create_app` under uvicorn in a child process on 127.0.0.1, on a free port;
-it is stopped at the end. After one warm-up request, each path in turn gets `--clients`
+it is stopped at the end (its keep-alive is 60 s instead of uvicorn's 5, so that a client
+thread starved of CPU on a loaded machine does not find its idle connection closed under
+it: httpx does not retry). After one warm-up request, each path in turn gets `--clients`
 threads (one httpx client each) sending requests back to back until `--requests` were sent
 or `--seconds` passed, whichever comes first:
 
@@ -54,7 +56,10 @@ from pathlib import Path
 from parallax.pipeline import Settings
 from parallax.serve import ServeConfig, create_app
 config = ServeConfig(db=Path(sys.argv[1]), settings=Settings(workers=1))
-uvicorn.run(create_app(config), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+uvicorn.run(
+    create_app(config), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
+    timeout_keep_alive=60,
+)
 """
 
 

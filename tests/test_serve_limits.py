@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from serve_helpers import TOKEN, client, copy_db, make_app
 
 from parallax.serve import cache
-from parallax.serve.app import MAX_REQUEST, _accepts_gzip
+from parallax.serve.app import MAX_REQUEST
 from parallax.store import Correction, Store
 
 API = {"X-Parallax-Token": TOKEN}
@@ -287,20 +287,3 @@ def test_event_pages_built_from_kept_pieces_are_whole(web: TestClient) -> None:
         assert page.count("<li") >= len(events)
         assert f'name="back" value="/event/{event["id"]}"' in page  # the page's own path
         assert "\ue000" not in page
-
-
-def test_the_export_is_the_same_compressed_or_not(web: TestClient) -> None:
-    plain = web.get("/api/export", headers={"Accept-Encoding": "identity"})
-    packed = web.get("/api/export", headers={"Accept-Encoding": "gzip"})
-    assert "content-encoding" not in plain.headers
-    assert packed.headers["content-encoding"] == "gzip"
-    assert len(packed.content) > 0 and plain.json() == packed.json()
-    assert plain.json()["documents"] and plain.headers["vary"] == "Accept-Encoding"
-
-
-@pytest.mark.parametrize(
-    ("header", "gzip"),
-    [("gzip, deflate", True), ("br;q=1, GZIP;q=0.5", True), ("gzip;q=0", False), ("", False)],
-)
-def test_gzip_is_sent_only_where_accepted(header: str, gzip: bool) -> None:
-    assert _accepts_gzip(header) is gzip

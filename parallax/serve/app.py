@@ -8,7 +8,6 @@ only when the database changed."""
 
 from __future__ import annotations
 
-import gzip
 import ipaddress
 import json
 import re
@@ -388,16 +387,11 @@ def create_app(config: ServeConfig) -> FastAPI:
         return views.speaker_statements(results.current().export, name)
 
     @app.get("/api/export", response_model=dict[str, Any])
-    def api_export(request: Request) -> Response:
-        """The whole record as `parallax export --format json` writes it, corrected
-        (gzip-compressed where the client accepts it)."""
+    def api_export() -> Response:
+        """The whole record as `parallax export --format json` writes it, corrected."""
         snap = results.current()
         body = snap.memo("export.json", lambda: _json_bytes(snap.export))
-        headers = {"Vary": "Accept-Encoding"}
-        if _accepts_gzip(request.headers.get("accept-encoding", "")):
-            body = snap.memo("export.json.gz", lambda: gzip.compress(body, compresslevel=6))
-            headers["Content-Encoding"] = "gzip"
-        return Response(body, media_type="application/json", headers=headers)
+        return Response(body, media_type="application/json")
 
     @app.get("/api/corrections", response_model=list[CorrectionOut])
     def api_corrections() -> list[dict[str, Any]]:
@@ -521,16 +515,6 @@ def _json_bytes(value: Any) -> bytes:
     return json.dumps(
         value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
     ).encode("utf-8")
-
-
-def _accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an Accept-Encoding header takes gzip (not refused with q=0)."""
-    for part in accept_encoding.lower().split(","):
-        name, _, params = part.partition(";")
-        if name.strip() in ("gzip", "*"):
-            q = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
-            return q not in ("0", "0.0", "0.00", "0.000")
-    return False
 
 
 def _is_rowid(value: int) -> bool:

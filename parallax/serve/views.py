@@ -52,6 +52,21 @@ class Segment:
     def uids(self) -> str:
         return " ".join(i.uid for i in self.items)
 
+    @property
+    def item_uids(self) -> str:
+        """The uids of the extracted items here (event sentences left out)."""
+        return " ".join(i.uid for i in self.items if i.kind != "sentence")
+
+    @property
+    def css(self) -> str:
+        """The highlight's classes: one per kind, then per extracted item whether it was
+        marked wrong or corrected."""
+        marks = [f"k-{k}" for k in self.kinds]
+        for i in self.items:
+            if i.kind != "sentence":
+                marks += ["rejected"] * (i.verdict == "wrong") + ["corrected"] * bool(i.machine)
+        return " ".join(["hl", *marks])
+
 
 @dataclass
 class Source:
