@@ -6,9 +6,12 @@ that holds it, or null with `reportedly` when no source is named)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -16,39 +19,67 @@ from spacy.tokens import Doc, Span, Token
 from parallax.extract.entities import DocEntities, strip_possessive
 from parallax.extract.quotes import quote_at
 from parallax.models import Figure, Quote, TimeExpr
-from parallax.numbers import VAGUE_COUNTS, parse_number
+from parallax.numbers import parse_number
 
-METRIC_WORDS = {
-    "killed": "killed", "kill": "killed", "dead": "killed", "died": "killed", "die": "killed",
-    "deaths": "killed", "death": "killed", "fatalities": "killed", "fatality": "killed",
-    "lives": "killed", "bodies": "killed",
-    "wounded": "injured", "wound": "injured", "injured": "injured", "injure": "injured",
-    "injuries": "injured", "hurt": "injured", "hospitalized": "injured", "hospitalised": "injured",
-    "missing": "missing", "detained": "detained", "arrested": "detained", "detain": "detained",
-    "displaced": "displaced", "evacuated": "evacuated",
-}  # fmt: skip
-POPULATIONS = {
-    "civilian": "civilians", "civilians": "civilians", "child": "children", "children": "children",
-    "kids": "children", "minors": "children", "soldier": "soldiers", "soldiers": "soldiers",
-    "servicemen": "soldiers", "serviceman": "soldiers", "troops": "soldiers",
-    "fighters": "fighters", "militants": "fighters", "women": "women", "woman": "women",
-    "peacekeepers": "peacekeepers", "peacekeeper": "peacekeepers", "police": "police",
-    "officers": "police", "policemen": "police", "journalists": "journalists",
-    "guards": "soldiers",
-}  # fmt: skip
-PEOPLE = {"people", "persons", "person", "individuals", "residents", "men", "others", "victims"}
-SINGULAR_PEOPLE = {"man", "woman", "child", "boy", "girl", "soldier", "civilian", "person",
-                   "resident", "teenager", "baby", "journalist", "officer", "guard"}  # fmt: skip
+LEXICONS = Path(__file__).resolve().parent.parent / "lexicons"
+DEFAULT_LEXICON = "en/figures.json"
+
+
+@dataclass(frozen=True)
+class FigureLexicon:
+    """The word lists of the component, read from a JSON file under parallax/lexicons/
+    (its `about` key documents each list): a new metric or qualifier is data."""
+
+    metric_words: dict[str, str]  # word naming what was counted -> metric
+    verb_metrics: dict[str, str]  # lemma of a verb whose object is counted -> metric
+    metric_phrases: dict[str, str]  # "made homeless" -> displaced
+    people_only: frozenset[str]  # metric words that count people only ("fled")
+    populations: dict[str, str]  # word for a group -> its of_which key
+    shares: frozenset[str]  # of_which keys a share of a total is counted in
+    people: frozenset[str]
+    singular_people: frozenset[str]
+    qualifiers: tuple[tuple[str, str], ...]  # longest phrase first
+    plus_suffix: str  # qualifier of "150+"
+    vague: frozenset[str]  # quantity words with no number: value null, unquantified
+    share_cues: frozenset[str]  # "including", "among"
+    negations: frozenset[str]
+
+    @property
+    def qualifier_words(self) -> set[str]:
+        return {w for phrase, _ in self.qualifiers for w in phrase.split()} | {"a", "total", "of"}
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(name: str = DEFAULT_LEXICON) -> FigureLexicon:
+    """The lexicon stored at parallax/lexicons/<name> (or at a path of its own)."""
+    path = Path(name) if Path(name).is_absolute() else LEXICONS / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    quals = sorted((tuple(q) for q in data["qualifiers"]), key=lambda q: -len(q[0]))
+    return FigureLexicon(
+        metric_words=dict(data["metric_words"]),
+        verb_metrics=dict(data["verb_metrics"]),
+        metric_phrases=dict(data["metric_phrases"]),
+        people_only=frozenset(data["people_only"]),
+        populations=dict(data["populations"]),
+        shares=frozenset(data["shares"]),
+        people=frozenset(data["people"]),
+        singular_people=frozenset(data["singular_people"]),
+        qualifiers=tuple((str(a), str(b)) for a, b in quals),
+        plus_suffix=str(data["plus_suffix"]),
+        vague=frozenset(data["vague_counts"]),
+        share_cues=frozenset(data["share_cues"]),
+        negations=frozenset(data["negations"]),
+    )
+
+
+EN = load_lexicon()
+METRIC_WORDS = EN.metric_words
+POPULATIONS = EN.populations
+PEOPLE = EN.people
+SINGULAR_PEOPLE = EN.singular_people
 KILL_VERBS = {"die", "kill", "perish"}
-QUALIFIERS = [
-    ("at least", "at_least"), ("more than", "at_least"), ("over", "at_least"),
-    ("upwards of", "at_least"), ("no fewer than", "at_least"), ("at most", "at_most"),
-    ("up to", "at_most"), ("fewer than", "at_most"), ("less than", "at_most"),
-    ("nearly", "about"), ("almost", "about"), ("about", "about"), ("around", "about"),
-    ("roughly", "about"), ("approximately", "about"), ("some", "about"), ("an estimated", "about"),
-]  # fmt: skip
-QUALIFIER_WORDS = {w for phrase, _ in QUALIFIERS for w in phrase.split()} | {"a", "total", "of"}
-VAGUE = {"many", "several", "numerous", "scores", "dozens", "hundreds", "thousands", "tens"}
+QUALIFIER_WORDS = EN.qualifier_words
+VAGUE = EN.vague
 REPORTEDLY = re.compile(
     r"\b(reportedly|allegedly|reports say|were reported|according to reports)\b", re.I
 )
@@ -105,8 +136,12 @@ class Update:
     projected: bool = False  # "is expected to rise to 200": a forecast, no figure
 
 
-def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
-    """(first token, last token, value, vague) for each number in the sentence."""
+def _number_tokens(
+    sent: Span, lex: FigureLexicon = EN
+) -> list[tuple[int, int, float | None, bool]]:
+    """(first token, last token, value, vague) for each number in the sentence. A vague
+    count ('dozens', 'tens of thousands', 'many dozens') has no value: the record never
+    invents one."""
     out: list[tuple[int, int, float | None, bool]] = []
     i = sent.start
     doc = sent.doc
@@ -115,13 +150,16 @@ def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
         low = tok.lower_
         if (
             tok.like_num
+            and low not in lex.vague
             or low in ("a", "one")
             and i + 1 < sent.end
             and doc[i + 1].lower_ == "dozen"
         ):
             j = i
             while j + 1 < sent.end:
-                if doc[j + 1].like_num or doc[j + 1].lower_ in ("dozen", "hundred", "thousand"):
+                if doc[j + 1].like_num and doc[j + 1].lower_ not in lex.vague:
+                    j += 1
+                elif doc[j + 1].lower_ in ("dozen", "hundred", "thousand", "million"):
                     j += 1
                 elif doc[j + 1].text == "-" and j + 2 < sent.end and doc[j + 2].is_alpha:
                     if not doc[j + 2].like_num:
@@ -134,81 +172,194 @@ def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
                 out.append((i, j, value, False))
             i = j + 1
             continue
-        if low in VAGUE:
-            out.append((i, i, float(VAGUE_COUNTS[low]) if low in VAGUE_COUNTS else None, True))
-        elif low in ("a", "an") and i + 1 < sent.end and doc[i + 1].lower_ in SINGULAR_PEOPLE:
+        if low in lex.vague:
+            j = i
+            # "tens of thousands", "many dozens", "hundreds of thousands": one vague count
+            while j + 1 < sent.end and doc[j + 1].lower_ in lex.vague:
+                j += 1
+            if j + 2 < sent.end and doc[j + 1].lower_ == "of" and doc[j + 2].lower_ in lex.vague:
+                j += 2
+            out.append((i, j, None, True))
+            i = j + 1
+            continue
+        if low in ("a", "an") and i + 1 < sent.end and doc[i + 1].lower_ in lex.singular_people:
             out.append((i, i, 1.0, False))  # "a woman had been wounded"
         i += 1
     return out
 
 
-def _qualifier(doc: Doc, first: int, sent_start: int) -> tuple[str, int]:
-    before = doc[max(sent_start, first - 3) : first].text.lower()
-    for phrase, q in QUALIFIERS:
-        if before.endswith(phrase):
+def _qualifier(doc: Doc, first: int, sent_start: int, lex: FigureLexicon = EN) -> tuple[str, int]:
+    """Qualifier of the number starting at `first`, from the words before it ('at least',
+    'nearly', 'may exceed'), and the token where the figure's text then starts."""
+    before = " " + doc[max(sent_start, first - 3) : first].text.lower()
+    for phrase, q in lex.qualifiers:
+        if before.endswith(" " + phrase):
             n = len(phrase.split())
             return q, first - n
     return "exact", first
 
 
-def _vague_qualifier(tok: Token, value: float | None, vague: bool, qualifier: str) -> str:
-    """'dozens' with no value is unquantified, a vague count with one is about."""
-    if tok.lower_ in VAGUE and value is None:
+def _plus(doc: Doc, last: int, end: int) -> bool:
+    """'150+': the number and a plus sign right after it."""
+    return last + 1 < end and doc[last + 1].text == "+" and not doc[last].whitespace_
+
+
+def _vague_qualifier(value: float | None, vague: bool, qualifier: str) -> str:
+    """A vague count ('dozens', 'many') has no number: unquantified."""
+    if vague or value is None:
         return "unquantified"
-    return "about" if vague else qualifier
+    return qualifier
 
 
-def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[tuple[int, str]]]:
+def _phrase_at(doc: Doc, k: int, end: int, lex: FigureLexicon) -> tuple[str, int] | None:
+    """(metric, last token) of a metric phrase starting at token k ('made homeless',
+    'taken hostage')."""
+    for phrase, metric in lex.metric_phrases.items():
+        words = phrase.split()
+        if k + len(words) <= end and [t.lower_ for t in doc[k : k + len(words)]] == words:
+            return metric, k + len(words) - 1
+    return None
+
+
+def _metric_word(tok: Token, lex: FigureLexicon) -> str | None:
+    """Metric a word names where it stands as one: a verb, adjective or noun ('killed',
+    'dead', 'injuries'), or a title-case headline word ('80 Killed')."""
+    low = tok.lower_
+    if low not in lex.metric_words:
+        return None
+    if tok.pos_ in ("VERB", "ADJ", "NOUN") or low in ("dead", "wounded", "injured"):
+        return lex.metric_words[low]
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        return lex.metric_words[low]  # "80 Killed, 4,000 Injured"
+    return None
+
+
+def _metric_after(
+    doc: Doc, last: int, end: int, lex: FigureLexicon = EN
+) -> tuple[str | None, int, list[tuple[int, str]]]:
     """Metric word within a few tokens after a number, and the populations on the way."""
     pops: list[tuple[int, str]] = []
     owner = last + 3 < end and doc[last + 1].lower_ == "of" and doc[last + 3].tag_ == "POS"
-    for k in range(last + 1, min(end, last + 1 + WINDOW + 2 * owner)):
+    other_noun = False  # a noun between that counts no people ("two suspects fled")
+    stop = min(end, last + 1 + WINDOW + 2 * owner)
+    k = last
+    while k + 1 < stop:
+        k += 1
         if owner and k <= last + 3:
             continue  # "three of Valdoria's soldiers"
         tok = doc[k]
+        if tok.text in (",", "(") and k + 1 < end and doc[k + 1].lower_ in lex.share_cues:
+            # "39 people, including four children, were killed": read past the share
+            close = next(
+                (j for j in range(k + 2, min(end, k + 10)) if doc[j].text in (",", ")")), None
+            )
+            if close is not None:
+                stop = min(end, stop + close - k + 1)
+                k = close
+                continue
         low = tok.lower_
-        if low in METRIC_WORDS and (
-            tok.pos_ in ("VERB", "ADJ", "NOUN") or low in ("dead", "wounded", "injured")
-        ):
+        phrase = _phrase_at(doc, k, end, lex)
+        if phrase is not None:
+            return phrase[0], phrase[1], pops
+        metric = _metric_word(tok, lex)
+        if metric is not None:
             if low == "lives" and tok.pos_ != "NOUN" or low == "wound":
                 return None, k, pops  # "a woman who lives nearby", "one gunshot wound"
+            if low in lex.people_only and other_noun:
+                return None, k, pops  # "two suspects fled", "300 homes evacuated"
             if (
                 low == "missing"
-                and doc[k - 1].lower_ not in ("are", "were", "remain", "went")
+                and doc[k - 1].lower_ not in ("are", "were", "remain", "went", "still")
                 and k != last + 1
+                and doc[k - 1].lower_ not in lex.people
             ):
                 return None, k, pops
-            return METRIC_WORDS[low], k, pops
-        if low in POPULATIONS:
-            pops.append((k, POPULATIONS[low]))
+            return metric, k, pops
+        if low in lex.populations:
+            pops.append((k, lex.populations[low]))
             continue
+        if tok.pos_ == "NOUN" and low not in lex.people:
+            other_noun = True
+        if (
+            low == "to"
+            and k + 1 < end
+            and doc[k + 1].lemma_ in lex.verb_metrics | {"flee": "displaced"}
+            and doc[k + 1].pos_ == "VERB"
+        ):
+            continue  # "forced 4,000 people to flee"
         if tok.is_punct or tok.like_num or low in ("of", "and", "or", "in", "for", "from", "to"):
             if low == "of" and k + 2 < end and doc[k + 1].lower_ in POSSESSIVES:
                 continue  # "eight of the wounded", "three of our servicemen"
-            if low == "of" and doc[last].lower_ in VAGUE:
+            if low == "of" and doc[last].lower_ in lex.vague:
                 continue  # "dozens of people"
+            if low == "of" and k == last + 1 and doc[k + 1].lower_ in lex.metric_words:
+                continue  # "dozens of killed and injured"
             return None, k, pops
     return None, last, pops
 
 
-def _metric_before(doc: Doc, first: int, start: int) -> tuple[str | None, int]:
-    """'killing 14 people', 'killed at least 12', 'the death toll rose to 17': the metric
-    and the token where the figure's text starts."""
+def _metric_before(
+    doc: Doc, first: int, start: int, lex: FigureLexicon = EN, vague: bool = False
+) -> tuple[str | None, int]:
+    """'killing 14 people', 'killed at least 12', 'displaced some 300,000 people', 'Police
+    detained 14 people', 'the death toll rose to 17': the metric and the token where the
+    figure's text starts."""
+    if first - 2 >= start and doc[first - 1].text == ":" and not vague:
+        metric = _metric_word(doc[first - 2], lex)
+        if metric is not None:
+            return metric, first - 2  # "Fatalities: 63", "Injuries: 150+"
     window = doc[max(start, first - 6) : first]
     lowered = window.text.lower()
     for tok in reversed(window):
         low = tok.lower_
-        if low in ("killing", "killed", "wounding", "wounded", "injuring", "injured") and (
-            tok.pos_ == "VERB" and tok.i >= first - 4
-        ):
+        metric = lex.verb_metrics.get(tok.lemma_) if tok.pos_ == "VERB" else None
+        if metric and tok.i >= first - 4:
+            if vague and not (first < len(doc) - 1 and _counts_people(doc, first, lex)):
+                return None, first  # "killed many", "killing hundreds of people" only
             between = {t.lower_ for t in doc[tok.i + 1 : first]}
-            if between - QUALIFIER_WORDS:
+            if between - lex.qualifier_words:
                 return None, first  # "killed himself after taking two": not its object
-            return METRIC_WORDS[low.replace("ing", "ed")], tok.i
-        if low == "toll":
+            return metric, tok.i
+        if low == "toll" and not vague:
             at = tok.i - 1 if tok.i > window.start and doc[tok.i - 1].lower_ == "death" else tok.i
             return ("injured" if "injur" in lowered else "killed"), at
     return None, first
+
+
+def _counts_people(doc: Doc, first: int, lex: FigureLexicon) -> bool:
+    """A vague count of people: 'hundreds of people', 'many civilians', 'killed many.'"""
+    k = first + 1
+    while k < len(doc) and (doc[k].lower_ in lex.vague or doc[k].lower_ == "of"):
+        k += 1
+    if k >= len(doc) or doc[k].is_punct:
+        return True
+    while k < len(doc) and doc[k].pos_ == "ADJ":
+        k += 1
+    return k < len(doc) and (doc[k].lower_ in lex.people or doc[k].lower_ in lex.populations)
+
+
+def _negated(doc: Doc, first: int, last: int, lex: FigureLexicon) -> bool:
+    """'There weren't 500 deaths', 'did not kill 40 people': a count the sentence denies.
+    The first verb above the number decides; a negation of a later clause does not."""
+    tok = doc[last]
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX"):
+            return any(c.dep_ == "neg" and c.lower_ in lex.negations for c in tok.children)
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _second_metric(doc: Doc, metric: str, at: int, sent: Span, lex: FigureLexicon) -> str | None:
+    """The other metric of 'dozens of killed and injured', 'killed and injured many
+    civilians': a vague count that two coordinated metric words (at token `at`) share."""
+    for k, conj in ((at + 2, at + 1), (at - 2, at - 1)):
+        if sent.start <= k < sent.end and doc[conj].lower_ == "and":
+            other = _metric_word(doc[k], lex)
+            if other is not None and other != metric:
+                return other
+    return None
 
 
 def _victim_of(verb: Token) -> Token | None:
@@ -350,6 +501,9 @@ def _update_verb(doc: Doc, first: int, start: int) -> tuple[Token, Token] | None
     if k < start:
         return None
     prep = doc[k]
+    if prep.lower_ in ("now", "currently") and k > start:
+        k -= 1  # "the toll is now 154", "stands now at"
+        prep = doc[k]
     j = k - 1
     while j > start and doc[j].like_num:
         j -= 1
@@ -359,11 +513,11 @@ def _update_verb(doc: Doc, first: int, start: int) -> tuple[Token, Token] | None
         verb = prep.head
         if verb.pos_ in ("NOUN", "PROPN") and verb.lower_ in COUNT_NOUNS:
             verb = verb.head  # "raising the toll to 48" parsed with 'to' on the noun
-    elif prep.lemma_ in UPDATE_OBJECT_VERBS:
-        verb = prep
+    elif prep.lemma_ in UPDATE_OBJECT_VERBS or prep.lemma_ == "be":
+        verb = prep  # "reached 90", "the number of dead is 154"
     else:
         return None
-    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in UPDATE_VERBS:
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in UPDATE_VERBS | {"be"}:
         return None
     return verb, prep
 
@@ -428,6 +582,7 @@ def _update(
     num: tuple[int, int, float | None, bool],
     nums: list[tuple[int, int, float | None, bool]],
     sent: Span,
+    lex: FigureLexicon = EN,
 ) -> Update | None:
     """The update a number gives, if it is the new value of a running toll."""
     first, last, _, _ = num
@@ -444,7 +599,7 @@ def _update(
     if nxt is not None and nxt.pos_ == "NOUN" and nxt.lower_ not in COUNTED | set(METRIC_WORDS):
         return None  # "rose to 12 percent", "taken to three hospitals": not people
     phrase = [t for t in head.subtree if t.i < verb.i or t.i < prep.i and t.i > verb.i]
-    metric = _toll_metric(phrase, head) or _metric_after(doc, last, sent.end)[0]
+    metric = _toll_metric(phrase, head) or _metric_after(doc, last, sent.end, lex)[0]
     if metric is None and head.lower_ not in ("total", "tally", "count"):
         return None  # "the number of residents rose to 9,000": no casualty count
     skip = 1 if phrase and phrase[0].lower_ in ("the", "a", "an") else 0
@@ -469,9 +624,15 @@ def _counted_modifiers(doc: Doc, last: int, end: int) -> list[Token]:
 
 class FigureFinder:
     def __init__(
-        self, doc: Doc, body_start: int, quotes: list[Quote], times: list[TimeExpr]
+        self,
+        doc: Doc,
+        body_start: int,
+        quotes: list[Quote],
+        times: list[TimeExpr],
+        lex: FigureLexicon = EN,
     ) -> None:
         self.doc = doc
+        self.lex = lex
         self.text = doc.text  # Doc.text joins every token: read it once
         self.body_start = body_start
         self.quotes = quotes
@@ -482,8 +643,11 @@ class FigureFinder:
     def find(self) -> list[Figure]:
         figures: list[Figure] = []
         shot: list[Figure] = []
+        title = self.doc._.header.title_span if self.doc._.header else None
         for sent in self.doc.sents:
             if sent.start_char < self.body_start:
+                if title and title[0] <= sent.start_char < title[1]:
+                    figures.extend(self._sentence(sent, figures))  # headline figures count
                 continue
             figures.extend(self._sentence(sent, figures))
             figures.extend(self._unquantified(sent, figures))
@@ -635,15 +799,16 @@ class FigureFinder:
 
     def _sentence(self, sent: Span, previous: list[Figure]) -> list[Figure]:
         doc = self.doc
-        nums = [n for n in _number_tokens(sent) if not self._in_time(doc[n[0]])]
+        lex = self.lex
+        nums = [n for n in _number_tokens(sent, lex) if not self._in_time(doc[n[0]])]
         out: list[Figure] = []
         used: set[int] = set()
         updates: dict[int, Update] = {}
         for num in nums:
-            if self._not_count(num[0], num[1]):
+            if self._not_count(num[0], num[1]) or _negated(doc, num[0], num[1], lex):
                 used.add(num[0])
                 continue
-            upd = _update(doc, num, nums, sent)
+            upd = _update(doc, num, nums, sent, lex)
             if upd is not None and upd.projected:
                 used.add(num[0])
             elif upd is not None:
@@ -654,45 +819,52 @@ class FigureFinder:
             if first in used:
                 continue
             if first in updates:
-                fig = self._update_figure(updates[first], nums[idx], sent, out)
+                upd = updates[first]
+                fig = self._update_figure(upd, nums[idx], sent, out)
                 if fig is not None:
+                    if upd.previous_first is not None:  # "rose from 50": a claim of its own
+                        old = next(n for n in nums if n[0] == upd.previous_first)
+                        used.add(old[0])
+                        out.append(self._previous_figure(old, fig, sent))
                     out.append(fig)
                 continue
-            if first > sent.start and doc[first - 1].lower_ in ("including", "among"):
+            if first > sent.start and doc[first - 1].lower_ in lex.share_cues:
                 continue  # a subset, attached to the figure before it by _including
             if self._subset(first, last, value, sent, previous + out):
                 continue
-            qualifier, q_start = _qualifier(doc, first, sent.start)
-            metric, metric_at, pops = _metric_after(doc, last, sent.end)
+            rng = self._range(idx, nums, sent)
+            if rng is not None:
+                used.add(nums[rng[0]][0])
+                out.extend(rng[1])
+                continue
+            qualifier, q_start = _qualifier(doc, first, sent.start, lex)
+            if _plus(doc, last, sent.end):
+                qualifier = lex.plus_suffix  # "150+"
+            metric, metric_at, pops = _metric_after(doc, last, sent.end, lex)
+            metric_tok = metric_at
             group = [(first, last, value, pops)]
-            between = first > sent.start and doc[first - 1].lower_ == "between"
-            if between and metric is None and doc[metric_at].lower_ == "and":
-                # "between 20 and 30 people were killed": the low end, at least
-                upper = next((n for n in nums[idx + 1 :] if n[0] == metric_at + 1), None)
-                if upper is not None:
-                    metric, metric_at, pops = _metric_after(doc, upper[1], sent.end)
-                    used.add(upper[0])
-                    qualifier, q_start = "at_least", first - 1
             # "Four soldiers and two civilians died": coordinated counts share the metric
             if metric is None and metric_at < sent.end and doc[metric_at].lower_ == "and":
                 for f2, l2, v2, _ in nums[idx + 1 :]:
                     if f2 == metric_at + 1:
-                        m2, at2, pops2 = _metric_after(doc, l2, sent.end)
+                        m2, at2, pops2 = _metric_after(doc, l2, sent.end, lex)
                         if m2:
                             group.append((f2, l2, v2, pops2))
                             metric, metric_at = m2, at2
+                            metric_tok = at2
                             used.add(f2)
                         break
-            if metric is None and not vague:  # "several of them critically": no figure
-                metric, q_start = _metric_before(doc, first, sent.start)
-                q_start = min(q_start, _qualifier(doc, first, sent.start)[1])
-                metric_at = first
+            if metric is None:  # "several of them critically": no figure
+                metric, q_start = _metric_before(doc, first, sent.start, lex, vague)
+                metric_tok = q_start
+                q_start = min(q_start, _qualifier(doc, first, sent.start, lex)[1])
+                metric_at = first + (1 if _plus(doc, last, sent.end) else 0)
             if metric is None:
                 continue
             if metric == "injured" and _governing_lemma(doc[last]) in KILL_VERBS:
                 metric = "killed"  # "three people wounded in the shelling died in hospital"
                 metric_at = max(metric_at, doc[last].head.head.i)
-            qualifier = _vague_qualifier(doc[first], value, vague, qualifier)
+            qualifier = _vague_qualifier(value, vague, qualifier)
             span_start = doc[min(q_start, first)].idx
             span_end = doc[max(metric_at, last)].idx + len(doc[max(metric_at, last)])
             of_which: dict[str, int] = {}
@@ -706,6 +878,8 @@ class FigureFinder:
                 value = total
             elif pops:
                 population = pops[-1][1]
+                if population in lex.shares and value is not None:
+                    of_which[population] = int(value)  # "63 civilians": all of them
             sides = {self._side(_counted_modifiers(doc, g[1], sent.end), span_start, span_end)
                      for g in group}  # fmt: skip
             fig = Figure(
@@ -720,8 +894,82 @@ class FigureFinder:
                 side=sides.pop() if len(sides) == 1 else None,
             )
             out.append(fig)
+            second = _second_metric(doc, metric, metric_tok, sent, lex) if vague else None
+            if second is not None:  # "dozens of killed and injured": two unquantified counts
+                out.append(replace(fig, metric=second, of_which=dict(of_which)))
         self._including(sent, out)
         return out
+
+    def _range(
+        self, idx: int, nums: list[tuple[int, int, float | None, bool]], sent: Span
+    ) -> tuple[int, list[Figure]] | None:
+        """'between 100 and 300 people were killed', '100 to 300 people killed', '100-300
+        killed': two figures, the low end at least and the high end at most, both with
+        `low` and `high`. Returns the index of the high end's number and the figures."""
+        doc, lex = self.doc, self.lex
+        first, last, value, _ = nums[idx]
+        if idx + 1 >= len(nums) or value is None:
+            return None
+        f2, l2, v2, _ = nums[idx + 1]
+        joint = doc[last + 1 : f2]
+        between = first > sent.start and doc[first - 1].lower_ == "between"
+        if v2 is None or v2 <= value or len(joint) != 1:
+            return None
+        if not (
+            between
+            and joint[0].lower_ == "and"
+            or not between
+            and joint[0].text in ("to", "-", "\u2013", "\u2014")
+            and not (first > sent.start and doc[first - 1].lower_ == "from")
+        ):
+            return None
+        metric, metric_at, pops = _metric_after(doc, l2, sent.end, lex)
+        start = first - 1 if between else first
+        if metric is None:
+            metric, start = _metric_before(doc, start, sent.start, lex, False)
+            metric_at = l2
+        if metric is None:
+            return None
+        s_char = doc[min(start, first - 1 if between else first)].idx
+        e_char = doc[max(metric_at, l2)].idx + len(doc[max(metric_at, l2)])
+        low, high = int(value), int(v2)
+        population = pops[-1][1] if pops else None
+        figs = [
+            Figure(
+                text=self.text[s_char:e_char],
+                start=s_char,
+                end=e_char,
+                metric=metric,
+                value=v,
+                qualifier=q,
+                population=population,
+                low=low,
+                high=high,
+            )
+            for v, q in ((low, "at_least"), (high, "at_most"))
+        ]
+        return idx + 1, figs
+
+    def _previous_figure(
+        self, old: tuple[int, int, float | None, bool], new: Figure, sent: Span
+    ) -> Figure:
+        """The value a toll rose from ('grew from 50 on Friday'): a claim of that earlier
+        count, of the same metric, that is not the update."""
+        doc = self.doc
+        first, last, value, _ = old
+        qualifier, q_start = _qualifier(doc, first, sent.start, self.lex)
+        start = doc[q_start - 1 if doc[q_start - 1].lower_ == "from" else q_start].idx
+        end = doc[last].idx + len(doc[last])
+        return Figure(
+            text=self.text[start:end],
+            start=start,
+            end=end,
+            metric=new.metric,
+            value=int(value) if value is not None else None,
+            qualifier=qualifier,
+            population=new.population,
+            of_which={k: int(value) for k in new.of_which if k == new.population and value},
+        )
 
     def _update_figure(
         self,
@@ -737,9 +985,7 @@ class FigureFinder:
         metric = upd.metric or (earlier[-1].metric if earlier else None)
         if metric is None:
             return None
-        qualifier = _vague_qualifier(
-            doc[first], value, vague, _qualifier(doc, first, sent.start)[0]
-        )
+        qualifier = _vague_qualifier(value, vague, _qualifier(doc, first, sent.start, self.lex)[0])
         after, after_at, pops = _metric_after(doc, last, sent.end)
         end_tok = doc[after_at if after else last]
         start, end = doc[upd.start].idx, end_tok.idx + len(end_tok)
@@ -839,6 +1085,7 @@ class FigureFinder:
         nxt = doc[last + 1] if last + 1 < len(doc) else None
         if nxt is not None and (
             nxt.text in ("%", "-")
+            and not (nxt.text == "-" and last + 2 < len(doc) and doc[last + 2].like_num)
             or nxt.lower_
             in ("percent", "per", "year-old", "years", "year", "block", "blocks", "yo", "yoa")
         ):
@@ -879,34 +1126,59 @@ class FigureFinder:
     def _subset(
         self, first: int, last: int, value: float | None, sent: Span, figs: list[Figure]
     ) -> bool:
-        """'Eight of the wounded were children': a subset of the last figure of that metric."""
-        doc = self.doc
-        window = doc[last + 1 : min(sent.end, last + 8)]
-        low = [t.lower_ for t in window]
-        if value is None or len(low) < 4 or low[0] != "of" or low[1] != "the":
+        """A share of a total given before it, never a total of its own: 'Eight of the
+        wounded were children', 'Two children were among the dead', '..., 13 of them
+        children', 'of whom 13 were children', '13 are children'. The share goes into the
+        total's of_which (the last figure of that metric, or the last figure)."""
+        doc, lex = self.doc, self.lex
+        if value is None:
             return False
-        metric = METRIC_WORDS.get(low[2])
-        pop = next((POPULATIONS[w] for w in low[3:] if POPULATIONS.get(w)), None)
-        if not metric or not pop:
+        low = [t.lower_ for t in doc[last + 1 : min(sent.end, last + 8)]] + [""] * 8
+        be = ("were", "are", "was", "is")
+        metric: str | None = None
+        pop: str | None = None
+        if low[0] == "of" and low[1] == "the" and low[2] in lex.metric_words:
+            metric = lex.metric_words[low[2]]  # "eight of the wounded were children"
+            pop = next((lex.populations[w] for w in low[3:] if w in lex.populations), None)
+        elif low[0] in lex.populations and low[1] in be and low[2] == "among":
+            pop = lex.populations[low[0]]  # "two children were among the dead"
+            metric = next((lex.metric_words[w] for w in low[3:5] if w in lex.metric_words), None)
+            if metric is None:
+                return False
+            total = next((f for f in reversed(figs) if f.metric == metric), None)
+            if total is not None:
+                total.of_which[pop] = int(value)
+            return True  # a share, even where no total was given
+        elif low[0] == "of" and low[1] in ("them", "those", "whom"):
+            k = 3 if low[2] in be else 2  # "13 of them (were) children"
+            pop = lex.populations.get(low[k]) if low[k + 1] not in lex.metric_words else None
+        elif low[0] in be and low[1] in lex.populations and low[2] not in lex.metric_words:
+            before = doc[max(sent.start, first - 2) : first].text.lower()
+            if first == sent.start or before.endswith(("of whom", ",", ";", "and")):
+                pop = lex.populations[low[1]]  # "of whom 13 were children", "13 are children"
+        if pop is None:
             return False
         for fig in reversed(figs):
-            if fig.metric == metric:
+            if fig.start < doc[first].idx and (metric is None or fig.metric == metric):
                 fig.of_which[pop] = int(value)
                 return True
         return False
 
     def _including(self, sent: Span, figures: list[Figure]) -> None:
-        """'..., including two civilians' after a figure: a subset of that figure."""
-        doc = self.doc
+        """'..., including two civilians' after a figure, or inside it ('39 people,
+        including four children, were killed'): a share of that figure."""
+        doc, lex = self.doc, self.lex
         for tok in sent:
-            if tok.lower_ not in ("including", "among"):
+            if tok.lower_ not in lex.share_cues:
                 continue
-            prior = [f for f in figures if f.end <= tok.idx]
+            prior = [f for f in figures if f.start < tok.idx]
             if not prior:
                 continue
-            fig = prior[-1]
+            fig = max(prior, key=lambda f: f.start)
             j = tok.i + 1
-            nums = _number_tokens(doc[j : min(sent.end, j + 4)])
+            if j < sent.end and doc[j].lower_ in ("them", "those"):
+                j += 1  # "among them two children"
+            nums = _number_tokens(doc[j : min(sent.end, j + 4)], lex)
             if not nums:
                 continue
             first, last, value, _ = nums[0]
@@ -915,17 +1187,24 @@ class FigureFinder:
             k = last + 1
             while k < sent.end and doc[k].pos_ == "ADJ":
                 k += 1
-            if k < sent.end and POPULATIONS.get(doc[k].lower_):
-                fig.of_which[POPULATIONS[doc[k].lower_]] = int(value)
-                fig.end = max(fig.end, doc[k].idx + len(doc[k]))
-                fig.text = self.text[fig.start : fig.end]
+            if k < sent.end and lex.populations.get(doc[k].lower_):
+                for f in figures:
+                    if f.start == fig.start and f.end == fig.end:  # both ends of a range
+                        f.of_which[lex.populations[doc[k].lower_]] = int(value)
+                        f.end = max(f.end, doc[k].idx + len(doc[k]))
+                        f.text = self.text[f.start : f.end]
 
 
 def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_start: int) -> None:
     """Claimant of each figure: the speaker of the statement holding it; else `reportedly`
     when the sentence says so; else the speaker of a statement earlier in the paragraph
     that the sentence goes on with."""
-    sents = [s for s in doc.sents if s.start_char >= body_start]
+    title = doc._.header.title_span if doc._.header else None
+    sents = [
+        s
+        for s in doc.sents
+        if s.start_char >= body_start or title and title[0] <= s.start_char < title[1]
+    ]
     text = doc.text
     for fig in figures:
         q = quote_at(quotes, fig.start, fig.end)
@@ -969,12 +1248,24 @@ def date_figures(figures: list[Figure], times: list[TimeExpr], published: str | 
         fig.as_of = value if value and value[:1].isdigit() else published
 
 
-@Language.component("parallax_figures")
-def figures_component(doc: Doc) -> Doc:
+class FiguresComponent:
     """Sets doc._.figures (needs parallax_times and parallax_quotes before it)."""
-    body_start = doc._.header.body_start if doc._.header else 0
-    figures = FigureFinder(doc, body_start, doc._.quotes or [], doc._.times or []).find()
-    assign_claimants(doc, figures, doc._.quotes or [], body_start)
-    date_figures(figures, doc._.times or [], None)  # the pipeline dates them again
-    doc._.figures = figures
-    return doc
+
+    def __init__(self, lexicon: str = DEFAULT_LEXICON) -> None:
+        self.lex = load_lexicon(lexicon)
+
+    def __call__(self, doc: Doc) -> Doc:
+        body_start = doc._.header.body_start if doc._.header else 0
+        quotes, times = doc._.quotes or [], doc._.times or []
+        figures = FigureFinder(doc, body_start, quotes, times, self.lex).find()
+        assign_claimants(doc, figures, quotes, body_start)
+        date_figures(figures, times, None)  # the pipeline dates them again
+        doc._.figures = figures
+        return doc
+
+
+@Language.factory("parallax_figures", default_config={"lexicon": DEFAULT_LEXICON})
+def make_figures(nlp: Language, name: str, lexicon: str) -> FiguresComponent:
+    """The figures component; `lexicon` names its word lists under parallax/lexicons/
+    (or an absolute path to a JSON file of the same keys)."""
+    return FiguresComponent(lexicon)
