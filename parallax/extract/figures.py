@@ -43,6 +43,8 @@ class FigureLexicon:
     vague: frozenset[str]  # quantity words with no number: value null, unquantified
     share_cues: frozenset[str]  # "including", "among"
     negations: frozenset[str]
+    source_cues: tuple[str, ...]  # "according to X": X claims the sentence's figures
+    source_nouns: frozenset[str]  # "figures from X", "estimates of X": X is the source
 
     @property
     def qualifier_words(self) -> set[str]:
@@ -69,6 +71,8 @@ def load_lexicon(name: str = DEFAULT_LEXICON) -> FigureLexicon:
         vague=frozenset(data["vague_counts"]),
         share_cues=frozenset(data["share_cues"]),
         negations=frozenset(data["negations"]),
+        source_cues=tuple(data["source_cues"]),
+        source_nouns=frozenset(data["source_nouns"]),
     )
 
 
@@ -1195,10 +1199,52 @@ class FigureFinder:
                         f.text = self.text[f.start : f.end]
 
 
-def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_start: int) -> None:
-    """Claimant of each figure: the speaker of the statement holding it; else `reportedly`
-    when the sentence says so; else the speaker of a statement earlier in the paragraph
-    that the sentence goes on with."""
+def _source_phrase(sent: Span, lex: FigureLexicon) -> tuple[str, int] | None:
+    """(claimant, offset) of a source the sentence names for its figures: 'according to
+    the ministry', 'in the estimates of the Valdorian army', 'citing police'."""
+    doc = sent.doc
+    words = [t.lower_ for t in sent]
+    for cue in lex.source_cues:
+        n = len(cue.split())
+        for i in range(len(words) - n):
+            if words[i : i + n] != cue.split():
+                continue
+            k = sent.start + i + n
+            while True:  # "according to figures from the ministry": the ministry
+                while k < sent.end and doc[k].lower_ in ("the", "a", "an", "its", "their"):
+                    k += 1
+                if k + 1 < sent.end and doc[k].lower_ in lex.source_nouns and doc[
+                    k + 1
+                ].lower_ in ("from", "of", "by"):
+                    k += 2
+                    continue
+                break
+            end = k
+            while end < min(sent.end, k + 8) and not (
+                doc[end].is_punct and doc[end].text not in ("'", "\u2019", "-")
+                or doc[end].pos_ in ("VERB", "AUX", "ADP", "SCONJ", "PRON", "CCONJ")
+                and doc[end].lower_ != "of"
+                or doc[end].lower_ in ("that", "which", "who")
+            ):
+                end += 1
+            if end > k:
+                return doc[k:end].text, doc[k].idx
+    return None
+
+
+def assign_claimants(
+    doc: Doc,
+    figures: list[Figure],
+    quotes: list[Quote],
+    body_start: int,
+    lex: FigureLexicon = EN,
+) -> None:
+    """Claimant of each figure: the speaker of the statement holding it; else the source
+    the sentence names ('according to X'); else the speaker of a statement attributed in
+    the same sentence (a sentence-level attribution covers every figure in it: '... has
+    killed 30, left dozens missing and 500 wounded, a spokesperson said'); else
+    `reportedly` when the sentence says so; else the speaker of a statement earlier in the
+    paragraph that the sentence goes on with."""
     title = doc._.header.title_span if doc._.header else None
     sents = [
         s
@@ -1214,19 +1260,24 @@ def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_
         sent = next((s for s in sents if s.start_char <= fig.start < s.end_char), None)
         if sent is None:
             continue
-        if REPORTEDLY.search(sent.text):
-            fig.reportedly = True
+        source = _source_phrase(sent, lex)
+        if source is not None:
+            fig.claimant = source[0]
             continue
         same = [
             x
             for x in quotes
             if x.speaker
             and x.speaker_start is not None
-            and sent.start_char <= x.speaker_start < fig.start
-            and x.kind == "indirect"
+            and sent.start_char <= x.speaker_start < sent.end_char
+            and x.kind in ("indirect", "direct")
         ]
-        if same:  # "X stated A, and many more were wounded": the statement goes on
-            fig.claimant = same[-1].speaker
+        if same:  # the nearest statement of the sentence covers the figure
+            near = min(same, key=lambda x: max(x.start - fig.end, fig.start - x.end, 0))
+            fig.claimant = near.speaker
+            continue
+        if REPORTEDLY.search(sent.text):
+            fig.reportedly = True
             continue
         para_start = text.rfind("\n", 0, sent.start_char) + 1
         earlier = [x for x in quotes if para_start <= x.start < sent.start_char and x.speaker]
@@ -1258,7 +1309,7 @@ class FiguresComponent:
         body_start = doc._.header.body_start if doc._.header else 0
         quotes, times = doc._.quotes or [], doc._.times or []
         figures = FigureFinder(doc, body_start, quotes, times, self.lex).find()
-        assign_claimants(doc, figures, quotes, body_start)
+        assign_claimants(doc, figures, quotes, body_start, self.lex)
         date_figures(figures, times, None)  # the pipeline dates them again
         doc._.figures = figures
         return doc
