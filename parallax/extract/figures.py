@@ -286,6 +286,7 @@ def _metric_after(
             other_noun = True
         if (
             low == "to"
+            and (doc[k - 1].lower_ in lex.people or doc[k - 1].lower_ in lex.populations)
             and k + 1 < end
             and doc[k + 1].lemma_ in lex.verb_metrics | {"flee": "displaced"}
             and doc[k + 1].pos_ == "VERB"
@@ -318,13 +319,15 @@ def _metric_before(
         low = tok.lower_
         metric = lex.verb_metrics.get(tok.lemma_) if tok.pos_ == "VERB" else None
         if metric and tok.i >= first - 4:
+            if tok.lower_ in lex.people_only and _counts_things(doc, first, lex):
+                return None, first  # "evacuated 300 buildings"
             if vague and not (first < len(doc) - 1 and _counts_people(doc, first, lex)):
                 return None, first  # "killed many", "killing hundreds of people" only
             between = {t.lower_ for t in doc[tok.i + 1 : first]}
             if between - lex.qualifier_words:
                 return None, first  # "killed himself after taking two": not its object
             return metric, tok.i
-        if low == "toll" and not vague:
+        if low == "toll" and not vague and not _counts_things(doc, first, lex):
             at = tok.i - 1 if tok.i > window.start and doc[tok.i - 1].lower_ == "death" else tok.i
             return ("injured" if "injur" in lowered else "killed"), at
     return None, first
@@ -342,13 +345,37 @@ def _counts_people(doc: Doc, first: int, lex: FigureLexicon) -> bool:
     return k < len(doc) and (doc[k].lower_ in lex.people or doc[k].lower_ in lex.populations)
 
 
+def _starts_number(doc: Doc, i: int, end: int) -> bool:
+    return i < end and doc[i].like_num
+
+
+def _counts_things(doc: Doc, first: int, lex: FigureLexicon) -> bool:
+    """The number counts a lower-case noun that is no word for people: 'two enormous
+    explosions', '300 buildings' (not 'two children', '14 Valdorians')."""
+    k = first + 1
+    while k < len(doc) and (doc[k].like_num or doc[k].pos_ == "ADJ"):
+        k += 1
+    if k >= len(doc) or doc[k].pos_ != "NOUN" or not doc[k].text[:1].islower():
+        return False
+    low = doc[k].lower_
+    return not (
+        low in lex.people
+        or low in lex.populations
+        or low in lex.metric_words
+        or doc[k].lemma_ in PERSON_NOUNS
+    )
+
+
 def _negated(doc: Doc, first: int, last: int, lex: FigureLexicon) -> bool:
     """'There weren't 500 deaths', 'did not kill 40 people': a count the sentence denies.
     The first verb above the number decides; a negation of a later clause does not."""
     tok = doc[last]
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX"):
-            return any(c.dep_ == "neg" and c.lower_ in lex.negations for c in tok.children)
+            return any(
+                c.dep_ == "neg" and c.lower_.replace("\u2019", "'") in lex.negations
+                for c in tok.children
+            )
         if tok.head is tok:
             return False
         tok = tok.head
@@ -637,6 +664,7 @@ class FigureFinder:
     ) -> None:
         self.doc = doc
         self.lex = lex
+        self.pending: dict[int, tuple[str, int]] = {}  # shares given before their total
         self.text = doc.text  # Doc.text joins every token: read it once
         self.body_start = body_start
         self.quotes = quotes
@@ -901,6 +929,11 @@ class FigureFinder:
             second = _second_metric(doc, metric, metric_tok, sent, lex) if vague else None
             if second is not None:  # "dozens of killed and injured": two unquantified counts
                 out.append(replace(fig, metric=second, of_which=dict(of_which)))
+        for at, (pop, share) in self.pending.items():  # "100,000 children among the 300,000"
+            if sent.start <= at < sent.end:
+                for f in out:
+                    if f.start <= doc[at].idx < f.end:
+                        f.of_which[pop] = share
         self._including(sent, out)
         return out
 
@@ -997,6 +1030,7 @@ class FigureFinder:
             (POPULATIONS[t.lower_] for t in reversed(upd.subject) if t.lower_ in POPULATIONS),
             pops[-1][1] if pops else None,
         )
+        of_which = {population: int(value)} if population in self.lex.shares and value else {}
         return Figure(
             text=self.text[start:end],
             start=start,
@@ -1004,6 +1038,7 @@ class FigureFinder:
             metric=metric,
             value=int(value) if value is not None else None,
             qualifier=qualifier,
+            of_which=of_which,
             population=population,
             update=True,
             previous=upd.previous,
@@ -1146,6 +1181,9 @@ class FigureFinder:
             pop = next((lex.populations[w] for w in low[3:] if w in lex.populations), None)
         elif low[0] in lex.populations and low[1] in be and low[2] == "among":
             pop = lex.populations[low[0]]  # "two children were among the dead"
+            if low[3] in ("the", "those") and _starts_number(doc, last + 5, sent.end):
+                self.pending[last + 5] = (pop, int(value))  # "... among the 300,000 ..."
+                return True
             metric = next((lex.metric_words[w] for w in low[3:5] if w in lex.metric_words), None)
             if metric is None:
                 return False
@@ -1160,6 +1198,22 @@ class FigureFinder:
             before = doc[max(sent.start, first - 2) : first].text.lower()
             if first == sent.start or before.endswith(("of whom", ",", ";", "and")):
                 pop = lex.populations[low[1]]  # "of whom 13 were children", "13 are children"
+        elif (
+            doc[sent.start].lower_ == "among"
+            and first > sent.start
+            and doc[first - 1].lower_ in be
+            and low[0] in lex.populations
+        ):
+            # "Among those killed in the attack were five children"
+            pop = lex.populations[low[0]]
+            head = [t.lower_ for t in doc[sent.start : first]]
+            metric = next((lex.metric_words[w] for w in head if w in lex.metric_words), None)
+            if metric is None:
+                return False
+            total = next((f for f in reversed(figs) if f.metric == metric), None)
+            if total is not None:
+                total.of_which[pop] = int(value)
+            return True
         if pop is None:
             return False
         for fig in reversed(figs):
