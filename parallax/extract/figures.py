@@ -122,6 +122,7 @@ TALLY_NOUNS = {"toll", "number", "count", "tally", "total", "figure"}
 COUNT_NOUNS = TALLY_NOUNS | {"deaths", "dead", "fatalities", "injuries", "wounded", "injured",
                              "casualties"}  # fmt: skip
 POSSESSIVES = {"the", "our", "their", "its", "his", "her", "my", "your"}
+DEICTICS = {"these", "those", "them"}
 DEMONYM_ENDINGS = ("ian", "an", "i", "ese", "ish")
 
 if not Doc.has_extension("figures"):
@@ -293,8 +294,10 @@ def _metric_after(
         ):
             continue  # "forced 4,000 people to flee"
         if tok.is_punct or tok.like_num or low in ("of", "and", "or", "in", "for", "from", "to"):
-            if low == "of" and k + 2 < end and doc[k + 1].lower_ in POSSESSIVES:
-                continue  # "eight of the wounded", "three of our servicemen"
+            if low == "of" and k + 2 < end and doc[k + 1].lower_ in POSSESSIVES | DEICTICS:
+                continue  # "eight of the wounded", "three of our servicemen", "12 of these"
+            if low == "for" and k + 1 < end and doc[k + 1].lower_ in lex.metric_words:
+                continue  # "treated 117 people for injuries"
             if low == "of" and doc[last].lower_ in lex.vague:
                 continue  # "dozens of people"
             if low == "of" and k == last + 1 and doc[k + 1].lower_ in lex.metric_words:
@@ -665,6 +668,9 @@ class FigureFinder:
         self.doc = doc
         self.lex = lex
         self.pending: dict[int, tuple[str, int]] = {}  # shares given before their total
+        self.parts: dict[int, Figure] = {}  # id of a breakdown's part -> its total
+        self.extra: list[Figure] = []  # parts found while reading the sentence
+        self.skip: set[int] = set()  # first tokens of numbers already read as parts
         self.text = doc.text  # Doc.text joins every token: read it once
         self.body_start = body_start
         self.quotes = quotes
@@ -689,7 +695,13 @@ class FigureFinder:
             figures.extend(self._headline(sent, figures + shot))
         if not any(f.metric == "killed" for f in figures):
             figures.extend(shot)  # shot and nobody died: the people shot were injured
-        return sorted(figures, key=lambda f: f.start)
+        ordered = sorted(figures, key=lambda f: f.start)
+        at = {id(f): i for i, f in enumerate(ordered)}
+        for f in ordered:
+            total = self.parts.get(id(f))
+            if total is not None and id(total) in at:
+                f.part_of = at[id(total)]
+        return ordered
 
     def _victims(self, sent: Span, figures: list[Figure]) -> tuple[list[Figure], list[Figure]]:
         """One named or singular victim per clause: "a man was shot and killed", "the
@@ -847,8 +859,9 @@ class FigureFinder:
                 updates[num[0]] = upd
                 if upd.previous_first is not None:
                     used.add(upd.previous_first)
+        self.extra = []
         for idx, (first, last, value, vague) in enumerate(nums):
-            if first in used:
+            if first in used or first in self.skip:
                 continue
             if first in updates:
                 upd = updates[first]
@@ -891,8 +904,27 @@ class FigureFinder:
                 metric_tok = q_start
                 q_start = min(q_start, _qualifier(doc, first, sent.start, lex)[1])
                 metric_at = first + (1 if _plus(doc, last, sent.end) else 0)
+            total: Figure | None = None
+            if metric is None and out and first - 1 > sent.start:
+                # "12 died in hospital and 38 at the station": the metric of the figure
+                # just before, which the elliptical clause goes on with
+                prev = out[-1]
+                if (
+                    doc[first - 1].lower_ == "and"
+                    and prev.end <= doc[first - 1].idx
+                    and prev.value is not None
+                    and last + 1 < sent.end
+                    and doc[last + 1].pos_ == "ADP"
+                    and doc[last + 1].lower_ != "of"
+                ):
+                    metric, q_start = prev.metric, first
+                    metric_at = min(doc[last + 1].right_edge.i, sent.end - 1)
+                    total = self.parts.get(id(prev))
             if metric is None:
                 continue
+            if last + 2 < sent.end and doc[last + 1].lower_ == "of" and doc[last + 2].lower_ in DEICTICS:
+                # "twelve of these died": a part of the last total of that metric
+                total = next((f for f in reversed(previous + out) if f.metric == metric), None)
             if metric == "injured" and _governing_lemma(doc[last]) in KILL_VERBS:
                 metric = "killed"  # "three people wounded in the shelling died in hospital"
                 metric_at = max(metric_at, doc[last].head.head.i)
@@ -926,9 +958,13 @@ class FigureFinder:
                 side=sides.pop() if len(sides) == 1 else None,
             )
             out.append(fig)
+            if total is not None and total.value is not None and value is not None:
+                if value < total.value:
+                    self.parts[id(fig)] = total
             second = _second_metric(doc, metric, metric_tok, sent, lex) if vague else None
             if second is not None:  # "dozens of killed and injured": two unquantified counts
                 out.append(replace(fig, metric=second, of_which=dict(of_which)))
+        out.extend(self.extra)
         for at, (pop, share) in self.pending.items():  # "100,000 children among the 300,000"
             if sent.start <= at < sent.end:
                 for f in out:
@@ -1191,13 +1227,16 @@ class FigureFinder:
             if total is not None:
                 total.of_which[pop] = int(value)
             return True  # a share, even where no total was given
-        elif low[0] == "of" and low[1] in ("them", "those", "whom"):
+        elif low[0] == "of" and low[1] in ("them", "those", "whom", "these", "which"):
             k = 3 if low[2] in be else 2  # "13 of them (were) children"
             pop = lex.populations.get(low[k]) if low[k + 1] not in lex.metric_words else None
         elif low[0] in be and low[1] in lex.populations and low[2] not in lex.metric_words:
             before = doc[max(sent.start, first - 2) : first].text.lower()
-            if first == sent.start or before.endswith(("of whom", ",", ";", "and")):
+            if first == sent.start or before.endswith(("of whom", "of which", ",", ";", "and")):
                 pop = lex.populations[low[1]]  # "of whom 13 were children", "13 are children"
+                items = self._breakdown(first, sent)
+                if len(items) > 1 and before.endswith(("of whom", "of which")):
+                    return self._parts(items, figs, sent)
         elif (
             doc[sent.start].lower_ == "among"
             and first > sent.start
@@ -1221,6 +1260,50 @@ class FigureFinder:
                 fig.of_which[pop] = int(value)
                 return True
         return False
+
+    def _breakdown(self, first: int, sent: Span) -> list[tuple[int, int, int, str, str | None]]:
+        """The items of a list of groups from the number at `first` on: 'of which 16 were
+        children, 46 women and 36 men' -> (first, last, value, group word, share key)."""
+        doc, lex = self.doc, self.lex
+        out: list[tuple[int, int, int, str, str | None]] = []
+        for f, last, value, _ in _number_tokens(doc[first : sent.end], lex):
+            if value is None or out and doc[f - 1].lower_ not in (",", "and"):
+                break
+            k = last + 1
+            if k < sent.end and doc[k].lower_ in ("were", "are", "was", "is"):
+                k += 1
+            if k >= sent.end or not (doc[k].lower_ in lex.populations or doc[k].lower_ in lex.people):
+                break
+            out.append((f, k, int(value), doc[k].lower_, lex.populations.get(doc[k].lower_)))
+        return out
+
+    def _parts(
+        self, items: list[tuple[int, int, int, str, str | None]], figs: list[Figure], sent: Span
+    ) -> bool:
+        """A breakdown of the figure before it into groups that make it up: each group is a
+        figure of its own marked as a part of the total (`part_of`), and a group that is a
+        share (children, women, ...) goes into the total's of_which as well."""
+        doc = self.doc
+        total = next((f for f in reversed(figs) if f.start < doc[items[0][0]].idx), None)
+        if total is None or total.value is None or sum(i[2] for i in items) > total.value:
+            return False
+        for first, last, value, word, share in items:
+            if share in self.lex.shares:
+                total.of_which[share] = value
+            start, end = doc[first].idx, doc[last].idx + len(doc[last])
+            part = Figure(
+                text=self.text[start:end],
+                start=start,
+                end=end,
+                metric=total.metric,
+                value=value,
+                qualifier="exact",
+                population=self.lex.populations.get(word),
+            )
+            self.parts[id(part)] = total
+            self.extra.append(part)
+            self.skip.add(first)
+        return True
 
     def _including(self, sent: Span, figures: list[Figure]) -> None:
         """'..., including two civilians' after a figure, or inside it ('39 people,
