@@ -45,6 +45,7 @@ class FigureLexicon:
     negations: frozenset[str]
     source_cues: tuple[str, ...]  # "according to X": X claims the sentence's figures
     source_nouns: frozenset[str]  # "figures from X", "estimates of X": X is the source
+    reporting_verbs: frozenset[str]  # lemmas: "said" in "which officials said killed 39"
 
     @property
     def qualifier_words(self) -> set[str]:
@@ -73,6 +74,7 @@ def load_lexicon(name: str = DEFAULT_LEXICON) -> FigureLexicon:
         negations=frozenset(data["negations"]),
         source_cues=tuple(data["source_cues"]),
         source_nouns=frozenset(data["source_nouns"]),
+        reporting_verbs=frozenset(data["reporting_verbs"]),
     )
 
 
@@ -1369,6 +1371,39 @@ def _source_phrase(sent: Span, lex: FigureLexicon) -> tuple[str, int] | None:
     return None
 
 
+def _nearest_attribution(
+    doc: Doc, fig: Figure, quotes: list[Quote], lex: FigureLexicon
+) -> tuple[str | None, bool]:
+    """(claimant, found) of the reporting verb nearest above the figure in the parse:
+    'the station, which local authorities said had killed at least 39 people' is the
+    authorities' figure even inside another speaker's statement. Where that verb's
+    subject is the mention of a quote's speaker, the quote's (resolved) speaker; found is
+    False where no reporting verb with a subject of its own is above the figure."""
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, False
+    tok = span.root
+    for _ in range(8):
+        if tok.lemma_ in lex.reporting_verbs and tok.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None or subj.dep_ == "nsubjpass":
+                return None, False
+            for q in quotes:
+                if q.speaker and q.speaker_start is not None and q.speaker_end is not None:
+                    if q.speaker_start <= subj.idx < q.speaker_end:
+                        return q.speaker, True
+            if subj.pos_ == "PRON" or subj.tag_ in ("WDT", "WP"):
+                return None, False
+            start = subj.left_edge.i
+            while start < subj.i and doc[start].lower_ in ("the", "a", "an"):
+                start += 1
+            return doc[start : subj.i + 1].text, True
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return None, False
+
+
 def assign_claimants(
     doc: Doc,
     figures: list[Figure],
@@ -1390,6 +1425,10 @@ def assign_claimants(
     ]
     text = doc.text
     for fig in figures:
+        near, found = _nearest_attribution(doc, fig, quotes, lex)
+        if found:
+            fig.claimant = near
+            continue
         q = quote_at(quotes, fig.start, fig.end)
         if q is not None:
             fig.claimant = q.speaker
