@@ -46,6 +46,8 @@ class FigureLexicon:
     source_cues: tuple[str, ...]  # "according to X": X claims the sentence's figures
     source_nouns: frozenset[str]  # "figures from X", "estimates of X": X is the source
     reporting_verbs: frozenset[str]  # lemmas: "said" in "which officials said killed 39"
+    noun_metrics: dict[str, str]  # "the killing of 12", "the evacuation of 3,000"
+    figure_nouns: frozenset[str]  # "the 100 to 300 range": words for a count itself
 
     @property
     def qualifier_words(self) -> set[str]:
@@ -75,6 +77,8 @@ def load_lexicon(name: str = DEFAULT_LEXICON) -> FigureLexicon:
         source_cues=tuple(data["source_cues"]),
         source_nouns=frozenset(data["source_nouns"]),
         reporting_verbs=frozenset(data["reporting_verbs"]),
+        noun_metrics=dict(data["noun_metrics"]),
+        figure_nouns=frozenset(data["figure_nouns"]),
     )
 
 
@@ -117,6 +121,7 @@ UPDATE_VERBS = {"rise", "climb", "increase", "jump", "grow", "mount", "soar", "s
                 "stand", "reach", "hit", "raise", "bring", "push", "take", "lift", "put",
                 "revise", "update", "edge", "creep", "double", "triple"}  # fmt: skip
 UPDATE_OBJECT_VERBS = {"reach", "hit"}  # "the toll reached 90": the number is the object
+EXCEED_VERBS = {"exceed", "surpass", "top"}  # "the toll exceeds 4,000": at least 4,000
 # Verbs that update a count named as such ("raising the toll to"), never a group of people
 # ("the wounded were taken to three hospitals").
 CAUSATIVE_UPDATES = {"raise", "bring", "push", "take", "lift", "put", "revise", "update"}
@@ -125,6 +130,9 @@ COUNT_NOUNS = TALLY_NOUNS | {"deaths", "dead", "fatalities", "injuries", "wounde
                              "casualties"}  # fmt: skip
 POSSESSIVES = {"the", "our", "their", "its", "his", "her", "my", "your"}
 DEICTICS = {"these", "those", "them"}
+# How a count hangs on the verb that may deny it ("there weren't 500 deaths")
+ARGUMENT_DEPS = {"nummod", "compound", "quantmod", "conj", "attr", "nsubj", "nsubjpass", "dobj",
+                 "appos", "npadvmod"}  # fmt: skip
 DEMONYM_ENDINGS = ("ian", "an", "i", "ese", "ish")
 
 if not Doc.has_extension("figures"):
@@ -314,10 +322,19 @@ def _metric_before(
     """'killing 14 people', 'killed at least 12', 'displaced some 300,000 people', 'Police
     detained 14 people', 'the death toll rose to 17': the metric and the token where the
     figure's text starts."""
-    if first - 2 >= start and doc[first - 1].text == ":" and not vague:
+    if first - 2 >= start and doc[first - 1].text in (":", "|") and not vague:
         metric = _metric_word(doc[first - 2], lex)
         if metric is not None:
-            return metric, first - 2  # "Fatalities: 63", "Injuries: 150+"
+            return metric, first - 2  # "Fatalities: 63", "Injuries: 150+", "Deaths | 63"
+    q = _qualifier(doc, first, start, lex)[1]
+    if (
+        q - 2 >= start
+        and doc[first].like_num
+        and doc[q - 1].lower_ == "of"
+        and doc[q - 2].lower_ in lex.noun_metrics
+    ):
+        if not _counts_things(doc, first, lex):  # "the massacre of more than 800 people"
+            return lex.noun_metrics[doc[q - 2].lower_], q - 2
     window = doc[max(start, first - 6) : first]
     lowered = window.text.lower()
     for tok in reversed(window):
@@ -376,6 +393,8 @@ def _negated(doc: Doc, first: int, last: int, lex: FigureLexicon) -> bool:
     The first verb above the number decides; a negation of a later clause does not."""
     tok = doc[last]
     for _ in range(4):
+        if tok.pos_ not in ("VERB", "AUX") and tok.dep_ not in ARGUMENT_DEPS:
+            return False  # "weren't 500 deaths, more likely between 10 and 50": not denied
         if tok.pos_ in ("VERB", "AUX"):
             return any(
                 c.dep_ == "neg" and c.lower_.replace("\u2019", "'") in lex.negations
@@ -533,7 +552,10 @@ COUNTED = PEOPLE | set(POPULATIONS) | COUNT_NOUNS
 def _update_verb(doc: Doc, first: int, start: int) -> tuple[Token, Token] | None:
     """(verb, preposition or verb) when the number is the new value of a count: the
     object of 'rose to', 'stands at', 'raising the toll to', or of 'reached'."""
-    k = _qualifier(doc, first, start)[1] - 1  # "rose to at least 90"
+    q = _qualifier(doc, first, start)[1]
+    if q < first and doc[q].lemma_ in EXCEED_VERBS and doc[q].pos_ in ("VERB", "AUX"):
+        return doc[q], doc[q]  # "the toll now exceeds 4,000": at least, and an update
+    k = q - 1  # "rose to at least 90"
     if k < start:
         return None
     prep = doc[k]
@@ -553,7 +575,7 @@ def _update_verb(doc: Doc, first: int, start: int) -> tuple[Token, Token] | None
         verb = prep  # "reached 90", "the number of dead is 154"
     else:
         return None
-    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in UPDATE_VERBS | {"be"}:
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in UPDATE_VERBS | {"be"} | EXCEED_VERBS:
         return None
     return verb, prep
 
@@ -906,7 +928,7 @@ class FigureFinder:
                 metric_tok = q_start
                 q_start = min(q_start, _qualifier(doc, first, sent.start, lex)[1])
                 metric_at = first + (1 if _plus(doc, last, sent.end) else 0)
-            total: Figure | None = None
+            whole: Figure | None = None  # the total this figure is a part of
             if metric is None and out and first - 1 > sent.start:
                 # "12 died in hospital and 38 at the station": the metric of the figure
                 # just before, which the elliptical clause goes on with
@@ -921,12 +943,12 @@ class FigureFinder:
                 ):
                     metric, q_start = prev.metric, first
                     metric_at = min(doc[last + 1].right_edge.i, sent.end - 1)
-                    total = self.parts.get(id(prev))
+                    whole = self.parts.get(id(prev))
             if metric is None:
                 continue
             if last + 2 < sent.end and doc[last + 1].lower_ == "of" and doc[last + 2].lower_ in DEICTICS:
                 # "twelve of these died": a part of the last total of that metric
-                total = next((f for f in reversed(previous + out) if f.metric == metric), None)
+                whole = next((f for f in reversed(previous + out) if f.metric == metric), None)
             if metric == "injured" and _governing_lemma(doc[last]) in KILL_VERBS:
                 metric = "killed"  # "three people wounded in the shelling died in hospital"
                 metric_at = max(metric_at, doc[last].head.head.i)
@@ -960,9 +982,9 @@ class FigureFinder:
                 side=sides.pop() if len(sides) == 1 else None,
             )
             out.append(fig)
-            if total is not None and total.value is not None and value is not None:
-                if value < total.value:
-                    self.parts[id(fig)] = total
+            if whole is not None and whole.value is not None and value is not None:
+                if value < whole.value:
+                    self.parts[id(fig)] = whole
             second = _second_metric(doc, metric, metric_tok, sent, lex) if vague else None
             if second is not None:  # "dozens of killed and injured": two unquantified counts
                 out.append(replace(fig, metric=second, of_which=dict(of_which)))
@@ -1003,6 +1025,18 @@ class FigureFinder:
         if metric is None:
             metric, start = _metric_before(doc, start, sent.start, lex, False)
             metric_at = l2
+        nxt = doc[l2 + 1] if l2 + 1 < sent.end else None
+        if metric is None and not (
+            nxt is not None and nxt.lower_ not in lex.figure_nouns and _counts_things(doc, l2, lex)
+        ):
+            # "there weren't 500 deaths, more likely between 10 and 50", "the death toll
+            # at the low end of the 100 to 300 range": the metric the sentence counts
+            words = [t for t in doc[sent.start : first] if _metric_word(t, lex)]
+            words += [t for t in doc[sent.start : first] if t.lower_ == "toll"]
+            near = max(words, key=lambda t: t.i, default=None)
+            if near is not None:
+                metric = _metric_word(near, lex) or "killed"
+                start, metric_at = (first - 1 if between else first), l2
         if metric is None:
             return None
         s_char = doc[min(start, first - 1 if between else first)].idx
@@ -1383,6 +1417,14 @@ def _nearest_attribution(
     if span is None or not len(span):
         return None, False
     tok = span.root
+    for rel in tok.children:
+        if rel.dep_ == "relcl" and rel.lemma_ in lex.reporting_verbs:
+            subj = next((c for c in rel.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.pos_ != "PRON" and subj.tag_ not in ("WDT", "WP"):
+                start = subj.left_edge.i  # "the 500 deaths that officials reported"
+                while start < subj.i and doc[start].lower_ in ("the", "a", "an"):
+                    start += 1
+                return doc[start : subj.i + 1].text, True
     for _ in range(8):
         if tok.lemma_ in lex.reporting_verbs and tok.pos_ in ("VERB", "AUX"):
             subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -1449,8 +1491,8 @@ def assign_claimants(
             and x.kind in ("indirect", "direct")
         ]
         if same:  # the nearest statement of the sentence covers the figure
-            near = min(same, key=lambda x: max(x.start - fig.end, fig.start - x.end, 0))
-            fig.claimant = near.speaker
+            best = min(same, key=lambda x: max(x.start - fig.end, fig.start - x.end, 0))
+            fig.claimant = best.speaker
             continue
         if REPORTEDLY.search(sent.text):
             fig.reportedly = True
