@@ -400,7 +400,7 @@ def _negated(doc: Doc, first: int, last: int, lex: FigureLexicon) -> bool:
                 c.dep_ == "neg" and c.lower_.replace("\u2019", "'") in lex.negations
                 for c in tok.children
             )
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return False
         tok = tok.head
     return False
@@ -1274,6 +1274,22 @@ class FigureFinder:
                 if len(items) > 1 and before.endswith(("of whom", "of which")):
                     return self._parts(items, figs, sent)
         elif (
+            first > sent.start
+            and doc[first - 1].lemma_ == "include"
+            and doc[first - 1].pos_ == "VERB"
+            and low[0] in lex.populations
+        ):
+            # "The victims included five children", "the dead include two soldiers"
+            subj = next((c for c in doc[first - 1].children if c.dep_ == "nsubj"), None)
+            word = subj.lower_ if subj is not None else ""
+            metric = lex.metric_words.get(word) or ("killed" if word == "victims" else None)
+            if metric is None:
+                return False
+            total = next((f for f in reversed(figs) if f.metric == metric), None)
+            if total is not None:
+                total.of_which[lex.populations[low[0]]] = int(value)
+            return True
+        elif (
             doc[sent.start].lower_ == "among"
             and first > sent.start
             and doc[first - 1].lower_ in be
@@ -1405,6 +1421,23 @@ def _source_phrase(sent: Span, lex: FigureLexicon) -> tuple[str, int] | None:
     return None
 
 
+def _opening_subject(verb: Token) -> Token | None:
+    """The noun phrase a sentence opens with, read as the subject of its main reporting
+    verb where the parser gave that verb none ('Mayor Jan Halvik, who estimated 4,000
+    people were there, said ...'): a name followed by a comma."""
+    sent = verb.sent
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return None  # "was claimed to": no speaker
+    for chunk in sent.noun_chunks:
+        if chunk.start != sent.start or chunk.end >= verb.i:
+            return None
+        nxt = verb.doc[chunk.end]
+        if chunk.root.pos_ == "PROPN" and nxt.text == ",":
+            return chunk.root
+        return None
+    return None
+
+
 def _nearest_attribution(
     doc: Doc, fig: Figure, quotes: list[Quote], lex: FigureLexicon
 ) -> tuple[str | None, bool]:
@@ -1428,7 +1461,9 @@ def _nearest_attribution(
     for _ in range(8):
         if tok.lemma_ in lex.reporting_verbs and tok.pos_ in ("VERB", "AUX"):
             subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subj is None or subj.dep_ == "nsubjpass":
+            if subj is None and tok.dep_ == "ROOT":
+                subj = _opening_subject(tok)  # "Mayor X, who ..., said": misparsed
+            if subj is None or subj.dep_ == "nsubjpass" and subj.head.i == tok.i:
                 return None, False
             for q in quotes:
                 if q.speaker and q.speaker_start is not None and q.speaker_end is not None:
@@ -1440,7 +1475,7 @@ def _nearest_attribution(
             while start < subj.i and doc[start].lower_ in ("the", "a", "an"):
                 start += 1
             return doc[start : subj.i + 1].text, True
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
     return None, False
