@@ -166,7 +166,9 @@ def test_a_denied_count_is_no_claim(nlp, text: str) -> None:
 
 
 def test_a_count_beside_a_denial_is_still_a_claim(nlp) -> None:
-    text = "\u201cThere weren\u2019t 500 deaths, more likely between 10 and 50,\u201d a source said."
+    text = (
+        "\u201cThere weren\u2019t 500 deaths, more likely between 10 and 50,\u201d a source said."
+    )
     figs = figures_of(nlp, text)
     assert [(f.value, f.qualifier) for f in figs] == [(10, "at_least"), (50, "at_most")]
 

@@ -130,6 +130,7 @@ COUNT_NOUNS = TALLY_NOUNS | {"deaths", "dead", "fatalities", "injuries", "wounde
                              "casualties"}  # fmt: skip
 POSSESSIVES = {"the", "our", "their", "its", "his", "her", "my", "your"}
 DEICTICS = {"these", "those", "them"}
+SCALE_WORDS = {"dozen", "hundred", "thousand", "million"}
 # How a count hangs on the verb that may deny it ("there weren't 500 deaths")
 ARGUMENT_DEPS = {"nummod", "compound", "quantmod", "conj", "attr", "nsubj", "nsubjpass", "dobj",
                  "appos", "npadvmod"}  # fmt: skip
@@ -172,9 +173,8 @@ def _number_tokens(
         ):
             j = i
             while j + 1 < sent.end:
-                if doc[j + 1].like_num and doc[j + 1].lower_ not in lex.vague:
-                    j += 1
-                elif doc[j + 1].lower_ in ("dozen", "hundred", "thousand", "million"):
+                nxt = doc[j + 1]
+                if nxt.like_num and nxt.lower_ not in lex.vague or nxt.lower_ in SCALE_WORDS:
                     j += 1
                 elif doc[j + 1].text == "-" and j + 2 < sent.end and doc[j + 2].is_alpha:
                     if not doc[j + 2].like_num:
@@ -332,9 +332,9 @@ def _metric_before(
         and doc[first].like_num
         and doc[q - 1].lower_ == "of"
         and doc[q - 2].lower_ in lex.noun_metrics
+        and not _counts_things(doc, first, lex)
     ):
-        if not _counts_things(doc, first, lex):  # "the massacre of more than 800 people"
-            return lex.noun_metrics[doc[q - 2].lower_], q - 2
+        return lex.noun_metrics[doc[q - 2].lower_], q - 2  # "the massacre of more than 800"
     window = doc[max(start, first - 6) : first]
     lowered = window.text.lower()
     for tok in reversed(window):
@@ -365,6 +365,10 @@ def _counts_people(doc: Doc, first: int, lex: FigureLexicon) -> bool:
     while k < len(doc) and doc[k].pos_ == "ADJ":
         k += 1
     return k < len(doc) and (doc[k].lower_ in lex.people or doc[k].lower_ in lex.populations)
+
+
+def _smaller(part: float | None, total: int | None) -> bool:
+    return part is not None and total is not None and part < total
 
 
 def _starts_number(doc: Doc, i: int, end: int) -> bool:
@@ -946,7 +950,11 @@ class FigureFinder:
                     whole = self.parts.get(id(prev))
             if metric is None:
                 continue
-            if last + 2 < sent.end and doc[last + 1].lower_ == "of" and doc[last + 2].lower_ in DEICTICS:
+            if (
+                last + 2 < sent.end
+                and doc[last + 1].lower_ == "of"
+                and doc[last + 2].lower_ in DEICTICS
+            ):
                 # "twelve of these died": a part of the last total of that metric
                 whole = next((f for f in reversed(previous + out) if f.metric == metric), None)
             if metric == "injured" and _governing_lemma(doc[last]) in KILL_VERBS:
@@ -982,9 +990,8 @@ class FigureFinder:
                 side=sides.pop() if len(sides) == 1 else None,
             )
             out.append(fig)
-            if whole is not None and whole.value is not None and value is not None:
-                if value < whole.value:
-                    self.parts[id(fig)] = whole
+            if whole is not None and _smaller(value, whole.value):
+                self.parts[id(fig)] = whole  # a part of the total it breaks down
             second = _second_metric(doc, metric, metric_tok, sent, lex) if vague else None
             if second is not None:  # "dozens of killed and injured": two unquantified counts
                 out.append(replace(fig, metric=second, of_which=dict(of_which)))
@@ -1324,7 +1331,9 @@ class FigureFinder:
             k = last + 1
             if k < sent.end and doc[k].lower_ in ("were", "are", "was", "is"):
                 k += 1
-            if k >= sent.end or not (doc[k].lower_ in lex.populations or doc[k].lower_ in lex.people):
+            if k >= sent.end or not (
+                doc[k].lower_ in lex.populations or doc[k].lower_ in lex.people
+            ):
                 break
             out.append((f, k, int(value), doc[k].lower_, lex.populations.get(doc[k].lower_)))
         return out
@@ -1402,15 +1411,18 @@ def _source_phrase(sent: Span, lex: FigureLexicon) -> tuple[str, int] | None:
             while True:  # "according to figures from the ministry": the ministry
                 while k < sent.end and doc[k].lower_ in ("the", "a", "an", "its", "their"):
                     k += 1
-                if k + 1 < sent.end and doc[k].lower_ in lex.source_nouns and doc[
-                    k + 1
-                ].lower_ in ("from", "of", "by"):
+                if (
+                    k + 1 < sent.end
+                    and doc[k].lower_ in lex.source_nouns
+                    and doc[k + 1].lower_ in ("from", "of", "by")
+                ):
                     k += 2
                     continue
                 break
             end = k
             while end < min(sent.end, k + 8) and not (
-                doc[end].is_punct and doc[end].text not in ("'", "\u2019", "-")
+                doc[end].is_punct
+                and doc[end].text not in ("'", "\u2019", "-")
                 or doc[end].pos_ in ("VERB", "AUX", "ADP", "SCONJ", "PRON", "CCONJ")
                 and doc[end].lower_ != "of"
                 or doc[end].lower_ in ("that", "which", "who")
@@ -1466,9 +1478,13 @@ def _nearest_attribution(
             if subj is None or subj.dep_ == "nsubjpass" and subj.head.i == tok.i:
                 return None, False
             for q in quotes:
-                if q.speaker and q.speaker_start is not None and q.speaker_end is not None:
-                    if q.speaker_start <= subj.idx < q.speaker_end:
-                        return q.speaker, True
+                if (
+                    q.speaker
+                    and q.speaker_start is not None
+                    and q.speaker_end is not None
+                    and q.speaker_start <= subj.idx < q.speaker_end
+                ):
+                    return q.speaker, True
             if subj.pos_ == "PRON" or subj.tag_ in ("WDT", "WP"):
                 return None, False
             start = subj.left_edge.i
