@@ -311,3 +311,17 @@ def test_the_component_reads_its_lexicon_from_the_config(nlp) -> None:
     component = nlp.get_pipe("parallax_figures")
     assert component.lex is load_lexicon(DEFAULT_LEXICON)
     assert nlp.get_pipe_meta("parallax_figures").default_config == {"lexicon": DEFAULT_LEXICON}
+
+
+def test_a_toll_that_may_exceed_a_number_is_a_floor_not_a_forecast(nlp) -> None:
+    f = one(nlp, "Witnesses said the death toll in Dornik may exceed 500 people.")
+    assert (f.metric, f.value, f.qualifier, f.claimant) == ("killed", 500, "at_least", "Witnesses")
+    assert figures_of(nlp, "The death toll in Dornik is expected to rise to 200.") == []
+
+
+def test_a_metric_noun_before_a_tally_noun_names_the_metric(nlp) -> None:
+    figs = figures_of(nlp, "The death number is closer to 50 and injury number closer to 2,750.")
+    assert [(f.metric, f.value, f.qualifier) for f in figs] == [
+        ("killed", 50, "about"),
+        ("injured", 2750, "about"),
+    ]

@@ -278,7 +278,7 @@ def _metric_after(
             return phrase[0], phrase[1], pops
         metric = _metric_word(tok, lex)
         if metric is not None:
-            if low == "lives" and tok.pos_ != "NOUN" or low == "wound":
+            if low == "lives" and tok.pos_ != "NOUN" or low in ("wound", "injury"):
                 return None, k, pops  # "a woman who lives nearby", "one gunshot wound"
             if low in lex.people_only and other_noun:
                 return None, k, pops  # "two suspects fled", "300 homes evacuated"
@@ -349,6 +349,14 @@ def _metric_before(
             if between - lex.qualifier_words:
                 return None, first  # "killed himself after taking two": not its object
             return metric, tok.i
+        if (
+            low in TALLY_NOUNS
+            and low != "toll"
+            and tok.i > window.start
+            and doc[tok.i - 1].lower_ in lex.metric_words
+            and not vague
+        ):
+            return lex.metric_words[doc[tok.i - 1].lower_], tok.i - 1  # "injury number of 2,750"
         if low == "toll" and not vague and not _counts_things(doc, first, lex):
             at = tok.i - 1 if tok.i > window.start and doc[tok.i - 1].lower_ == "death" else tok.i
             return ("injured" if "injur" in lowered else "killed"), at
@@ -666,7 +674,10 @@ def _update(
         return None  # "the number of residents rose to 9,000": no casualty count
     skip = 1 if phrase and phrase[0].lower_ in ("the", "a", "an") else 0
     start = verb.i if head.i > verb.i else phrase[skip].i
-    upd = Update(metric, start, phrase, projected=_projected(verb))
+    # "may exceed 500" states a floor, "is expected to rise to 200" a forecast
+    upd = Update(
+        metric, start, phrase, projected=_projected(verb) and verb.lemma_ not in EXCEED_VERBS
+    )
     prev = _previous_value(doc, verb, first, last, nums)
     if prev is not None:
         upd.previous, upd.previous_first = prev
