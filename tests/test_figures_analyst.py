@@ -325,3 +325,8 @@ def test_a_metric_noun_before_a_tally_noun_names_the_metric(nlp) -> None:
         ("killed", 50, "about"),
         ("injured", 2750, "about"),
     ]
+
+
+def test_witnesses_claim_what_they_saw(nlp) -> None:
+    f = one(nlp, "Reporters saw at least 20 bodies lying next to the station in Dornik.")
+    assert (f.metric, f.value, f.qualifier, f.claimant) == ("killed", 20, "at_least", "Reporters")
