@@ -58,9 +58,9 @@ class Figure:
     text: str
     start: int
     end: int
-    metric: str  # killed | injured | missing | detained | displaced | evacuated
-    value: int | None
-    qualifier: str  # exact | at_least | at_most | about | unquantified
+    metric: str  # killed | injured | missing | detained | displaced
+    value: int | None  # None for a vague count ("dozens"): the record never invents one
+    qualifier: str  # exact | at_least | at_most | about | unquantified (value None)
     of_which: dict[str, int] = field(default_factory=dict)
     population: str | None = None  # civilians | children | soldiers | ... (whole figure)
     claimant: str | None = None
@@ -71,6 +71,17 @@ class Figure:
     as_of: str | None = None  # date the updated value is given for (else the document's)
     as_of_time: int | None = None  # index in `times` of the expression giving `as_of`
     side: str | None = None  # country or actor the counted people belong to, when stated
+    # A range ("between 100 and 300 people were killed", "100 to 300", "100-300") is two
+    # figures of one span: the low end (value=low, qualifier at_least) and the high end
+    # (value=high, qualifier at_most); both carry the whole range in `low` and `high`.
+    # None on a figure that is no range.
+    low: int | None = None
+    high: int | None = None
+    # A part of a breakdown of another figure of the same report ("12 of them died in
+    # hospital, 38 at the station"; "46 women and 36 men" of 98 hospitalised): index in
+    # the document's `figures` list of the total it is a part of, so that ranges and
+    # disagreements can leave the part out. None for a total or a figure of its own.
+    part_of: int | None = None
 
 
 @dataclass

@@ -13,7 +13,8 @@ WORD_NUMBERS = {
     "million": 1_000_000, "dozen": 12,
 }  # fmt: skip
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-# ACLED's conventions for vague counts, kept with an `about` qualifier by the caller.
+# ACLED's coding of vague counts, for an export to a dataset with that convention. The
+# record itself never codes them: a vague count is a figure with no value (unquantified).
 VAGUE_COUNTS = {"dozens": 12, "tens": 10, "scores": 20, "hundreds": 100, "thousands": 1000}
 
 

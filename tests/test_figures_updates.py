@@ -67,14 +67,16 @@ def test_raising_the_toll_keeps_both_values_apart(nlp) -> None:
     assert figs[1].text == "raising the toll to 48"
 
 
-def test_up_from_gives_the_previous_value_which_is_no_figure_of_its_own(nlp) -> None:
-    f = one(nlp, "The death toll in Lisk now stands at 63, up from 25 on Monday.")
-    assert (f.value, f.previous, f.update) == (63, 25, True)
+def test_up_from_gives_the_previous_value_also_a_claim_of_its_own(nlp) -> None:
+    new, old = figures_of(nlp, "The death toll in Lisk now stands at 63, up from 25 on Monday.")
+    assert (new.value, new.previous, new.update) == (63, 25, True)
+    assert (old.metric, old.value, old.update, old.text) == ("killed", 25, False, "from 25")
 
 
-def test_rose_from_to_is_one_update(nlp) -> None:
-    f = one(nlp, "The death toll in Dornik rose from 25 to 170.")
-    assert (f.value, f.previous, f.update) == (170, 25, True)
+def test_rose_from_to_is_one_update_and_the_old_value(nlp) -> None:
+    new, old = figures_of(nlp, "The death toll in Dornik rose from 25 to 170.")
+    assert (new.value, new.previous, new.update) == (170, 25, True)
+    assert (old.value, old.update, old.low, old.high) == (25, False, None, None)
 
 
 def test_an_update_keeps_its_qualifier(nlp) -> None:
@@ -116,10 +118,10 @@ def test_as_of_is_the_documents_date_when_the_sentence_has_none(nlp) -> None:
 
 
 def test_as_of_is_not_the_date_of_the_previous_value(nlp) -> None:
-    (f,) = dated(nlp, "LISK - The death toll in Lisk has climbed to 63, up from 25 on Monday.")
+    (f, _) = dated(nlp, "LISK - The death toll in Lisk has climbed to 63, up from 25 on Monday.")
     assert (f.previous, f.as_of) == (25, "2025-03-05")
     text = "LISK - The death toll in Lisk stood at 63 on Thursday, up from 25 on Monday."
-    (g,) = dated(nlp, text, "2025-03-08")
+    (g, _) = dated(nlp, text, "2025-03-08")
     assert (g.previous, g.as_of) == (25, "2025-03-06")
 
 
@@ -138,7 +140,7 @@ def test_as_of_is_not_the_date_of_the_event_counted(nlp) -> None:
 
 
 def test_as_of_from_an_absolute_date(nlp) -> None:
-    (f,) = dated(nlp, "DORNIK - The toll in Dornik rose from 25 to 170 on 12 March 2025.")
+    (f, _) = dated(nlp, "DORNIK - The toll in Dornik rose from 25 to 170 on 12 March 2025.")
     assert (f.value, f.previous, f.as_of) == (170, 25, "2025-03-12")
 
 

@@ -107,7 +107,7 @@ def test_victim_figure_keeps_provenance(nlp) -> None:
     [
         ("A gunman opened fire in Lisk, killing Tomas Varga, 30.", {"killed": 1}),
         ("Ada Brenn turned 21 shortly before she was killed in Dornik.", {"killed": 1}),
-        ("He killed himself after taking two hostages in Tarnov.", {"killed": 1}),
+        ("He killed himself after taking two hostages in Tarnov.", {"killed": 1, "detained": 2}),
     ],
 )
 def test_ages_and_other_objects_are_not_the_count(nlp, text: str, expected: dict[str, int]) -> None:

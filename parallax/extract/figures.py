@@ -6,9 +6,12 @@ that holds it, or null with `reportedly` when no source is named)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -16,39 +19,77 @@ from spacy.tokens import Doc, Span, Token
 from parallax.extract.entities import DocEntities, strip_possessive
 from parallax.extract.quotes import quote_at
 from parallax.models import Figure, Quote, TimeExpr
-from parallax.numbers import VAGUE_COUNTS, parse_number
+from parallax.numbers import parse_number
 
-METRIC_WORDS = {
-    "killed": "killed", "kill": "killed", "dead": "killed", "died": "killed", "die": "killed",
-    "deaths": "killed", "death": "killed", "fatalities": "killed", "fatality": "killed",
-    "lives": "killed", "bodies": "killed",
-    "wounded": "injured", "wound": "injured", "injured": "injured", "injure": "injured",
-    "injuries": "injured", "hurt": "injured", "hospitalized": "injured", "hospitalised": "injured",
-    "missing": "missing", "detained": "detained", "arrested": "detained", "detain": "detained",
-    "displaced": "displaced", "evacuated": "evacuated",
-}  # fmt: skip
-POPULATIONS = {
-    "civilian": "civilians", "civilians": "civilians", "child": "children", "children": "children",
-    "kids": "children", "minors": "children", "soldier": "soldiers", "soldiers": "soldiers",
-    "servicemen": "soldiers", "serviceman": "soldiers", "troops": "soldiers",
-    "fighters": "fighters", "militants": "fighters", "women": "women", "woman": "women",
-    "peacekeepers": "peacekeepers", "peacekeeper": "peacekeepers", "police": "police",
-    "officers": "police", "policemen": "police", "journalists": "journalists",
-    "guards": "soldiers",
-}  # fmt: skip
-PEOPLE = {"people", "persons", "person", "individuals", "residents", "men", "others", "victims"}
-SINGULAR_PEOPLE = {"man", "woman", "child", "boy", "girl", "soldier", "civilian", "person",
-                   "resident", "teenager", "baby", "journalist", "officer", "guard"}  # fmt: skip
+LEXICONS = Path(__file__).resolve().parent.parent / "lexicons"
+DEFAULT_LEXICON = "en/figures.json"
+
+
+@dataclass(frozen=True)
+class FigureLexicon:
+    """The word lists of the component, read from a JSON file under parallax/lexicons/
+    (its `about` key documents each list): a new metric or qualifier is data."""
+
+    metric_words: dict[str, str]  # word naming what was counted -> metric
+    verb_metrics: dict[str, str]  # lemma of a verb whose object is counted -> metric
+    metric_phrases: dict[str, str]  # "made homeless" -> displaced
+    people_only: frozenset[str]  # metric words that count people only ("fled")
+    populations: dict[str, str]  # word for a group -> its of_which key
+    shares: frozenset[str]  # of_which keys a share of a total is counted in
+    people: frozenset[str]
+    singular_people: frozenset[str]
+    qualifiers: tuple[tuple[str, str], ...]  # longest phrase first
+    plus_suffix: str  # qualifier of "150+"
+    vague: frozenset[str]  # quantity words with no number: value null, unquantified
+    share_cues: frozenset[str]  # "including", "among"
+    negations: frozenset[str]
+    source_cues: tuple[str, ...]  # "according to X": X claims the sentence's figures
+    source_nouns: frozenset[str]  # "figures from X", "estimates of X": X is the source
+    reporting_verbs: frozenset[str]  # lemmas: "said" in "which officials said killed 39"
+    noun_metrics: dict[str, str]  # "the killing of 12", "the evacuation of 3,000"
+    figure_nouns: frozenset[str]  # "the 100 to 300 range": words for a count itself
+
+    @property
+    def qualifier_words(self) -> set[str]:
+        return {w for phrase, _ in self.qualifiers for w in phrase.split()} | {"a", "total", "of"}
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(name: str = DEFAULT_LEXICON) -> FigureLexicon:
+    """The lexicon stored at parallax/lexicons/<name> (or at a path of its own)."""
+    path = Path(name) if Path(name).is_absolute() else LEXICONS / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    quals = sorted((tuple(q) for q in data["qualifiers"]), key=lambda q: -len(q[0]))
+    return FigureLexicon(
+        metric_words=dict(data["metric_words"]),
+        verb_metrics=dict(data["verb_metrics"]),
+        metric_phrases=dict(data["metric_phrases"]),
+        people_only=frozenset(data["people_only"]),
+        populations=dict(data["populations"]),
+        shares=frozenset(data["shares"]),
+        people=frozenset(data["people"]),
+        singular_people=frozenset(data["singular_people"]),
+        qualifiers=tuple((str(a), str(b)) for a, b in quals),
+        plus_suffix=str(data["plus_suffix"]),
+        vague=frozenset(data["vague_counts"]),
+        share_cues=frozenset(data["share_cues"]),
+        negations=frozenset(data["negations"]),
+        source_cues=tuple(data["source_cues"]),
+        source_nouns=frozenset(data["source_nouns"]),
+        reporting_verbs=frozenset(data["reporting_verbs"]),
+        noun_metrics=dict(data["noun_metrics"]),
+        figure_nouns=frozenset(data["figure_nouns"]),
+    )
+
+
+EN = load_lexicon()
+METRIC_WORDS = EN.metric_words
+POPULATIONS = EN.populations
+PEOPLE = EN.people
+SINGULAR_PEOPLE = EN.singular_people
 KILL_VERBS = {"die", "kill", "perish"}
-QUALIFIERS = [
-    ("at least", "at_least"), ("more than", "at_least"), ("over", "at_least"),
-    ("upwards of", "at_least"), ("no fewer than", "at_least"), ("at most", "at_most"),
-    ("up to", "at_most"), ("fewer than", "at_most"), ("less than", "at_most"),
-    ("nearly", "about"), ("almost", "about"), ("about", "about"), ("around", "about"),
-    ("roughly", "about"), ("approximately", "about"), ("some", "about"), ("an estimated", "about"),
-]  # fmt: skip
-QUALIFIER_WORDS = {w for phrase, _ in QUALIFIERS for w in phrase.split()} | {"a", "total", "of"}
-VAGUE = {"many", "several", "numerous", "scores", "dozens", "hundreds", "thousands", "tens"}
+QUALIFIER_WORDS = EN.qualifier_words
+VAGUE = EN.vague
 REPORTEDLY = re.compile(
     r"\b(reportedly|allegedly|reports say|were reported|according to reports)\b", re.I
 )
@@ -80,6 +121,7 @@ UPDATE_VERBS = {"rise", "climb", "increase", "jump", "grow", "mount", "soar", "s
                 "stand", "reach", "hit", "raise", "bring", "push", "take", "lift", "put",
                 "revise", "update", "edge", "creep", "double", "triple"}  # fmt: skip
 UPDATE_OBJECT_VERBS = {"reach", "hit"}  # "the toll reached 90": the number is the object
+EXCEED_VERBS = {"exceed", "surpass", "top"}  # "the toll exceeds 4,000": at least 4,000
 # Verbs that update a count named as such ("raising the toll to"), never a group of people
 # ("the wounded were taken to three hospitals").
 CAUSATIVE_UPDATES = {"raise", "bring", "push", "take", "lift", "put", "revise", "update"}
@@ -87,6 +129,11 @@ TALLY_NOUNS = {"toll", "number", "count", "tally", "total", "figure"}
 COUNT_NOUNS = TALLY_NOUNS | {"deaths", "dead", "fatalities", "injuries", "wounded", "injured",
                              "casualties"}  # fmt: skip
 POSSESSIVES = {"the", "our", "their", "its", "his", "her", "my", "your"}
+DEICTICS = {"these", "those", "them"}
+SCALE_WORDS = {"dozen", "hundred", "thousand", "million"}
+# How a count hangs on the verb that may deny it ("there weren't 500 deaths")
+ARGUMENT_DEPS = {"nummod", "compound", "quantmod", "conj", "attr", "nsubj", "nsubjpass", "dobj",
+                 "appos", "npadvmod"}  # fmt: skip
 DEMONYM_ENDINGS = ("ian", "an", "i", "ese", "ish")
 
 if not Doc.has_extension("figures"):
@@ -105,8 +152,12 @@ class Update:
     projected: bool = False  # "is expected to rise to 200": a forecast, no figure
 
 
-def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
-    """(first token, last token, value, vague) for each number in the sentence."""
+def _number_tokens(
+    sent: Span, lex: FigureLexicon = EN
+) -> list[tuple[int, int, float | None, bool]]:
+    """(first token, last token, value, vague) for each number in the sentence. A vague
+    count ('dozens', 'tens of thousands', 'many dozens') has no value: the record never
+    invents one."""
     out: list[tuple[int, int, float | None, bool]] = []
     i = sent.start
     doc = sent.doc
@@ -115,13 +166,15 @@ def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
         low = tok.lower_
         if (
             tok.like_num
+            and low not in lex.vague
             or low in ("a", "one")
             and i + 1 < sent.end
             and doc[i + 1].lower_ == "dozen"
         ):
             j = i
             while j + 1 < sent.end:
-                if doc[j + 1].like_num or doc[j + 1].lower_ in ("dozen", "hundred", "thousand"):
+                nxt = doc[j + 1]
+                if nxt.like_num and nxt.lower_ not in lex.vague or nxt.lower_ in SCALE_WORDS:
                     j += 1
                 elif doc[j + 1].text == "-" and j + 2 < sent.end and doc[j + 2].is_alpha:
                     if not doc[j + 2].like_num:
@@ -134,81 +187,246 @@ def _number_tokens(sent: Span) -> list[tuple[int, int, float | None, bool]]:
                 out.append((i, j, value, False))
             i = j + 1
             continue
-        if low in VAGUE:
-            out.append((i, i, float(VAGUE_COUNTS[low]) if low in VAGUE_COUNTS else None, True))
-        elif low in ("a", "an") and i + 1 < sent.end and doc[i + 1].lower_ in SINGULAR_PEOPLE:
+        if low in lex.vague:
+            j = i
+            # "tens of thousands", "many dozens", "hundreds of thousands": one vague count
+            while j + 1 < sent.end and doc[j + 1].lower_ in lex.vague:
+                j += 1
+            if j + 2 < sent.end and doc[j + 1].lower_ == "of" and doc[j + 2].lower_ in lex.vague:
+                j += 2
+            out.append((i, j, None, True))
+            i = j + 1
+            continue
+        if low in ("a", "an") and i + 1 < sent.end and doc[i + 1].lower_ in lex.singular_people:
             out.append((i, i, 1.0, False))  # "a woman had been wounded"
         i += 1
     return out
 
 
-def _qualifier(doc: Doc, first: int, sent_start: int) -> tuple[str, int]:
-    before = doc[max(sent_start, first - 3) : first].text.lower()
-    for phrase, q in QUALIFIERS:
-        if before.endswith(phrase):
+def _qualifier(doc: Doc, first: int, sent_start: int, lex: FigureLexicon = EN) -> tuple[str, int]:
+    """Qualifier of the number starting at `first`, from the words before it ('at least',
+    'nearly', 'may exceed'), and the token where the figure's text then starts."""
+    before = " " + doc[max(sent_start, first - 3) : first].text.lower()
+    for phrase, q in lex.qualifiers:
+        if before.endswith(" " + phrase):
             n = len(phrase.split())
             return q, first - n
     return "exact", first
 
 
-def _vague_qualifier(tok: Token, value: float | None, vague: bool, qualifier: str) -> str:
-    """'dozens' with no value is unquantified, a vague count with one is about."""
-    if tok.lower_ in VAGUE and value is None:
+def _plus(doc: Doc, last: int, end: int) -> bool:
+    """'150+': the number and a plus sign right after it."""
+    return last + 1 < end and doc[last + 1].text == "+" and not doc[last].whitespace_
+
+
+def _vague_qualifier(value: float | None, vague: bool, qualifier: str) -> str:
+    """A vague count ('dozens', 'many') has no number: unquantified."""
+    if vague or value is None:
         return "unquantified"
-    return "about" if vague else qualifier
+    return qualifier
 
 
-def _metric_after(doc: Doc, last: int, end: int) -> tuple[str | None, int, list[tuple[int, str]]]:
+def _phrase_at(doc: Doc, k: int, end: int, lex: FigureLexicon) -> tuple[str, int] | None:
+    """(metric, last token) of a metric phrase starting at token k ('made homeless',
+    'taken hostage')."""
+    for phrase, metric in lex.metric_phrases.items():
+        words = phrase.split()
+        if k + len(words) <= end and [t.lower_ for t in doc[k : k + len(words)]] == words:
+            return metric, k + len(words) - 1
+    return None
+
+
+def _metric_word(tok: Token, lex: FigureLexicon) -> str | None:
+    """Metric a word names where it stands as one: a verb, adjective or noun ('killed',
+    'dead', 'injuries'), or a title-case headline word ('80 Killed')."""
+    low = tok.lower_
+    if low not in lex.metric_words:
+        return None
+    if tok.pos_ in ("VERB", "ADJ", "NOUN") or low in ("dead", "wounded", "injured"):
+        return lex.metric_words[low]
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        return lex.metric_words[low]  # "80 Killed, 4,000 Injured"
+    return None
+
+
+def _metric_after(
+    doc: Doc, last: int, end: int, lex: FigureLexicon = EN
+) -> tuple[str | None, int, list[tuple[int, str]]]:
     """Metric word within a few tokens after a number, and the populations on the way."""
     pops: list[tuple[int, str]] = []
     owner = last + 3 < end and doc[last + 1].lower_ == "of" and doc[last + 3].tag_ == "POS"
-    for k in range(last + 1, min(end, last + 1 + WINDOW + 2 * owner)):
+    other_noun = False  # a noun between that counts no people ("two suspects fled")
+    stop = min(end, last + 1 + WINDOW + 2 * owner)
+    k = last
+    while k + 1 < stop:
+        k += 1
         if owner and k <= last + 3:
             continue  # "three of Valdoria's soldiers"
         tok = doc[k]
+        if tok.text in (",", "(") and k + 1 < end and doc[k + 1].lower_ in lex.share_cues:
+            # "39 people, including four children, were killed": read past the share
+            close = next(
+                (j for j in range(k + 2, min(end, k + 10)) if doc[j].text in (",", ")")), None
+            )
+            if close is not None:
+                stop = min(end, stop + close - k + 1)
+                k = close
+                continue
         low = tok.lower_
-        if low in METRIC_WORDS and (
-            tok.pos_ in ("VERB", "ADJ", "NOUN") or low in ("dead", "wounded", "injured")
-        ):
-            if low == "lives" and tok.pos_ != "NOUN" or low == "wound":
+        phrase = _phrase_at(doc, k, end, lex)
+        if phrase is not None:
+            return phrase[0], phrase[1], pops
+        metric = _metric_word(tok, lex)
+        if metric is not None:
+            if low == "lives" and tok.pos_ != "NOUN" or low in ("wound", "injury"):
                 return None, k, pops  # "a woman who lives nearby", "one gunshot wound"
+            if low in lex.people_only and other_noun:
+                return None, k, pops  # "two suspects fled", "300 homes evacuated"
             if (
                 low == "missing"
-                and doc[k - 1].lower_ not in ("are", "were", "remain", "went")
+                and doc[k - 1].lower_ not in ("are", "were", "remain", "went", "still")
                 and k != last + 1
+                and doc[k - 1].lower_ not in lex.people
             ):
                 return None, k, pops
-            return METRIC_WORDS[low], k, pops
-        if low in POPULATIONS:
-            pops.append((k, POPULATIONS[low]))
+            return metric, k, pops
+        if low in lex.populations:
+            pops.append((k, lex.populations[low]))
             continue
+        if tok.pos_ == "NOUN" and low not in lex.people:
+            other_noun = True
+        if (
+            low == "to"
+            and (doc[k - 1].lower_ in lex.people or doc[k - 1].lower_ in lex.populations)
+            and k + 1 < end
+            and doc[k + 1].lemma_ in lex.verb_metrics | {"flee": "displaced"}
+            and doc[k + 1].pos_ == "VERB"
+        ):
+            continue  # "forced 4,000 people to flee"
         if tok.is_punct or tok.like_num or low in ("of", "and", "or", "in", "for", "from", "to"):
-            if low == "of" and k + 2 < end and doc[k + 1].lower_ in POSSESSIVES:
-                continue  # "eight of the wounded", "three of our servicemen"
-            if low == "of" and doc[last].lower_ in VAGUE:
+            if low == "of" and k + 2 < end and doc[k + 1].lower_ in POSSESSIVES | DEICTICS:
+                continue  # "eight of the wounded", "three of our servicemen", "12 of these"
+            if low == "for" and k + 1 < end and doc[k + 1].lower_ in lex.metric_words:
+                continue  # "treated 117 people for injuries"
+            if low == "of" and doc[last].lower_ in lex.vague:
                 continue  # "dozens of people"
+            if low == "of" and k == last + 1 and doc[k + 1].lower_ in lex.metric_words:
+                continue  # "dozens of killed and injured"
             return None, k, pops
     return None, last, pops
 
 
-def _metric_before(doc: Doc, first: int, start: int) -> tuple[str | None, int]:
-    """'killing 14 people', 'killed at least 12', 'the death toll rose to 17': the metric
-    and the token where the figure's text starts."""
+def _metric_before(
+    doc: Doc, first: int, start: int, lex: FigureLexicon = EN, vague: bool = False
+) -> tuple[str | None, int]:
+    """'killing 14 people', 'killed at least 12', 'displaced some 300,000 people', 'Police
+    detained 14 people', 'the death toll rose to 17': the metric and the token where the
+    figure's text starts."""
+    if first - 2 >= start and doc[first - 1].text in (":", "|") and not vague:
+        metric = _metric_word(doc[first - 2], lex)
+        if metric is not None:
+            return metric, first - 2  # "Fatalities: 63", "Injuries: 150+", "Deaths | 63"
+    q = _qualifier(doc, first, start, lex)[1]
+    if (
+        q - 2 >= start
+        and doc[first].like_num
+        and doc[q - 1].lower_ == "of"
+        and doc[q - 2].lower_ in lex.noun_metrics
+        and not _counts_things(doc, first, lex)
+    ):
+        return lex.noun_metrics[doc[q - 2].lower_], q - 2  # "the massacre of more than 800"
     window = doc[max(start, first - 6) : first]
     lowered = window.text.lower()
     for tok in reversed(window):
         low = tok.lower_
-        if low in ("killing", "killed", "wounding", "wounded", "injuring", "injured") and (
-            tok.pos_ == "VERB" and tok.i >= first - 4
-        ):
+        metric = lex.verb_metrics.get(tok.lemma_) if tok.pos_ == "VERB" else None
+        if metric and tok.i >= first - 4:
+            if tok.lower_ in lex.people_only and _counts_things(doc, first, lex):
+                return None, first  # "evacuated 300 buildings"
+            if vague and not (first < len(doc) - 1 and _counts_people(doc, first, lex)):
+                return None, first  # "killed many", "killing hundreds of people" only
             between = {t.lower_ for t in doc[tok.i + 1 : first]}
-            if between - QUALIFIER_WORDS:
+            if between - lex.qualifier_words:
                 return None, first  # "killed himself after taking two": not its object
-            return METRIC_WORDS[low.replace("ing", "ed")], tok.i
-        if low == "toll":
+            return metric, tok.i
+        if (
+            low in TALLY_NOUNS
+            and low != "toll"
+            and tok.i > window.start
+            and doc[tok.i - 1].lower_ in lex.metric_words
+            and not vague
+        ):
+            return lex.metric_words[doc[tok.i - 1].lower_], tok.i - 1  # "injury number of 2,750"
+        if low == "toll" and not vague and not _counts_things(doc, first, lex):
             at = tok.i - 1 if tok.i > window.start and doc[tok.i - 1].lower_ == "death" else tok.i
             return ("injured" if "injur" in lowered else "killed"), at
     return None, first
+
+
+def _counts_people(doc: Doc, first: int, lex: FigureLexicon) -> bool:
+    """A vague count of people: 'hundreds of people', 'many civilians', 'killed many.'"""
+    k = first + 1
+    while k < len(doc) and (doc[k].lower_ in lex.vague or doc[k].lower_ == "of"):
+        k += 1
+    if k >= len(doc) or doc[k].is_punct:
+        return True
+    while k < len(doc) and doc[k].pos_ == "ADJ":
+        k += 1
+    return k < len(doc) and (doc[k].lower_ in lex.people or doc[k].lower_ in lex.populations)
+
+
+def _smaller(part: float | None, total: int | None) -> bool:
+    return part is not None and total is not None and part < total
+
+
+def _starts_number(doc: Doc, i: int, end: int) -> bool:
+    return i < end and doc[i].like_num
+
+
+def _counts_things(doc: Doc, first: int, lex: FigureLexicon) -> bool:
+    """The number counts a lower-case noun that is no word for people: 'two enormous
+    explosions', '300 buildings' (not 'two children', '14 Valdorians')."""
+    k = first + 1
+    while k < len(doc) and (doc[k].like_num or doc[k].pos_ == "ADJ"):
+        k += 1
+    if k >= len(doc) or doc[k].pos_ != "NOUN" or not doc[k].text[:1].islower():
+        return False
+    low = doc[k].lower_
+    return not (
+        low in lex.people
+        or low in lex.populations
+        or low in lex.metric_words
+        or doc[k].lemma_ in PERSON_NOUNS
+    )
+
+
+def _negated(doc: Doc, first: int, last: int, lex: FigureLexicon) -> bool:
+    """'There weren't 500 deaths', 'did not kill 40 people': a count the sentence denies.
+    The first verb above the number decides; a negation of a later clause does not."""
+    tok = doc[last]
+    for _ in range(4):
+        if tok.pos_ not in ("VERB", "AUX") and tok.dep_ not in ARGUMENT_DEPS:
+            return False  # "weren't 500 deaths, more likely between 10 and 50": not denied
+        if tok.pos_ in ("VERB", "AUX"):
+            return any(
+                c.dep_ == "neg" and c.lower_.replace("\u2019", "'") in lex.negations
+                for c in tok.children
+            )
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _second_metric(doc: Doc, metric: str, at: int, sent: Span, lex: FigureLexicon) -> str | None:
+    """The other metric of 'dozens of killed and injured', 'killed and injured many
+    civilians': a vague count that two coordinated metric words (at token `at`) share."""
+    for k, conj in ((at + 2, at + 1), (at - 2, at - 1)):
+        if sent.start <= k < sent.end and doc[conj].lower_ == "and":
+            other = _metric_word(doc[k], lex)
+            if other is not None and other != metric:
+                return other
+    return None
 
 
 def _victim_of(verb: Token) -> Token | None:
@@ -346,10 +564,16 @@ COUNTED = PEOPLE | set(POPULATIONS) | COUNT_NOUNS
 def _update_verb(doc: Doc, first: int, start: int) -> tuple[Token, Token] | None:
     """(verb, preposition or verb) when the number is the new value of a count: the
     object of 'rose to', 'stands at', 'raising the toll to', or of 'reached'."""
-    k = _qualifier(doc, first, start)[1] - 1  # "rose to at least 90"
+    q = _qualifier(doc, first, start)[1]
+    if q < first and doc[q].lemma_ in EXCEED_VERBS and doc[q].pos_ in ("VERB", "AUX"):
+        return doc[q], doc[q]  # "the toll now exceeds 4,000": at least, and an update
+    k = q - 1  # "rose to at least 90"
     if k < start:
         return None
     prep = doc[k]
+    if prep.lower_ in ("now", "currently") and k > start:
+        k -= 1  # "the toll is now 154", "stands now at"
+        prep = doc[k]
     j = k - 1
     while j > start and doc[j].like_num:
         j -= 1
@@ -359,11 +583,11 @@ def _update_verb(doc: Doc, first: int, start: int) -> tuple[Token, Token] | None
         verb = prep.head
         if verb.pos_ in ("NOUN", "PROPN") and verb.lower_ in COUNT_NOUNS:
             verb = verb.head  # "raising the toll to 48" parsed with 'to' on the noun
-    elif prep.lemma_ in UPDATE_OBJECT_VERBS:
-        verb = prep
+    elif prep.lemma_ in UPDATE_OBJECT_VERBS or prep.lemma_ == "be":
+        verb = prep  # "reached 90", "the number of dead is 154"
     else:
         return None
-    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in UPDATE_VERBS:
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in UPDATE_VERBS | {"be"} | EXCEED_VERBS:
         return None
     return verb, prep
 
@@ -428,6 +652,7 @@ def _update(
     num: tuple[int, int, float | None, bool],
     nums: list[tuple[int, int, float | None, bool]],
     sent: Span,
+    lex: FigureLexicon = EN,
 ) -> Update | None:
     """The update a number gives, if it is the new value of a running toll."""
     first, last, _, _ = num
@@ -444,12 +669,15 @@ def _update(
     if nxt is not None and nxt.pos_ == "NOUN" and nxt.lower_ not in COUNTED | set(METRIC_WORDS):
         return None  # "rose to 12 percent", "taken to three hospitals": not people
     phrase = [t for t in head.subtree if t.i < verb.i or t.i < prep.i and t.i > verb.i]
-    metric = _toll_metric(phrase, head) or _metric_after(doc, last, sent.end)[0]
+    metric = _toll_metric(phrase, head) or _metric_after(doc, last, sent.end, lex)[0]
     if metric is None and head.lower_ not in ("total", "tally", "count"):
         return None  # "the number of residents rose to 9,000": no casualty count
     skip = 1 if phrase and phrase[0].lower_ in ("the", "a", "an") else 0
     start = verb.i if head.i > verb.i else phrase[skip].i
-    upd = Update(metric, start, phrase, projected=_projected(verb))
+    # "may exceed 500" states a floor, "is expected to rise to 200" a forecast
+    upd = Update(
+        metric, start, phrase, projected=_projected(verb) and verb.lemma_ not in EXCEED_VERBS
+    )
     prev = _previous_value(doc, verb, first, last, nums)
     if prev is not None:
         upd.previous, upd.previous_first = prev
@@ -469,9 +697,19 @@ def _counted_modifiers(doc: Doc, last: int, end: int) -> list[Token]:
 
 class FigureFinder:
     def __init__(
-        self, doc: Doc, body_start: int, quotes: list[Quote], times: list[TimeExpr]
+        self,
+        doc: Doc,
+        body_start: int,
+        quotes: list[Quote],
+        times: list[TimeExpr],
+        lex: FigureLexicon = EN,
     ) -> None:
         self.doc = doc
+        self.lex = lex
+        self.pending: dict[int, tuple[str, int]] = {}  # shares given before their total
+        self.parts: dict[int, Figure] = {}  # id of a breakdown's part -> its total
+        self.extra: list[Figure] = []  # parts found while reading the sentence
+        self.skip: set[int] = set()  # first tokens of numbers already read as parts
         self.text = doc.text  # Doc.text joins every token: read it once
         self.body_start = body_start
         self.quotes = quotes
@@ -482,8 +720,11 @@ class FigureFinder:
     def find(self) -> list[Figure]:
         figures: list[Figure] = []
         shot: list[Figure] = []
+        title = self.doc._.header.title_span if self.doc._.header else None
         for sent in self.doc.sents:
             if sent.start_char < self.body_start:
+                if title and title[0] <= sent.start_char < title[1]:
+                    figures.extend(self._sentence(sent, figures))  # headline figures count
                 continue
             figures.extend(self._sentence(sent, figures))
             figures.extend(self._unquantified(sent, figures))
@@ -493,7 +734,13 @@ class FigureFinder:
             figures.extend(self._headline(sent, figures + shot))
         if not any(f.metric == "killed" for f in figures):
             figures.extend(shot)  # shot and nobody died: the people shot were injured
-        return sorted(figures, key=lambda f: f.start)
+        ordered = sorted(figures, key=lambda f: f.start)
+        at = {id(f): i for i, f in enumerate(ordered)}
+        for f in ordered:
+            total = self.parts.get(id(f))
+            if total is not None and id(total) in at:
+                f.part_of = at[id(total)]
+        return ordered
 
     def _victims(self, sent: Span, figures: list[Figure]) -> tuple[list[Figure], list[Figure]]:
         """One named or singular victim per clause: "a man was shot and killed", "the
@@ -635,64 +882,96 @@ class FigureFinder:
 
     def _sentence(self, sent: Span, previous: list[Figure]) -> list[Figure]:
         doc = self.doc
-        nums = [n for n in _number_tokens(sent) if not self._in_time(doc[n[0]])]
+        lex = self.lex
+        nums = [n for n in _number_tokens(sent, lex) if not self._in_time(doc[n[0]])]
         out: list[Figure] = []
         used: set[int] = set()
         updates: dict[int, Update] = {}
         for num in nums:
-            if self._not_count(num[0], num[1]):
+            if self._not_count(num[0], num[1]) or _negated(doc, num[0], num[1], lex):
                 used.add(num[0])
                 continue
-            upd = _update(doc, num, nums, sent)
+            upd = _update(doc, num, nums, sent, lex)
             if upd is not None and upd.projected:
                 used.add(num[0])
             elif upd is not None:
                 updates[num[0]] = upd
                 if upd.previous_first is not None:
                     used.add(upd.previous_first)
+        self.extra = []
         for idx, (first, last, value, vague) in enumerate(nums):
-            if first in used:
+            if first in used or first in self.skip:
                 continue
             if first in updates:
-                fig = self._update_figure(updates[first], nums[idx], sent, out)
+                upd = updates[first]
+                fig = self._update_figure(upd, nums[idx], sent, out)
                 if fig is not None:
+                    if upd.previous_first is not None:  # "rose from 50": a claim of its own
+                        old = next(n for n in nums if n[0] == upd.previous_first)
+                        used.add(old[0])
+                        out.append(self._previous_figure(old, fig, sent))
                     out.append(fig)
                 continue
-            if first > sent.start and doc[first - 1].lower_ in ("including", "among"):
+            if first > sent.start and doc[first - 1].lower_ in lex.share_cues:
                 continue  # a subset, attached to the figure before it by _including
             if self._subset(first, last, value, sent, previous + out):
                 continue
-            qualifier, q_start = _qualifier(doc, first, sent.start)
-            metric, metric_at, pops = _metric_after(doc, last, sent.end)
+            rng = self._range(idx, nums, sent)
+            if rng is not None:
+                used.add(nums[rng[0]][0])
+                out.extend(rng[1])
+                continue
+            qualifier, q_start = _qualifier(doc, first, sent.start, lex)
+            if _plus(doc, last, sent.end):
+                qualifier = lex.plus_suffix  # "150+"
+            metric, metric_at, pops = _metric_after(doc, last, sent.end, lex)
+            metric_tok = metric_at
             group = [(first, last, value, pops)]
-            between = first > sent.start and doc[first - 1].lower_ == "between"
-            if between and metric is None and doc[metric_at].lower_ == "and":
-                # "between 20 and 30 people were killed": the low end, at least
-                upper = next((n for n in nums[idx + 1 :] if n[0] == metric_at + 1), None)
-                if upper is not None:
-                    metric, metric_at, pops = _metric_after(doc, upper[1], sent.end)
-                    used.add(upper[0])
-                    qualifier, q_start = "at_least", first - 1
             # "Four soldiers and two civilians died": coordinated counts share the metric
             if metric is None and metric_at < sent.end and doc[metric_at].lower_ == "and":
                 for f2, l2, v2, _ in nums[idx + 1 :]:
                     if f2 == metric_at + 1:
-                        m2, at2, pops2 = _metric_after(doc, l2, sent.end)
+                        m2, at2, pops2 = _metric_after(doc, l2, sent.end, lex)
                         if m2:
                             group.append((f2, l2, v2, pops2))
                             metric, metric_at = m2, at2
+                            metric_tok = at2
                             used.add(f2)
                         break
-            if metric is None and not vague:  # "several of them critically": no figure
-                metric, q_start = _metric_before(doc, first, sent.start)
-                q_start = min(q_start, _qualifier(doc, first, sent.start)[1])
-                metric_at = first
+            if metric is None:  # "several of them critically": no figure
+                metric, q_start = _metric_before(doc, first, sent.start, lex, vague)
+                metric_tok = q_start
+                q_start = min(q_start, _qualifier(doc, first, sent.start, lex)[1])
+                metric_at = first + (1 if _plus(doc, last, sent.end) else 0)
+            whole: Figure | None = None  # the total this figure is a part of
+            if metric is None and out and first - 1 > sent.start:
+                # "12 died in hospital and 38 at the station": the metric of the figure
+                # just before, which the elliptical clause goes on with
+                prev = out[-1]
+                if (
+                    doc[first - 1].lower_ == "and"
+                    and prev.end <= doc[first - 1].idx
+                    and prev.value is not None
+                    and last + 1 < sent.end
+                    and doc[last + 1].pos_ == "ADP"
+                    and doc[last + 1].lower_ != "of"
+                ):
+                    metric, q_start = prev.metric, first
+                    metric_at = min(doc[last + 1].right_edge.i, sent.end - 1)
+                    whole = self.parts.get(id(prev))
             if metric is None:
                 continue
+            if (
+                last + 2 < sent.end
+                and doc[last + 1].lower_ == "of"
+                and doc[last + 2].lower_ in DEICTICS
+            ):
+                # "twelve of these died": a part of the last total of that metric
+                whole = next((f for f in reversed(previous + out) if f.metric == metric), None)
             if metric == "injured" and _governing_lemma(doc[last]) in KILL_VERBS:
                 metric = "killed"  # "three people wounded in the shelling died in hospital"
                 metric_at = max(metric_at, doc[last].head.head.i)
-            qualifier = _vague_qualifier(doc[first], value, vague, qualifier)
+            qualifier = _vague_qualifier(value, vague, qualifier)
             span_start = doc[min(q_start, first)].idx
             span_end = doc[max(metric_at, last)].idx + len(doc[max(metric_at, last)])
             of_which: dict[str, int] = {}
@@ -706,6 +985,8 @@ class FigureFinder:
                 value = total
             elif pops:
                 population = pops[-1][1]
+                if population in lex.shares and value is not None:
+                    of_which[population] = int(value)  # "63 civilians": all of them
             sides = {self._side(_counted_modifiers(doc, g[1], sent.end), span_start, span_end)
                      for g in group}  # fmt: skip
             fig = Figure(
@@ -720,8 +1001,102 @@ class FigureFinder:
                 side=sides.pop() if len(sides) == 1 else None,
             )
             out.append(fig)
+            if whole is not None and _smaller(value, whole.value):
+                self.parts[id(fig)] = whole  # a part of the total it breaks down
+            second = _second_metric(doc, metric, metric_tok, sent, lex) if vague else None
+            if second is not None:  # "dozens of killed and injured": two unquantified counts
+                out.append(replace(fig, metric=second, of_which=dict(of_which)))
+        out.extend(self.extra)
+        for at, (pop, share) in self.pending.items():  # "100,000 children among the 300,000"
+            if sent.start <= at < sent.end:
+                for f in out:
+                    if f.start <= doc[at].idx < f.end:
+                        f.of_which[pop] = share
         self._including(sent, out)
         return out
+
+    def _range(
+        self, idx: int, nums: list[tuple[int, int, float | None, bool]], sent: Span
+    ) -> tuple[int, list[Figure]] | None:
+        """'between 100 and 300 people were killed', '100 to 300 people killed', '100-300
+        killed': two figures, the low end at least and the high end at most, both with
+        `low` and `high`. Returns the index of the high end's number and the figures."""
+        doc, lex = self.doc, self.lex
+        first, last, value, _ = nums[idx]
+        if idx + 1 >= len(nums) or value is None:
+            return None
+        f2, l2, v2, _ = nums[idx + 1]
+        joint = doc[last + 1 : f2]
+        between = first > sent.start and doc[first - 1].lower_ == "between"
+        if v2 is None or v2 <= value or len(joint) != 1:
+            return None
+        if not (
+            between
+            and joint[0].lower_ == "and"
+            or not between
+            and joint[0].text in ("to", "-", "\u2013", "\u2014")
+            and not (first > sent.start and doc[first - 1].lower_ == "from")
+        ):
+            return None
+        metric, metric_at, pops = _metric_after(doc, l2, sent.end, lex)
+        start = first - 1 if between else first
+        if metric is None:
+            metric, start = _metric_before(doc, start, sent.start, lex, False)
+            metric_at = l2
+        nxt = doc[l2 + 1] if l2 + 1 < sent.end else None
+        if metric is None and not (
+            nxt is not None and nxt.lower_ not in lex.figure_nouns and _counts_things(doc, l2, lex)
+        ):
+            # "there weren't 500 deaths, more likely between 10 and 50", "the death toll
+            # at the low end of the 100 to 300 range": the metric the sentence counts
+            words = [t for t in doc[sent.start : first] if _metric_word(t, lex)]
+            words += [t for t in doc[sent.start : first] if t.lower_ == "toll"]
+            near = max(words, key=lambda t: t.i, default=None)
+            if near is not None:
+                metric = _metric_word(near, lex) or "killed"
+                start, metric_at = (first - 1 if between else first), l2
+        if metric is None:
+            return None
+        s_char = doc[min(start, first - 1 if between else first)].idx
+        e_char = doc[max(metric_at, l2)].idx + len(doc[max(metric_at, l2)])
+        low, high = int(value), int(v2)
+        population = pops[-1][1] if pops else None
+        figs = [
+            Figure(
+                text=self.text[s_char:e_char],
+                start=s_char,
+                end=e_char,
+                metric=metric,
+                value=v,
+                qualifier=q,
+                population=population,
+                low=low,
+                high=high,
+            )
+            for v, q in ((low, "at_least"), (high, "at_most"))
+        ]
+        return idx + 1, figs
+
+    def _previous_figure(
+        self, old: tuple[int, int, float | None, bool], new: Figure, sent: Span
+    ) -> Figure:
+        """The value a toll rose from ('grew from 50 on Friday'): a claim of that earlier
+        count, of the same metric, that is not the update."""
+        doc = self.doc
+        first, last, value, _ = old
+        qualifier, q_start = _qualifier(doc, first, sent.start, self.lex)
+        start = doc[q_start - 1 if doc[q_start - 1].lower_ == "from" else q_start].idx
+        end = doc[last].idx + len(doc[last])
+        return Figure(
+            text=self.text[start:end],
+            start=start,
+            end=end,
+            metric=new.metric,
+            value=int(value) if value is not None else None,
+            qualifier=qualifier,
+            population=new.population,
+            of_which={k: int(value) for k in new.of_which if k == new.population and value},
+        )
 
     def _update_figure(
         self,
@@ -737,9 +1112,7 @@ class FigureFinder:
         metric = upd.metric or (earlier[-1].metric if earlier else None)
         if metric is None:
             return None
-        qualifier = _vague_qualifier(
-            doc[first], value, vague, _qualifier(doc, first, sent.start)[0]
-        )
+        qualifier = _vague_qualifier(value, vague, _qualifier(doc, first, sent.start, self.lex)[0])
         after, after_at, pops = _metric_after(doc, last, sent.end)
         end_tok = doc[after_at if after else last]
         start, end = doc[upd.start].idx, end_tok.idx + len(end_tok)
@@ -747,6 +1120,7 @@ class FigureFinder:
             (POPULATIONS[t.lower_] for t in reversed(upd.subject) if t.lower_ in POPULATIONS),
             pops[-1][1] if pops else None,
         )
+        of_which = {population: int(value)} if population in self.lex.shares and value else {}
         return Figure(
             text=self.text[start:end],
             start=start,
@@ -754,6 +1128,7 @@ class FigureFinder:
             metric=metric,
             value=int(value) if value is not None else None,
             qualifier=qualifier,
+            of_which=of_which,
             population=population,
             update=True,
             previous=upd.previous,
@@ -839,6 +1214,7 @@ class FigureFinder:
         nxt = doc[last + 1] if last + 1 < len(doc) else None
         if nxt is not None and (
             nxt.text in ("%", "-")
+            and not (nxt.text == "-" and last + 2 < len(doc) and doc[last + 2].like_num)
             or nxt.lower_
             in ("percent", "per", "year-old", "years", "year", "block", "blocks", "yo", "yoa")
         ):
@@ -879,34 +1255,143 @@ class FigureFinder:
     def _subset(
         self, first: int, last: int, value: float | None, sent: Span, figs: list[Figure]
     ) -> bool:
-        """'Eight of the wounded were children': a subset of the last figure of that metric."""
-        doc = self.doc
-        window = doc[last + 1 : min(sent.end, last + 8)]
-        low = [t.lower_ for t in window]
-        if value is None or len(low) < 4 or low[0] != "of" or low[1] != "the":
+        """A share of a total given before it, never a total of its own: 'Eight of the
+        wounded were children', 'Two children were among the dead', '..., 13 of them
+        children', 'of whom 13 were children', '13 are children'. The share goes into the
+        total's of_which (the last figure of that metric, or the last figure)."""
+        doc, lex = self.doc, self.lex
+        if value is None:
             return False
-        metric = METRIC_WORDS.get(low[2])
-        pop = next((POPULATIONS[w] for w in low[3:] if POPULATIONS.get(w)), None)
-        if not metric or not pop:
+        low = [t.lower_ for t in doc[last + 1 : min(sent.end, last + 8)]] + [""] * 8
+        be = ("were", "are", "was", "is")
+        metric: str | None = None
+        pop: str | None = None
+        if low[0] == "of" and low[1] == "the" and low[2] in lex.metric_words:
+            metric = lex.metric_words[low[2]]  # "eight of the wounded were children"
+            pop = next((lex.populations[w] for w in low[3:] if w in lex.populations), None)
+        elif low[0] in lex.populations and low[1] in be and low[2] == "among":
+            pop = lex.populations[low[0]]  # "two children were among the dead"
+            if low[3] in ("the", "those") and _starts_number(doc, last + 5, sent.end):
+                self.pending[last + 5] = (pop, int(value))  # "... among the 300,000 ..."
+                return True
+            metric = next((lex.metric_words[w] for w in low[3:5] if w in lex.metric_words), None)
+            if metric is None:
+                return False
+            total = next((f for f in reversed(figs) if f.metric == metric), None)
+            if total is not None:
+                total.of_which[pop] = int(value)
+            return True  # a share, even where no total was given
+        elif low[0] == "of" and low[1] in ("them", "those", "whom", "these", "which"):
+            k = 3 if low[2] in be else 2  # "13 of them (were) children"
+            pop = lex.populations.get(low[k]) if low[k + 1] not in lex.metric_words else None
+        elif low[0] in be and low[1] in lex.populations and low[2] not in lex.metric_words:
+            before = doc[max(sent.start, first - 2) : first].text.lower()
+            if first == sent.start or before.endswith(("of whom", "of which", ",", ";", "and")):
+                pop = lex.populations[low[1]]  # "of whom 13 were children", "13 are children"
+                items = self._breakdown(first, sent)
+                if len(items) > 1 and before.endswith(("of whom", "of which")):
+                    return self._parts(items, figs, sent)
+        elif (
+            first > sent.start
+            and doc[first - 1].lemma_ == "include"
+            and doc[first - 1].pos_ == "VERB"
+            and low[0] in lex.populations
+        ):
+            # "The victims included five children", "the dead include two soldiers"
+            subj = next((c for c in doc[first - 1].children if c.dep_ == "nsubj"), None)
+            word = subj.lower_ if subj is not None else ""
+            metric = lex.metric_words.get(word) or ("killed" if word == "victims" else None)
+            if metric is None:
+                return False
+            total = next((f for f in reversed(figs) if f.metric == metric), None)
+            if total is not None:
+                total.of_which[lex.populations[low[0]]] = int(value)
+            return True
+        elif (
+            doc[sent.start].lower_ == "among"
+            and first > sent.start
+            and doc[first - 1].lower_ in be
+            and low[0] in lex.populations
+        ):
+            # "Among those killed in the attack were five children"
+            pop = lex.populations[low[0]]
+            head = [t.lower_ for t in doc[sent.start : first]]
+            metric = next((lex.metric_words[w] for w in head if w in lex.metric_words), None)
+            if metric is None:
+                return False
+            total = next((f for f in reversed(figs) if f.metric == metric), None)
+            if total is not None:
+                total.of_which[pop] = int(value)
+            return True
+        if pop is None:
             return False
         for fig in reversed(figs):
-            if fig.metric == metric:
+            if fig.start < doc[first].idx and (metric is None or fig.metric == metric):
                 fig.of_which[pop] = int(value)
                 return True
         return False
 
-    def _including(self, sent: Span, figures: list[Figure]) -> None:
-        """'..., including two civilians' after a figure: a subset of that figure."""
+    def _breakdown(self, first: int, sent: Span) -> list[tuple[int, int, int, str, str | None]]:
+        """The items of a list of groups from the number at `first` on: 'of which 16 were
+        children, 46 women and 36 men' -> (first, last, value, group word, share key)."""
+        doc, lex = self.doc, self.lex
+        out: list[tuple[int, int, int, str, str | None]] = []
+        for f, last, value, _ in _number_tokens(doc[first : sent.end], lex):
+            if value is None or out and doc[f - 1].lower_ not in (",", "and"):
+                break
+            k = last + 1
+            if k < sent.end and doc[k].lower_ in ("were", "are", "was", "is"):
+                k += 1
+            if k >= sent.end or not (
+                doc[k].lower_ in lex.populations or doc[k].lower_ in lex.people
+            ):
+                break
+            out.append((f, k, int(value), doc[k].lower_, lex.populations.get(doc[k].lower_)))
+        return out
+
+    def _parts(
+        self, items: list[tuple[int, int, int, str, str | None]], figs: list[Figure], sent: Span
+    ) -> bool:
+        """A breakdown of the figure before it into groups that make it up: each group is a
+        figure of its own marked as a part of the total (`part_of`), and a group that is a
+        share (children, women, ...) goes into the total's of_which as well."""
         doc = self.doc
+        total = next((f for f in reversed(figs) if f.start < doc[items[0][0]].idx), None)
+        if total is None or total.value is None or sum(i[2] for i in items) > total.value:
+            return False
+        for first, last, value, word, share in items:
+            if share in self.lex.shares:
+                total.of_which[share] = value
+            start, end = doc[first].idx, doc[last].idx + len(doc[last])
+            part = Figure(
+                text=self.text[start:end],
+                start=start,
+                end=end,
+                metric=total.metric,
+                value=value,
+                qualifier="exact",
+                population=self.lex.populations.get(word),
+            )
+            self.parts[id(part)] = total
+            self.extra.append(part)
+            self.skip.add(first)
+        return True
+
+    def _including(self, sent: Span, figures: list[Figure]) -> None:
+        """'..., including two civilians' after a figure, or inside it ('39 people,
+        including four children, were killed'): a share of that figure."""
+        doc, lex = self.doc, self.lex
         for tok in sent:
-            if tok.lower_ not in ("including", "among"):
+            if tok.lower_ not in lex.share_cues:
                 continue
-            prior = [f for f in figures if f.end <= tok.idx]
+            prior = [f for f in figures if f.start < tok.idx]
             if not prior:
                 continue
-            fig = prior[-1]
+            fig = max(prior, key=lambda f: f.start)
             j = tok.i + 1
-            nums = _number_tokens(doc[j : min(sent.end, j + 4)])
+            if j < sent.end and doc[j].lower_ in ("them", "those"):
+                j += 1  # "among them two children"
+            nums = _number_tokens(doc[j : min(sent.end, j + 4)], lex)
             if not nums:
                 continue
             first, last, value, _ = nums[0]
@@ -915,19 +1400,139 @@ class FigureFinder:
             k = last + 1
             while k < sent.end and doc[k].pos_ == "ADJ":
                 k += 1
-            if k < sent.end and POPULATIONS.get(doc[k].lower_):
-                fig.of_which[POPULATIONS[doc[k].lower_]] = int(value)
-                fig.end = max(fig.end, doc[k].idx + len(doc[k]))
-                fig.text = self.text[fig.start : fig.end]
+            if k < sent.end and lex.populations.get(doc[k].lower_):
+                for f in figures:
+                    if f.start == fig.start and f.end == fig.end:  # both ends of a range
+                        f.of_which[lex.populations[doc[k].lower_]] = int(value)
+                        f.end = max(f.end, doc[k].idx + len(doc[k]))
+                        f.text = self.text[f.start : f.end]
 
 
-def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_start: int) -> None:
-    """Claimant of each figure: the speaker of the statement holding it; else `reportedly`
-    when the sentence says so; else the speaker of a statement earlier in the paragraph
-    that the sentence goes on with."""
-    sents = [s for s in doc.sents if s.start_char >= body_start]
+def _source_phrase(sent: Span, lex: FigureLexicon) -> tuple[str, int] | None:
+    """(claimant, offset) of a source the sentence names for its figures: 'according to
+    the ministry', 'in the estimates of the Valdorian army', 'citing police'."""
+    doc = sent.doc
+    words = [t.lower_ for t in sent]
+    for cue in lex.source_cues:
+        n = len(cue.split())
+        for i in range(len(words) - n):
+            if words[i : i + n] != cue.split():
+                continue
+            k = sent.start + i + n
+            while True:  # "according to figures from the ministry": the ministry
+                while k < sent.end and doc[k].lower_ in ("the", "a", "an", "its", "their"):
+                    k += 1
+                if (
+                    k + 1 < sent.end
+                    and doc[k].lower_ in lex.source_nouns
+                    and doc[k + 1].lower_ in ("from", "of", "by")
+                ):
+                    k += 2
+                    continue
+                break
+            end = k
+            while end < min(sent.end, k + 8) and not (
+                doc[end].is_punct
+                and doc[end].text not in ("'", "\u2019", "-")
+                or doc[end].pos_ in ("VERB", "AUX", "ADP", "SCONJ", "PRON", "CCONJ")
+                and doc[end].lower_ != "of"
+                or doc[end].lower_ in ("that", "which", "who")
+            ):
+                end += 1
+            if end > k:
+                return doc[k:end].text, doc[k].idx
+    return None
+
+
+def _opening_subject(verb: Token) -> Token | None:
+    """The noun phrase a sentence opens with, read as the subject of its main reporting
+    verb where the parser gave that verb none ('Mayor Jan Halvik, who estimated 4,000
+    people were there, said ...'): a name followed by a comma."""
+    sent = verb.sent
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return None  # "was claimed to": no speaker
+    for chunk in sent.noun_chunks:
+        if chunk.start != sent.start or chunk.end >= verb.i:
+            return None
+        nxt = verb.doc[chunk.end]
+        if chunk.root.pos_ == "PROPN" and nxt.text == ",":
+            return chunk.root
+        return None
+    return None
+
+
+def _nearest_attribution(
+    doc: Doc, fig: Figure, quotes: list[Quote], lex: FigureLexicon
+) -> tuple[str | None, bool]:
+    """(claimant, found) of the reporting verb nearest above the figure in the parse:
+    'the station, which local authorities said had killed at least 39 people' is the
+    authorities' figure even inside another speaker's statement. Where that verb's
+    subject is the mention of a quote's speaker, the quote's (resolved) speaker; found is
+    False where no reporting verb with a subject of its own is above the figure."""
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, False
+    tok = span.root
+    for rel in tok.children:
+        if rel.dep_ == "relcl" and rel.lemma_ in lex.reporting_verbs:
+            subj = next((c for c in rel.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.pos_ != "PRON" and subj.tag_ not in ("WDT", "WP"):
+                start = subj.left_edge.i  # "the 500 deaths that officials reported"
+                while start < subj.i and doc[start].lower_ in ("the", "a", "an"):
+                    start += 1
+                return doc[start : subj.i + 1].text, True
+    for _ in range(8):
+        if tok.lemma_ in lex.reporting_verbs and tok.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None and tok.dep_ == "ROOT":
+                subj = _opening_subject(tok)  # "Mayor X, who ..., said": misparsed
+            if subj is None or subj.dep_ == "nsubjpass" and subj.head.i == tok.i:
+                return None, False
+            for q in quotes:
+                if (
+                    q.speaker
+                    and q.speaker_start is not None
+                    and q.speaker_end is not None
+                    and q.speaker_start <= subj.idx < q.speaker_end
+                ):
+                    return q.speaker, True
+            if subj.pos_ == "PRON" or subj.tag_ in ("WDT", "WP"):
+                return None, False
+            start = subj.left_edge.i
+            while start < subj.i and doc[start].lower_ in ("the", "a", "an"):
+                start += 1
+            return doc[start : subj.i + 1].text, True
+        if tok.head.i == tok.i:
+            break
+        tok = tok.head
+    return None, False
+
+
+def assign_claimants(
+    doc: Doc,
+    figures: list[Figure],
+    quotes: list[Quote],
+    body_start: int,
+    lex: FigureLexicon = EN,
+) -> None:
+    """Claimant of each figure: the speaker of the statement holding it; else the source
+    the sentence names ('according to X'); else the speaker of a statement attributed in
+    the same sentence (a sentence-level attribution covers every figure in it: '... has
+    killed 30, left dozens missing and 500 wounded, a spokesperson said'); else
+    `reportedly` when the sentence says so; else the speaker of a statement earlier in the
+    paragraph that the sentence goes on with."""
+    title = doc._.header.title_span if doc._.header else None
+    sents = [
+        s
+        for s in doc.sents
+        if s.start_char >= body_start or title and title[0] <= s.start_char < title[1]
+    ]
     text = doc.text
     for fig in figures:
+        near, found = _nearest_attribution(doc, fig, quotes, lex)
+        if found:
+            fig.claimant = near
+            continue
         q = quote_at(quotes, fig.start, fig.end)
         if q is not None:
             fig.claimant = q.speaker
@@ -935,19 +1540,24 @@ def assign_claimants(doc: Doc, figures: list[Figure], quotes: list[Quote], body_
         sent = next((s for s in sents if s.start_char <= fig.start < s.end_char), None)
         if sent is None:
             continue
-        if REPORTEDLY.search(sent.text):
-            fig.reportedly = True
+        source = _source_phrase(sent, lex)
+        if source is not None:
+            fig.claimant = source[0]
             continue
         same = [
             x
             for x in quotes
             if x.speaker
             and x.speaker_start is not None
-            and sent.start_char <= x.speaker_start < fig.start
-            and x.kind == "indirect"
+            and sent.start_char <= x.speaker_start < sent.end_char
+            and x.kind in ("indirect", "direct")
         ]
-        if same:  # "X stated A, and many more were wounded": the statement goes on
-            fig.claimant = same[-1].speaker
+        if same:  # the nearest statement of the sentence covers the figure
+            best = min(same, key=lambda x: max(x.start - fig.end, fig.start - x.end, 0))
+            fig.claimant = best.speaker
+            continue
+        if REPORTEDLY.search(sent.text):
+            fig.reportedly = True
             continue
         para_start = text.rfind("\n", 0, sent.start_char) + 1
         earlier = [x for x in quotes if para_start <= x.start < sent.start_char and x.speaker]
@@ -969,12 +1579,24 @@ def date_figures(figures: list[Figure], times: list[TimeExpr], published: str | 
         fig.as_of = value if value and value[:1].isdigit() else published
 
 
-@Language.component("parallax_figures")
-def figures_component(doc: Doc) -> Doc:
+class FiguresComponent:
     """Sets doc._.figures (needs parallax_times and parallax_quotes before it)."""
-    body_start = doc._.header.body_start if doc._.header else 0
-    figures = FigureFinder(doc, body_start, doc._.quotes or [], doc._.times or []).find()
-    assign_claimants(doc, figures, doc._.quotes or [], body_start)
-    date_figures(figures, doc._.times or [], None)  # the pipeline dates them again
-    doc._.figures = figures
-    return doc
+
+    def __init__(self, lexicon: str = DEFAULT_LEXICON) -> None:
+        self.lex = load_lexicon(lexicon)
+
+    def __call__(self, doc: Doc) -> Doc:
+        body_start = doc._.header.body_start if doc._.header else 0
+        quotes, times = doc._.quotes or [], doc._.times or []
+        figures = FigureFinder(doc, body_start, quotes, times, self.lex).find()
+        assign_claimants(doc, figures, quotes, body_start, self.lex)
+        date_figures(figures, times, None)  # the pipeline dates them again
+        doc._.figures = figures
+        return doc
+
+
+@Language.factory("parallax_figures", default_config={"lexicon": DEFAULT_LEXICON})
+def make_figures(nlp: Language, name: str, lexicon: str) -> FiguresComponent:
+    """The figures component; `lexicon` names its word lists under parallax/lexicons/
+    (or an absolute path to a JSON file of the same keys)."""
+    return FiguresComponent(lexicon)
