@@ -4,6 +4,7 @@ borrowed from linked reports, and events grouped by type, date and place."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, date_events, group_of
+from parallax.extract.events import LABELS, MILITARY, PLACE_RANK, PLOVER, date_events, group_of
 from parallax.extract.figures import date_figures
 from parallax.extract.times import calendar_date, iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
@@ -59,6 +60,7 @@ class Event:
     actor: str | None
     target: str | None
     members: list[tuple[str, EventMention]]  # (document name, mention)
+    background: bool = False  # history or an earlier incident cited as a cause
 
     @property
     def documents(self) -> list[str]:
@@ -76,6 +78,7 @@ class Event:
             "actor": self.actor,
             "target": self.target,
             "documents": self.documents,
+            "background": self.background,
             "mentions": [
                 {
                     "document": d,
@@ -144,7 +147,7 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
             ent = entities.get(key)
             if ent is None:
                 ent = entities[key] = Entity(
-                    f"ent{len(entities) + 1}",
+                    "ent-" + hashlib.sha1("|".join(key).encode()).hexdigest()[:10],
                     m.canonical,
                     m.kind,
                     lat=m.lat,
@@ -266,13 +269,16 @@ def _within(coarse: str, day: str) -> bool:
     return day.startswith(coarse)
 
 
-def local_events(d: DocumentRecord) -> list[list[EventMention]]:
-    """Group one document's mentions: same type group and same day. A mention dated only
-    to a week or month, or undated, joins the day-dated event of its group that it fits
-    (the one most mentions point to); otherwise it forms an event of its own."""
+def local_events(
+    d: DocumentRecord, mentions: list[EventMention] | None = None
+) -> list[list[EventMention]]:
+    """Group one document's mentions (all of them, or those given): same type group and
+    same day. A mention dated only to a week or month, or undated, joins the day-dated
+    event of its group that it fits (the one most mentions point to); otherwise it forms
+    an event of its own."""
     groups: dict[tuple[str, str | None], list[EventMention]] = {}
     loose: list[EventMention] = []
-    for m in d.events:
+    for m in d.events if mentions is None else mentions:
         if m.type == "statement":
             groups.setdefault((f"statement:{m.actor}", m.date), []).append(m)
         elif m.date and len(m.date) == 10:
@@ -300,13 +306,135 @@ def local_events(d: DocumentRecord) -> list[list[EventMention]]:
     return list(groups.values())
 
 
+# -- incidents: the attacks and blasts of a story --------------------------------------
+
+INCIDENT_TYPES = MILITARY | {"explosion"}
+COMBAT = re.compile(r"\b(clashes|fighting|hostilities)\b", re.I)
+DEVICE = re.compile(r"\b(mines?|landmines?|car bombs?|ied)\b", re.I)
+SAME_INCIDENT_DAYS = 3  # a later day within this many days tells the same incident
+# kinds of incident that may name one real event: a strike is also called a blast or a
+# bombing, fighting may include strikes; a clash is no blast, a mine no air strike
+COMPATIBLE = {("strike", "blast"), ("blast", "strike"), ("strike", "combat"), ("combat", "strike")}
+
+Member = tuple[str, EventMention]
+
+
+def family(m: EventMention) -> str:
+    """strike (air strike, shelling, offensive, attack), blast (an explosion told without
+    its weapon), device (a mine, a car bomb), combat (clashes, fighting)."""
+    if m.type == "explosion":
+        return "device" if DEVICE.search(m.trigger) else "blast"
+    if m.type == "attack" and COMBAT.search(m.trigger):
+        return "combat"
+    return "strike"
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or (a, b) in COMPATIBLE
+
+
+def _town(m: EventMention) -> str | None:
+    return m.location if m.location and m.location_precision == "town" else None
+
+
+def _days_after(day: str, base: str) -> int:
+    return (dt.date.fromisoformat(day) - dt.date.fromisoformat(base)).days
+
+
+@dataclass
+class _Main:
+    """The incident a story is about: its day, kind and town."""
+
+    day: str | None
+    family: str
+    town: str | None
+
+
+def _main_incident(members: list[Member]) -> _Main:
+    """The day most reports date an attack or blast to (the earliest on a tie), the kind
+    most of its mentions give and the town they name most."""
+    own = [(d, m) for d, m in members if not m.background] or members
+    reports: dict[str, set[str]] = defaultdict(set)
+    for d, m in own:
+        if m.date and len(m.date) == 10:
+            reports[m.date].add(d)
+    day = min(reports, key=lambda k: (-len(reports[k]), k)) if reports else None
+    core = [(d, m) for d, m in own if day is None or m.date == day]
+    kinds = Counter(family(m) for _, m in core)
+    fam = min(kinds, key=lambda k: (-kinds[k], k))
+    towns = Counter(t for _, m in core if (t := _town(m)))
+    town = min(towns, key=lambda k: (-towns[k], k)) if towns else None
+    return _Main(day, fam, town)
+
+
+def _slot(m: EventMention, main: _Main, towns: set[str]) -> tuple[tuple[str, ...], bool]:
+    """Which incident of its story a mention tells: the main one (`("main",)`), or
+    another one keyed by kind, day and town; with whether it is background (history,
+    an earlier incident cited as a cause). `towns`: the towns its sentence names."""
+    fam = family(m)
+    town = _town(m)
+    day = m.date if m.date and len(m.date) == 10 else None
+    coarse = m.date if m.date and len(m.date) != 10 else None
+    if m.background:
+        return ("background", group_of(m.type)), True
+    if main.day and day and day < main.day:
+        return ("earlier", fam, day, town or ""), True
+    if main.day and coarse and not _within(coarse, main.day) and coarse < main.day:
+        return ("earlier", fam, coarse, town or ""), True
+    if main.town and town and town != main.town and main.town not in towns:
+        return ("elsewhere", fam, day or coarse or "", town), False
+    if main.day and day and _days_after(day, main.day) > SAME_INCIDENT_DAYS:
+        return ("later", fam, day, town or ""), False
+    if not _compatible(fam, main.family):
+        return ("other", fam, day or "", town or ""), False
+    if fam != main.family and day and main.day and day != main.day:
+        return ("other", fam, day, town or ""), False
+    return ("main",), False
+
+
+def incidents(
+    members: list[Member], towns: dict[tuple[str, int], set[str]] | None = None
+) -> list[tuple[list[Member], bool]]:
+    """The attacks and blasts that one story's reports tell, as analysts count them: every
+    mention of the story's main incident is one event, whatever date its sentence gives
+    (reports date the toll or the statement, not the blast) and however often one report
+    tells it; earlier incidents and history are events of their own, marked background;
+    an attack in another town, a clash that is no blast, an attack days later are others."""
+    if not members:
+        return []
+    main = _main_incident(members)
+    slots: dict[tuple[str, ...], list[Member]] = {}
+    background: dict[tuple[str, ...], bool] = {}
+    for doc, m in members:
+        key, bg = _slot(m, main, (towns or {}).get((doc, m.start), set()))
+        slots.setdefault(key, []).append((doc, m))
+        background[key] = bg
+    return [(ms, background[k]) for k, ms in slots.items()]
+
+
 def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = None) -> list[Event]:
-    """Merge local events across documents when their type group and date agree (and,
-    given the stories, unless they are told by different stories in different towns)."""
-    clusters: dict[tuple[str, str], list[tuple[str, EventMention]]] = {}
-    singles: list[list[tuple[str, EventMention]]] = []
+    """Events across documents. Attacks and blasts are grouped per story (reports of the
+    same real events; all reports are one story when none are given) into the incidents
+    the story tells (see `incidents`); other kinds merge when their type group and date
+    agree."""
+    story_of = {doc: i for i, story in enumerate(stories or []) for doc in story}
+    by_story: dict[int, list[Member]] = defaultdict(list)
+    clusters: dict[tuple[str, str], list[Member]] = {}
+    singles: list[list[Member]] = []
+    towns: dict[tuple[str, int], set[str]] = {}
     for d in docs:
-        for group in local_events(d):
+        others = []
+        for m in d.events:
+            if m.type in INCIDENT_TYPES:
+                by_story[story_of.get(d.name, -1)].append((d.name, m))
+                towns[(d.name, m.start)] = {
+                    x.canonical
+                    for x in d.mentions
+                    if m.sentence_start <= x.start < m.sentence_end and x.precision == "town"
+                }
+            else:
+                others.append(m)
+        for group in local_events(d, others):
             members = [(d.name, m) for m in group]
             date = next((m.date for m in group if m.date), None)
             gtype = (
@@ -319,43 +447,38 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
             else:
                 singles.append(members)
     _fold_coarse_dates(clusters)
-    singles = [s for s in singles if not _join_by_place(s, clusters, docs)]
-    merged = [
-        part
-        for (gtype, _), ms in clusters.items()
-        for part in (_split_by_story(ms, stories or []) if gtype in PLACE_BOUND else [ms])
-    ]
-    events = [_make_event(members) for members in [*merged, *singles]]
-    events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
-    for i, e in enumerate(events, 1):
-        e.id = f"ev{i}"
+    events = [_make_event(ms) for ms in [*clusters.values(), *singles]]
+    for _, members in sorted(by_story.items()):
+        events += [_make_event(ms, bg) for ms, bg in incidents(members, towns)]
+    sha = {d.name: d.sha256 for d in docs}
+    _assign_ids(events, sha)
+    events.sort(key=lambda e: (e.date is None, e.date or "", e.type, e.id))
     return events
 
 
-PLACE_BOUND = {"military", "explosion"}  # kinds of event that happen in one town
+def _assign_ids(events: list[Event], sha: dict[str, str]) -> None:
+    """Ids from what an event is, not where it falls in a list: its kind, date and place
+    (and, for an undated or colliding one, the first report and offset that tell it), so
+    an event keeps its id when reports are added or analysed again."""
+
+    def digest(*parts: object) -> str:
+        return "ev-" + hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:10]
+
+    def anchor(e: Event) -> tuple[str, int]:
+        return min((sha.get(d, d), m.start) for d, m in e.members)
+
+    base = {
+        id(e): digest(group_of(e.type), e.date, e.location, e.background)
+        if e.date
+        else digest(group_of(e.type), e.background, *anchor(e))
+        for e in events
+    }
+    counts = Counter(base.values())
+    for e in events:
+        e.id = base[id(e)] if counts[base[id(e)]] == 1 else digest(base[id(e)], *anchor(e))
 
 
-def _split_by_story(
-    members: list[tuple[str, EventMention]], stories: list[list[str]]
-) -> list[list[tuple[str, EventMention]]]:
-    """Two same-day attacks or blasts are two events when the reports telling them
-    belong to different stories and place them in different towns (two blasts in two
-    cities on one day); without that evidence they stay one. Agreements are not split:
-    one ceasefire is often placed where it was signed by one report, where it holds by
-    another."""
-    story_of = {doc: i for i, story in enumerate(stories) for doc in story}
-    parts: dict[int, list[tuple[str, EventMention]]] = defaultdict(list)
-    for doc, m in members:
-        parts[story_of.get(doc, -1)].append((doc, m))
-    if len(parts) < 2 or -1 in parts:
-        return [members]
-    towns = [{m.location for _, m in ms if m.location_precision == "town"} for ms in parts.values()]
-    if any(not t for t in towns) or any(a & b for i, a in enumerate(towns) for b in towns[i + 1 :]):
-        return [members]
-    return list(parts.values())
-
-
-def _fold_coarse_dates(clusters: dict[tuple[str, str], list[tuple[str, EventMention]]]) -> None:
+def _fold_coarse_dates(clusters: dict[tuple[str, str], list[Member]]) -> None:
     """An event dated only to a week or month joins the one day-dated event of its kind
     that falls within it ("the ceasefire agreed earlier this week")."""
     for key in [k for k in clusters if len(k[1]) != 10]:
@@ -364,37 +487,17 @@ def _fold_coarse_dates(clusters: dict[tuple[str, str], list[tuple[str, EventMent
             clusters[fits[0]].extend(clusters.pop(key))
 
 
-def _join_by_place(
-    members: list[tuple[str, EventMention]],
-    clusters: dict[tuple[str, str], list[tuple[str, EventMention]]],
-    docs: list[DocumentRecord],
-) -> bool:
-    """An undated military event joins the one dated event of its kind, reported by another
-    source, whose town its report names; nothing else is merged without a date."""
-    name, first = members[0]
-    if group_of(first.type) != "military":
-        return False
-    doc = next(d for d in docs if d.name == name)
-    towns = {m.canonical for m in doc.mentions if m.precision == "town"}
-    fits = [
-        k
-        for k, ms in clusters.items()
-        if k[0] == "military"
-        and len(k[1]) == 10
-        and any(m.location in towns for _, m in ms)
-        and any(d != name for d, _ in ms)
-    ]
-    if len(fits) != 1:
-        return False
-    clusters[fits[0]].extend(members)
-    return True
-
-
-def _make_event(members: list[tuple[str, EventMention]]) -> Event:
+def _make_event(members: list[Member], background: bool = False) -> Event:
     types = Counter(m.type for _, m in members)
     specific = [t for t in types if t != "attack"]
     etype = specific[0] if len(specific) == 1 else "attack"  # reports disagree: the generic kind
+    if len(specific) > 1 and types.get("explosion") and all(
+        group_of(t) in ("military", "explosion") for t in specific
+    ):
+        etype = max(specific, key=lambda t: (types[t], t))  # "air strike" / "blast": the most told
+    days = Counter(m.date for _, m in members if m.date and len(m.date) == 10)
     dates = [m.date for _, m in members if m.date]
+    date = min(days, key=lambda k: (-days[k], k)) if days else (dates[0] if dates else None)
     actors = Counter(m.actor for _, m in members if m.actor)
     actor = _top(actors)
     # a side is not its own target ("attacks on Valdorian territory", said by Valdoria)
@@ -402,11 +505,12 @@ def _make_event(members: list[tuple[str, EventMention]]) -> Event:
     return Event(
         id="",
         type=etype,
-        date=dates[0] if dates else None,
+        date=date,
         location=_most_specific(members),
         actor=actor,
         target=_top(targets),
         members=members,
+        background=background,
     )
 
 
@@ -440,14 +544,20 @@ def _relocate(docs: list[DocumentRecord]) -> None:
         for ev in d.events:
             places = [m for m in d.mentions if ev.sentence_start <= m.start < ev.sentence_end
                       and m.kind == "place" and m.precision]  # fmt: skip
-            if places:
-                best = min(places, key=lambda m: PLACE_RANK.get(m.precision or "", 3))
+            if places:  # the most specific, nearest the trigger on a tie
+                best = min(
+                    places,
+                    key=lambda m: (PLACE_RANK.get(m.precision or "", 3), abs(m.start - ev.start)),
+                )
                 ev.location, ev.location_precision = best.canonical, best.precision
                 ev.location_start, ev.location_end = best.start, best.end
 
 
 def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
-    """Run every cross-document step in order; updates the records' dates and names."""
+    """Run every cross-document step in order; updates the records' dates and names.
+    The reports are taken in the order of their content hash, so the same reports in
+    any order give the same record."""
+    docs = sorted(docs, key=lambda d: (d.sha256, d.name))
     entities = link_entities(docs, gaz)
     _relocate(docs)
     link_dates(docs)
@@ -615,4 +725,4 @@ def link_stories(docs: list[DocumentRecord], threshold: float = STORY_THRESHOLD)
     (average-linkage) clustering of `story_similarity`, then minor groups absorbed."""
     sim = story_similarity(docs)
     groups = absorb_minor(average_linkage(sim, threshold), sim)
-    return [[docs[i].name for i in g] for g in groups]
+    return sorted(sorted(docs[i].name for i in g) for g in groups)

@@ -333,11 +333,11 @@ def test_same_day_blasts_in_two_towns_stay_two_events(nlp) -> None:
     assert {e.location for e in blasts} == {"Dornik", "Lisk"}
 
 
-def test_without_stories_same_day_blasts_merge(nlp) -> None:
+def test_without_stories_same_day_blasts_in_two_towns_stay_apart(nlp) -> None:
     docs = _blast_docs(nlp)
     link(docs, get_gazetteer((GAZETTEER,)))
     blasts = [e for e in link_events(docs) if e.type == "explosion" and e.date]
-    assert len(blasts) == 1  # the old rule: type and date alone
+    assert sorted(e.documents for e in blasts) == [["d1", "d2"], ["l1", "l2"]]
 
 
 def test_a_side_is_not_its_own_target() -> None:

@@ -6,6 +6,7 @@ sentence gives. Figures are scoped to the event of their sentence (or paragraph)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -182,12 +183,37 @@ def find_events(
                 )
         _mark_alleged_violations(sent, found, events)
         _date_nearest(sent, found, times)
+        _mark_background(sent, found, times)
         for ev in sorted(found, key=lambda x: x.start):
             ev.key = f"e{len(events)}"
             events.append(ev)
         if not taken:
             events.extend(_statement_events(sent, times, quotes, len(events)))
     return events
+
+
+INCIDENTS = MILITARY | {"explosion"}
+# a campaign told as a whole: "since the war began", "over the past three decades"
+HISTORY = re.compile(
+    r"\b(since the (?:start|beginning|outbreak) of|since (?:the|this) (?:war|conflict|fighting)"
+    r"|(?:throughout|during) the (?:war|conflict)|over the (?:past|last) (?:\w+ )?(?:years|decades))\b",
+    re.I,
+)
+
+
+def _mark_background(sent: Span, found: list[EventMention], times: list[TimeExpr]) -> None:
+    """Attacks told as a campaign counted from a date ("Israeli strikes since October 7
+    have killed ...", "fighting since 1988") are history, not an event of the crisis: a
+    sentence with a `since` date or a whole-war phrase marks its undated attacks as
+    background. Ongoing states (a blockade "since December") stay the crisis's own."""
+    since = any(
+        sent.start_char <= t.start < sent.end_char and t.kind == "since" for t in times
+    ) or bool(HISTORY.search(sent.text))
+    if not since:
+        return
+    for ev in found:
+        if ev.type in INCIDENTS and ev.date is None:
+            ev.background = True
 
 
 ACCUSED_OF = re.compile(r"\b(accus\w*|blam\w*)\b[^.]*\bof\s+$", re.I)
@@ -306,7 +332,21 @@ CITED_CAUSE = re.compile(
 )
 
 
-def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -> None:
+def _tells_history(doc: Doc, fig: Figure, times: Sequence[TimeExpr]) -> bool:
+    """The figure's sentence counts from a start ("since October 7", "since the war
+    began"): a campaign's total, not one event's."""
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None:
+        return False
+    sent = span[0].sent
+    return any(
+        sent.start_char <= t.start < sent.end_char and t.kind == "since" for t in times
+    ) or bool(HISTORY.search(sent.text))
+
+
+def scope_figures(
+    doc: Doc, figures: list[Figure], events: list[EventMention], times: Sequence[TimeExpr] = ()
+) -> None:
     """Each figure belongs to an event of its sentence (the nearest trigger before it,
     else after it), else to the last event earlier in its paragraph. A figure told of
     an earlier incident cited as a cause ('the raid followed an ambush in which three
@@ -324,6 +364,9 @@ def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -
             chosen = before[-1] if before else same[0]
             cited = before and CITED_CAUSE.search(text, chosen.end, fig.start)
             fig.event = None if cited else chosen.key
+            continue
+        if _tells_history(doc, fig, times):
+            fig.event = None  # a whole-war total with no event of its own
             continue
         para_start = text.rfind("\n", 0, fig.start) + 1
         earlier = [e for e in events if para_start <= e.start < fig.start and e.type != "statement"]
@@ -353,5 +396,5 @@ def events_component(doc: Doc) -> Doc:
     doc._.mentions = mentions
     events = find_events(doc, body_start, doc._.times or [], mentions, doc._.quotes or [])
     doc._.events = events
-    scope_figures(doc, doc._.figures or [], events)
+    scope_figures(doc, doc._.figures or [], events, doc._.times or [])
     return doc
