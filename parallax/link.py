@@ -19,8 +19,6 @@ from parallax.extract.times import calendar_date, iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
 from parallax.models import DocumentRecord, EventMention
 
-MIN_LINK_SIMILARITY = 0.15  # to look for a shared event to anchor weekdays on
-CLOSE_SIMILARITY = 0.25  # to borrow another report's date without one
 
 
 @dataclass
@@ -183,77 +181,110 @@ def _signature(d: DocumentRecord) -> set[str]:
     return {fold(m.canonical) for m in d.mentions} | {f"event:{group_of(e.type)}" for e in d.events}
 
 
-def _weekday_pin(d: DocumentRecord, others: list[DocumentRecord]) -> dt.date | None:
-    """A day this report talks about, found through another report: an event of the same
-    kind that the other report dates to a day falling on the weekday this one names."""
-    for other in others:
-        dated = [(group_of(e.type), e.date) for e in other.events if e.date and len(e.date) == 10]
-        for ev in d.events:
-            if ev.time_index is None or ev.type == "statement":
-                continue
-            rule = d.times[ev.time_index].rule or {}
-            if "weekday" not in rule or rule.get("modifier"):
-                continue
-            for group, day in dated:
-                if (
-                    group == group_of(ev.type)
-                    and dt.date.fromisoformat(day).weekday() == rule["weekday"]
-                ):
-                    return dt.date.fromisoformat(day)
+def _agreed_days(dated: list[DocumentRecord]) -> dict[str, str]:
+    """Per kind of event, the day that reports dated by their own text or metadata date
+    it to most often; a day only one report gives is no evidence for another report."""
+    reports: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for o in dated:
+        for e in o.events:
+            if e.date and len(e.date) == 10 and not e.background and e.type != "statement":
+                reports[(group_of(e.type), e.date)].add(o.name)
+    best: dict[str, str] = {}
+    for (group, day), names in sorted(reports.items()):
+        if len(names) < 2:
+            continue
+        if group not in best or len(names) > len(reports[(group, best[group])]):
+            best[group] = day
+    return best
+
+
+def _weekday_pin(d: DocumentRecord, agreed: dict[str, str]) -> dt.date | None:
+    """A day this report talks about, found through other reports: the report names the
+    weekday of an event that several dated reports agree happened on a day of that
+    weekday ("Tuesday's blast", the blast dated Tuesday 4 August by two reports)."""
+    for ev in d.events:
+        if ev.time_index is None or ev.type == "statement" or ev.background:
+            continue
+        rule = d.times[ev.time_index].rule or {}
+        if "weekday" not in rule or rule.get("modifier"):
+            continue
+        day = agreed.get(group_of(ev.type))
+        if day and dt.date.fromisoformat(day).weekday() == rule["weekday"]:
+            return dt.date.fromisoformat(day)
     return None
 
 
-def _shares_place(a: DocumentRecord, b: DocumentRecord) -> bool:
-    def places(d: DocumentRecord) -> set[str]:
-        return {m.canonical for m in d.mentions if m.kind == "place" and m.precision}
+SHINGLE = 6  # words per shingle when looking for a copy of a report
+COPY_SHARE = 0.6  # share of a report's shingles found in another: a copy of it
+COPY_PREFIX = 3000  # characters of each report compared (a copy keeps the opening)
 
-    return bool(places(a) & places(b))
+
+def _shingles(text: str) -> set[int]:
+    words = WORD.findall(text[:COPY_PREFIX].lower())
+    return {hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+
+
+def copies_of(
+    docs: list[DocumentRecord], sources: list[DocumentRecord]
+) -> dict[str, DocumentRecord]:
+    """For each report in `docs`, the report of `sources` it copies (most of its opening
+    word for word: a syndicated wire story), if any. Memory grows with the text, not with
+    the square of the reports."""
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, o in enumerate(sources):
+        for h in _shingles(o.text):
+            index[h].append(i)
+    out: dict[str, DocumentRecord] = {}
+    for d in docs:
+        own = _shingles(d.text)
+        if not own:
+            continue
+        hits: Counter[int] = Counter()
+        for h in own:
+            hits.update(index.get(h, ()))
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], sources[kv[0]].sha256))
+        if ranked and sources[ranked[0][0]].name != d.name and ranked[0][1] >= COPY_SHARE * len(own):
+            out[d.name] = sources[ranked[0][0]]
+    return out
 
 
 def link_dates(docs: list[DocumentRecord]) -> None:
-    """A report with relative dates and no date of its own is anchored through the most
-    similar dated reports (shared entities and event types): on the day of an event they
-    share whose weekday it names, or else on the other report's date. Its own date is
-    then the latest day it mentions, with basis `linked`."""
+    """Dates from other reports, only on strong evidence (a wrong date is worse than
+    none: it moves events and re-resolves every weekday):
+
+    - a report that copies a dated report word for word (a wire story on another site)
+      takes its date, with basis `linked`;
+    - a report without a date of its own that names the weekday of an event several
+      dated reports agree on ("Tuesday's blast") has its relative dates resolved around
+      that day; its own date stays unknown (it may have been written days later).
+
+    Otherwise unknown stays unknown."""
     for d in docs:
         if d.published_basis == "linked":
             d.published = d.published_basis = d.published_from = None
+        if not d.published:
             for t in d.times:
                 if t.rule:
                     t.value = None
     dated = [d for d in docs if d.published and d.published_basis != "linked"]
-    signatures = {o.name: _signature(o) for o in dated}
-    for d in docs:
-        if d.published or not any(t.rule for t in d.times):
+    undated = [d for d in docs if not d.published]
+    copies = copies_of(undated, dated)
+    agreed = _agreed_days(dated)
+    for d in undated:
+        source = copies.get(d.name)
+        if source is not None and source.published:
+            d.published, d.published_basis, d.published_from = (
+                source.published,
+                "linked",
+                source.name,
+            )
+            resolve_all(d.text, d.times, dt.date.fromisoformat(source.published[:10]))
             continue
-        sig = _signature(d)
-        ranked = sorted(
-            (
-                (len(sig & signatures[o.name]) / max(1, len(sig | signatures[o.name])), i, o)
-                for i, o in enumerate(dated)
-            ),
-            key=lambda x: (-x[0], x[1]),
-        )
-        similar = [o for sim, _, o in ranked if sim > MIN_LINK_SIMILARITY]
-        if not similar:
+        if not any(t.rule for t in d.times):
             continue
-        pin = _weekday_pin(d, similar)
+        pin = _weekday_pin(d, agreed)
         if pin is not None:
             resolve_all(d.text, d.times, pin, nearest=True)
-        elif ranked[0][0] >= CLOSE_SIMILARITY and _shares_place(d, similar[0]):
-            assert similar[0].published is not None
-            resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published))
-        else:
-            continue  # no shared event to anchor on: unknown stays unknown
-        days = [
-            day
-            for t in d.times
-            if t.rule
-            for day, p in [calendar_date(t.value)]
-            if day is not None and p == "day"
-        ]
-        d.published = max(days) if days else similar[0].published
-        d.published_basis, d.published_from = "linked", similar[0].name
     for d in docs:
         date_events(d.events, d.times)
         date_figures(d.figures, d.times, d.published)
@@ -351,14 +382,17 @@ class _Main:
 
 
 def _main_incident(members: list[Member]) -> _Main:
-    """The day most reports date an attack or blast to (the earliest on a tie), the kind
-    most of its mentions give and the town they name most."""
+    """The day most reports date an attack or blast to, the kind most of its mentions
+    give and the town they name most."""
     own = [(d, m) for d, m in members if not m.background] or members
     reports: dict[str, set[str]] = defaultdict(set)
+    told: Counter[str] = Counter()
     for d, m in own:
         if m.date and len(m.date) == 10:
             reports[m.date].add(d)
-    day = min(reports, key=lambda k: (-len(reports[k]), k)) if reports else None
+            told[m.date] += 1
+    # on a tie the most told, then the latest: an earlier incident is cited, not reported
+    day = max(reports, key=lambda k: (len(reports[k]), told[k], k)) if reports else None
     core = [(d, m) for d, m in own if day is None or m.date == day]
     kinds = Counter(family(m) for _, m in core)
     fam = min(kinds, key=lambda k: (-kinds[k], k))
@@ -448,12 +482,43 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
                 singles.append(members)
     _fold_coarse_dates(clusters)
     events = [_make_event(ms) for ms in [*clusters.values(), *singles]]
+    told: list[Event] = []
     for _, members in sorted(by_story.items()):
-        events += [_make_event(ms, bg) for ms, bg in incidents(members, towns)]
+        told += [_make_event(ms, bg) for ms, bg in incidents(members, towns)]
+    events += _same_incident_across_stories(told)
     sha = {d.name: d.sha256 for d in docs}
     _assign_ids(events, sha)
     events.sort(key=lambda e: (e.date is None, e.date or "", e.type, e.id))
     return events
+
+
+def _same_incident_across_stories(events: list[Event]) -> list[Event]:
+    """Two stories told of one incident (the blast, and the inquiry into it) when their
+    incidents fall on the same day in the same town and are of kinds that may name one
+    event; two blasts in two towns on one day stay two."""
+    out: list[Event] = []
+    for e in events:
+        fam = Counter(family(m) for _, m in e.members).most_common(1)[0][0]
+        same = next(
+            (
+                o
+                for o in out
+                if not e.background
+                and not o.background
+                and e.date
+                and len(e.date) == 10
+                and o.date == e.date
+                and e.location
+                and o.location == e.location
+                and _compatible(fam, Counter(family(m) for _, m in o.members).most_common(1)[0][0])
+            ),
+            None,
+        )
+        if same is None:
+            out.append(e)
+        else:
+            out[out.index(same)] = _make_event(same.members + e.members)
+    return out
 
 
 def _assign_ids(events: list[Event], sha: dict[str, str]) -> None:

@@ -84,14 +84,36 @@ def group_of(event_type: str) -> str:
     return "military" if event_type in MILITARY else event_type
 
 
+# verbs whose date is the telling's, not the event's: "officials said on Tuesday that
+# the blast ...", "the toll from the blast rose to 12 on Wednesday"
+REPORTING_VERBS = frozenset(
+    "say tell announce report confirm state add rise climb increase reach grow jump "
+    "put stand update revise publish release issue".split()
+)
+
+
+def _reporting_date(doc: Doc, t: TimeExpr) -> bool:
+    """A date that hangs on a verb of saying or of a rising toll."""
+    span = doc.char_span(t.start, t.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            break
+        tok = tok.head
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in REPORTING_VERBS
+
+
 def _sentence_date(
     sent: Span, times: list[TimeExpr], since: bool = False
 ) -> tuple[int | None, TimeExpr | None]:
-    """The first date of the sentence ("since" dates only for ongoing states: blockades)."""
+    """The first date of the sentence that tells when something happened, not when it
+    was said or counted ("since" dates only for ongoing states: blockades)."""
     kinds = ("date", "since") if since else ("date",)
     for i, t in enumerate(times):
         if sent.start_char <= t.start < sent.end_char and t.kind in kinds:
-            if t.value == "PRESENT_REF":
+            if t.value == "PRESENT_REF" or _reporting_date(sent.doc, t):
                 continue
             return i, t
     return None, None
@@ -201,19 +223,32 @@ HISTORY = re.compile(
 )
 
 
+SINCE_REACH = 40  # characters from an attack to the "since" that counts it
+SUPERLATIVE = re.compile(r"\b(worst|deadliest|largest|biggest|heaviest|first|most)\b", re.I)
+
+
 def _mark_background(sent: Span, found: list[EventMention], times: list[TimeExpr]) -> None:
     """Attacks told as a campaign counted from a date ("Israeli strikes since October 7
-    have killed ...", "fighting since 1988") are history, not an event of the crisis: a
-    sentence with a `since` date or a whole-war phrase marks its undated attacks as
-    background. Ongoing states (a blockade "since December") stay the crisis's own."""
-    since = any(
-        sent.start_char <= t.start < sent.end_char and t.kind == "since" for t in times
-    ) or bool(HISTORY.search(sent.text))
-    if not since:
-        return
+    have killed ...", "fighting since 1988") are history, not an event of the crisis: an
+    attack followed by its `since`, a sentence that opens with one, or a whole-war phrase
+    marks them background, and the sentence's date is not theirs ("the worst shelling
+    since 2020" is no campaign). Ongoing states (a blockade "since December") stay the
+    crisis's own."""
+    whole = bool(HISTORY.search(sent.text))
+    since = [t for t in times if sent.start_char <= t.start < sent.end_char and t.kind == "since"]
+    text = sent.doc.text
     for ev in found:
-        if ev.type in INCIDENTS and ev.date is None:
+        if ev.type not in INCIDENTS:
+            continue
+        counted = any(
+            0 <= t.start - ev.end <= SINCE_REACH
+            and not SUPERLATIVE.search(text, ev.end, t.start)
+            or not text[sent.start_char : t.start].strip(" \"'\u201c")  # "Since May, ..."
+            for t in since
+        )
+        if whole or counted:
             ev.background = True
+            ev.date = ev.date_text = ev.time_index = ev.date_start = ev.date_end = None
 
 
 ACCUSED_OF = re.compile(r"\b(accus\w*|blam\w*)\b[^.]*\bof\s+$", re.I)
@@ -332,6 +367,18 @@ CITED_CAUSE = re.compile(
 )
 
 
+# the kinds of event a figure of each metric tells, when its sentence names several
+# ("urged civilians to flee after the strike killed 50": the dead are the strike's)
+TOLD_BY = {
+    "killed": INCIDENTS,
+    "injured": INCIDENTS,
+    "missing": INCIDENTS,
+    "displaced": {"displacement", "blockade"},
+}
+# what an attack or blast leaves; people detained are not counted by the event before them
+CASUALTIES = {"killed", "injured", "missing", "displaced", "evacuated"}
+
+
 def _tells_history(doc: Doc, fig: Figure, times: Sequence[TimeExpr]) -> bool:
     """The figure's sentence counts from a start ("since October 7", "since the war
     began"): a campaign's total, not one event's."""
@@ -359,14 +406,16 @@ def scope_figures(
             for e in events
             if e.sentence_start <= fig.start < e.sentence_end and e.type != "statement"
         ]
+        kinds = TOLD_BY.get(fig.metric)
+        same = [e for e in same if kinds is None or e.type in kinds] or same
         if same:
             before = [e for e in same if e.start <= fig.start]
             chosen = before[-1] if before else same[0]
             cited = before and CITED_CAUSE.search(text, chosen.end, fig.start)
             fig.event = None if cited else chosen.key
             continue
-        if _tells_history(doc, fig, times):
-            fig.event = None  # a whole-war total with no event of its own
+        if _tells_history(doc, fig, times) or fig.metric not in CASUALTIES:
+            fig.event = None  # a whole-war total, or arrests: no event of their own
             continue
         para_start = text.rfind("\n", 0, fig.start) + 1
         earlier = [e for e in events if para_start <= e.start < fig.start and e.type != "statement"]

@@ -1,0 +1,170 @@
+"""The events of a crisis as analysts count them, on small invented corpora: one
+incident told by many reports on different days is one event; history and an earlier
+incident cited as a cause are kept apart and marked background; a report's date is
+borrowed only on strong evidence; event ids survive added reports and any input order."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from conftest import GAZETTEER
+
+from parallax.gazetteer import get_gazetteer
+from parallax.link import Linked, link
+from parallax.models import DocumentRecord, RawDocument
+from parallax.pipeline import record_from_doc
+
+# One blast at the Dornik grain depot, told on three days with a rising toll.
+FIRST = (
+    "Blast at Dornik depot\n\n"
+    "A blast tore through the grain depot in Dornik on Monday, killing 9 people, "
+    "police chief Orla Fenn said.\n"
+)
+SECOND = (
+    "Dornik toll rises\n\n"
+    "Officials said on Tuesday that the explosion at the grain depot in Dornik had "
+    "killed 11 people.\n\n"
+    "The blast shattered windows across the old town.\n"
+)
+THIRD = (
+    "Dornik mourns\n\n"
+    "The death toll from the blast at the Dornik grain depot rose to 12 on Wednesday, "
+    "the town council said.\n"
+)
+# History and an earlier incident beside the crisis's own attack.
+HISTORY = (
+    "Shelling hits Lisk\n\n"
+    "Valdorian artillery shelled Lisk on Friday, March 7, 2025, killing 6 people, the "
+    "mayor said.\n\n"
+    "The shelling came a month after a drone strike on Lisk on February 5, 2025, that "
+    "killed 4 people.\n\n"
+    "Valdorian strikes on the Ostravia region since 2019 have killed 3,400 people.\n"
+)
+DATED = {"first": "2025-03-03", "second": "2025-03-04", "third": "2025-03-05"}
+TEXTS = {"first": FIRST, "second": SECOND, "third": THIRD, "history": HISTORY}
+
+
+def _records(nlp, names: list[str]) -> list[DocumentRecord]:
+    raws = [
+        RawDocument(n, TEXTS[n], f"{n}.txt", "text", published=DATED.get(n, "2025-03-08"))
+        for n in names
+    ]
+    return [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+
+
+def _link(docs: list[DocumentRecord]) -> Linked:
+    return link(docs, get_gazetteer((GAZETTEER,)))
+
+
+def _event_of(docs: list[DocumentRecord], lk: Linked, name: str, value: int) -> str | None:
+    (doc,) = [d for d in docs if d.name == name]
+    (fig,) = [f for f in doc.figures if f.value == value]
+    return lk.figure_event(name, fig.event)
+
+
+@pytest.fixture(scope="module")
+def blast(nlp) -> tuple[list[DocumentRecord], Linked]:
+    docs = _records(nlp, ["first", "second", "third"])
+    return docs, _link(docs)
+
+
+def test_one_blast_told_on_three_days_is_one_event(blast) -> None:
+    docs, lk = blast
+    ids = {_event_of(docs, lk, n, v) for n, v in (("first", 9), ("second", 11), ("third", 12))}
+    assert len(ids) == 1 and None not in ids
+    (event,) = [e for e in lk.events if e.id in ids]
+    assert event.documents == ["first", "second", "third"]
+    assert event.date == "2025-03-03"  # the day of the blast, not of the toll updates
+    assert not event.background
+
+
+def test_a_blast_told_twice_in_one_report_is_one_event(blast) -> None:
+    _, lk = blast
+    blasts = [e for e in lk.events if e.type == "explosion"]
+    assert len(blasts) == 1
+    assert sum(1 for d, _ in blasts[0].members if d == "second") == 2
+
+
+def test_history_and_an_earlier_strike_are_kept_apart(nlp) -> None:
+    docs = _records(nlp, ["history"])
+    lk = _link(docs)
+    main = _event_of(docs, lk, "history", 6)
+    earlier = _event_of(docs, lk, "history", 4)
+    assert main is not None and earlier is not None and main != earlier
+    by_id = {e.id: e for e in lk.events}
+    assert (by_id[main].date, by_id[main].background) == ("2025-03-07", False)
+    assert (by_id[earlier].date, by_id[earlier].background) == ("2025-02-05", True)
+    # a campaign's total is not the attack's
+    assert _event_of(docs, lk, "history", 3400) not in (main, earlier)
+    assert [e.background for e in lk.events if e.id == main] == [False]
+    assert all(e.background for e in lk.events if e.id not in (main,) and e.type != "statement")
+
+
+# -- dates borrowed only on strong evidence ---------------------------------------------
+
+WIRE = (
+    "Depot fire in Velgrad\n\n"
+    "A fire swept through a timber depot in Velgrad on Tuesday and burned for six hours "
+    "before firefighters brought it under control, the regional fire service said in a "
+    "statement. No one was hurt, but the depot's owner said the loss would run into "
+    "millions and that the night shift had raised the alarm within minutes.\n"
+)
+SIMILAR = (
+    "Velgrad depot\n\n"
+    "Firefighters in Velgrad were still on watch on Tuesday at the timber depot, the "
+    "regional fire service said, while the owner counted the loss.\n"
+)
+
+
+def _wire_records(nlp, undated: str) -> list[DocumentRecord]:
+    raws = [
+        RawDocument("wire", WIRE, "wire.txt", "text", published="2025-06-10"),
+        RawDocument("other", undated, "other.txt", "text"),
+    ]
+    return [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+
+
+def test_a_word_for_word_copy_takes_the_date_of_its_source(nlp) -> None:
+    copy = "Reposted from the wire\n\n" + WIRE.split("\n\n", 1)[1]
+    docs = _wire_records(nlp, copy)
+    _link(docs)
+    assert (docs[1].published, docs[1].published_basis, docs[1].published_from) == (
+        "2025-06-10",
+        "linked",
+        "wire",
+    )
+
+
+def test_a_similar_report_does_not_lend_its_date(nlp) -> None:
+    docs = _wire_records(nlp, SIMILAR)
+    _link(docs)
+    assert (docs[1].published, docs[1].published_basis) == (None, None)
+    assert all(t.value is None for t in docs[1].times if t.rule)  # "Tuesday" stays open
+
+
+# -- ids and order --------------------------------------------------------------------------
+
+
+def _shape(lk: Linked) -> list[tuple[str, str, str | None, list[str], bool]]:
+    return sorted((e.id, e.type, e.date, e.documents, e.background) for e in lk.events)
+
+
+def test_event_ids_survive_an_added_report(nlp) -> None:
+    before = _link(_records(nlp, ["first", "history"]))
+    after = _link(_records(nlp, ["first", "history", "third"]))
+    shelling = [e.id for e in before.events if e.date == "2025-03-07"]
+    assert shelling and shelling == [e.id for e in after.events if e.date == "2025-03-07"]
+    assert all(e.id.startswith("ev-") for e in after.events)
+
+
+def test_the_same_reports_in_any_order_give_the_same_events(nlp) -> None:
+    names = ["first", "second", "third", "history"]
+    expected = _link(_records(nlp, names))
+    for seed in (1, 2, 3):
+        shuffled = names[:]
+        random.Random(seed).shuffle(shuffled)
+        got = _link(_records(nlp, shuffled))
+        assert _shape(got) == _shape(expected)
+        assert got.stories == expected.stories
+        assert sorted(e.id for e in got.entities) == sorted(e.id for e in expected.entities)
