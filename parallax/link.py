@@ -59,10 +59,18 @@ class Event:
     target: str | None
     members: list[tuple[str, EventMention]]  # (document name, mention)
     background: bool = False  # history or an earlier incident cited as a cause
+    news: list[str] | None = None  # the reports whose news it is (None: all of them)
 
     @property
     def documents(self) -> list[str]:
+        """Every report that tells of the event."""
         return sorted({d for d, _ in self.members})
+
+    @property
+    def reported_in(self) -> list[str]:
+        """The reports whose news the event is: a report that brings a later development
+        (a denial, an inquiry) mentions the incident without reporting it."""
+        return self.documents if self.news is None else sorted(self.news)
 
     def to_dict(self, texts: dict[str, str]) -> dict:
         return {
@@ -75,7 +83,8 @@ class Event:
             "location": self.location,
             "actor": self.actor,
             "target": self.target,
-            "documents": self.documents,
+            "documents": self.reported_in,
+            "mentioned_in": self.documents,
             "background": self.background,
             "mentions": [
                 {
@@ -181,42 +190,62 @@ def _signature(d: DocumentRecord) -> set[str]:
     return {fold(m.canonical) for m in d.mentions} | {f"event:{group_of(e.type)}" for e in d.events}
 
 
-def _agreed_days(dated: list[DocumentRecord]) -> dict[str, str]:
-    """Per kind of event, the day that reports dated by their own text or metadata date
-    it to most often; a day only one report gives is no evidence for another report."""
-    reports: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for o in dated:
-        for e in o.events:
-            if e.date and len(e.date) == 10 and not e.background and e.type != "statement":
-                reports[(group_of(e.type), e.date)].add(o.name)
-    best: dict[str, str] = {}
-    for (group, day), names in sorted(reports.items()):
-        if len(names) < 2:
-            continue
-        if group not in best or len(names) > len(reports[(group, best[group])]):
-            best[group] = day
-    return best
-
-
-def _weekday_pin(d: DocumentRecord, agreed: dict[str, str]) -> dt.date | None:
-    """A day this report talks about, found through other reports: the report names the
-    weekday of an event that several dated reports agree happened on a day of that
-    weekday ("Tuesday's blast", the blast dated Tuesday 4 August by two reports)."""
-    for ev in d.events:
-        if ev.time_index is None or ev.type == "statement" or ev.background:
-            continue
-        rule = d.times[ev.time_index].rule or {}
-        if "weekday" not in rule or rule.get("modifier"):
-            continue
-        day = agreed.get(group_of(ev.type))
-        if day and dt.date.fromisoformat(day).weekday() == rule["weekday"]:
-            return dt.date.fromisoformat(day)
+def _weekday_pin(d: DocumentRecord, others: list[DocumentRecord]) -> dt.date | None:
+    """A day this report talks about, found through another report: an event of the same
+    kind that the other report (dated by its own text or metadata) dates to a day falling
+    on the weekday this one names ("Tuesday's blast", the blast of Tuesday 4 August)."""
+    for other in others:
+        dated = [
+            (group_of(e.type), e.date)
+            for e in other.events
+            if e.date and len(e.date) == 10 and not e.background and e.type != "statement"
+        ]
+        for ev in d.events:
+            if ev.time_index is None or ev.type == "statement" or ev.background:
+                continue
+            rule = d.times[ev.time_index].rule or {}
+            if "weekday" not in rule or rule.get("modifier"):
+                continue
+            for group, day in dated:
+                if (
+                    group == group_of(ev.type)
+                    and dt.date.fromisoformat(day).weekday() == rule["weekday"]
+                ):
+                    return dt.date.fromisoformat(day)
     return None
+
+
+def _shares_place(a: DocumentRecord, b: DocumentRecord) -> bool:
+    def places(d: DocumentRecord) -> set[str]:
+        return {m.canonical for m in d.mentions if m.kind == "place" and m.precision}
+
+    return bool(places(a) & places(b))
+
+
+def _closeness(a: DocumentRecord, b: DocumentRecord, sigs: dict[str, set[str]]) -> float:
+    sa, sb = sigs[a.name], sigs[b.name]
+    return len(sa & sb) / max(1, len(sa | sb))
+
+
+def _similar(d: DocumentRecord, dated: list[DocumentRecord], sigs: dict[str, set[str]]) -> list:
+    """The dated reports that share names and kinds of event with this one, most
+    similar first (Jaccard of their signatures)."""
+    sig = sigs[d.name]
+    ranked = sorted(
+        (
+            (len(sig & sigs[o.name]) / max(1, len(sig | sigs[o.name])), o.sha256, o)
+            for o in dated
+        ),
+        key=lambda x: (-x[0], x[1]),
+    )
+    return [o for sim, _, o in ranked if sim > MIN_LINK_SIMILARITY]
 
 
 SHINGLE = 6  # words per shingle when looking for a copy of a report
 COPY_SHARE = 0.6  # share of a report's shingles found in another: a copy of it
 COPY_PREFIX = 3000  # characters of each report compared (a copy keeps the opening)
+MIN_LINK_SIMILARITY = 0.15  # to look for a shared event to anchor weekdays on
+CLOSE_SIMILARITY = 0.25  # to read a report's weekdays in the week of a close report
 
 
 def _shingles(text: str) -> set[int]:
@@ -254,22 +283,26 @@ def link_dates(docs: list[DocumentRecord]) -> None:
 
     - a report that copies a dated report word for word (a wire story on another site)
       takes its date, with basis `linked`;
-    - a report without a date of its own that names the weekday of an event several
-      dated reports agree on ("Tuesday's blast") has its relative dates resolved around
-      that day; its own date stays unknown (it may have been written days later).
+    - a report without a date of its own that names the weekday of an event a similar
+      dated report dates to a day of that weekday ("Tuesday's blast") has its relative
+      dates resolved around that day; its own date stays unknown (it may have been
+      written days later);
+    - a report close to a dated one (names, places and kinds of event shared) has its
+      weekdays read in that report's week, its own date still unknown.
 
     Otherwise unknown stays unknown."""
     for d in docs:
         if d.published_basis == "linked":
             d.published = d.published_basis = d.published_from = None
-        if not d.published:
+        if not d.published:  # values found through other reports are found again
             for t in d.times:
                 if t.rule:
                     t.value = None
+            resolve_all(d.text, d.times, None)
     dated = [d for d in docs if d.published and d.published_basis != "linked"]
     undated = [d for d in docs if not d.published]
     copies = copies_of(undated, dated)
-    agreed = _agreed_days(dated)
+    sigs = {o.name: _signature(o) for o in [*dated, *undated]}
     for d in undated:
         source = copies.get(d.name)
         if source is not None and source.published:
@@ -282,9 +315,15 @@ def link_dates(docs: list[DocumentRecord]) -> None:
             continue
         if not any(t.rule for t in d.times):
             continue
-        pin = _weekday_pin(d, agreed)
+        similar = _similar(d, dated, sigs)
+        pin = _weekday_pin(d, similar)
         if pin is not None:
             resolve_all(d.text, d.times, pin, nearest=True)
+        elif similar and _closeness(d, similar[0], sigs) >= CLOSE_SIMILARITY:
+            if _shares_place(d, similar[0]) and similar[0].published:
+                # the report's weekdays read against a close report's date: they name the
+                # days of one week of news; the report's own date is not taken from it
+                resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published[:10]))
     for d in docs:
         date_events(d.events, d.times)
         date_figures(d.figures, d.times, d.published)
@@ -592,6 +631,126 @@ def _most_specific(members: list[tuple[str, EventMention]]) -> str | None:
     return ranked[0][0][0]
 
 
+# -- developments: what each report brings as news -------------------------------------
+
+LEAD_CHARS = 400  # the headline and the opening: where a report says what is new
+DEVELOPMENTS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "denial",
+        re.compile(
+            r"\b(den(?:y|ies|ied|ial)|reject(?:s|ed)?|dismiss(?:es|ed)?|refut\w+|lies|untrue)\b",
+            re.I,
+        ),
+    ),
+    (
+        "assessment",
+        re.compile(
+            r"\b(intelligence|investigat\w+|probe|inquiry|evidence|assessment|"
+            r"(?:most |more )?likely caus\w+|(?:most )?likely caused|probably)\b",
+            re.I,
+        ),
+    ),
+    ("toll_update", re.compile(r"\btoll\b[^.]{0,80}?\b(ris\w+|rose|climb\w*|increas\w*)\b", re.I)),
+]
+LATER_DAYS = 1  # a toll given this many days after the incident is news of its own
+
+
+def _lead(d: DocumentRecord) -> tuple[str, int]:
+    return d.text[:LEAD_CHARS], 0
+
+
+def _not_before(d: DocumentRecord) -> str | None:
+    """The report's date, or else the latest day its own resolved dates name."""
+    if d.published:
+        return d.published[:10]
+    days = [t.value for t in d.times if t.value and len(t.value) == 10 and t.kind == "date"]
+    return max(days) if days else None
+
+
+def _lead_speaker(d: DocumentRecord) -> str | None:
+    """Who the headline or opening attributes the news to."""
+    for q in sorted(d.quotes, key=lambda q: q.start):
+        if q.start < LEAD_CHARS and q.speaker:
+            return fold(q.speaker)
+    for m in sorted(d.mentions, key=lambda m: m.start):
+        if m.start < LEAD_CHARS and m.kind in ("person", "organization", "group"):
+            return fold(m.canonical)
+    return None
+
+
+def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMention] | None:
+    """The development a report brings, when its headline or opening tells one beside the
+    incident: a denial, an assessment of the cause (an inquiry, an intelligence finding),
+    a toll given days later. None: the report's news is the incident itself."""
+    lead, _ = _lead(d)
+    for kind, pattern in DEVELOPMENTS:
+        m = pattern.search(lead)
+        if m is None:
+            continue
+        if kind == "toll_update":
+            day = _not_before(d)
+            if not (main_day and day and _days_after(day, main_day) > LATER_DAYS):
+                continue
+        end = lead.find("\n", m.end())
+        return kind, EventMention(
+            key="lead",
+            type=kind,
+            trigger=m.group(0),
+            start=m.start(),
+            end=m.end(),
+            sentence_start=lead.rfind("\n", 0, m.start()) + 1,
+            sentence_end=end if end >= 0 else len(lead),
+            date=d.published[:10] if d.published else None,
+        )
+    return None
+
+
+def link_developments(
+    docs: list[DocumentRecord], stories: list[list[str]], incidents_: list[Event]
+) -> list[Event]:
+    """Events of the developments reports bring (a denial, an assessment, a later toll):
+    per story, the reports whose headline tells one kind of development (assessments
+    also by who made them; later tolls by the day) form one event; a copy of a report
+    brings what its source brings."""
+    by_name = {d.name: d for d in docs}
+    main_day: dict[str, str | None] = {}
+    for e in incidents_:
+        if not e.background and e.date and len(e.date) == 10:
+            for doc in e.documents:
+                main_day.setdefault(doc, e.date)
+    found: dict[str, tuple[str, EventMention]] = {}
+    for d in docs:
+        dev = development(d, main_day.get(d.name))
+        if dev is not None:
+            found[d.name] = dev
+    for name, source in copies_of(docs, docs).items():
+        if name not in found and source.name in found:
+            kind, m = found[source.name]
+            found[name] = (kind, m)
+    story_of = {doc: i for i, story in enumerate(stories) for doc in story}
+    groups: dict[tuple[object, ...], list[Member]] = {}
+    for name, (kind, m) in sorted(found.items()):
+        d = by_name[name]
+        key: tuple[object, ...] = (story_of.get(name, -1), kind)
+        if kind == "assessment":
+            key += (_lead_speaker(d),)
+        elif kind == "toll_update":
+            key += (_not_before(d),)
+        groups.setdefault(key, []).append((name, m))
+    return [_make_event(ms) for ms in groups.values()]
+
+
+def set_news(events: list[Event], developments: list[Event]) -> None:
+    """The reports whose news each event is: a report that brings a development is news
+    of it, not of the incident it mentions; history is nobody's news."""
+    claimed = {doc for e in developments for doc in e.documents}
+    for e in events:
+        if e.background:
+            e.news = []
+        elif e.type in INCIDENT_TYPES or group_of(e.type) == "military":
+            e.news = [doc for doc in e.documents if doc not in claimed]
+
+
 @dataclass
 class Linked:
     entities: list[Entity]
@@ -628,6 +787,12 @@ def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
     link_dates(docs)
     stories = link_stories(docs)
     events = link_events(docs, stories)
+    developments = link_developments(docs, stories, events)
+    set_news(events, developments)
+    _assign_ids(developments, {d.name: d.sha256 for d in docs})
+    events = sorted(
+        [*events, *developments], key=lambda e: (e.date is None, e.date or "", e.type, e.id)
+    )
     event_of = {(d, m.key): e.id for e in events for d, m in e.members}
     return Linked(entities, events, event_of, stories)
 

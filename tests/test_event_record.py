@@ -139,8 +139,20 @@ def test_a_word_for_word_copy_takes_the_date_of_its_source(nlp) -> None:
 def test_a_similar_report_does_not_lend_its_date(nlp) -> None:
     docs = _wire_records(nlp, SIMILAR)
     _link(docs)
-    assert (docs[1].published, docs[1].published_basis) == (None, None)
-    assert all(t.value is None for t in docs[1].times if t.rule)  # "Tuesday" stays open
+    assert (docs[1].published, docs[1].published_basis, docs[1].published_from) == (
+        None,
+        None,
+        None,
+    )
+    assert docs[1].figures == [] or all(f.as_of is None for f in docs[1].figures)
+
+
+def test_an_unrelated_report_keeps_its_weekdays_open(nlp) -> None:
+    other = "Lisk concert\n\nThe Lisk orchestra will play on Tuesday, its director said.\n"
+    docs = _wire_records(nlp, other)
+    _link(docs)
+    assert docs[1].published is None
+    assert all(t.value is None for t in docs[1].times if t.rule)
 
 
 # -- ids and order --------------------------------------------------------------------------
