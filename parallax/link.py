@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -420,14 +421,14 @@ class _Main:
     town: str | None
 
 
-def _main_incident(members: list[Member]) -> _Main:
+def _main_incident(members: list[Member], weak: set[tuple[str, int]]) -> _Main:
     """The day most reports date an attack or blast to, the kind most of its mentions
     give and the town they name most."""
     own = [(d, m) for d, m in members if not m.background] or members
     reports: dict[str, set[str]] = defaultdict(set)
     told: Counter[str] = Counter()
     for d, m in own:
-        if m.date and len(m.date) == 10:
+        if (d, m.start) not in weak and m.date and len(m.date) == 10:
             reports[m.date].add(d)
             told[m.date] += 1
     # on a tie the most told, then the latest: an earlier incident is cited, not reported
@@ -440,14 +441,18 @@ def _main_incident(members: list[Member]) -> _Main:
     return _Main(day, fam, town)
 
 
-def _slot(m: EventMention, main: _Main, towns: set[str]) -> tuple[tuple[str, ...], bool]:
+def _slot(
+    m: EventMention, main: _Main, towns: set[str], weak: bool = False
+) -> tuple[tuple[str, ...], bool]:
     """Which incident of its story a mention tells: the main one (`("main",)`), or
     another one keyed by kind, day and town; with whether it is background (history,
-    an earlier incident cited as a cause). `towns`: the towns its sentence names."""
+    an earlier incident cited as a cause). `towns`: the towns its sentence names; `weak`:
+    its date was read in another report's week, and tells nothing here."""
     fam = family(m)
     town = _town(m)
-    day = m.date if m.date and len(m.date) == 10 else None
-    coarse = m.date if m.date and len(m.date) != 10 else None
+    date = None if weak else m.date
+    day = date if date and len(date) == 10 else None
+    coarse = date if date and len(date) != 10 else None
     if m.background:
         return ("background", group_of(m.type)), True
     if main.day and day and day < main.day:
@@ -466,7 +471,9 @@ def _slot(m: EventMention, main: _Main, towns: set[str]) -> tuple[tuple[str, ...
 
 
 def incidents(
-    members: list[Member], towns: dict[tuple[str, int], set[str]] | None = None
+    members: list[Member],
+    towns: dict[tuple[str, int], set[str]] | None = None,
+    weak: set[tuple[str, int]] | None = None,
 ) -> list[tuple[list[Member], bool]]:
     """The attacks and blasts that one story's reports tell, as analysts count them: every
     mention of the story's main incident is one event, whatever date its sentence gives
@@ -475,11 +482,14 @@ def incidents(
     an attack in another town, a clash that is no blast, an attack days later are others."""
     if not members:
         return []
-    main = _main_incident(members)
+    weak = weak or set()
+    main = _main_incident(members, weak)
     slots: dict[tuple[str, ...], list[Member]] = {}
     background: dict[tuple[str, ...], bool] = {}
     for doc, m in members:
-        key, bg = _slot(m, main, (towns or {}).get((doc, m.start), set()))
+        key, bg = _slot(
+            m, main, (towns or {}).get((doc, m.start), set()), (doc, m.start) in weak
+        )
         slots.setdefault(key, []).append((doc, m))
         background[key] = bg
     return [(ms, background[k]) for k, ms in slots.items()]
@@ -495,11 +505,15 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
     clusters: dict[tuple[str, str], list[Member]] = {}
     singles: list[list[Member]] = []
     towns: dict[tuple[str, int], set[str]] = {}
+    weak: set[tuple[str, int]] = set()
     for d in docs:
         others = []
         for m in d.events:
             if m.type in INCIDENT_TYPES:
                 by_story[story_of.get(d.name, -1)].append((d.name, m))
+                ti = m.time_index
+                if not d.published and ti is not None and ti < len(d.times) and d.times[ti].rule:
+                    weak.add((d.name, m.start))  # a weekday read in another report's week
                 towns[(d.name, m.start)] = {
                     x.canonical
                     for x in d.mentions
@@ -523,7 +537,7 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
     events = [_make_event(ms) for ms in [*clusters.values(), *singles]]
     told: list[Event] = []
     for _, members in sorted(by_story.items()):
-        told += [_make_event(ms, bg) for ms, bg in incidents(members, towns)]
+        told += [_make_event(ms, bg) for ms, bg in incidents(members, towns, weak)]
     events += _same_incident_across_stories(told)
     sha = {d.name: d.sha256 for d in docs}
     _assign_ids(events, sha)
@@ -633,7 +647,7 @@ def _most_specific(members: list[tuple[str, EventMention]]) -> str | None:
 
 # -- developments: what each report brings as news -------------------------------------
 
-LEAD_CHARS = 400  # the headline and the opening: where a report says what is new
+LEAD_CHARS = 300  # the headline and the opening: where a report says what is new
 DEVELOPMENTS: list[tuple[str, re.Pattern[str]]] = [
     (
         "denial",
@@ -645,12 +659,14 @@ DEVELOPMENTS: list[tuple[str, re.Pattern[str]]] = [
     (
         "assessment",
         re.compile(
-            r"\b(intelligence|investigat\w+|probe|inquiry|evidence|assessment|"
-            r"(?:most |more )?likely caus\w+|(?:most )?likely caused|probably)\b",
+            r"\b(intelligence|investigat\w+|probe|inquiry|assessment|likely caus\w+|probably|"
+            r"evidence (?:suggest|show|point|indicat)\w*|present\w* evidence)\b",
             re.I,
         ),
     ),
+    ("appeal", re.compile(r"\b(urg(?:e|es|ed)|call(?:s|ed)? on|appeal(?:s|ed)?)\b", re.I)),
     ("toll_update", re.compile(r"\btoll\b[^.]{0,80}?\b(ris\w+|rose|climb\w*|increas\w*)\b", re.I)),
+    ("reaction", re.compile(r"\b(condemn\w*|atrocit\w+|outrage\w*)\b", re.I)),
 ]
 LATER_DAYS = 1  # a toll given this many days after the incident is news of its own
 
@@ -681,7 +697,8 @@ def _lead_speaker(d: DocumentRecord) -> str | None:
 def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMention] | None:
     """The development a report brings, when its headline or opening tells one beside the
     incident: a denial, an assessment of the cause (an inquiry, an intelligence finding),
-    a toll given days later. None: the report's news is the incident itself."""
+    an appeal, a toll given days later, a reaction (in that order of precedence: "X says
+    the accusation is lies" is a denial). None: the report's news is the incident."""
     lead, _ = _lead(d)
     for kind, pattern in DEVELOPMENTS:
         m = pattern.search(lead)
@@ -889,12 +906,15 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(x * b.get(k, 0.0) for k, x in a.items())
 
 
-def average_linkage(sim: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
+def average_linkage(
+    sim: Sequence[Sequence[float]] | np.ndarray, threshold: float
+) -> list[list[int]]:
     """Agglomerative clustering: merge the two groups of highest mean pairwise similarity
     while that mean reaches the threshold (exact mean linkage, kept up to date by the
-    Lance-Williams update, so a merge costs one pass over the matrix)."""
+    Lance-Williams update, so a merge costs one pass over the matrix). One float32 copy
+    of the matrix is all the memory it takes."""
     n = len(sim)
-    s = np.array(sim, dtype=float).reshape(n, n)
+    s = np.array(sim, dtype=np.float32).reshape(n, n)
     np.fill_diagonal(s, -np.inf)
     members = [[i] for i in range(n)]
     while n > 1:
@@ -911,48 +931,177 @@ def average_linkage(sim: Sequence[Sequence[float]], threshold: float) -> list[li
     return sorted(sorted(g) for g in members if g)
 
 
-def story_similarity(docs: list[DocumentRecord]) -> list[list[float]]:
-    """Pairwise similarity of reports by what they say happened (see `story_features`):
-    cosine of the weighted vectors, computed over the features two reports can share."""
+def sparse_average_linkage(
+    n: int, pairs: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """`average_linkage` over the pairs given (any other pair counts as 0): the same
+    merges when the missing pairs share nothing, in memory that grows with the pairs."""
+    nbr: list[dict[int, float]] = [{} for _ in range(n)]
+    for (i, j), v in pairs.items():
+        nbr[i][j] = nbr[j][i] = v
+    heap = [(-v, i, j) for (i, j), v in pairs.items() if v >= threshold]
+    heapq.heapify(heap)
+    members = [[i] for i in range(n)]
+    while heap:
+        neg, i, j = heapq.heappop(heap)
+        if not members[i] or not members[j] or nbr[i].get(j) != -neg:
+            continue  # merged away or updated since
+        si, sj = len(members[i]), len(members[j])
+        merged = {
+            k: (si * nbr[i].get(k, 0.0) + sj * nbr[j].get(k, 0.0)) / (si + sj)
+            for k in nbr[i].keys() | nbr[j].keys()
+            if k not in (i, j)
+        }
+        for k in nbr[j]:
+            nbr[k].pop(j, None)
+        nbr[j] = {}
+        members[i] += members[j]
+        members[j] = []
+        nbr[i] = merged
+        for k, v in merged.items():
+            nbr[k][i] = v
+            if v >= threshold:
+                heapq.heappush(heap, (-v, min(i, k), max(i, k)))
+    return sorted(sorted(g) for g in members if g)
+
+
+DENSE_LIMIT = 2000  # reports up to which every pair's similarity is computed (float32)
+RARE_DF = 64  # in larger sets, reports are compared when they share a feature this rare
+FEATURE_BLOCK = 4096  # features densified at a time
+
+
+Rows = list[tuple[np.ndarray, np.ndarray]]  # per report: feature indices, float32 weights
+
+
+def story_rows(docs: list[DocumentRecord]) -> tuple[Rows, int]:
+    """Each report's weighted vector (see `story_features`) over the features at least
+    two reports share, as sparse rows; and the number of such features."""
     vecs = tfidf_vectors([story_features(d) for d in docs])
     df: Counter[str] = Counter(k for v in vecs for k in v)
-    shared = {k: i for i, k in enumerate(k for k, c in df.items() if c > 1)}
-    x = np.zeros((len(vecs), max(1, len(shared))), dtype=np.float32)
-    for row, v in enumerate(vecs):
-        for k, w in v.items():
-            if k in shared:
-                x[row, shared[k]] = w
-    sim: list[list[float]] = (x @ x.T).astype(float).tolist()
-    for i in range(len(sim)):
-        sim[i][i] = 1.0
+    shared = {k: i for i, k in enumerate(sorted(k for k, c in df.items() if c > 1))}
+    rows: Rows = []
+    for v in vecs:
+        items = sorted((shared[k], w) for k, w in v.items() if k in shared)
+        rows.append(
+            (
+                np.array([i for i, _ in items], dtype=np.int64),
+                np.array([w for _, w in items], dtype=np.float32),
+            )
+        )
+    return rows, len(shared)
+
+
+def _dense_similarity(rows: Rows) -> np.ndarray:
+    """Every pair's cosine, one float32 matrix, built a block of features at a time."""
+    n = len(rows)
+    sim = np.zeros((n, n), dtype=np.float32)
+    used = np.unique(np.concatenate([f for f, _ in rows])) if n else np.array([], np.int64)
+    local = [(np.searchsorted(used, f), w) for f, w in rows]
+    for lo in range(0, len(used), FEATURE_BLOCK):
+        block = np.zeros((n, min(FEATURE_BLOCK, len(used) - lo)), dtype=np.float32)
+        for r, (f, w) in enumerate(local):
+            sel = (f >= lo) & (f < lo + FEATURE_BLOCK)
+            block[r, f[sel] - lo] = w[sel]
+        sim += block @ block.T
+    np.fill_diagonal(sim, 1.0)
     return sim
 
 
-def _mean_similarity(sim: Sequence[Sequence[float]], a: list[int], b: list[int]) -> float:
+def story_similarity(docs: list[DocumentRecord]) -> np.ndarray:
+    """Pairwise similarity of reports by what they say happened (see `story_features`):
+    cosine of the weighted vectors, computed over the features two reports can share."""
+    return _dense_similarity(story_rows(docs)[0])
+
+
+def _candidate_pairs(rows: Rows, nfeat: int) -> dict[tuple[int, int], float]:
+    """The similarity of the pairs of reports that share a rare feature (a name, a date,
+    a figure few reports give): pairs that share only common words are left out."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    for r, (f, _) in enumerate(rows):
+        for k in f.tolist():
+            postings[k].append(r)
+    partners: dict[int, set[int]] = defaultdict(set)
+    for docs_ in postings.values():
+        if len(docs_) <= RARE_DF:
+            for a in docs_:
+                partners[a].update(b for b in docs_ if b > a)
+    dense = np.zeros(max(1, nfeat), dtype=np.float32)
+    pairs: dict[tuple[int, int], float] = {}
+    for a, bs in partners.items():
+        fa, wa = rows[a]
+        dense[fa] = wa
+        for b in bs:
+            fb, wb = rows[b]
+            pairs[(a, b)] = float(dense[fb] @ wb)
+        dense[fa] = 0.0
+    return pairs
+
+
+def _mean_similarity(
+    sim: Sequence[Sequence[float]] | np.ndarray, a: list[int], b: list[int]
+) -> float:
+    if isinstance(sim, np.ndarray):
+        return float(sim[np.ix_(a, b)].mean())
     return sum(sim[i][j] for i in a for j in b) / (len(a) * len(b))
 
 
-def absorb_minor(groups: list[list[int]], sim: list[list[float]]) -> list[list[int]]:
+def absorb_minor(
+    groups: list[list[int]],
+    sim: Sequence[Sequence[float]] | np.ndarray | None = None,
+    mean: Callable[[list[int], list[int]], float] | None = None,
+) -> list[list[int]]:
     """A group holding under MINOR_STORY of the reports (a lone report that words the
-    story differently) joins the larger group it is most similar to, if it shares
-    anything with it; with no larger group, nothing changes."""
+    story differently) joins the larger group it is most similar to (mean similarity,
+    from `sim` or the `mean` function), if it shares anything with it; with no larger
+    group, nothing changes."""
+    if mean is None:
+        assert sim is not None
+        matrix = sim
+
+        def mean(a: list[int], b: list[int]) -> float:
+            return _mean_similarity(matrix, a, b)
+
     n = sum(len(g) for g in groups)
     size = max(2.0, MINOR_STORY * n)
     major = [list(g) for g in groups if len(g) >= size]
     if not major:
         return groups
     for g in (g for g in groups if len(g) < size):
-        best = max(major, key=lambda m: _mean_similarity(sim, g, m))
-        if _mean_similarity(sim, g, best) >= MINOR_FLOOR:
+        best = max(major, key=lambda m: mean(g, m))
+        if mean(g, best) >= MINOR_FLOOR:
             best.extend(g)
         else:
             major.append(list(g))
     return sorted(sorted(g) for g in major)
 
 
+def _centroid_mean(rows: Rows, nfeat: int) -> Callable[[list[int], list[int]], float]:
+    """Mean pairwise similarity of two groups from their summed vectors."""
+
+    def total(group: list[int]) -> np.ndarray:
+        out = np.zeros(max(1, nfeat), dtype=np.float32)
+        for r in group:
+            np.add.at(out, rows[r][0], rows[r][1])
+        return out
+
+    def mean(a: list[int], b: list[int]) -> float:
+        return float(total(a) @ total(b)) / (len(a) * len(b))
+
+    return mean
+
+
 def link_stories(docs: list[DocumentRecord], threshold: float = STORY_THRESHOLD) -> list[list[str]]:
     """Group reports that tell of the same real events (document names per group): mean
-    (average-linkage) clustering of `story_similarity`, then minor groups absorbed."""
-    sim = story_similarity(docs)
-    groups = absorb_minor(average_linkage(sim, threshold), sim)
+    (average-linkage) clustering of their similarity, then minor groups absorbed. Up to
+    DENSE_LIMIT reports every pair is compared (one float32 matrix); beyond, only the
+    pairs that share a rare feature, so memory grows with the reports, not their square."""
+    rows, nfeat = story_rows(docs)
+    if len(docs) <= DENSE_LIMIT:
+        sim = _dense_similarity(rows)
+        groups = absorb_minor(average_linkage(sim, threshold), sim)
+    else:
+        pairs = _candidate_pairs(rows, nfeat)
+        groups = sparse_average_linkage(len(docs), pairs, threshold)
+        del pairs
+        groups = absorb_minor(groups, mean=_centroid_mean(rows, nfeat))
     return sorted(sorted(docs[i].name for i in g) for g in groups)

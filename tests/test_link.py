@@ -8,10 +8,13 @@ import pytest
 from conftest import GAZETTEER
 
 from parallax.gazetteer import get_gazetteer
+from parallax import link as link_module
 from parallax.link import (
     Linked,
     absorb_minor,
     average_linkage,
+    link_stories,
+    sparse_average_linkage,
     date_precision,
     link,
     link_events,
@@ -281,6 +284,40 @@ def test_average_linkage_merges_on_mean_similarity() -> None:
     assert average_linkage(sim, 0.5) == [[0, 1], [2, 3]]
     assert average_linkage(sim, 0.01) == [[0, 1, 2, 3]]
     assert average_linkage(sim, 0.95) == [[0], [1], [2], [3]]
+
+
+def test_sparse_linkage_merges_as_the_full_matrix_does() -> None:
+    sim = [
+        [1.0, 0.9, 0.1, 0.0, 0.0],
+        [0.9, 1.0, 0.0, 0.1, 0.0],
+        [0.1, 0.0, 1.0, 0.8, 0.3],
+        [0.0, 0.1, 0.8, 1.0, 0.0],
+        [0.0, 0.0, 0.3, 0.0, 1.0],
+    ]
+    pairs = {(i, j): sim[i][j] for i in range(5) for j in range(i + 1, 5) if sim[i][j]}
+    for threshold in (0.01, 0.05, 0.2, 0.5, 0.95):
+        assert sparse_average_linkage(5, pairs, threshold) == average_linkage(sim, threshold)
+
+
+def test_large_sets_find_the_same_stories_without_the_full_matrix(nlp, monkeypatch) -> None:
+    raws = [
+        RawDocument(name, text, f"{name}.txt", "text")
+        for name, text in (
+            ("sink_a", SINKING_A),
+            ("fire_a", FIRE_A),
+            ("sink_b", SINKING_B),
+            ("fire_b", FIRE_B),
+        )
+    ]
+    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    full = link_stories(docs)
+    monkeypatch.setattr(link_module, "DENSE_LIMIT", 1)  # the path of large sets
+
+    def no_matrix(*args: object) -> None:
+        raise AssertionError("an n x n matrix was built")
+
+    monkeypatch.setattr(link_module, "_dense_similarity", no_matrix)
+    assert link_stories(docs) == full == [["fire_a", "fire_b"], ["sink_a", "sink_b"]]
 
 
 def test_minor_group_joins_nearest_story_only_when_it_shares_something() -> None:

@@ -65,13 +65,15 @@ LABELS = {
     "explosion": "Explosion", "surrender": "Surrender or disarmament",
     "displacement": "Displacement", "statement": "Public statement or appeal",
     "denial": "Denial or counter-claim", "assessment": "Assessment of the cause",
-    "toll_update": "Later casualty toll",
+    "toll_update": "Later casualty toll", "appeal": "Appeal or call",
+    "reaction": "Reaction or condemnation",
 }  # fmt: skip
 PLOVER = {
     "attack": "ASSAULT", "airstrike": "ASSAULT", "shelling": "ASSAULT",
     "ground_offensive": "ASSAULT", "ceasefire": "AGREE", "ceasefire_violation": "ASSAULT",
     "blockade": "COERCE", "explosion": "ASSAULT", "surrender": "YIELD",
     "displacement": "MOBILIZE", "statement": "COOPERATE", "denial": "REJECT",
+    "appeal": "REQUEST", "reaction": "ACCUSE",
 }  # fmt: skip
 PLACE_RANK = {"town": 0, "region": 1, "country": 2}
 
