@@ -966,7 +966,8 @@ def sparse_average_linkage(
 
 
 DENSE_LIMIT = 2000  # reports up to which every pair's similarity is computed (float32)
-RARE_DF = 64  # in larger sets, reports are compared when they share a feature this rare
+RARE_DF = 32  # in larger sets, reports are compared when they share a feature this rare
+PAIR_FLOOR = 0.01  # ... and a pair is kept when its similarity reaches this
 FEATURE_BLOCK = 4096  # features densified at a time
 
 
@@ -1028,11 +1029,18 @@ def _candidate_pairs(rows: Rows, nfeat: int) -> dict[tuple[int, int], float]:
     dense = np.zeros(max(1, nfeat), dtype=np.float32)
     pairs: dict[tuple[int, int], float] = {}
     for a, bs in partners.items():
+        if not bs:
+            continue
         fa, wa = rows[a]
         dense[fa] = wa
-        for b in bs:
-            fb, wb = rows[b]
-            pairs[(a, b)] = float(dense[fb] @ wb)
+        others = sorted(bs)
+        feats = [rows[b][0] for b in others]
+        starts = np.cumsum([0] + [len(f) for f in feats[:-1]])
+        products = dense[np.concatenate(feats)] * np.concatenate([rows[b][1] for b in others])
+        sims = np.add.reduceat(products, starts)
+        for b, v in zip(others, sims.tolist(), strict=True):
+            if v >= PAIR_FLOOR:  # a pair that shares next to nothing counts as 0
+                pairs[(a, b)] = v
         dense[fa] = 0.0
     return pairs
 

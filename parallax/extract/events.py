@@ -53,7 +53,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     (
         "attack",
         re.compile(
-            r"\b(attacks?|attacked|assault|military (?:action|operation|measures)|(?:anti-terror\w*|counter-terror\w*) operation|clashes|fighting|hostilities|strikes|(?:the|this|military|army) operation|struck)\b"
+            r"\b(attacks?|attacked|assault|military (?:action|operation|measures)|(?:anti-terror\w*|counter-terror\w*) operation|clashes|fighting|hostilities|strikes|strike(?= (?:on|at|against|that|which|hit)\b)|(?:the|this|military|army) operation|struck)\b"
         ),
     ),
 ]
@@ -430,8 +430,9 @@ def scope_figures(
 
 
 def main_event(events: list[EventMention]) -> EventMention | None:
-    """The report's main military event: the dated attack mentioned most often."""
-    military = [e for e in events if e.type in MILITARY]
+    """The report's main military event: the dated attack mentioned most often (history
+    told as background is no candidate)."""
+    military = [e for e in events if e.type in MILITARY and not e.background]
     if not military:
         return None
     dated = [e for e in military if e.date_text] or military
