@@ -21,7 +21,6 @@ from parallax.gazetteer import Gazetteer, fold
 from parallax.models import DocumentRecord, EventMention
 
 
-
 @dataclass
 class Entity:
     id: str
@@ -233,10 +232,7 @@ def _similar(d: DocumentRecord, dated: list[DocumentRecord], sigs: dict[str, set
     similar first (Jaccard of their signatures)."""
     sig = sigs[d.name]
     ranked = sorted(
-        (
-            (len(sig & sigs[o.name]) / max(1, len(sig | sigs[o.name])), o.sha256, o)
-            for o in dated
-        ),
+        ((len(sig & sigs[o.name]) / max(1, len(sig | sigs[o.name])), o.sha256, o) for o in dated),
         key=lambda x: (-x[0], x[1]),
     )
     return [o for sim, _, o in ranked if sim > MIN_LINK_SIMILARITY]
@@ -273,7 +269,11 @@ def copies_of(
         for h in own:
             hits.update(index.get(h, ()))
         ranked = sorted(hits.items(), key=lambda kv: (-kv[1], sources[kv[0]].sha256))
-        if ranked and sources[ranked[0][0]].name != d.name and ranked[0][1] >= COPY_SHARE * len(own):
+        if (
+            ranked
+            and sources[ranked[0][0]].name != d.name
+            and ranked[0][1] >= COPY_SHARE * len(own)
+        ):
             out[d.name] = sources[ranked[0][0]]
     return out
 
@@ -320,11 +320,15 @@ def link_dates(docs: list[DocumentRecord]) -> None:
         pin = _weekday_pin(d, similar)
         if pin is not None:
             resolve_all(d.text, d.times, pin, nearest=True)
-        elif similar and _closeness(d, similar[0], sigs) >= CLOSE_SIMILARITY:
-            if _shares_place(d, similar[0]) and similar[0].published:
-                # the report's weekdays read against a close report's date: they name the
-                # days of one week of news; the report's own date is not taken from it
-                resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published[:10]))
+        elif (
+            similar
+            and _closeness(d, similar[0], sigs) >= CLOSE_SIMILARITY
+            and _shares_place(d, similar[0])
+            and similar[0].published
+        ):
+            # the report's weekdays read against a close report's date: they name the
+            # days of one week of news; the report's own date is not taken from it
+            resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published[:10]))
     for d in docs:
         date_events(d.events, d.times)
         date_figures(d.figures, d.times, d.published)
@@ -487,9 +491,7 @@ def incidents(
     slots: dict[tuple[str, ...], list[Member]] = {}
     background: dict[tuple[str, ...], bool] = {}
     for doc, m in members:
-        key, bg = _slot(
-            m, main, (towns or {}).get((doc, m.start), set()), (doc, m.start) in weak
-        )
+        key, bg = _slot(m, main, (towns or {}).get((doc, m.start), set()), (doc, m.start) in weak)
         slots.setdefault(key, []).append((doc, m))
         background[key] = bg
     return [(ms, background[k]) for k, ms in slots.items()]
@@ -609,8 +611,10 @@ def _make_event(members: list[Member], background: bool = False) -> Event:
     types = Counter(m.type for _, m in members)
     specific = [t for t in types if t != "attack"]
     etype = specific[0] if len(specific) == 1 else "attack"  # reports disagree: the generic kind
-    if len(specific) > 1 and types.get("explosion") and all(
-        group_of(t) in ("military", "explosion") for t in specific
+    if (
+        len(specific) > 1
+        and types.get("explosion")
+        and all(group_of(t) in ("military", "explosion") for t in specific)
     ):
         etype = max(specific, key=lambda t: (types[t], t))  # "air strike" / "blast": the most told
     days = Counter(m.date for _, m in members if m.date and len(m.date) == 10)

@@ -7,17 +7,17 @@ from __future__ import annotations
 import pytest
 from conftest import GAZETTEER
 
-from parallax.gazetteer import get_gazetteer
 from parallax import link as link_module
+from parallax.gazetteer import get_gazetteer
 from parallax.link import (
     Linked,
     absorb_minor,
     average_linkage,
-    link_stories,
-    sparse_average_linkage,
     date_precision,
     link,
     link_events,
+    link_stories,
+    sparse_average_linkage,
     story_features,
 )
 from parallax.models import DocumentRecord, EventMention, RawDocument

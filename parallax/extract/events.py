@@ -91,8 +91,28 @@ def group_of(event_type: str) -> str:
 # verbs whose date is the telling's, not the event's: "officials said on Tuesday that
 # the blast ...", "the toll from the blast rose to 12 on Wednesday"
 REPORTING_VERBS = frozenset(
-    "say tell announce report confirm state add rise climb increase reach grow jump "
-    "put stand update revise publish release issue".split()
+    [
+        "say",
+        "tell",
+        "announce",
+        "report",
+        "confirm",
+        "state",
+        "add",
+        "rise",
+        "climb",
+        "increase",
+        "reach",
+        "grow",
+        "jump",
+        "put",
+        "stand",
+        "update",
+        "revise",
+        "publish",
+        "release",
+        "issue",
+    ]
 )
 
 
