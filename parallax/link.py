@@ -408,8 +408,21 @@ def _compatible(a: str, b: str) -> bool:
     return a == b or (a, b) in COMPATIBLE
 
 
-def _town(m: EventMention) -> str | None:
-    return m.location if m.location and m.location_precision == "town" else None
+LOCATIVE = re.compile(
+    r"\b(?:in|at|near|on|into|outside|around|of|across)\s+(?:[\w-]+\s+){0,3}$", re.I
+)
+
+
+def _town(m: EventMention, text: str | None = None) -> str | None:
+    """The town where the mention places the event: a town named after "in", "at",
+    "near", "of" ... ("the shelling of Dornik"), not a capital that stands for its
+    government ("Baku launched an offensive")."""
+    if not (m.location and m.location_precision == "town"):
+        return None
+    start = m.location_start
+    if text and start is not None and not LOCATIVE.search(text[max(0, start - 40) : start]):
+        return None
+    return m.location
 
 
 def _days_after(day: str, base: str) -> int:
@@ -425,7 +438,9 @@ class _Main:
     town: str | None
 
 
-def _main_incident(members: list[Member], weak: set[tuple[str, int]]) -> _Main:
+def _main_incident(
+    members: list[Member], weak: set[tuple[str, int]], texts: dict[str, str]
+) -> _Main:
     """The day most reports date an attack or blast to, the kind most of its mentions
     give and the town they name most."""
     own = [(d, m) for d, m in members if not m.background] or members
@@ -440,20 +455,20 @@ def _main_incident(members: list[Member], weak: set[tuple[str, int]]) -> _Main:
     core = [(d, m) for d, m in own if day is None or m.date == day]
     kinds = Counter(family(m) for _, m in core)
     fam = min(kinds, key=lambda k: (-kinds[k], k))
-    towns = Counter(t for _, m in core if (t := _town(m)))
+    towns = Counter(t for d, m in core if (t := _town(m, texts.get(d))))
     town = min(towns, key=lambda k: (-towns[k], k)) if towns else None
     return _Main(day, fam, town)
 
 
 def _slot(
-    m: EventMention, main: _Main, towns: set[str], weak: bool = False
+    m: EventMention, main: _Main, towns: set[str], weak: bool = False, text: str | None = None
 ) -> tuple[tuple[str, ...], bool]:
     """Which incident of its story a mention tells: the main one (`("main",)`), or
     another one keyed by kind, day and town; with whether it is background (history,
     an earlier incident cited as a cause). `towns`: the towns its sentence names; `weak`:
     its date was read in another report's week, and tells nothing here."""
     fam = family(m)
-    town = _town(m)
+    town = _town(m, text)
     date = None if weak else m.date
     day = date if date and len(date) == 10 else None
     coarse = date if date and len(date) != 10 else None
@@ -478,6 +493,7 @@ def incidents(
     members: list[Member],
     towns: dict[tuple[str, int], set[str]] | None = None,
     weak: set[tuple[str, int]] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> list[tuple[list[Member], bool]]:
     """The attacks and blasts that one story's reports tell, as analysts count them: every
     mention of the story's main incident is one event, whatever date its sentence gives
@@ -487,11 +503,18 @@ def incidents(
     if not members:
         return []
     weak = weak or set()
-    main = _main_incident(members, weak)
+    texts = texts or {}
+    main = _main_incident(members, weak, texts)
     slots: dict[tuple[str, ...], list[Member]] = {}
     background: dict[tuple[str, ...], bool] = {}
     for doc, m in members:
-        key, bg = _slot(m, main, (towns or {}).get((doc, m.start), set()), (doc, m.start) in weak)
+        key, bg = _slot(
+            m,
+            main,
+            (towns or {}).get((doc, m.start), set()),
+            (doc, m.start) in weak,
+            texts.get(doc),
+        )
         slots.setdefault(key, []).append((doc, m))
         background[key] = bg
     return [(ms, background[k]) for k, ms in slots.items()]
@@ -503,6 +526,7 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
     the story tells (see `incidents`); other kinds merge when their type group and date
     agree."""
     story_of = {doc: i for i, story in enumerate(stories or []) for doc in story}
+    texts = {d.name: d.text for d in docs}
     by_story: dict[int, list[Member]] = defaultdict(list)
     clusters: dict[tuple[str, str], list[Member]] = {}
     singles: list[list[Member]] = []
@@ -539,7 +563,7 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
     events = [_make_event(ms) for ms in [*clusters.values(), *singles]]
     told: list[Event] = []
     for _, members in sorted(by_story.items()):
-        told += [_make_event(ms, bg) for ms, bg in incidents(members, towns, weak)]
+        told += [_make_event(ms, bg) for ms, bg in incidents(members, towns, weak, texts)]
     events += _same_incident_across_stories(told)
     sha = {d.name: d.sha256 for d in docs}
     _assign_ids(events, sha)
@@ -673,6 +697,7 @@ DEVELOPMENTS: list[tuple[str, re.Pattern[str]]] = [
     ("reaction", re.compile(r"\b(condemn\w*|atrocit\w+|outrage\w*)\b", re.I)),
 ]
 LATER_DAYS = 1  # a toll given this many days after the incident is news of its own
+HEADLINE_ONLY = {"appeal", "reaction"}
 
 
 def _lead(d: DocumentRecord) -> tuple[str, int]:
@@ -704,8 +729,13 @@ def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMent
     an appeal, a toll given days later, a reaction (in that order of precedence: "X says
     the accusation is lies" is a denial). None: the report's news is the incident."""
     lead, _ = _lead(d)
+    headline = lead.lstrip().split("\n", 1)[0]
+    headline_at = lead.find(headline)
     for kind, pattern in DEVELOPMENTS:
-        m = pattern.search(lead)
+        if kind in HEADLINE_ONLY:  # common words in an opening: news only as a headline
+            m = pattern.search(lead, headline_at, headline_at + len(headline))
+        else:
+            m = pattern.search(lead)
         if m is None:
             continue
         if kind == "toll_update":

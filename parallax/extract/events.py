@@ -129,18 +129,18 @@ def _reporting_date(doc: Doc, t: TimeExpr) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in REPORTING_VERBS
 
 
-def _sentence_date(
+def _sentence_dates(
     sent: Span, times: list[TimeExpr], since: bool = False
-) -> tuple[int | None, TimeExpr | None]:
-    """The first date of the sentence that tells when something happened, not when it
-    was said or counted ("since" dates only for ongoing states: blockades)."""
+) -> list[tuple[int, TimeExpr]]:
+    """The dates of the sentence in order ("since" dates only for ongoing states)."""
     kinds = ("date", "since") if since else ("date",)
-    for i, t in enumerate(times):
-        if sent.start_char <= t.start < sent.end_char and t.kind in kinds:
-            if t.value == "PRESENT_REF" or _reporting_date(sent.doc, t):
-                continue
-            return i, t
-    return None, None
+    return [
+        (i, t)
+        for i, t in enumerate(times)
+        if sent.start_char <= t.start < sent.end_char
+        and t.kind in kinds
+        and t.value != "PRESENT_REF"
+    ]
 
 
 def _place(sent: Span, mentions: list[Mention], near: int | None = None) -> Mention | None:
@@ -303,19 +303,22 @@ def _figurative(doc: Doc, start: int, end: int) -> bool:
 
 def _date_nearest(sent: Span, found: list[EventMention], times: list[TimeExpr]) -> None:
     """The sentence's date goes to the trigger nearest to it; the others stay undated
-    ("a ceasefire on Tuesday ended a 36-hour barrage": Tuesday is the ceasefire's)."""
+    ("a ceasefire on Tuesday ended a 36-hour barrage": Tuesday is the ceasefire's). A date
+    of saying or counting ("officials said on Tuesday that the blast...", "the toll rose
+    on Wednesday") is no attack's: the sentence's next date may be."""
     if not found:
         return
     for since in (False, True):
-        idx, t = _sentence_date(sent, times, since=since)
-        if t is None:
-            continue
-        cands = [e for e in found if since == (e.type == "blockade")]
-        if not cands:
-            continue
-        ev = min(cands, key=lambda e: min(abs(e.start - t.end), abs(t.start - e.end)))
-        ev.date, ev.date_text, ev.time_index = t.value, t.text, idx
-        ev.date_start, ev.date_end = t.start, t.end
+        for idx, t in _sentence_dates(sent, times, since=since):
+            cands = [e for e in found if since == (e.type == "blockade")]
+            if _reporting_date(sent.doc, t):  # when it was said, not when it was struck
+                cands = [e for e in cands if e.type not in INCIDENTS]
+            if not cands:
+                continue
+            ev = min(cands, key=lambda e: min(abs(e.start - t.end), abs(t.start - e.end)))
+            ev.date, ev.date_text, ev.time_index = t.value, t.text, idx
+            ev.date_start, ev.date_end = t.start, t.end
+            break
 
 
 def _day_level(t: TimeExpr) -> bool:
