@@ -180,3 +180,54 @@ def test_the_same_reports_in_any_order_give_the_same_events(nlp) -> None:
         assert _shape(got) == _shape(expected)
         assert got.stories == expected.stories
         assert sorted(e.id for e in got.entities) == sorted(e.id for e in expected.entities)
+
+
+# -- developments: what each report brings as news ----------------------------------------
+
+STRIKE = (
+    "Missile strike hits Velgrad station\n\n"
+    "A missile strike hit the railway station in Velgrad on Wednesday, April 2, 2025, "
+    "killing 20 people, the governor said.\n"
+)
+DENIAL = (
+    "Corvenia denies strike on Velgrad station\n\n"
+    "Corvenia's defence ministry denied that its forces carried out the missile strike on "
+    "the railway station in Velgrad, which killed 20 people.\n"
+)
+
+
+def test_a_denial_is_news_of_its_own_and_its_figure_stays_with_the_strike(nlp) -> None:
+    raws = [
+        RawDocument("strike", STRIKE, "strike.txt", "text"),
+        RawDocument("denial", DENIAL, "denial.txt", "text", published="2025-04-02"),
+    ]
+    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    lk = _link(docs)
+    strike = _event_of(docs, lk, "strike", 20)
+    assert strike is not None and _event_of(docs, lk, "denial", 20) == strike
+    (event,) = [e for e in lk.events if e.id == strike]
+    assert event.documents == ["denial", "strike"]  # every report telling of it
+    assert event.reported_in == ["strike"]  # the report whose news it is
+    (denial,) = [e for e in lk.events if e.type == "denial"]
+    assert denial.reported_in == ["denial"]
+    exported = event.to_dict({d.name: d.text for d in docs})
+    assert (exported["documents"], exported["mentioned_in"]) == (["strike"], ["denial", "strike"])
+
+
+def test_a_date_of_saying_is_not_the_date_of_the_attack(nlp) -> None:
+    text = "Officials said on Tuesday that the shelling of Dornik had killed 8 people.\n"
+    (ev,) = [e for e in nlp(text)._.events if e.type == "shelling"]
+    assert ev.date_text is None
+
+
+def test_a_capital_standing_for_its_government_does_not_place_the_attack(nlp) -> None:
+    texts = {
+        "a": "Dornik said Valdorian guns shelled Lisk on Monday, March 3, 2025, killing 5.\n",
+        "b": "The shelling of Lisk on Monday, March 3, 2025, killed 5 people, officials said.\n",
+    }
+    docs = [
+        record_from_doc(RawDocument(n, t, f"{n}.txt", "text"), nlp(t)) for n, t in texts.items()
+    ]
+    lk = _link(docs)
+    shelling = [e for e in lk.events if e.type == "shelling"]
+    assert len(shelling) == 1 and shelling[0].documents == ["a", "b"]
