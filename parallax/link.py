@@ -8,6 +8,7 @@ import hashlib
 import heapq
 import math
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -241,13 +242,21 @@ def _similar(d: DocumentRecord, dated: list[DocumentRecord], sigs: dict[str, set
 SHINGLE = 6  # words per shingle when looking for a copy of a report
 COPY_SHARE = 0.6  # share of a report's shingles found in another: a copy of it
 COPY_PREFIX = 3000  # characters of each report compared (a copy keeps the opening)
+SHINGLE_SAMPLE = 4
 MIN_LINK_SIMILARITY = 0.15  # to look for a shared event to anchor weekdays on
 CLOSE_SIMILARITY = 0.25  # to read a report's weekdays in the week of a close report
 
 
 def _shingles(text: str) -> set[int]:
+    """A fixed sample (one in SHINGLE_SAMPLE, by hash) of the opening's word shingles: the
+    share two texts have in common is kept, the index stays small."""
     words = WORD.findall(text[:COPY_PREFIX].lower())
-    return {hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+    out = set()
+    for i in range(len(words) - SHINGLE + 1):
+        h = zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())  # the same in every run
+        if h % SHINGLE_SAMPLE == 0:
+            out.add(h)
+    return out
 
 
 def copies_of(
