@@ -11,7 +11,7 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -277,12 +277,11 @@ def copies_of(
         hits: Counter[int] = Counter()
         for h in own:
             hits.update(index.get(h, ()))
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], sources[kv[0]].sha256))
-        if (
-            ranked
-            and sources[ranked[0][0]].name != d.name
-            and ranked[0][1] >= COPY_SHARE * len(own)
-        ):
+        ranked = sorted(
+            ((i, n) for i, n in hits.items() if sources[i].name != d.name),
+            key=lambda kv: (-kv[1], sources[kv[0]].sha256),
+        )
+        if ranked and ranked[0][1] >= COPY_SHARE * len(own):
             out[d.name] = sources[ranked[0][0]]
     return out
 
@@ -775,7 +774,7 @@ def link_developments(
     by_name = {d.name: d for d in docs}
     main_day: dict[str, str | None] = {}
     for e in incidents_:
-        if not e.background and e.date and len(e.date) == 10:
+        if e.type in INCIDENT_TYPES and not e.background and e.date and len(e.date) == 10:
             for doc in e.documents:
                 main_day.setdefault(doc, e.date)
     found: dict[str, tuple[str, EventMention]] = {}
@@ -786,7 +785,11 @@ def link_developments(
     for name, source in copies_of(docs, docs).items():
         if name not in found and source.name in found:
             kind, m = found[source.name]
-            found[name] = (kind, m)
+            head = by_name[name].text.find("\n")
+            found[name] = (  # the copy's own opening, with what its source brings
+                kind,
+                replace(m, start=0, end=0, sentence_start=0, sentence_end=max(0, head)),
+            )
     story_of = {doc: i for i, story in enumerate(stories) for doc in story}
     groups: dict[tuple[object, ...], list[Member]] = {}
     for name, (kind, m) in sorted(found.items()):
@@ -807,7 +810,7 @@ def set_news(events: list[Event], developments: list[Event]) -> None:
     for e in events:
         if e.background:
             e.news = []
-        elif e.type in INCIDENT_TYPES or group_of(e.type) == "military":
+        elif e.type in INCIDENT_TYPES:
             e.news = [doc for doc in e.documents if doc not in claimed]
 
 

@@ -231,3 +231,20 @@ def test_a_capital_standing_for_its_government_does_not_place_the_attack(nlp) ->
     lk = _link(docs)
     shelling = [e for e in lk.events if e.type == "shelling"]
     assert len(shelling) == 1 and shelling[0].documents == ["a", "b"]
+
+
+def test_a_copy_of_a_denial_is_news_of_the_denial(nlp) -> None:
+    copy = "Velgrad station: ministry statement\n\n" + DENIAL.split("\n\n", 1)[1]
+    raws = [
+        RawDocument("strike", STRIKE, "strike.txt", "text"),
+        RawDocument("denial", DENIAL, "denial.txt", "text", published="2025-04-02"),
+        RawDocument("copy", copy, "copy.txt", "text"),
+    ]
+    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    lk = _link(docs)
+    (denial,) = [e for e in lk.events if e.type == "denial"]
+    assert denial.reported_in == ["copy", "denial"]
+    assert docs[2].published == "2025-04-02"  # and its date, with basis linked
+    texts = {d.name: d.text for d in docs}
+    for m in denial.to_dict(texts)["mentions"]:  # each sentence from its own report
+        assert m["sentence"] and m["sentence"] in texts[m["document"]]
