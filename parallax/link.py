@@ -701,7 +701,14 @@ DEVELOPMENTS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("appeal", re.compile(r"\b(urg(?:e|es|ed)|call(?:s|ed)? on|appeal(?:s|ed)?)\b", re.I)),
-    ("toll_update", re.compile(r"\btoll\b[^.]{0,80}?\b(ris\w+|rose|climb\w*|increas\w*)\b", re.I)),
+    (
+        "toll_update",
+        re.compile(
+            r"\b(?:toll|number of (?:the )?(?:dead|deaths|people|civilians) killed)\b[^.]{0,80}?"
+            r"\b(ris\w+|rose|climb\w*|increas\w*)\b",
+            re.I,
+        ),
+    ),
     ("reaction", re.compile(r"\b(condemn\w*|atrocit\w+|outrage\w*)\b", re.I)),
 ]
 LATER_DAYS = 1  # a toll given this many days after the incident is news of its own
@@ -731,6 +738,26 @@ def _lead_speaker(d: DocumentRecord) -> str | None:
     return None
 
 
+def _later(d: DocumentRecord, main_day: str | None) -> bool:
+    """A toll given more than LATER_DAYS after the incident: by the report's date, or by
+    a weekday its opening names ("climbed to 57 on Sunday from the attack on Friday")."""
+    if main_day is None:
+        return False
+    if d.published:
+        return _days_after(d.published[:10], main_day) > LATER_DAYS
+    # without a date of its own, the weekdays it names, counted from the incident's (a
+    # day before the incident is not counted as six days after it)
+    weekday = dt.date.fromisoformat(main_day).weekday()
+    return any(
+        t.start < LEAD_CHARS
+        and t.rule
+        and "weekday" in t.rule
+        and not t.rule.get("modifier")
+        and LATER_DAYS < (t.rule["weekday"] - weekday) % 7 < 6
+        for t in d.times
+    )
+
+
 def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMention] | None:
     """The development a report brings, when its headline or opening tells one beside the
     incident: a denial, an assessment of the cause (an inquiry, an intelligence finding),
@@ -746,10 +773,8 @@ def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMent
             m = pattern.search(lead)
         if m is None:
             continue
-        if kind == "toll_update":
-            day = _not_before(d)
-            if not (main_day and day and _days_after(day, main_day) > LATER_DAYS):
-                continue
+        if kind == "toll_update" and not _later(d, main_day):
+            continue
         end = lead.find("\n", m.end())
         return kind, EventMention(
             key="lead",

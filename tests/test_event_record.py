@@ -248,3 +248,24 @@ def test_a_copy_of_a_denial_is_news_of_the_denial(nlp) -> None:
     texts = {d.name: d.text for d in docs}
     for m in denial.to_dict(texts)["mentions"]:  # each sentence from its own report
         assert m["sentence"] and m["sentence"] in texts[m["document"]]
+
+
+TOLL = (
+    "Velgrad toll rises to 31\n\n"
+    "The death toll from the missile strike on the railway station in Velgrad climbed to 31 "
+    "on Saturday, the governor said.\n"
+)
+
+
+def test_a_toll_given_days_later_is_news_of_its_own(nlp) -> None:
+    raws = [
+        RawDocument("strike", STRIKE, "strike.txt", "text"),
+        RawDocument("toll", TOLL, "toll.txt", "text"),
+    ]
+    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    lk = _link(docs)
+    strike = _event_of(docs, lk, "strike", 20)
+    assert strike is not None and _event_of(docs, lk, "toll", 31) == strike
+    (update,) = [e for e in lk.events if e.type == "toll_update"]
+    assert update.reported_in == ["toll"]
+    assert [e.reported_in for e in lk.events if e.id == strike] == [["strike"]]
