@@ -727,6 +727,14 @@ def _not_before(d: DocumentRecord) -> str | None:
     return max(days) if days else None
 
 
+def _lead_value(d: DocumentRecord) -> int | str | None:
+    """The first count the opening gives (the new toll), else the report's date."""
+    for f in sorted(d.figures, key=lambda f: f.start):
+        if f.start < LEAD_CHARS and f.value is not None:
+            return f.value
+    return _not_before(d)
+
+
 def _lead_speaker(d: DocumentRecord) -> str | None:
     """Who the headline or opening attributes the news to."""
     for q in sorted(d.quotes, key=lambda q: q.start):
@@ -794,8 +802,8 @@ def link_developments(
 ) -> list[Event]:
     """Events of the developments reports bring (a denial, an assessment, a later toll):
     per story, the reports whose headline tells one kind of development (assessments
-    also by who made them; later tolls by the day) form one event; a copy of a report
-    brings what its source brings."""
+    also by who made them; later tolls by the count they give) form one event; a copy
+    of a report brings what its source brings."""
     by_name = {d.name: d for d in docs}
     main_day: dict[str, str | None] = {}
     for e in incidents_:
@@ -822,8 +830,8 @@ def link_developments(
         key: tuple[object, ...] = (story_of.get(name, -1), kind)
         if kind == "assessment":
             key += (_lead_speaker(d),)
-        elif kind == "toll_update":
-            key += (_not_before(d),)
+        elif kind == "toll_update":  # one update however many reports give it
+            key += (_lead_value(d),)
         groups.setdefault(key, []).append((name, m))
     return [_make_event(ms) for ms in groups.values()]
 
