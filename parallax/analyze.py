@@ -116,6 +116,9 @@ def _cross_check(
     store: Store, settings: Settings
 ) -> tuple[dict[str, list[dict[str, Any]]], list[DocumentRecord]]:
     docs = [d for d in store.documents() if "not_english" not in d.flags]
+    # in the order of their content, not of their arrival: the same reports added in any
+    # order give the same record
+    docs.sort(key=lambda d: d.sha256)
     gaz = get_gazetteer(settings.gazetteer_files)
     linked = link(docs, gaz)
     results = reconcile(docs, linked, gaz)
@@ -124,7 +127,7 @@ def _cross_check(
     results["events"] = [e.to_dict(texts) for e in linked.events]
     published = {d.name: d.published for d in docs}
     for ev in results["events"]:  # a bound for every event, dated or not: never a guess
-        known = sorted(p for n in ev["documents"] if (p := published.get(n)))
+        known = sorted(p for n in ev["mentioned_in"] if (p := published.get(n)))
         ev["reported_by"] = known[0][:10] if known else None
     results["speakers"] = [s.to_dict() for s in speaker_index(docs, linked.entities)]
     return results, docs

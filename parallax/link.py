@@ -4,22 +4,22 @@ borrowed from linked reports, and events grouped by type, date and place."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import heapq
 import math
 import re
+import zlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from parallax.extract.events import LABELS, PLACE_RANK, PLOVER, date_events, group_of
+from parallax.extract.events import LABELS, MILITARY, PLACE_RANK, PLOVER, date_events, group_of
 from parallax.extract.figures import date_figures
 from parallax.extract.times import calendar_date, iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
 from parallax.models import DocumentRecord, EventMention
-
-MIN_LINK_SIMILARITY = 0.15  # to look for a shared event to anchor weekdays on
-CLOSE_SIMILARITY = 0.25  # to borrow another report's date without one
 
 
 @dataclass
@@ -59,10 +59,19 @@ class Event:
     actor: str | None
     target: str | None
     members: list[tuple[str, EventMention]]  # (document name, mention)
+    background: bool = False  # history or an earlier incident cited as a cause
+    news: list[str] | None = None  # the reports whose news it is (None: all of them)
 
     @property
     def documents(self) -> list[str]:
+        """Every report that tells of the event."""
         return sorted({d for d, _ in self.members})
+
+    @property
+    def reported_in(self) -> list[str]:
+        """The reports whose news the event is: a report that brings a later development
+        (a denial, an inquiry) mentions the incident without reporting it."""
+        return self.documents if self.news is None else sorted(self.news)
 
     def to_dict(self, texts: dict[str, str]) -> dict:
         return {
@@ -75,7 +84,9 @@ class Event:
             "location": self.location,
             "actor": self.actor,
             "target": self.target,
-            "documents": self.documents,
+            "documents": self.reported_in,
+            "mentioned_in": self.documents,
+            "background": self.background,
             "mentions": [
                 {
                     "document": d,
@@ -144,7 +155,7 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
             ent = entities.get(key)
             if ent is None:
                 ent = entities[key] = Entity(
-                    f"ent{len(entities) + 1}",
+                    "ent-" + hashlib.sha1("|".join(key).encode()).hexdigest()[:10],
                     m.canonical,
                     m.kind,
                     lat=m.lat,
@@ -182,11 +193,16 @@ def _signature(d: DocumentRecord) -> set[str]:
 
 def _weekday_pin(d: DocumentRecord, others: list[DocumentRecord]) -> dt.date | None:
     """A day this report talks about, found through another report: an event of the same
-    kind that the other report dates to a day falling on the weekday this one names."""
+    kind that the other report (dated by its own text or metadata) dates to a day falling
+    on the weekday this one names ("Tuesday's blast", the blast of Tuesday 4 August)."""
     for other in others:
-        dated = [(group_of(e.type), e.date) for e in other.events if e.date and len(e.date) == 10]
+        dated = [
+            (group_of(e.type), e.date)
+            for e in other.events
+            if e.date and len(e.date) == 10 and not e.background and e.type != "statement"
+        ]
         for ev in d.events:
-            if ev.time_index is None or ev.type == "statement":
+            if ev.time_index is None or ev.type == "statement" or ev.background:
                 continue
             rule = d.times[ev.time_index].rule or {}
             if "weekday" not in rule or rule.get("modifier"):
@@ -207,50 +223,120 @@ def _shares_place(a: DocumentRecord, b: DocumentRecord) -> bool:
     return bool(places(a) & places(b))
 
 
+def _closeness(a: DocumentRecord, b: DocumentRecord, sigs: dict[str, set[str]]) -> float:
+    sa, sb = sigs[a.name], sigs[b.name]
+    return len(sa & sb) / max(1, len(sa | sb))
+
+
+def _similar(d: DocumentRecord, dated: list[DocumentRecord], sigs: dict[str, set[str]]) -> list:
+    """The dated reports that share names and kinds of event with this one, most
+    similar first (Jaccard of their signatures)."""
+    sig = sigs[d.name]
+    ranked = sorted(
+        ((len(sig & sigs[o.name]) / max(1, len(sig | sigs[o.name])), o.sha256, o) for o in dated),
+        key=lambda x: (-x[0], x[1]),
+    )
+    return [o for sim, _, o in ranked if sim > MIN_LINK_SIMILARITY]
+
+
+SHINGLE = 6  # words per shingle when looking for a copy of a report
+COPY_SHARE = 0.6  # share of a report's shingles found in another: a copy of it
+COPY_PREFIX = 3000  # characters of each report compared (a copy keeps the opening)
+SHINGLE_SAMPLE = 4
+MIN_LINK_SIMILARITY = 0.15  # to look for a shared event to anchor weekdays on
+CLOSE_SIMILARITY = 0.25  # to read a report's weekdays in the week of a close report
+
+
+def _shingles(text: str) -> set[int]:
+    """A fixed sample (one in SHINGLE_SAMPLE, by hash) of the opening's word shingles: the
+    share two texts have in common is kept, the index stays small."""
+    words = WORD.findall(text[:COPY_PREFIX].lower())
+    out = set()
+    for i in range(len(words) - SHINGLE + 1):
+        h = zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())  # the same in every run
+        if h % SHINGLE_SAMPLE == 0:
+            out.add(h)
+    return out
+
+
+def copies_of(
+    docs: list[DocumentRecord], sources: list[DocumentRecord]
+) -> dict[str, DocumentRecord]:
+    """For each report in `docs`, the report of `sources` it copies (most of its opening
+    word for word: a syndicated wire story), if any. Memory grows with the text, not with
+    the square of the reports."""
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, o in enumerate(sources):
+        for h in _shingles(o.text):
+            index[h].append(i)
+    out: dict[str, DocumentRecord] = {}
+    for d in docs:
+        own = _shingles(d.text)
+        if not own:
+            continue
+        hits: Counter[int] = Counter()
+        for h in own:
+            hits.update(index.get(h, ()))
+        ranked = sorted(
+            ((i, n) for i, n in hits.items() if sources[i].name != d.name),
+            key=lambda kv: (-kv[1], sources[kv[0]].sha256),
+        )
+        if ranked and ranked[0][1] >= COPY_SHARE * len(own):
+            out[d.name] = sources[ranked[0][0]]
+    return out
+
+
 def link_dates(docs: list[DocumentRecord]) -> None:
-    """A report with relative dates and no date of its own is anchored through the most
-    similar dated reports (shared entities and event types): on the day of an event they
-    share whose weekday it names, or else on the other report's date. Its own date is
-    then the latest day it mentions, with basis `linked`."""
+    """Dates from other reports, only on strong evidence (a wrong date is worse than
+    none: it moves events and re-resolves every weekday):
+
+    - a report that copies a dated report word for word (a wire story on another site)
+      takes its date, with basis `linked`;
+    - a report without a date of its own that names the weekday of an event a similar
+      dated report dates to a day of that weekday ("Tuesday's blast") has its relative
+      dates resolved around that day; its own date stays unknown (it may have been
+      written days later);
+    - a report close to a dated one (names, places and kinds of event shared) has its
+      weekdays read in that report's week, its own date still unknown.
+
+    Otherwise unknown stays unknown."""
     for d in docs:
         if d.published_basis == "linked":
             d.published = d.published_basis = d.published_from = None
+        if not d.published:  # values found through other reports are found again
             for t in d.times:
                 if t.rule:
                     t.value = None
+            resolve_all(d.text, d.times, None)
     dated = [d for d in docs if d.published and d.published_basis != "linked"]
-    signatures = {o.name: _signature(o) for o in dated}
-    for d in docs:
-        if d.published or not any(t.rule for t in d.times):
+    undated = [d for d in docs if not d.published]
+    copies = copies_of(undated, dated)
+    sigs = {o.name: _signature(o) for o in [*dated, *undated]}
+    for d in undated:
+        source = copies.get(d.name)
+        if source is not None and source.published:
+            d.published, d.published_basis, d.published_from = (
+                source.published,
+                "linked",
+                source.name,
+            )
+            resolve_all(d.text, d.times, dt.date.fromisoformat(source.published[:10]))
             continue
-        sig = _signature(d)
-        ranked = sorted(
-            (
-                (len(sig & signatures[o.name]) / max(1, len(sig | signatures[o.name])), i, o)
-                for i, o in enumerate(dated)
-            ),
-            key=lambda x: (-x[0], x[1]),
-        )
-        similar = [o for sim, _, o in ranked if sim > MIN_LINK_SIMILARITY]
-        if not similar:
+        if not any(t.rule for t in d.times):
             continue
+        similar = _similar(d, dated, sigs)
         pin = _weekday_pin(d, similar)
         if pin is not None:
             resolve_all(d.text, d.times, pin, nearest=True)
-        elif ranked[0][0] >= CLOSE_SIMILARITY and _shares_place(d, similar[0]):
-            assert similar[0].published is not None
-            resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published))
-        else:
-            continue  # no shared event to anchor on: unknown stays unknown
-        days = [
-            day
-            for t in d.times
-            if t.rule
-            for day, p in [calendar_date(t.value)]
-            if day is not None and p == "day"
-        ]
-        d.published = max(days) if days else similar[0].published
-        d.published_basis, d.published_from = "linked", similar[0].name
+        elif (
+            similar
+            and _closeness(d, similar[0], sigs) >= CLOSE_SIMILARITY
+            and _shares_place(d, similar[0])
+            and similar[0].published
+        ):
+            # the report's weekdays read against a close report's date: they name the
+            # days of one week of news; the report's own date is not taken from it
+            resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published[:10]))
     for d in docs:
         date_events(d.events, d.times)
         date_figures(d.figures, d.times, d.published)
@@ -266,13 +352,16 @@ def _within(coarse: str, day: str) -> bool:
     return day.startswith(coarse)
 
 
-def local_events(d: DocumentRecord) -> list[list[EventMention]]:
-    """Group one document's mentions: same type group and same day. A mention dated only
-    to a week or month, or undated, joins the day-dated event of its group that it fits
-    (the one most mentions point to); otherwise it forms an event of its own."""
+def local_events(
+    d: DocumentRecord, mentions: list[EventMention] | None = None
+) -> list[list[EventMention]]:
+    """Group one document's mentions (all of them, or those given): same type group and
+    same day. A mention dated only to a week or month, or undated, joins the day-dated
+    event of its group that it fits (the one most mentions point to); otherwise it forms
+    an event of its own."""
     groups: dict[tuple[str, str | None], list[EventMention]] = {}
     loose: list[EventMention] = []
-    for m in d.events:
+    for m in d.events if mentions is None else mentions:
         if m.type == "statement":
             groups.setdefault((f"statement:{m.actor}", m.date), []).append(m)
         elif m.date and len(m.date) == 10:
@@ -300,13 +389,173 @@ def local_events(d: DocumentRecord) -> list[list[EventMention]]:
     return list(groups.values())
 
 
+# -- incidents: the attacks and blasts of a story --------------------------------------
+
+INCIDENT_TYPES = MILITARY | {"explosion"}
+COMBAT = re.compile(r"\b(clashes|fighting|hostilities)\b", re.I)
+DEVICE = re.compile(r"\b(mines?|landmines?|car bombs?|ied)\b", re.I)
+SAME_INCIDENT_DAYS = 3  # a later day within this many days tells the same incident
+# kinds of incident that may name one real event: a strike is also called a blast or a
+# bombing, fighting may include strikes; a clash is no blast, a mine no air strike
+COMPATIBLE = {("strike", "blast"), ("blast", "strike"), ("strike", "combat"), ("combat", "strike")}
+
+Member = tuple[str, EventMention]
+
+
+def family(m: EventMention) -> str:
+    """strike (air strike, shelling, offensive, attack), blast (an explosion told without
+    its weapon), device (a mine, a car bomb), combat (clashes, fighting)."""
+    if m.type == "explosion":
+        return "device" if DEVICE.search(m.trigger) else "blast"
+    if m.type == "attack" and COMBAT.search(m.trigger):
+        return "combat"
+    return "strike"
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or (a, b) in COMPATIBLE
+
+
+LOCATIVE = re.compile(
+    r"\b(?:in|at|near|on|into|outside|around|of|across)\s+(?:[\w-]+\s+){0,3}$", re.I
+)
+
+
+def _town(m: EventMention, text: str | None = None) -> str | None:
+    """The town where the mention places the event: a town named after "in", "at",
+    "near", "of" ... ("the shelling of Dornik"), not a capital that stands for its
+    government ("Baku launched an offensive")."""
+    if not (m.location and m.location_precision == "town"):
+        return None
+    start = m.location_start
+    if text and start is not None and not LOCATIVE.search(text[max(0, start - 40) : start]):
+        return None
+    return m.location
+
+
+def _days_after(day: str, base: str) -> int:
+    return (dt.date.fromisoformat(day) - dt.date.fromisoformat(base)).days
+
+
+@dataclass
+class _Main:
+    """The incident a story is about: its day, kind and town."""
+
+    day: str | None
+    family: str
+    town: str | None
+
+
+def _main_incident(
+    members: list[Member], weak: set[tuple[str, int]], texts: dict[str, str]
+) -> _Main:
+    """The day most reports date an attack or blast to, the kind most of its mentions
+    give and the town they name most."""
+    own = [(d, m) for d, m in members if not m.background] or members
+    reports: dict[str, set[str]] = defaultdict(set)
+    told: Counter[str] = Counter()
+    for d, m in own:
+        if (d, m.start) not in weak and m.date and len(m.date) == 10:
+            reports[m.date].add(d)
+            told[m.date] += 1
+    # on a tie the most told, then the latest: an earlier incident is cited, not reported
+    day = max(reports, key=lambda k: (len(reports[k]), told[k], k)) if reports else None
+    core = [(d, m) for d, m in own if day is None or m.date == day]
+    kinds = Counter(family(m) for _, m in core)
+    fam = min(kinds, key=lambda k: (-kinds[k], k))
+    towns = Counter(t for d, m in core if (t := _town(m, texts.get(d))))
+    town = min(towns, key=lambda k: (-towns[k], k)) if towns else None
+    return _Main(day, fam, town)
+
+
+def _slot(
+    m: EventMention, main: _Main, towns: set[str], weak: bool = False, text: str | None = None
+) -> tuple[tuple[str, ...], bool]:
+    """Which incident of its story a mention tells: the main one (`("main",)`), or
+    another one keyed by kind, day and town; with whether it is background (history,
+    an earlier incident cited as a cause). `towns`: the towns its sentence names; `weak`:
+    its date was read in another report's week, and tells nothing here."""
+    fam = family(m)
+    town = _town(m, text)
+    date = None if weak else m.date
+    day = date if date and len(date) == 10 else None
+    coarse = date if date and len(date) != 10 else None
+    if m.background:
+        return ("background", group_of(m.type)), True
+    if main.day and day and day < main.day:
+        return ("earlier", fam, day, town or ""), True
+    if main.day and coarse and not _within(coarse, main.day) and coarse < main.day:
+        return ("earlier", fam, coarse, town or ""), True
+    if main.town and town and town != main.town and main.town not in towns:
+        return ("elsewhere", fam, day or coarse or "", town), False
+    if main.day and day and _days_after(day, main.day) > SAME_INCIDENT_DAYS:
+        return ("later", fam, day, town or ""), False
+    if not _compatible(fam, main.family):
+        return ("other", fam, day or "", town or ""), False
+    if fam != main.family and day and main.day and day != main.day:
+        return ("other", fam, day, town or ""), False
+    return ("main",), False
+
+
+def incidents(
+    members: list[Member],
+    towns: dict[tuple[str, int], set[str]] | None = None,
+    weak: set[tuple[str, int]] | None = None,
+    texts: dict[str, str] | None = None,
+) -> list[tuple[list[Member], bool]]:
+    """The attacks and blasts that one story's reports tell, as analysts count them: every
+    mention of the story's main incident is one event, whatever date its sentence gives
+    (reports date the toll or the statement, not the blast) and however often one report
+    tells it; earlier incidents and history are events of their own, marked background;
+    an attack in another town, a clash that is no blast, an attack days later are others."""
+    if not members:
+        return []
+    weak = weak or set()
+    texts = texts or {}
+    main = _main_incident(members, weak, texts)
+    slots: dict[tuple[str, ...], list[Member]] = {}
+    background: dict[tuple[str, ...], bool] = {}
+    for doc, m in members:
+        key, bg = _slot(
+            m,
+            main,
+            (towns or {}).get((doc, m.start), set()),
+            (doc, m.start) in weak,
+            texts.get(doc),
+        )
+        slots.setdefault(key, []).append((doc, m))
+        background[key] = bg
+    return [(ms, background[k]) for k, ms in slots.items()]
+
+
 def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = None) -> list[Event]:
-    """Merge local events across documents when their type group and date agree (and,
-    given the stories, unless they are told by different stories in different towns)."""
-    clusters: dict[tuple[str, str], list[tuple[str, EventMention]]] = {}
-    singles: list[list[tuple[str, EventMention]]] = []
+    """Events across documents. Attacks and blasts are grouped per story (reports of the
+    same real events; all reports are one story when none are given) into the incidents
+    the story tells (see `incidents`); other kinds merge when their type group and date
+    agree."""
+    story_of = {doc: i for i, story in enumerate(stories or []) for doc in story}
+    texts = {d.name: d.text for d in docs}
+    by_story: dict[int, list[Member]] = defaultdict(list)
+    clusters: dict[tuple[str, str], list[Member]] = {}
+    singles: list[list[Member]] = []
+    towns: dict[tuple[str, int], set[str]] = {}
+    weak: set[tuple[str, int]] = set()
     for d in docs:
-        for group in local_events(d):
+        others = []
+        for m in d.events:
+            if m.type in INCIDENT_TYPES:
+                by_story[story_of.get(d.name, -1)].append((d.name, m))
+                ti = m.time_index
+                if not d.published and ti is not None and ti < len(d.times) and d.times[ti].rule:
+                    weak.add((d.name, m.start))  # a weekday read in another report's week
+                towns[(d.name, m.start)] = {
+                    x.canonical
+                    for x in d.mentions
+                    if m.sentence_start <= x.start < m.sentence_end and x.precision == "town"
+                }
+            else:
+                others.append(m)
+        for group in local_events(d, others):
             members = [(d.name, m) for m in group]
             date = next((m.date for m in group if m.date), None)
             gtype = (
@@ -319,43 +568,69 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
             else:
                 singles.append(members)
     _fold_coarse_dates(clusters)
-    singles = [s for s in singles if not _join_by_place(s, clusters, docs)]
-    merged = [
-        part
-        for (gtype, _), ms in clusters.items()
-        for part in (_split_by_story(ms, stories or []) if gtype in PLACE_BOUND else [ms])
-    ]
-    events = [_make_event(members) for members in [*merged, *singles]]
-    events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
-    for i, e in enumerate(events, 1):
-        e.id = f"ev{i}"
+    events = [_make_event(ms) for ms in [*clusters.values(), *singles]]
+    told: list[Event] = []
+    for _, members in sorted(by_story.items()):
+        told += [_make_event(ms, bg) for ms, bg in incidents(members, towns, weak, texts)]
+    events += _same_incident_across_stories(told)
+    sha = {d.name: d.sha256 for d in docs}
+    _assign_ids(events, sha)
+    events.sort(key=lambda e: (e.date is None, e.date or "", e.type, e.id))
     return events
 
 
-PLACE_BOUND = {"military", "explosion"}  # kinds of event that happen in one town
+def _same_incident_across_stories(events: list[Event]) -> list[Event]:
+    """Two stories told of one incident (the blast, and the inquiry into it) when their
+    incidents fall on the same day in the same town and are of kinds that may name one
+    event; two blasts in two towns on one day stay two."""
+    out: list[Event] = []
+    for e in events:
+        fam = Counter(family(m) for _, m in e.members).most_common(1)[0][0]
+        same = next(
+            (
+                o
+                for o in out
+                if not e.background
+                and not o.background
+                and e.date
+                and len(e.date) == 10
+                and o.date == e.date
+                and e.location
+                and o.location == e.location
+                and _compatible(fam, Counter(family(m) for _, m in o.members).most_common(1)[0][0])
+            ),
+            None,
+        )
+        if same is None:
+            out.append(e)
+        else:
+            out[out.index(same)] = _make_event(same.members + e.members)
+    return out
 
 
-def _split_by_story(
-    members: list[tuple[str, EventMention]], stories: list[list[str]]
-) -> list[list[tuple[str, EventMention]]]:
-    """Two same-day attacks or blasts are two events when the reports telling them
-    belong to different stories and place them in different towns (two blasts in two
-    cities on one day); without that evidence they stay one. Agreements are not split:
-    one ceasefire is often placed where it was signed by one report, where it holds by
-    another."""
-    story_of = {doc: i for i, story in enumerate(stories) for doc in story}
-    parts: dict[int, list[tuple[str, EventMention]]] = defaultdict(list)
-    for doc, m in members:
-        parts[story_of.get(doc, -1)].append((doc, m))
-    if len(parts) < 2 or -1 in parts:
-        return [members]
-    towns = [{m.location for _, m in ms if m.location_precision == "town"} for ms in parts.values()]
-    if any(not t for t in towns) or any(a & b for i, a in enumerate(towns) for b in towns[i + 1 :]):
-        return [members]
-    return list(parts.values())
+def _assign_ids(events: list[Event], sha: dict[str, str]) -> None:
+    """Ids from what an event is, not where it falls in a list: its kind, date and place
+    (and, for an undated or colliding one, the first report and offset that tell it), so
+    an event keeps its id when reports are added or analysed again."""
+
+    def digest(*parts: object) -> str:
+        return "ev-" + hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:10]
+
+    def anchor(e: Event) -> tuple[str, int]:
+        return min((sha.get(d, d), m.start) for d, m in e.members)
+
+    base = {
+        id(e): digest(group_of(e.type), e.date, e.location, e.background)
+        if e.date
+        else digest(group_of(e.type), e.background, *anchor(e))
+        for e in events
+    }
+    counts = Counter(base.values())
+    for e in events:
+        e.id = base[id(e)] if counts[base[id(e)]] == 1 else digest(base[id(e)], *anchor(e))
 
 
-def _fold_coarse_dates(clusters: dict[tuple[str, str], list[tuple[str, EventMention]]]) -> None:
+def _fold_coarse_dates(clusters: dict[tuple[str, str], list[Member]]) -> None:
     """An event dated only to a week or month joins the one day-dated event of its kind
     that falls within it ("the ceasefire agreed earlier this week")."""
     for key in [k for k in clusters if len(k[1]) != 10]:
@@ -364,37 +639,19 @@ def _fold_coarse_dates(clusters: dict[tuple[str, str], list[tuple[str, EventMent
             clusters[fits[0]].extend(clusters.pop(key))
 
 
-def _join_by_place(
-    members: list[tuple[str, EventMention]],
-    clusters: dict[tuple[str, str], list[tuple[str, EventMention]]],
-    docs: list[DocumentRecord],
-) -> bool:
-    """An undated military event joins the one dated event of its kind, reported by another
-    source, whose town its report names; nothing else is merged without a date."""
-    name, first = members[0]
-    if group_of(first.type) != "military":
-        return False
-    doc = next(d for d in docs if d.name == name)
-    towns = {m.canonical for m in doc.mentions if m.precision == "town"}
-    fits = [
-        k
-        for k, ms in clusters.items()
-        if k[0] == "military"
-        and len(k[1]) == 10
-        and any(m.location in towns for _, m in ms)
-        and any(d != name for d, _ in ms)
-    ]
-    if len(fits) != 1:
-        return False
-    clusters[fits[0]].extend(members)
-    return True
-
-
-def _make_event(members: list[tuple[str, EventMention]]) -> Event:
+def _make_event(members: list[Member], background: bool = False) -> Event:
     types = Counter(m.type for _, m in members)
     specific = [t for t in types if t != "attack"]
     etype = specific[0] if len(specific) == 1 else "attack"  # reports disagree: the generic kind
+    if (
+        len(specific) > 1
+        and types.get("explosion")
+        and all(group_of(t) in ("military", "explosion") for t in specific)
+    ):
+        etype = max(specific, key=lambda t: (types[t], t))  # "air strike" / "blast": the most told
+    days = Counter(m.date for _, m in members if m.date and len(m.date) == 10)
     dates = [m.date for _, m in members if m.date]
+    date = min(days, key=lambda k: (-days[k], k)) if days else (dates[0] if dates else None)
     actors = Counter(m.actor for _, m in members if m.actor)
     actor = _top(actors)
     # a side is not its own target ("attacks on Valdorian territory", said by Valdoria)
@@ -402,11 +659,12 @@ def _make_event(members: list[tuple[str, EventMention]]) -> Event:
     return Event(
         id="",
         type=etype,
-        date=dates[0] if dates else None,
+        date=date,
         location=_most_specific(members),
         actor=actor,
         target=_top(targets),
         members=members,
+        background=background,
     )
 
 
@@ -421,6 +679,172 @@ def _most_specific(members: list[tuple[str, EventMention]]) -> str | None:
         return None
     ranked = sorted(places.items(), key=lambda kv: (PLACE_RANK.get(kv[0][1] or "", 3), -kv[1]))
     return ranked[0][0][0]
+
+
+# -- developments: what each report brings as news -------------------------------------
+
+LEAD_CHARS = 300  # the headline and the opening: where a report says what is new
+DEVELOPMENTS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "denial",
+        re.compile(
+            r"\b(den(?:y|ies|ied|ial)|reject(?:s|ed)?|dismiss(?:es|ed)?|refut\w+|lies|untrue)\b",
+            re.I,
+        ),
+    ),
+    (
+        "assessment",
+        re.compile(
+            r"\b(intelligence|investigat\w+|probe|inquiry|assessment|likely caus\w+|probably|"
+            r"evidence (?:suggest|show|point|indicat)\w*|present\w* evidence)\b",
+            re.I,
+        ),
+    ),
+    ("appeal", re.compile(r"\b(urg(?:e|es|ed)|call(?:s|ed)? on|appeal(?:s|ed)?)\b", re.I)),
+    (
+        "toll_update",
+        re.compile(
+            r"\b(?:toll|number of (?:the )?(?:dead|deaths|people|civilians) killed)\b[^.]{0,80}?"
+            r"\b(ris\w+|rose|climb\w*|increas\w*)\b",
+            re.I,
+        ),
+    ),
+    ("reaction", re.compile(r"\b(condemn\w*|atrocit\w+|outrage\w*)\b", re.I)),
+]
+LATER_DAYS = 1  # a toll given this many days after the incident is news of its own
+HEADLINE_ONLY = {"appeal", "reaction"}
+
+
+def _lead(d: DocumentRecord) -> tuple[str, int]:
+    return d.text[:LEAD_CHARS], 0
+
+
+def _not_before(d: DocumentRecord) -> str | None:
+    """The report's date, or else the latest day its own resolved dates name."""
+    if d.published:
+        return d.published[:10]
+    days = [t.value for t in d.times if t.value and len(t.value) == 10 and t.kind == "date"]
+    return max(days) if days else None
+
+
+def _lead_value(d: DocumentRecord) -> int | str | None:
+    """The first count the opening gives (the new toll), else the report's date."""
+    for f in sorted(d.figures, key=lambda f: f.start):
+        if f.start < LEAD_CHARS and f.value is not None:
+            return f.value
+    return _not_before(d)
+
+
+def _lead_speaker(d: DocumentRecord) -> str | None:
+    """Who the headline or opening attributes the news to."""
+    for q in sorted(d.quotes, key=lambda q: q.start):
+        if q.start < LEAD_CHARS and q.speaker:
+            return fold(q.speaker)
+    for m in sorted(d.mentions, key=lambda m: m.start):
+        if m.start < LEAD_CHARS and m.kind in ("person", "organization", "group"):
+            return fold(m.canonical)
+    return None
+
+
+def _later(d: DocumentRecord, main_day: str | None) -> bool:
+    """A toll given more than LATER_DAYS after the incident: by the report's date, or by
+    a weekday its opening names ("climbed to 57 on Sunday from the attack on Friday")."""
+    if main_day is None:
+        return False
+    if d.published:
+        return _days_after(d.published[:10], main_day) > LATER_DAYS
+    # without a date of its own, the weekdays it names, counted from the incident's (a
+    # day before the incident is not counted as six days after it)
+    weekday = dt.date.fromisoformat(main_day).weekday()
+    return any(
+        t.start < LEAD_CHARS
+        and t.rule
+        and "weekday" in t.rule
+        and not t.rule.get("modifier")
+        and LATER_DAYS < (t.rule["weekday"] - weekday) % 7 < 6
+        for t in d.times
+    )
+
+
+def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMention] | None:
+    """The development a report brings, when its headline or opening tells one beside the
+    incident: a denial, an assessment of the cause (an inquiry, an intelligence finding),
+    an appeal, a toll given days later, a reaction (in that order of precedence: "X says
+    the accusation is lies" is a denial). None: the report's news is the incident."""
+    lead, _ = _lead(d)
+    headline = lead.lstrip().split("\n", 1)[0]
+    headline_at = lead.find(headline)
+    for kind, pattern in DEVELOPMENTS:
+        if kind in HEADLINE_ONLY:  # common words in an opening: news only as a headline
+            m = pattern.search(lead, headline_at, headline_at + len(headline))
+        else:
+            m = pattern.search(lead)
+        if m is None:
+            continue
+        if kind == "toll_update" and not _later(d, main_day):
+            continue
+        end = lead.find("\n", m.end())
+        return kind, EventMention(
+            key="lead",
+            type=kind,
+            trigger=m.group(0),
+            start=m.start(),
+            end=m.end(),
+            sentence_start=lead.rfind("\n", 0, m.start()) + 1,
+            sentence_end=end if end >= 0 else len(lead),
+            date=d.published[:10] if d.published else None,
+        )
+    return None
+
+
+def link_developments(
+    docs: list[DocumentRecord], stories: list[list[str]], incidents_: list[Event]
+) -> list[Event]:
+    """Events of the developments reports bring (a denial, an assessment, a later toll):
+    per story, the reports whose headline tells one kind of development (assessments
+    also by who made them; later tolls by the count they give) form one event; a copy
+    of a report brings what its source brings."""
+    by_name = {d.name: d for d in docs}
+    main_day: dict[str, str | None] = {}
+    for e in incidents_:
+        if e.type in INCIDENT_TYPES and not e.background and e.date and len(e.date) == 10:
+            for doc in e.documents:
+                main_day.setdefault(doc, e.date)
+    found: dict[str, tuple[str, EventMention]] = {}
+    for d in docs:
+        dev = development(d, main_day.get(d.name))
+        if dev is not None:
+            found[d.name] = dev
+    for name, source in copies_of(docs, docs).items():
+        if name not in found and source.name in found:
+            kind, m = found[source.name]
+            head = by_name[name].text.find("\n")
+            found[name] = (  # the copy's own opening, with what its source brings
+                kind,
+                replace(m, start=0, end=0, sentence_start=0, sentence_end=max(0, head)),
+            )
+    story_of = {doc: i for i, story in enumerate(stories) for doc in story}
+    groups: dict[tuple[object, ...], list[Member]] = {}
+    for name, (kind, m) in sorted(found.items()):
+        d = by_name[name]
+        key: tuple[object, ...] = (story_of.get(name, -1), kind)
+        if kind == "assessment":
+            key += (_lead_speaker(d),)
+        elif kind == "toll_update":  # one update however many reports give it
+            key += (_lead_value(d),)
+        groups.setdefault(key, []).append((name, m))
+    return [_make_event(ms) for ms in groups.values()]
+
+
+def set_news(events: list[Event], developments: list[Event]) -> None:
+    """The reports whose news each event is: a report that brings a development is news
+    of it, not of the incident it mentions; history is nobody's news."""
+    claimed = {doc for e in developments for doc in e.documents}
+    for e in events:
+        if e.background:
+            e.news = []
+        elif e.type in INCIDENT_TYPES:
+            e.news = [doc for doc in e.documents if doc not in claimed]
 
 
 @dataclass
@@ -440,19 +864,31 @@ def _relocate(docs: list[DocumentRecord]) -> None:
         for ev in d.events:
             places = [m for m in d.mentions if ev.sentence_start <= m.start < ev.sentence_end
                       and m.kind == "place" and m.precision]  # fmt: skip
-            if places:
-                best = min(places, key=lambda m: PLACE_RANK.get(m.precision or "", 3))
+            if places:  # the most specific, nearest the trigger on a tie
+                best = min(
+                    places,
+                    key=lambda m: (PLACE_RANK.get(m.precision or "", 3), abs(m.start - ev.start)),
+                )
                 ev.location, ev.location_precision = best.canonical, best.precision
                 ev.location_start, ev.location_end = best.start, best.end
 
 
 def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
-    """Run every cross-document step in order; updates the records' dates and names."""
+    """Run every cross-document step in order; updates the records' dates and names.
+    The reports are taken in the order of their content hash, so the same reports in
+    any order give the same record."""
+    docs = sorted(docs, key=lambda d: (d.sha256, d.name))
     entities = link_entities(docs, gaz)
     _relocate(docs)
     link_dates(docs)
     stories = link_stories(docs)
     events = link_events(docs, stories)
+    developments = link_developments(docs, stories, events)
+    set_news(events, developments)
+    _assign_ids(developments, {d.name: d.sha256 for d in docs})
+    events = sorted(
+        [*events, *developments], key=lambda e: (e.date is None, e.date or "", e.type, e.id)
+    )
     event_of = {(d, m.key): e.id for e in events for d, m in e.members}
     return Linked(entities, events, event_of, stories)
 
@@ -549,12 +985,15 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(x * b.get(k, 0.0) for k, x in a.items())
 
 
-def average_linkage(sim: Sequence[Sequence[float]], threshold: float) -> list[list[int]]:
+def average_linkage(
+    sim: Sequence[Sequence[float]] | np.ndarray, threshold: float
+) -> list[list[int]]:
     """Agglomerative clustering: merge the two groups of highest mean pairwise similarity
     while that mean reaches the threshold (exact mean linkage, kept up to date by the
-    Lance-Williams update, so a merge costs one pass over the matrix)."""
+    Lance-Williams update, so a merge costs one pass over the matrix). One float32 copy
+    of the matrix is all the memory it takes."""
     n = len(sim)
-    s = np.array(sim, dtype=float).reshape(n, n)
+    s = np.array(sim, dtype=np.float32).reshape(n, n)
     np.fill_diagonal(s, -np.inf)
     members = [[i] for i in range(n)]
     while n > 1:
@@ -571,48 +1010,185 @@ def average_linkage(sim: Sequence[Sequence[float]], threshold: float) -> list[li
     return sorted(sorted(g) for g in members if g)
 
 
-def story_similarity(docs: list[DocumentRecord]) -> list[list[float]]:
-    """Pairwise similarity of reports by what they say happened (see `story_features`):
-    cosine of the weighted vectors, computed over the features two reports can share."""
+def sparse_average_linkage(
+    n: int, pairs: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """`average_linkage` over the pairs given (any other pair counts as 0): the same
+    merges when the missing pairs share nothing, in memory that grows with the pairs."""
+    nbr: list[dict[int, float]] = [{} for _ in range(n)]
+    for (i, j), v in pairs.items():
+        nbr[i][j] = nbr[j][i] = v
+    heap = [(-v, i, j) for (i, j), v in pairs.items() if v >= threshold]
+    heapq.heapify(heap)
+    members = [[i] for i in range(n)]
+    while heap:
+        neg, i, j = heapq.heappop(heap)
+        if not members[i] or not members[j] or nbr[i].get(j) != -neg:
+            continue  # merged away or updated since
+        si, sj = len(members[i]), len(members[j])
+        merged = {
+            k: (si * nbr[i].get(k, 0.0) + sj * nbr[j].get(k, 0.0)) / (si + sj)
+            for k in nbr[i].keys() | nbr[j].keys()
+            if k not in (i, j)
+        }
+        for k in nbr[j]:
+            nbr[k].pop(j, None)
+        nbr[j] = {}
+        members[i] += members[j]
+        members[j] = []
+        nbr[i] = merged
+        for k, v in merged.items():
+            nbr[k][i] = v
+            if v >= threshold:
+                heapq.heappush(heap, (-v, min(i, k), max(i, k)))
+    return sorted(sorted(g) for g in members if g)
+
+
+DENSE_LIMIT = 2000  # reports up to which every pair's similarity is computed (float32)
+RARE_DF = 32  # in larger sets, reports are compared when they share a feature this rare
+PAIR_FLOOR = 0.01  # ... and a pair is kept when its similarity reaches this
+FEATURE_BLOCK = 4096  # features densified at a time
+
+
+Rows = list[tuple[np.ndarray, np.ndarray]]  # per report: feature indices, float32 weights
+
+
+def story_rows(docs: list[DocumentRecord]) -> tuple[Rows, int]:
+    """Each report's weighted vector (see `story_features`) over the features at least
+    two reports share, as sparse rows; and the number of such features."""
     vecs = tfidf_vectors([story_features(d) for d in docs])
     df: Counter[str] = Counter(k for v in vecs for k in v)
-    shared = {k: i for i, k in enumerate(k for k, c in df.items() if c > 1)}
-    x = np.zeros((len(vecs), max(1, len(shared))), dtype=np.float32)
-    for row, v in enumerate(vecs):
-        for k, w in v.items():
-            if k in shared:
-                x[row, shared[k]] = w
-    sim: list[list[float]] = (x @ x.T).astype(float).tolist()
-    for i in range(len(sim)):
-        sim[i][i] = 1.0
+    shared = {k: i for i, k in enumerate(sorted(k for k, c in df.items() if c > 1))}
+    rows: Rows = []
+    for v in vecs:
+        items = sorted((shared[k], w) for k, w in v.items() if k in shared)
+        rows.append(
+            (
+                np.array([i for i, _ in items], dtype=np.int64),
+                np.array([w for _, w in items], dtype=np.float32),
+            )
+        )
+    return rows, len(shared)
+
+
+def _dense_similarity(rows: Rows) -> np.ndarray:
+    """Every pair's cosine, one float32 matrix, built a block of features at a time."""
+    n = len(rows)
+    sim = np.zeros((n, n), dtype=np.float32)
+    used = np.unique(np.concatenate([f for f, _ in rows])) if n else np.array([], np.int64)
+    local = [(np.searchsorted(used, f), w) for f, w in rows]
+    for lo in range(0, len(used), FEATURE_BLOCK):
+        block = np.zeros((n, min(FEATURE_BLOCK, len(used) - lo)), dtype=np.float32)
+        for r, (f, w) in enumerate(local):
+            sel = (f >= lo) & (f < lo + FEATURE_BLOCK)
+            block[r, f[sel] - lo] = w[sel]
+        sim += block @ block.T
+    np.fill_diagonal(sim, 1.0)
     return sim
 
 
-def _mean_similarity(sim: Sequence[Sequence[float]], a: list[int], b: list[int]) -> float:
+def story_similarity(docs: list[DocumentRecord]) -> np.ndarray:
+    """Pairwise similarity of reports by what they say happened (see `story_features`):
+    cosine of the weighted vectors, computed over the features two reports can share."""
+    return _dense_similarity(story_rows(docs)[0])
+
+
+def _candidate_pairs(rows: Rows, nfeat: int) -> dict[tuple[int, int], float]:
+    """The similarity of the pairs of reports that share a rare feature (a name, a date,
+    a figure few reports give): pairs that share only common words are left out."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    for r, (f, _) in enumerate(rows):
+        for k in f.tolist():
+            postings[k].append(r)
+    partners: dict[int, set[int]] = defaultdict(set)
+    for docs_ in postings.values():
+        if len(docs_) <= RARE_DF:
+            for a in docs_:
+                partners[a].update(b for b in docs_ if b > a)
+    dense = np.zeros(max(1, nfeat), dtype=np.float32)
+    pairs: dict[tuple[int, int], float] = {}
+    for a, bs in partners.items():
+        if not bs:
+            continue
+        fa, wa = rows[a]
+        dense[fa] = wa
+        others = sorted(bs)
+        feats = [rows[b][0] for b in others]
+        starts = np.cumsum([0] + [len(f) for f in feats[:-1]])
+        products = dense[np.concatenate(feats)] * np.concatenate([rows[b][1] for b in others])
+        sims = np.add.reduceat(products, starts)
+        for b, v in zip(others, sims.tolist(), strict=True):
+            if v >= PAIR_FLOOR:  # a pair that shares next to nothing counts as 0
+                pairs[(a, b)] = v
+        dense[fa] = 0.0
+    return pairs
+
+
+def _mean_similarity(
+    sim: Sequence[Sequence[float]] | np.ndarray, a: list[int], b: list[int]
+) -> float:
+    if isinstance(sim, np.ndarray):
+        return float(sim[np.ix_(a, b)].mean())
     return sum(sim[i][j] for i in a for j in b) / (len(a) * len(b))
 
 
-def absorb_minor(groups: list[list[int]], sim: list[list[float]]) -> list[list[int]]:
+def absorb_minor(
+    groups: list[list[int]],
+    sim: Sequence[Sequence[float]] | np.ndarray | None = None,
+    mean: Callable[[list[int], list[int]], float] | None = None,
+) -> list[list[int]]:
     """A group holding under MINOR_STORY of the reports (a lone report that words the
-    story differently) joins the larger group it is most similar to, if it shares
-    anything with it; with no larger group, nothing changes."""
+    story differently) joins the larger group it is most similar to (mean similarity,
+    from `sim` or the `mean` function), if it shares anything with it; with no larger
+    group, nothing changes."""
+    if mean is None:
+        assert sim is not None
+        matrix = sim
+
+        def mean(a: list[int], b: list[int]) -> float:
+            return _mean_similarity(matrix, a, b)
+
     n = sum(len(g) for g in groups)
     size = max(2.0, MINOR_STORY * n)
     major = [list(g) for g in groups if len(g) >= size]
     if not major:
         return groups
     for g in (g for g in groups if len(g) < size):
-        best = max(major, key=lambda m: _mean_similarity(sim, g, m))
-        if _mean_similarity(sim, g, best) >= MINOR_FLOOR:
+        best = max(major, key=lambda m: mean(g, m))
+        if mean(g, best) >= MINOR_FLOOR:
             best.extend(g)
         else:
             major.append(list(g))
     return sorted(sorted(g) for g in major)
 
 
+def _centroid_mean(rows: Rows, nfeat: int) -> Callable[[list[int], list[int]], float]:
+    """Mean pairwise similarity of two groups from their summed vectors."""
+
+    def total(group: list[int]) -> np.ndarray:
+        out = np.zeros(max(1, nfeat), dtype=np.float32)
+        for r in group:
+            np.add.at(out, rows[r][0], rows[r][1])
+        return out
+
+    def mean(a: list[int], b: list[int]) -> float:
+        return float(total(a) @ total(b)) / (len(a) * len(b))
+
+    return mean
+
+
 def link_stories(docs: list[DocumentRecord], threshold: float = STORY_THRESHOLD) -> list[list[str]]:
     """Group reports that tell of the same real events (document names per group): mean
-    (average-linkage) clustering of `story_similarity`, then minor groups absorbed."""
-    sim = story_similarity(docs)
-    groups = absorb_minor(average_linkage(sim, threshold), sim)
-    return [[docs[i].name for i in g] for g in groups]
+    (average-linkage) clustering of their similarity, then minor groups absorbed. Up to
+    DENSE_LIMIT reports every pair is compared (one float32 matrix); beyond, only the
+    pairs that share a rare feature, so memory grows with the reports, not their square."""
+    rows, nfeat = story_rows(docs)
+    if len(docs) <= DENSE_LIMIT:
+        sim = _dense_similarity(rows)
+        groups = absorb_minor(average_linkage(sim, threshold), sim)
+    else:
+        pairs = _candidate_pairs(rows, nfeat)
+        groups = sparse_average_linkage(len(docs), pairs, threshold)
+        del pairs
+        groups = absorb_minor(groups, mean=_centroid_mean(rows, nfeat))
+    return sorted(sorted(docs[i].name for i in g) for g in groups)

@@ -143,6 +143,9 @@ class EventMention:
     actor_end: int | None = None
     target_start: int | None = None
     target_end: int | None = None
+    # history told as background: an ongoing campaign counted "since" a date, the war
+    # before the crisis ("fighting since 1988"), not one of the crisis's own events
+    background: bool = False
 
 
 @dataclass

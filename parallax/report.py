@@ -365,9 +365,15 @@ def _metric_views(ev_id: str, index: _Index) -> list[_Metric]:
     ]
 
 
+def _told_in(event: dict[str, Any]) -> list[str]:
+    """Every report that tells of the event (`documents` holds only those whose news it
+    is; exports before `mentioned_in` existed have `documents` alone)."""
+    return _strs(event.get("mentioned_in") or event.get("documents"))
+
+
 def _quote_columns(event: dict[str, Any], ev_id: str, index: _Index) -> list[_Column]:
     """One column per document reporting the event (or quoting about it)."""
-    names = _strs(event.get("documents"))
+    names = _told_in(event)
     for doc in index.documents:
         quoted = any(ev_id in _event_ids(q) for q in _dicts(doc.get("quotes")))
         if quoted and _doc_name(doc) not in names:
@@ -402,10 +408,7 @@ def _timeline_when(event: dict[str, Any], index: _Index) -> str:
         return when
     if event.get("reported_by"):
         return f"{when}, reported by {_text(event['reported_by'])}"
-    published = [
-        _text(index.by_name.get(name, {}).get("published"))
-        for name in _strs(event.get("documents"))
-    ]
+    published = [_text(index.by_name.get(name, {}).get("published")) for name in _told_in(event)]
     known = sorted(p for p in published if p)
     return f"{when}, reported by {known[0]}" if known else when
 
@@ -415,7 +418,7 @@ def _timeline_entry(event: dict[str, Any]) -> str:
     parts = [_event_label(event)]
     if event.get("location"):
         parts.append(str(event["location"]))
-    sources = _plural(len(_strs(event.get("documents"))), "source")
+    sources = _plural(len(_told_in(event)), "source")
     return f"{' · '.join(parts)} ({sources})"
 
 
@@ -446,7 +449,7 @@ def _event_view(number: int, event: dict[str, Any], index: _Index) -> _EventView
         when=_when(event.get("date"), event.get("date_precision")),
         short=_timeline_entry(event),
         facts=facts,
-        sources=[_source_line(name, index) for name in _strs(event.get("documents"))],
+        sources=[_source_line(name, index) for name in _told_in(event)],
         metrics=_metric_views(ev_id, index),
         columns=_quote_columns(event, ev_id, index),
         mentions=mentions,

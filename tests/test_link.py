@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import GAZETTEER
 
+from parallax import link as link_module
 from parallax.gazetteer import get_gazetteer
 from parallax.link import (
     Linked,
@@ -15,6 +16,8 @@ from parallax.link import (
     date_precision,
     link,
     link_events,
+    link_stories,
+    sparse_average_linkage,
     story_features,
 )
 from parallax.models import DocumentRecord, EventMention, RawDocument
@@ -81,16 +84,15 @@ def test_dates_before_linking(nlp) -> None:
     assert all(t.value is None for t in docs["weekdays"].times)
 
 
-def test_weekday_report_borrows_its_date(linked) -> None:
+def test_weekday_report_resolves_around_the_agreed_day(linked) -> None:
     docs, _ = linked
     d = docs["weekdays"]
-    assert d.published_basis == "linked"
-    assert d.published_from in ("dated", "given")
     assert {t.text: t.value for t in d.times} == {
         "Monday": "2025-03-03",
         "Tuesday evening": "2025-03-04",
     }
-    assert d.published == "2025-03-04"  # the latest day it mentions
+    # it may have been written days later: its own date is not guessed
+    assert (d.published, d.published_basis) == (None, None)
 
 
 def test_weekday_event_gets_the_linked_day(linked) -> None:
@@ -284,6 +286,40 @@ def test_average_linkage_merges_on_mean_similarity() -> None:
     assert average_linkage(sim, 0.95) == [[0], [1], [2], [3]]
 
 
+def test_sparse_linkage_merges_as_the_full_matrix_does() -> None:
+    sim = [
+        [1.0, 0.9, 0.1, 0.0, 0.0],
+        [0.9, 1.0, 0.0, 0.1, 0.0],
+        [0.1, 0.0, 1.0, 0.8, 0.3],
+        [0.0, 0.1, 0.8, 1.0, 0.0],
+        [0.0, 0.0, 0.3, 0.0, 1.0],
+    ]
+    pairs = {(i, j): sim[i][j] for i in range(5) for j in range(i + 1, 5) if sim[i][j]}
+    for threshold in (0.01, 0.05, 0.2, 0.5, 0.95):
+        assert sparse_average_linkage(5, pairs, threshold) == average_linkage(sim, threshold)
+
+
+def test_large_sets_find_the_same_stories_without_the_full_matrix(nlp, monkeypatch) -> None:
+    raws = [
+        RawDocument(name, text, f"{name}.txt", "text")
+        for name, text in (
+            ("sink_a", SINKING_A),
+            ("fire_a", FIRE_A),
+            ("sink_b", SINKING_B),
+            ("fire_b", FIRE_B),
+        )
+    ]
+    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    full = link_stories(docs)
+    monkeypatch.setattr(link_module, "DENSE_LIMIT", 1)  # the path of large sets
+
+    def no_matrix(*args: object) -> None:
+        raise AssertionError("an n x n matrix was built")
+
+    monkeypatch.setattr(link_module, "_dense_similarity", no_matrix)
+    assert link_stories(docs) == full == [["fire_a", "fire_b"], ["sink_a", "sink_b"]]
+
+
 def test_minor_group_joins_nearest_story_only_when_it_shares_something() -> None:
     sim = [[0.0] * 11 for _ in range(11)]
     for i in range(5):
@@ -333,11 +369,11 @@ def test_same_day_blasts_in_two_towns_stay_two_events(nlp) -> None:
     assert {e.location for e in blasts} == {"Dornik", "Lisk"}
 
 
-def test_without_stories_same_day_blasts_merge(nlp) -> None:
+def test_without_stories_same_day_blasts_in_two_towns_stay_apart(nlp) -> None:
     docs = _blast_docs(nlp)
     link(docs, get_gazetteer((GAZETTEER,)))
     blasts = [e for e in link_events(docs) if e.type == "explosion" and e.date]
-    assert len(blasts) == 1  # the old rule: type and date alone
+    assert sorted(e.documents for e in blasts) == [["d1", "d2"], ["l1", "l2"]]
 
 
 def test_a_side_is_not_its_own_target() -> None:

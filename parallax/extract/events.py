@@ -6,6 +6,7 @@ sentence gives. Figures are scoped to the event of their sentence (or paragraph)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -52,7 +53,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     (
         "attack",
         re.compile(
-            r"\b(attacks?|attacked|assault|military (?:action|operation|measures)|(?:anti-terror\w*|counter-terror\w*) operation|clashes|fighting|hostilities|strikes|(?:the|this|military|army) operation|struck)\b"
+            r"\b(attacks?|attacked|assault|military (?:action|operation|measures)|(?:anti-terror\w*|counter-terror\w*) operation|clashes|fighting|hostilities|strikes|strike(?= (?:on|at|against|that|which|hit)\b)|(?:the|this|military|army) operation|struck)\b"
         ),
     ),
 ]
@@ -63,12 +64,16 @@ LABELS = {
     "ceasefire_violation": "Ceasefire violation", "blockade": "Blockade",
     "explosion": "Explosion", "surrender": "Surrender or disarmament",
     "displacement": "Displacement", "statement": "Public statement or appeal",
+    "denial": "Denial or counter-claim", "assessment": "Assessment of the cause",
+    "toll_update": "Later casualty toll", "appeal": "Appeal or call",
+    "reaction": "Reaction or condemnation",
 }  # fmt: skip
 PLOVER = {
     "attack": "ASSAULT", "airstrike": "ASSAULT", "shelling": "ASSAULT",
     "ground_offensive": "ASSAULT", "ceasefire": "AGREE", "ceasefire_violation": "ASSAULT",
     "blockade": "COERCE", "explosion": "ASSAULT", "surrender": "YIELD",
-    "displacement": "MOBILIZE", "statement": "COOPERATE",
+    "displacement": "MOBILIZE", "statement": "COOPERATE", "denial": "REJECT",
+    "appeal": "REQUEST", "reaction": "ACCUSE",
 }  # fmt: skip
 PLACE_RANK = {"town": 0, "region": 1, "country": 2}
 
@@ -83,17 +88,59 @@ def group_of(event_type: str) -> str:
     return "military" if event_type in MILITARY else event_type
 
 
-def _sentence_date(
+# verbs whose date is the telling's, not the event's: "officials said on Tuesday that
+# the blast ...", "the toll from the blast rose to 12 on Wednesday"
+REPORTING_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "announce",
+        "report",
+        "confirm",
+        "state",
+        "add",
+        "rise",
+        "climb",
+        "increase",
+        "reach",
+        "grow",
+        "jump",
+        "put",
+        "stand",
+        "update",
+        "revise",
+        "publish",
+        "release",
+        "issue",
+    ]
+)
+
+
+def _reporting_date(doc: Doc, t: TimeExpr) -> bool:
+    """A date that hangs on a verb of saying or of a rising toll."""
+    span = doc.char_span(t.start, t.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            break
+        tok = tok.head
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in REPORTING_VERBS
+
+
+def _sentence_dates(
     sent: Span, times: list[TimeExpr], since: bool = False
-) -> tuple[int | None, TimeExpr | None]:
-    """The first date of the sentence ("since" dates only for ongoing states: blockades)."""
+) -> list[tuple[int, TimeExpr]]:
+    """The dates of the sentence in order ("since" dates only for ongoing states)."""
     kinds = ("date", "since") if since else ("date",)
-    for i, t in enumerate(times):
-        if sent.start_char <= t.start < sent.end_char and t.kind in kinds:
-            if t.value == "PRESENT_REF":
-                continue
-            return i, t
-    return None, None
+    return [
+        (i, t)
+        for i, t in enumerate(times)
+        if sent.start_char <= t.start < sent.end_char
+        and t.kind in kinds
+        and t.value != "PRESENT_REF"
+    ]
 
 
 def _place(sent: Span, mentions: list[Mention], near: int | None = None) -> Mention | None:
@@ -182,12 +229,50 @@ def find_events(
                 )
         _mark_alleged_violations(sent, found, events)
         _date_nearest(sent, found, times)
+        _mark_background(sent, found, times)
         for ev in sorted(found, key=lambda x: x.start):
             ev.key = f"e{len(events)}"
             events.append(ev)
         if not taken:
             events.extend(_statement_events(sent, times, quotes, len(events)))
     return events
+
+
+INCIDENTS = MILITARY | {"explosion"}
+# a campaign told as a whole: "since the war began", "over the past three decades"
+HISTORY = re.compile(
+    r"\b(since the (?:start|beginning|outbreak) of|since (?:the|this) (?:war|conflict|fighting)"
+    r"|(?:throughout|during) the (?:war|conflict)|over the (?:past|last) (?:\w+ )?(?:years|decades))\b",
+    re.I,
+)
+
+
+SINCE_REACH = 40  # characters from an attack to the "since" that counts it
+SUPERLATIVE = re.compile(r"\b(worst|deadliest|largest|biggest|heaviest|first|most)\b", re.I)
+
+
+def _mark_background(sent: Span, found: list[EventMention], times: list[TimeExpr]) -> None:
+    """Attacks told as a campaign counted from a date ("Israeli strikes since October 7
+    have killed ...", "fighting since 1988") are history, not an event of the crisis: an
+    attack followed by its `since`, a sentence that opens with one, or a whole-war phrase
+    marks them background, and the sentence's date is not theirs ("the worst shelling
+    since 2020" is no campaign). Ongoing states (a blockade "since December") stay the
+    crisis's own."""
+    whole = bool(HISTORY.search(sent.text))
+    since = [t for t in times if sent.start_char <= t.start < sent.end_char and t.kind == "since"]
+    text = sent.doc.text
+    for ev in found:
+        if ev.type not in INCIDENTS:
+            continue
+        counted = any(
+            0 <= t.start - ev.end <= SINCE_REACH
+            and not SUPERLATIVE.search(text, ev.end, t.start)
+            or not text[sent.start_char : t.start].strip(" \"'\u201c")  # "Since May, ..."
+            for t in since
+        )
+        if whole or counted:
+            ev.background = True
+            ev.date = ev.date_text = ev.time_index = ev.date_start = ev.date_end = None
 
 
 ACCUSED_OF = re.compile(r"\b(accus\w*|blam\w*)\b[^.]*\bof\s+$", re.I)
@@ -218,19 +303,22 @@ def _figurative(doc: Doc, start: int, end: int) -> bool:
 
 def _date_nearest(sent: Span, found: list[EventMention], times: list[TimeExpr]) -> None:
     """The sentence's date goes to the trigger nearest to it; the others stay undated
-    ("a ceasefire on Tuesday ended a 36-hour barrage": Tuesday is the ceasefire's)."""
+    ("a ceasefire on Tuesday ended a 36-hour barrage": Tuesday is the ceasefire's). A date
+    of saying or counting ("officials said on Tuesday that the blast...", "the toll rose
+    on Wednesday") is no attack's: the sentence's next date may be."""
     if not found:
         return
     for since in (False, True):
-        idx, t = _sentence_date(sent, times, since=since)
-        if t is None:
-            continue
-        cands = [e for e in found if since == (e.type == "blockade")]
-        if not cands:
-            continue
-        ev = min(cands, key=lambda e: min(abs(e.start - t.end), abs(t.start - e.end)))
-        ev.date, ev.date_text, ev.time_index = t.value, t.text, idx
-        ev.date_start, ev.date_end = t.start, t.end
+        for idx, t in _sentence_dates(sent, times, since=since):
+            cands = [e for e in found if since == (e.type == "blockade")]
+            if _reporting_date(sent.doc, t):  # when it was said, not when it was struck
+                cands = [e for e in cands if e.type not in INCIDENTS]
+            if not cands:
+                continue
+            ev = min(cands, key=lambda e: min(abs(e.start - t.end), abs(t.start - e.end)))
+            ev.date, ev.date_text, ev.time_index = t.value, t.text, idx
+            ev.date_start, ev.date_end = t.start, t.end
+            break
 
 
 def _day_level(t: TimeExpr) -> bool:
@@ -306,7 +394,33 @@ CITED_CAUSE = re.compile(
 )
 
 
-def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -> None:
+# the kinds of event a figure of each metric tells, when its sentence names several
+# ("urged civilians to flee after the strike killed 50": the dead are the strike's)
+TOLD_BY = {
+    "killed": INCIDENTS,
+    "injured": INCIDENTS,
+    "missing": INCIDENTS,
+    "displaced": {"displacement", "blockade"},
+}
+# what an attack or blast leaves; people detained are not counted by the event before them
+CASUALTIES = {"killed", "injured", "missing", "displaced", "evacuated"}
+
+
+def _tells_history(doc: Doc, fig: Figure, times: Sequence[TimeExpr]) -> bool:
+    """The figure's sentence counts from a start ("since October 7", "since the war
+    began"): a campaign's total, not one event's."""
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None:
+        return False
+    sent = span[0].sent
+    return any(
+        sent.start_char <= t.start < sent.end_char and t.kind == "since" for t in times
+    ) or bool(HISTORY.search(sent.text))
+
+
+def scope_figures(
+    doc: Doc, figures: list[Figure], events: list[EventMention], times: Sequence[TimeExpr] = ()
+) -> None:
     """Each figure belongs to an event of its sentence (the nearest trigger before it,
     else after it), else to the last event earlier in its paragraph. A figure told of
     an earlier incident cited as a cause ('the raid followed an ambush in which three
@@ -319,11 +433,16 @@ def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -
             for e in events
             if e.sentence_start <= fig.start < e.sentence_end and e.type != "statement"
         ]
+        kinds = TOLD_BY.get(fig.metric)
+        same = [e for e in same if kinds is None or e.type in kinds] or same
         if same:
             before = [e for e in same if e.start <= fig.start]
             chosen = before[-1] if before else same[0]
             cited = before and CITED_CAUSE.search(text, chosen.end, fig.start)
             fig.event = None if cited else chosen.key
+            continue
+        if _tells_history(doc, fig, times) or fig.metric not in CASUALTIES:
+            fig.event = None  # a whole-war total, or arrests: no event of their own
             continue
         para_start = text.rfind("\n", 0, fig.start) + 1
         earlier = [e for e in events if para_start <= e.start < fig.start and e.type != "statement"]
@@ -334,8 +453,9 @@ def scope_figures(doc: Doc, figures: list[Figure], events: list[EventMention]) -
 
 
 def main_event(events: list[EventMention]) -> EventMention | None:
-    """The report's main military event: the dated attack mentioned most often."""
-    military = [e for e in events if e.type in MILITARY]
+    """The report's main military event: the dated attack mentioned most often (history
+    told as background is no candidate)."""
+    military = [e for e in events if e.type in MILITARY and not e.background]
     if not military:
         return None
     dated = [e for e in military if e.date_text] or military
@@ -353,5 +473,5 @@ def events_component(doc: Doc) -> Doc:
     doc._.mentions = mentions
     events = find_events(doc, body_start, doc._.times or [], mentions, doc._.quotes or [])
     doc._.events = events
-    scope_figures(doc, doc._.figures or [], events)
+    scope_figures(doc, doc._.figures or [], events, doc._.times or [])
     return doc

@@ -193,7 +193,9 @@ def corpus(export: dict[str, Any]) -> dict[str, Any]:
                 "quotes": len(d["quotes"]),
                 "figures": len(d["figures"]),
                 "times": len(d["times"]),
-                "events": sum(d["name"] in e["documents"] for e in export["events"]),
+                "events": sum(
+                    d["name"] in e.get("mentioned_in", e["documents"]) for e in export["events"]
+                ),
                 "corrections": per_doc.get(d["sha256"], 0),
             }
         )
