@@ -109,35 +109,51 @@ def _run(
     batches: list[list[RawDocument]],
     settings: Settings,
     progress: Callable[[int], None] | None,
+    actor: type = _Analyzer,
 ) -> Iterator[DocumentRecord | InputError]:
-    remote = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=0)(_Analyzer)
+    """Batches over actors of class `actor`, results in input order. An actor runs its
+    tasks one after another, so when it dies the earliest task still running on it is the
+    one that killed it; the others queued there go again, unchanged, on a new actor."""
+    remote = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(actor)
     actors = [remote.remote(settings) for _ in range(actor_count(settings, len(batches)))]
     ray.get([a.ready.remote() for a in actors])  # a model that cannot load fails here, once
     todo: deque[_Job] = deque(_Job(slot, 0, batch) for slot, batch in enumerate(batches))
     waiting = [1] * len(batches)  # per batch: its jobs not done yet
     parts: dict[int, dict[int, list[DocumentRecord | InputError]]] = {}
-    running: dict[Any, tuple[_Job, int]] = {}  # object ref -> (job, actor index)
+    running: dict[Any, tuple[_Job, int, Any, int]] = {}  # ref -> (job, actor no., actor, seq)
     load = [0] * len(actors)
+    dead: list[tuple[Any, int]] = []  # (dead actor, the task running when it died)
+    seq = 0
     next_slot = 0
     while next_slot < len(batches):
         while todo and min(load) < IN_FLIGHT_PER_ACTOR:
             job, idx = todo.popleft(), load.index(min(load))
-            running[actors[idx].run.remote(job.raws)] = (job, idx)
+            running[actors[idx].run.remote(job.raws)] = (job, idx, actors[idx], seq)
             load[idx] += 1
+            seq += 1
         ready, _ = ray.wait(list(running), num_returns=1)
-        job, idx = running.pop(ready[0])
-        load[idx] -= 1
+        job, idx, handle, job_seq = running.pop(ready[0])
+        if handle is actors[idx]:
+            load[idx] -= 1
         try:
             results = ray.get(ready[0])
-        except Exception as exc:  # noqa: BLE001  the actor died, or the batch failed whole
-            if not job.alone:  # run its reports again, each alone, ahead of the rest
-                waiting[job.slot] += len(job.raws) - 1
-                todo.extendleft(
-                    _Job(job.slot, pos, [raw], alone=True)
-                    for pos, raw in reversed(list(enumerate(job.raws)))
-                )
+        except ray.exceptions.RayActorError as exc:  # the actor's process died
+            if handle is actors[idx]:  # a new actor in its place; what was queued there
+                actors[idx], load[idx] = remote.remote(settings), 0  # comes back below
+                on_it = [(r, s) for r, (_, _, h, s) in running.items() if h is handle]
+                dead.append((handle, min([job_seq, *_unfinished(ray, on_it)])))
+            if job_seq != next(s for h, s in dead if h is handle):
+                todo.appendleft(job)  # queued behind the task that killed the actor
                 continue
-            results = [_failure(exc, job.raws[0])]
+            if not _split(job, todo, waiting):
+                results = [_failure(exc, job.raws[0])]
+            else:
+                continue
+        except Exception as exc:  # noqa: BLE001  the batch failed whole (not one report)
+            if not _split(job, todo, waiting):
+                results = [_failure(exc, job.raws[0])]
+            else:
+                continue
         parts.setdefault(job.slot, {})[job.pos] = results
         waiting[job.slot] -= 1
         while next_slot < len(batches) and waiting[next_slot] == 0:
@@ -149,9 +165,41 @@ def _run(
             next_slot += 1
 
 
+def _unfinished(ray: Any, tasks: list[tuple[Any, int]]) -> list[int]:
+    """The numbers of the tasks that did not finish well (still running, or failed)."""
+    if not tasks:
+        return []
+    refs = [ref for ref, _ in tasks]
+    ready, _ = ray.wait(refs, num_returns=len(refs), timeout=0)
+    finished = set()
+    for ref in ready:
+        try:
+            ray.get(ref)
+            finished.add(ref)
+        except Exception:  # noqa: BLE001  failed: it may be the one that killed the actor
+            pass
+    return [n for ref, n in tasks if ref not in finished]
+
+
+def _split(job: _Job, todo: deque[_Job], waiting: list[int]) -> bool:
+    """A failed batch goes again one report per task, ahead of the rest; False for a
+    report that already failed alone."""
+    if job.alone:
+        return False
+    waiting[job.slot] += len(job.raws) - 1
+    todo.extendleft(
+        _Job(job.slot, pos, [raw], alone=True) for pos, raw in reversed(list(enumerate(job.raws)))
+    )
+    return True
+
+
 def _failure(exc: Exception, raw: RawDocument) -> InputError:
     """The error line of a report that failed alone on a Ray worker."""
-    name = type(exc).__name__
-    died = "ActorDied" in name or "ActorError" in name or "WorkerCrashed" in name
-    reason = "worker process died" if died else name
+    ray = import_ray()
+    if isinstance(exc, ray.exceptions.RayActorError):
+        reason = "worker process died"
+    elif isinstance(exc, ray.exceptions.RayTaskError) and exc.cause is not None:
+        reason = type(exc.cause).__name__
+    else:
+        reason = type(exc).__name__
     return InputError(f"analysis failed ({reason})", raw.source, raw.line)

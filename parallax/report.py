@@ -678,8 +678,7 @@ def _build_view(export: dict[str, Any]) -> _View:
     ordered = _sorted_events(index.events)
     quotes = _QuotesByEvent.build(index)
     events = [
-        _event_view(number, event, index, quotes)
-        for number, event in enumerate(ordered, start=1)
+        _event_view(number, event, index, quotes) for number, event in enumerate(ordered, start=1)
     ]
     table, lines = _unlinked(index)
     return _View(
