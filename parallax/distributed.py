@@ -145,15 +145,13 @@ def _run(
             if job_seq != next(s for h, s in dead if h is handle):
                 todo.appendleft(job)  # queued behind the task that killed the actor
                 continue
-            if not _split(job, todo, waiting):
-                results = [_failure(exc, job.raws[0])]
-            else:
+            if _split(job, todo, waiting):
                 continue
+            results = [_failure(exc, job.raws[0])]
         except Exception as exc:  # noqa: BLE001  the batch failed whole (not one report)
-            if not _split(job, todo, waiting):
-                results = [_failure(exc, job.raws[0])]
-            else:
+            if _split(job, todo, waiting):
                 continue
+            results = [_failure(exc, job.raws[0])]
         parts.setdefault(job.slot, {})[job.pos] = results
         waiting[job.slot] -= 1
         while next_slot < len(batches) and waiting[next_slot] == 0:
