@@ -139,15 +139,24 @@ def run_analysis(
     settings: Settings,
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    ray: str | None = None,
 ) -> Summary:
     """Analyse the reports under `paths` into `store`; each report is stored as soon as it
-    is done, so a failure later on loses nothing already analysed."""
+    is done, so a failure later on loses nothing already analysed. `ray`: None analyses
+    in worker processes here; a Ray cluster's address (or 'local' to start one here) analyses on
+    Ray, the records streamed back here to be stored."""
     summary = Summary()
     raws = collect(paths, store, summary)
     if on_total:
         on_total(len(raws))
     by_sha = {raw.sha256: raw for raw in raws}
-    for result in analyze(raws, settings, on_progress):
+    if ray is None:
+        results = analyze(raws, settings, on_progress)
+    else:
+        from parallax.distributed import analyze_on_ray
+
+        results = analyze_on_ray(raws, settings, ray, on_progress)
+    for result in results:
         if isinstance(result, InputError):
             _failed(result, store, summary)
             continue

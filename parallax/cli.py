@@ -98,6 +98,15 @@ def analyze_cmd(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
     ] = False,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Analyse on a Ray cluster: its address (auto, HOST:PORT, ray://HOST:10001), "
+            "or 'local' to start Ray on this machine. Needs the extra parallax-news[ray].",
+        ),
+    ] = None,
 ) -> None:
     """Analyse reports and store everything in a SQLite database, then cross-check all
     stored reports. Re-analysing a report already stored (same text) does nothing."""
@@ -130,6 +139,7 @@ def analyze_cmd(
                 settings,
                 on_total=lambda n: bar.update(task, total=n),
                 on_progress=lambda n: bar.advance(task, n),
+                ray=ray,
             )
         except RuntimeError as exc:
             _fail(str(exc))
@@ -231,6 +241,29 @@ def _open_database(db: Path) -> Store:
         _fail(str(exc))
     except sqlite3.DatabaseError as exc:
         _fail(f"{db}: {exc}")
+
+
+@app.command("recheck")
+def recheck_cmd(
+    db: Annotated[Path, typer.Argument(help="A database written by `parallax analyze`.")],
+    gazetteer: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--gazetteer", help="Extra gazetteer JSON (places, aliases, coordinates); repeatable."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Cross-check every stored report again (event linking, figure ranges, sources),
+    as `analyze` does after storing, without analysing any report again."""
+    from parallax.analyze import relink
+
+    settings = _settings(None, gazetteer, workers=1)
+    store = _open_database(db)
+    with store:
+        results = relink(store, settings)
+        if not quiet:
+            print_summary(results, store.count(), 0, 0, [])
 
 
 @app.command("export")

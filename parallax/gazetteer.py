@@ -14,11 +14,15 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
 MIN_CITY_POPULATION = 1000
 FUZZY_MIN_RATIO = 0.84
 FUZZY_MIN_LENGTH = 7
 STRICT_FUZZY_RATIO = 0.87
 BIG_CITY = 500_000
+BOUND_SLACK = 1e-6  # float rounding between rapidfuzz's bound and difflib's ratio
 METONYMS = {
     "baku",
     "yerevan",
@@ -75,6 +79,8 @@ class Gazetteer:
         self._cities_loaded = False
         self._cache: dict[tuple[str, bool, bool], Place | None] = {}
         self._candidates: list[tuple[str, Place]] | None = None
+        self._nearest_cache: dict[str, tuple[Place | None, float]] = {}
+        self._near: dict[int, tuple[list[int], list[str]]] = {}  # by key length
         self._searched: set[str] = set()  # keys already looked up among the cities
         self._cities: dict | None = None  # GeoNames cities, read once
         self._name_index: dict[str, list[tuple[str, dict]]] | None = None
@@ -207,20 +213,42 @@ class Gazetteer:
         return place if ratio > min_ratio else None
 
     def _nearest(self, key: str) -> tuple[Place | None, float]:
-        """The curated or country name closest to a lookup key, and how close."""
+        """The curated or country name closest to a lookup key, and how close (difflib's
+        ratio; the first such name on a tie)."""
         if len(key) < FUZZY_MIN_LENGTH:
             return None, 0.0
-        best, best_ratio = None, 0.0
-        for cand_key, place in self._fuzzy_candidates:
-            if abs(len(cand_key) - len(key)) > 3:
-                continue
-            matcher = SequenceMatcher(None, key, cand_key)
-            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-                continue
-            ratio = matcher.ratio()
-            if ratio > best_ratio:
-                best, best_ratio = place, ratio
+        if key not in self._nearest_cache:
+            self._nearest_cache[key] = self._search_nearest(key)
+        return self._nearest_cache[key]
+
+    def _search_nearest(self, key: str) -> tuple[Place | None, float]:
+        """difflib's ratio is 2M/T with M the size of a common subsequence, so rapidfuzz's
+        Indel similarity (2 LCS/T, in C) bounds it from above: candidates are tried best
+        bound first, and the search stops where no bound can reach the best ratio found."""
+        numbers, keys = self._candidates_near(len(key))
+        cands = self._fuzzy_candidates
+        best, best_ratio, best_i = None, 0.0, len(cands)
+        for cand_key, bound, j in process.extract(
+            key, keys, scorer=Indel.normalized_similarity, limit=None
+        ):
+            if bound + BOUND_SLACK < best_ratio:
+                break
+            ratio = SequenceMatcher(None, key, cand_key).ratio()
+            i = numbers[j]
+            if ratio > best_ratio or (ratio == best_ratio and best is not None and i < best_i):
+                best, best_ratio, best_i = cands[i][1], ratio, i
         return best, best_ratio
+
+    def _candidates_near(self, length: int) -> tuple[list[int], list[str]]:
+        """Fuzzy candidates at most 3 characters longer or shorter: their numbers, keys."""
+        if length not in self._near:
+            near = [
+                (i, cand_key)
+                for i, (cand_key, _) in enumerate(self._fuzzy_candidates)
+                if abs(len(cand_key) - length) <= 3
+            ]
+            self._near[length] = ([i for i, _ in near], [k for _, k in near])
+        return self._near[length]
 
     @property
     def _fuzzy_candidates(self) -> list[tuple[str, Place]]:

@@ -371,17 +371,38 @@ def _told_in(event: dict[str, Any]) -> list[str]:
     return _strs(event.get("mentioned_in") or event.get("documents"))
 
 
-def _quote_columns(event: dict[str, Any], ev_id: str, index: _Index) -> list[_Column]:
+@dataclass
+class _QuotesByEvent:
+    """Every quote indexed by the events it is linked to, built once for the whole report
+    (scanning every quote for each event made the report quadratic in the corpus)."""
+
+    documents: dict[str, list[str]]  # event id -> names of documents quoting about it
+    lines: dict[tuple[str, str], list[dict[str, Any]]]  # (event id, name) -> its quotes
+
+    @classmethod
+    def build(cls, index: _Index) -> _QuotesByEvent:
+        documents: dict[str, list[str]] = {}
+        for doc in index.documents:
+            name = _doc_name(doc)
+            for ev_id in {e for q in _dicts(doc.get("quotes")) for e in _event_ids(q)}:
+                documents.setdefault(ev_id, []).append(name)
+        lines: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for name, doc in index.by_name.items():
+            for q in _dicts(doc.get("quotes")):
+                for ev_id in dict.fromkeys(_event_ids(q)):
+                    lines.setdefault((ev_id, name), []).append(q)
+        return cls(documents, lines)
+
+
+def _quote_columns(
+    event: dict[str, Any], ev_id: str, index: _Index, quotes: _QuotesByEvent
+) -> list[_Column]:
     """One column per document reporting the event (or quoting about it)."""
     names = _told_in(event)
-    for doc in index.documents:
-        quoted = any(ev_id in _event_ids(q) for q in _dicts(doc.get("quotes")))
-        if quoted and _doc_name(doc) not in names:
-            names.append(_doc_name(doc))
+    names += [n for n in quotes.documents.get(ev_id, []) if n not in names]
     columns = []
     for name in dict.fromkeys(names):
-        quotes = _dicts(index.by_name.get(name, {}).get("quotes"))
-        lines = [_quote_line(q) for q in quotes if ev_id in _event_ids(q)]
+        lines = [_quote_line(q) for q in quotes.lines.get((ev_id, name), [])]
         columns.append(_Column(_source_line(name, index), lines))
     return columns
 
@@ -427,7 +448,9 @@ def _plural(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
-def _event_view(number: int, event: dict[str, Any], index: _Index) -> _EventView:
+def _event_view(
+    number: int, event: dict[str, Any], index: _Index, quotes: _QuotesByEvent
+) -> _EventView:
     ev_id = _text(event.get("id"))
     facts = [
         (label, _text(event.get(key)))
@@ -451,7 +474,7 @@ def _event_view(number: int, event: dict[str, Any], index: _Index) -> _EventView
         facts=facts,
         sources=[_source_line(name, index) for name in _told_in(event)],
         metrics=_metric_views(ev_id, index),
-        columns=_quote_columns(event, ev_id, index),
+        columns=_quote_columns(event, ev_id, index, quotes),
         mentions=mentions,
         disagreements=disagreements,
         agreements=[_agreement_line(a) for a in index.agreements if _text(a.get("event")) == ev_id],
@@ -658,7 +681,10 @@ def _build_view(export: dict[str, Any]) -> _View:
     """The plain-text view both report renderers write out."""
     index = _Index(export if isinstance(export, dict) else {})
     ordered = _sorted_events(index.events)
-    events = [_event_view(number, event, index) for number, event in enumerate(ordered, start=1)]
+    quotes = _QuotesByEvent.build(index)
+    events = [
+        _event_view(number, event, index, quotes) for number, event in enumerate(ordered, start=1)
+    ]
     table, lines = _unlinked(index)
     return _View(
         summary=_summary(index),
