@@ -58,9 +58,10 @@ def _link(docs: list[DocumentRecord]) -> Linked:
 
 
 def _event_of(docs: list[DocumentRecord], lk: Linked, name: str, value: int) -> str | None:
+    """The event of a value's figures (a headline and its body may both give it: one event)."""
     (doc,) = [d for d in docs if d.name == name]
-    (fig,) = [f for f in doc.figures if f.value == value]
-    return lk.figure_event(name, fig.event)
+    (event,) = {lk.figure_event(name, f.event) for f in doc.figures if f.value == value}
+    return event
 
 
 @pytest.fixture(scope="module")
