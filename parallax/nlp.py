@@ -9,7 +9,9 @@ import os
 import re
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -36,12 +38,14 @@ DATELINE_PREFIX = re.compile(
 CLOSERS = {"\u201d", '"', "'", "\u2019", ")"}
 
 
-def _starts_sentence(doc: Doc, i: int) -> bool:
+def _starts_sentence(doc: Doc, i: int, j: int | None = None) -> bool:
     """Rule-based boundary: after . ! ? (and any closing quote) before a capitalised word,
-    a digit or an opening quote. The small model's parser splits news prose badly."""
-    j = i - 1
-    while j >= 0 and doc[j].text in CLOSERS:
-        j -= 1
+    a digit or an opening quote. The small model's parser splits news prose badly.
+    `j`, when given, is the last token before `i` that is not a closing mark."""
+    if j is None:
+        j = i - 1
+        while j >= 0 and doc[j].text in CLOSERS:
+            j -= 1
     if j < 0 or doc[j].text not in SENT_END:
         return False
     first = doc[i].text
@@ -69,18 +73,27 @@ def lines_component(doc: Doc) -> Doc:
     doc._.header = header
     if len(doc) == 0:
         return doc
-    doc[0].is_sent_start = True
     after_dateline = _dateline_ends(doc.text, header.body_start)
+    # 1 = starts a sentence, -1 = does not; set in one pass (the token setter checks the
+    # whole doc for a parse on every call, which made long paragraphs quadratic)
+    starts = numpy.full((len(doc), 1), -1, dtype="int64")
+    starts[0, 0] = 1
+    last_word = 0 if doc[0].text not in CLOSERS else -1  # last token not a closing mark
     for i in range(1, len(doc)):
         prev, tok = doc[i - 1], doc[i]
         if tok.is_space:
-            tok.is_sent_start = False
-            continue
-        new_line = "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)
-        header_end = prev.idx < header.body_start <= tok.idx
-        tok.is_sent_start = (
-            new_line or header_end or tok.idx in after_dateline or _starts_sentence(doc, i)
-        )
+            pass
+        elif (
+            "\n" in prev.whitespace_
+            or (prev.is_space and "\n" in prev.text)
+            or prev.idx < header.body_start <= tok.idx
+            or tok.idx in after_dateline
+            or _starts_sentence(doc, i, last_word)
+        ):
+            starts[i, 0] = 1
+        if tok.text not in CLOSERS:
+            last_word = i
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 

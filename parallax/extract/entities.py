@@ -6,8 +6,10 @@ refer to, and government mentions to their country ("Azerbaijan's government")."
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span, Token
 
@@ -53,6 +55,23 @@ ON_BEHALF = {"office", "spokesman", "spokeswoman", "spokesperson", "aide", "aide
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
+_CHILDREN: WeakKeyDictionary[Doc, list[list[int]]] = WeakKeyDictionary()
+
+
+def children(tok: Token) -> list[Token]:
+    """A token's children in order. Token.children scans the token's whole subtree, the
+    whole sentence for the root of a run-on paragraph: this index is built once a doc."""
+    doc = tok.doc
+    kids = _CHILDREN.get(doc)
+    if kids is None or len(kids) != len(doc):
+        kids = [[] for _ in range(len(doc))]
+        for t in doc:
+            if t.head.i != t.i:
+                kids[t.head.i].append(t.i)
+        _CHILDREN[doc] = kids
+    return [doc[i] for i in kids[tok.i]]
+
+
 @dataclass
 class Resolved:
     name: str
@@ -86,6 +105,10 @@ class DocEntities:
             if self._is_person(ent):
                 self._add_person(ent)
         self.groups = self._find_groups(body_start)
+        self.ent_starts = [e.start_char for e in self.ents]
+        self.ent_ends = [e.end_char for e in self.ents]
+        self.sent_ends = [s.end_char for s in self.sents]
+        self._chunks: dict[str, list[Span]] | None = None
 
     # -- persons ------------------------------------------------------------
     @staticmethod
@@ -98,7 +121,7 @@ class DocEntities:
             return all(t.is_title for t in ent[1:])  # "Representatives Mira Tessik"
         return ent.label_ in ("ORG", "GPE", "NORP") and any(
             c.dep_ == "appos" and c.lemma_.lower() in ROLE_HEADS and c.i > ent.root.i
-            for c in ent.root.children
+            for c in children(ent.root)
         )
 
     def _person_name(self, ent: Span) -> str:
@@ -131,8 +154,10 @@ class DocEntities:
 
     def person_in(self, span: Span) -> str | None:
         """Fullest known name of a person named inside the span."""
-        for ent in self.ents:
-            if self._is_person(ent) and span.start_char <= ent.start_char < span.end_char:
+        lo = bisect_left(self.ent_starts, span.start_char)
+        hi = bisect_left(self.ent_starts, span.end_char)
+        for ent in self.ents[lo:hi]:
+            if self._is_person(ent):
                 name = self._person_name(ent)
                 if name and not self._is_place(name):
                     return self.full_name(name)
@@ -163,32 +188,34 @@ class DocEntities:
     def antecedent(self, before: int, kinds: set[str]) -> Resolved | None:
         """Nearest preceding mention of the given kinds (person, group, organization)."""
         best: tuple[int, Resolved] | None = None
+        n_before = bisect_right(self.ent_ends, before)  # entities are sorted and disjoint
         if "person" in kinds:
-            for ent in self.ents:
-                if self._is_person(ent) and ent.end_char <= before:
+            for i in reversed(range(n_before)):  # the nearest one that resolves
+                ent = self.ents[i]
+                if self._is_person(ent):
                     name = self._person_name(ent)
                     if name and not self._is_place(name):
-                        cand = (ent.start_char, Resolved(self.full_name(name), "person"))
-                        if best is None or cand[0] > best[0]:
-                            best = cand
+                        best = (ent.start_char, Resolved(self.full_name(name), "person"))
+                        break
         if "group" in kinds:
             for offset, group in self.groups:
                 if offset <= before and (best is None or offset > best[0]):
                     best = (offset, group)
         if "organization" in kinds:
-            for ent in self.ents:
-                if ent.label_ in ("ORG", "GPE", "NORP") and ent.end_char <= before:
-                    cand = (ent.start_char, self.resolve_name(ent.text, ent.label_))
-                    if best is None or cand[0] > best[0]:
-                        best = cand
+            for i in reversed(range(n_before)):
+                ent = self.ents[i]
+                if ent.label_ in ("ORG", "GPE", "NORP"):
+                    if best is None or ent.start_char > best[0]:
+                        best = (ent.start_char, self.resolve_name(ent.text, ent.label_))
+                    break
         return best[1] if best else None
 
     def _previous_subject(self, before: int) -> Resolved | None:
         """'It' after a sentence whose subject is an organisation: that organisation."""
-        prev = [s for s in self.sents if s.end_char <= before]
-        if not prev:
+        n_prev = bisect_right(self.sent_ends, before)
+        if not n_prev:
             return None
-        for tok in prev[-1]:
+        for tok in self.sents[n_prev - 1]:
             if tok.dep_ == "nsubj" and tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ != "PERSON":
                 span = self.doc[tok.left_edge.i : tok.i + 1]
                 if span.start_char >= before:
@@ -198,8 +225,12 @@ class DocEntities:
 
     def nominal_antecedent(self, head: Token, before: int) -> Resolved | None:
         """'the ministry' -> the last fuller noun phrase with the same head noun."""
-        for chunk in reversed(list(self.doc.noun_chunks)):
-            if chunk.end_char > before or chunk.root.lemma_.lower() != head.lemma_.lower():
+        if self._chunks is None:  # noun_chunks is rebuilt on every access: indexed once
+            self._chunks = {}
+            for chunk in self.doc.noun_chunks:
+                self._chunks.setdefault(chunk.root.lemma_.lower(), []).append(chunk)
+        for chunk in reversed(self._chunks.get(head.lemma_.lower(), [])):
+            if chunk.end_char > before:
                 continue
             if len([t for t in chunk if not t.is_stop]) >= 2:
                 return self.resolve_np(chunk, before=chunk.start_char)
@@ -240,7 +271,7 @@ class DocEntities:
         person = self.person_in(span)
         if person and head.ent_type_ == "PERSON" or person and head.pos_ == "PROPN":
             return Resolved(person, "person")
-        if person and any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in head.children):
+        if person and any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in children(head)):
             return Resolved(person, "person")  # "Valdoria's president, Ivo Brandt"
         if head.lower_ in GOVERNMENT_HEADS:
             country = self._country_modifier(span)
@@ -275,14 +306,14 @@ class DocEntities:
 
     def _titled_person(self, role: str, before: int) -> str | None:
         """'the minister' -> the last person named with that title ("Defence Minister X")."""
-        best = None
-        for ent in self.ents:
-            if not self._is_person(ent) or ent.end_char > before:
+        for i in reversed(range(bisect_right(self.ent_ends, before))):
+            ent = self.ents[i]
+            if not self._is_person(ent):
                 continue
             lead = self.doc[max(0, ent.start - 3) : ent.start + 1].text.lower()
             if role in lead:
-                best = self.full_name(self._person_name(ent))
-        return best
+                return self.full_name(self._person_name(ent))
+        return None
 
     def _country_modifier(self, span: Span) -> str | None:
         for tok in span:
@@ -317,7 +348,7 @@ class DocEntities:
     def _role_tokens(self, ent: Span) -> list[Token]:
         root = ent.root
         before = [t for t in root.subtree if t.i < ent.start and not t.is_punct]
-        for child in root.children:  # "Petar Lukic, the mayor of Lisk"
+        for child in children(root):  # "Petar Lukic, the mayor of Lisk"
             if child.dep_ == "appos" and child.ent_type_ != "PERSON" and child.i > root.i:
                 before += _without_clauses(child)
         if root.dep_ == "appos" and root.head.i < ent.start:  # "Valdoria's president, Ivo Brandt"
@@ -422,7 +453,7 @@ def _from_demonym(word: str, lookup: Callable[[str], str | None]) -> str | None:
 
 def _without_clauses(token: Token) -> list[Token]:
     """A noun phrase's tokens without its relative clauses and punctuation."""
-    cut = {t.i for c in token.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    cut = {t.i for c in children(token) if c.dep_ in ("relcl", "acl") for t in c.subtree}
     return [t for t in token.subtree if t.i not in cut and not t.is_punct]
 
 
