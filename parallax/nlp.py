@@ -93,7 +93,7 @@ def lines_component(doc: Doc) -> Doc:
             starts[i, 0] = 1
         if tok.text not in CLOSERS:
             last_word = i
-    doc.from_array([SENT_START], starts.astype("uint64"))
+    doc.from_array([SENT_START], starts.astype("uint64"))  # type: ignore[arg-type]
     return doc
 
 
