@@ -5,16 +5,31 @@ refer to, and government mentions to their country ("Azerbaijan's government")."
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span, Token
 
 from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.models import Mention
+
+LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "en" / "speakers.json"
+_LEX = json.loads(LEXICON.read_text("utf-8"))
+CAPITALS: dict[str, str] = _LEX["capitals"]  # "Kyiv said": the government of the country
+COUNTRY_DEMONYMS: dict[str, str] = _LEX["demonyms"]  # Russia -> Russian (its bodies' names)
+NON_SPEAKERS = set(_LEX["non_speakers"])  # never a speaker: "statement", "who"
+ORGANIZATION_HEADS = set(_LEX["organization_heads"])
+RELATIVE_PRONOUNS = {"who", "which", "that"}
+STATEMENT_NOUNS = set(_LEX["statement_nouns"])  # "X's statement said": X speaks
+INDEFINITE = {"a", "an", "one", "another", "some", "any", "two", "three", "several", "many"}
+# "the country's Health Ministry": the country the report is about
+HOME_COUNTRY_WORDS = {"country", "nation"}
+IT_LOOKBACK = 3  # sentences searched back for the body an "it said" stands for
 
 TITLES = {
     "president", "prime", "minister", "secretary", "representative", "representatives", "rep.",
@@ -31,7 +46,7 @@ PERSON_TITLES = {
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 ROLE_NOUNS = {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
               "commander", "governor", "mayor", "ambassador", "envoy", "premier", "chief",
-              "general", "senator", "representative", "official"}  # fmt: skip
+              "general", "senator", "representative", "official"} | set(_LEX["role_nouns"])  # fmt: skip
 # Heads of an apposition that make the name before it a person's ("X, the mayor of Y").
 ROLE_HEADS = ROLE_NOUNS | {
     "mayor", "head", "director", "leader", "chairman", "chairwoman", "chair", "founder",
@@ -75,7 +90,7 @@ def children(tok: Token) -> list[Token]:
 @dataclass
 class Resolved:
     name: str
-    kind: str  # person | organization | country | place | group
+    kind: str  # person | organization | country | place | group | unresolved
     members: tuple[str, ...] = ()
 
 
@@ -109,6 +124,8 @@ class DocEntities:
         self.ent_ends = [e.end_char for e in self.ents]
         self.sent_ends = [s.end_char for s in self.sents]
         self._chunks: dict[str, list[Span]] | None = None
+        self._home: str | None = None
+        self._roles: dict[str, tuple[str | None, str | None]] | None = None
 
     # -- persons ------------------------------------------------------------
     @staticmethod
@@ -192,7 +209,7 @@ class DocEntities:
         if "person" in kinds:
             for i in reversed(range(n_before)):  # the nearest one that resolves
                 ent = self.ents[i]
-                if self._is_person(ent):
+                if self._is_person(ent) and not self._credit(ent):
                     name = self._person_name(ent)
                     if name and not self._is_place(name):
                         best = (ent.start_char, Resolved(self.full_name(name), "person"))
@@ -210,18 +227,52 @@ class DocEntities:
                     break
         return best[1] if best else None
 
-    def _previous_subject(self, before: int) -> Resolved | None:
-        """'It' after a sentence whose subject is an organisation: that organisation."""
+    def _issuer(self, noun: Token, before: int) -> Resolved | None:
+        """Who issued 'the statement': 'a statement from X', else the subject of 'X issued
+        a statement' in the last few sentences."""
+        for child in children(noun):
+            if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+                pobj = next((c for c in children(child) if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return self.resolve_np(self.doc[pobj.left_edge.i : pobj.i + 1], before)
         n_prev = bisect_right(self.sent_ends, before)
-        if not n_prev:
-            return None
-        for tok in self.sents[n_prev - 1]:
-            if tok.dep_ == "nsubj" and tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ != "PERSON":
+        for k in range(n_prev - 1, max(-1, n_prev - 1 - IT_LOOKBACK), -1):
+            for tok in self.sents[k]:
+                if tok.lemma_ != noun.lemma_ or tok.dep_ != "dobj":
+                    continue
+                subj = next((c for c in children(tok.head) if c.dep_ == "nsubj"), None)
+                if subj is not None and subj.lower_ not in NON_SPEAKERS:
+                    return self.resolve_np(self.doc[subj.left_edge.i : subj.i + 1], before)
+        return None
+
+    def _credit(self, ent: Span) -> bool:
+        """A photographer's credit ("Ana Varga / Meridian Wire"): a name no "he" refers to."""
+        return ent.end < len(self.doc) and self.doc[ent.end].text in ("/", "|")
+
+    def _previous_subject(self, before: int) -> Resolved | None:
+        """'It' after a sentence whose subject is an organisation: that organisation (the
+        nearest of the last few sentences; subjects that cannot speak are passed over)."""
+        n_prev = bisect_right(self.sent_ends, before)
+        for k in range(n_prev - 1, max(-1, n_prev - 1 - IT_LOOKBACK), -1):
+            for tok in self.sents[k]:
+                if tok.dep_ != "nsubj" or tok.pos_ not in ("NOUN", "PROPN"):
+                    continue
+                if tok.ent_type_ == "PERSON" or not self._can_speak(tok):
+                    continue
                 span = self.doc[tok.left_edge.i : tok.i + 1]
                 if span.start_char >= before:
                     return None
                 return self.resolve_np(span, before=span.start_char)
         return None
+
+    @staticmethod
+    def _can_speak(tok: Token) -> bool:
+        """A body that makes statements: a named organisation, country or people, or a
+        common noun for a body ("the ministry", "the army")."""
+        lemma = tok.lemma_.lower()
+        if lemma in NON_SPEAKERS or tok.lower_ in NON_SPEAKERS:
+            return False
+        return tok.ent_type_ in ("ORG", "GPE", "NORP") or lemma in ORGANIZATION_HEADS
 
     def nominal_antecedent(self, head: Token, before: int) -> Resolved | None:
         """'the ministry' -> the last fuller noun phrase with the same head noun."""
@@ -255,6 +306,11 @@ class DocEntities:
         before = span.start_char if before is None else before
         head = span.root
         low = head.text.lower()
+        if len(span) == 1 and low in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            noun = head.head.head  # "Ivo Brandt, who said ...": the noun the clause describes
+            return self.resolve_np(self.doc[noun.left_edge.i : noun.i + 1], before=before)
+        if clean_np(span.text) in CAPITALS:  # "Kyiv said": the government of Ukraine
+            return Resolved(CAPITALS[clean_np(span.text)], "country")
         if len(span) == 1 and low in PERSON_PRONOUNS:
             return self.antecedent(before, {"person"})
         if len(span) == 1 and low in GROUP_PRONOUNS:
@@ -277,8 +333,8 @@ class DocEntities:
             country = self._country_modifier(span)
             if country:
                 return Resolved(country, "country")
-        if head.lower_ in ROLE_NOUNS and span[0].lower_ == "the":
-            titled = self._titled_person(head.lower_, before)
+        if self._is_role_description(span):  # "the minister", "Valdoria's president"
+            titled = self._titled_person(head.lower_, before) or self._role_holder(head.lower_)
             if titled:
                 return Resolved(titled, "person")
         if head.lower_ in GROUP_NOUNS and span[0].lower_ == "the":
@@ -289,9 +345,152 @@ class DocEntities:
             found = self.nominal_antecedent(head, before)
             if found:
                 return found
+        if head.lemma_.lower() in ORGANIZATION_HEADS and head.ent_type_ != "PERSON":
+            body = self.organization(span, before)
+            if body:
+                return Resolved(body, "organization")
+        holder = next((c for c in children(head) if c.dep_ == "poss"), None)
+        if holder is not None and head.lemma_.lower() in STATEMENT_NOUNS and holder.i >= span.start:
+            # "the ministry's statement said": the ministry
+            return self.resolve_np(self.doc[holder.left_edge.i : holder.i + 1], before=before)
+        if head.lemma_.lower() in STATEMENT_NOUNS:
+            issuer = self._issuer(head, before)
+            if issuer is not None:
+                return issuer
+        if head.lower_ in NON_SPEAKERS or head.lemma_.lower() in NON_SPEAKERS:
+            if not head.ent_type_ or head.pos_ == "PRON":  # kept as written, not a speaker
+                return Resolved(span.text, "unresolved")
         label = head.ent_type_ or ""
         found = self.resolve_name(span.text, label)
         return found if found.name else None
+
+    # -- organisations -----------------------------------------------------------
+    def home_country(self) -> str | None:
+        """The country the report names most often (by name, demonym or capital)."""
+        if self._home is None:
+            counts: dict[str, int] = {}
+            for ent in self.ents:
+                if ent.label_ not in ("GPE", "NORP"):
+                    continue
+                text = strip_possessive(ent.text)
+                country = self.gaz.actor_name(text) or CAPITALS.get(text)
+                if ent.label_ == "NORP":
+                    country = country or self.demonym_country(text)
+                if country:
+                    counts[country] = counts.get(country, 0) + 1
+            self._home = max(counts, key=lambda c: counts[c]) if counts else ""
+        return self._home or None
+
+    def adjective(self, country: str) -> str:
+        """The adjective a country's bodies are named with: the lexicon's, else the
+        demonym the report itself uses for it ("Valdorian"), else the country's name."""
+        if country in COUNTRY_DEMONYMS:
+            return COUNTRY_DEMONYMS[country]
+        for ent in self.ents:
+            if ent.label_ == "NORP" and len(ent) == 1:
+                word = strip_possessive(ent.text)
+                if word != country and self.demonym_country(word) == country:
+                    return word
+        return country
+
+    def _country_word(self, tok: Token) -> str | None:
+        """The country a modifier names: "Russia's", "Russian", "the country's"."""
+        word = strip_possessive(tok.text)
+        if word.lower() in HOME_COUNTRY_WORDS:
+            return self.home_country() if tok.dep_ == "poss" else None
+        if not word[:1].isupper():
+            return None
+        return (
+            self.gaz.actor_name(word)
+            or CAPITALS.get(word)
+            or self.gaz.country_of_demonym(word)
+            or _from_demonym(word, self.gaz.actor_name)
+        )
+
+    def organization(self, span: Span, before: int) -> str | None:
+        """One name for a body however a report writes it: a country's body named with the
+        country's adjective ("Russia's defence ministry", "Russian defense ministry" ->
+        "Russian Defence Ministry"), a bare "the defence ministry" or "the ministry" as the
+        body of that kind the report names (when it names one)."""
+        toks = [t for t in span if not t.is_punct and t.lower_ not in DETERMINERS]
+        toks = [t for t in toks if t.text not in ("'s", "\u2019s", "'", "\u2019")]
+        if not toks:
+            return None
+        country = self._country_word(toks[0]) if len(toks) > 1 else None
+        possessive = (
+            toks[0].dep_ == "poss"
+            or toks[0].i + 1 < len(self.doc)
+            and (self.doc[toks[0].i + 1].dep_ == "case")
+        )
+        if country and not possessive and all(t.is_title or t.is_upper for t in toks):
+            return None  # a proper name as written: "Israel Defense Forces"
+        if country:
+            rest = [_spelling(t.text) for t in toks[1:]]
+            return " ".join([self.adjective(country), *(w[:1].upper() + w[1:] for w in rest)])
+        if span[0].lower_ in INDEFINITE or any(t.ent_type_ for t in toks):
+            return None
+        if span[0].lower_ not in ("the", "its") and not all(
+            t.pos_ in ("NOUN", "ADJ") for t in toks
+        ):
+            return None
+        words = {_spelling(t.lower_) for t in toks if t.i != span.root.i}
+        return self._named_body(span.root, words, before)
+
+    def _named_body(self, head: Token, words: set[str], before: int) -> str | None:
+        """The body of the report with this head noun and these words that a country's
+        name qualifies, when the report names just one such body (else the nearest before)."""
+        if self._chunks is None:
+            self.nominal_antecedent(head, before)
+        found: list[tuple[int, str]] = []
+        for chunk in (self._chunks or {}).get(head.lemma_.lower(), []):
+            toks = [t for t in chunk if not t.is_punct and t.lower_ not in DETERMINERS]
+            if len(toks) < 2 or chunk.start <= head.i < chunk.end:
+                continue
+            if not words <= {_spelling(t.lower_) for t in toks}:
+                continue
+            if self._country_word(toks[0]) and toks[0].lower_ not in HOME_COUNTRY_WORDS:
+                name = self.organization(chunk, chunk.start_char)
+                if name:
+                    found.append((chunk.start_char, name))
+        names = {n for _, n in found}
+        if len(names) == 1:
+            return names.pop()
+        earlier = [n for at, n in found if at < before]
+        return earlier[-1] if earlier else None
+
+    def _is_role_description(self, span: Span) -> bool:
+        """A definite role with no name: "the minister", "Valdoria's president",
+        "the country's health minister" (not "a minister", not "Minister Ivo Brandt")."""
+        head = span.root
+        if head.lower_ not in ROLE_NOUNS or span[0].lower_ in INDEFINITE:
+            return False
+        if any(
+            t.ent_type_ == "PERSON" or t.pos_ == "PROPN" and t.ent_type_ in ("", "ORG")
+            for t in span
+            if t.i != head.i
+        ):
+            return False
+        if span[0].lower_ == "the" or any(t.dep_ == "poss" for t in span if t.i != head.i):
+            return True
+        # a bare role, as headlines write it: "..., says governor", "health minister says"
+        return all(t.is_lower and t.pos_ in ("NOUN", "ADJ", "PROPN") for t in span)
+
+    def _role_holder(self, role: str) -> str | None:
+        """The one person the report gives this role, wherever it names them (a headline's
+        "says governor" comes before "Governor Ivo Brandt")."""
+        people = {
+            self.full_name(self._person_name(ent))
+            for ent in self.ents
+            if self._is_person(ent)
+            and role in self.doc[max(0, ent.start - 3) : ent.start + 1].text.lower().split()
+        }
+        if self._roles is None:
+            self._roles = self.roles()
+        for name, (found_role, _) in self._roles.items():
+            if found_role and role in found_role.lower().split():
+                people.add(name)
+        people.discard("")
+        return people.pop() if len(people) == 1 else None
 
     @staticmethod
     def _after_person_title(span: Span) -> str | None:
@@ -438,6 +637,13 @@ class DocEntities:
         return Mention(
             ent.text, ent.start_char, ent.end_char, label, clean_np(text), "organization"
         )
+
+
+def _spelling(word: str) -> str:
+    """One spelling for words US and British English write apart (defense/defence)."""
+    if word.lower() == "defense":
+        return word[:-2] + ("CE" if word.isupper() else "ce")
+    return word
 
 
 def _from_demonym(word: str, lookup: Callable[[str], str | None]) -> str | None:

@@ -345,7 +345,7 @@ def quote_at_offsets(
     """A Quote of text[start:end] with its resolved speaker and the mention it hangs on."""
     return Quote(
         text=text, start=start, end=end, kind=kind,
-        speaker=speaker.name if speaker else None,
+        speaker=speaker.name if speaker and speaker.kind != "unresolved" else None,
         speaker_text=mention.text if mention is not None else None,
         speaker_start=mention.start_char if mention is not None else None,
         speaker_end=mention.end_char if mention is not None else None,
@@ -507,7 +507,7 @@ class QuoteFinder:
         resolved = []
         for s in subjects:
             r = self.ents.resolve_np(np_span(s), before=before)
-            if r:
+            if r and r.kind != "unresolved":
                 resolved.append(r)
         full = self.doc[
             min(s.left_edge.i for s in subjects) : max(np_span(s).end for s in subjects)
@@ -541,7 +541,7 @@ class QuoteFinder:
         if relayer is None:
             return None
         resolved = self.ents.resolve_np(np_span(relayer))
-        return resolved.name if resolved else None
+        return resolved.name if resolved and resolved.kind != "unresolved" else None
 
     @staticmethod
     def _source_of(noun: Token) -> Token | None:
