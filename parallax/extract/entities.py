@@ -410,7 +410,7 @@ class DocEntities:
     def organization(self, span: Span, before: int) -> str | None:
         """One name for a body however a report writes it: a country's body named with the
         country's adjective ("Russia's defence ministry", "Russian defense ministry" ->
-        "Russian Defence Ministry"), a bare "the defence ministry" or "the ministry" as the
+        "Russian defence ministry"), a bare "the defence ministry" or "the ministry" as the
         body of that kind the report names (when it names one)."""
         toks = [t for t in span if not t.is_punct and t.lower_ not in DETERMINERS]
         toks = [t for t in toks if t.text not in ("'s", "\u2019s", "'", "\u2019")]
@@ -426,7 +426,7 @@ class DocEntities:
             return None  # a proper name as written: "Israel Defense Forces"
         if country:
             rest = [_spelling(t.text) for t in toks[1:]]
-            return " ".join([self.adjective(country), *(w[:1].upper() + w[1:] for w in rest)])
+            return " ".join([self.adjective(country), *rest])
         if span[0].lower_ in INDEFINITE or any(t.ent_type_ for t in toks):
             return None
         if span[0].lower_ not in ("the", "its") and not all(
