@@ -107,3 +107,24 @@ def test_the_lexicon_is_data() -> None:
         assert data[key], key
     assert "statement" in data["non_speakers"]
     assert data["capitals"]["Kyiv"] == "Ukraine"
+
+
+def test_a_headline_signed_by_a_role(nlp) -> None:  # noqa: ANN001
+    doc = nlp(
+        "Strike on Dornik station kills 39 - governor\n\n"
+        "Governor Petar Lukic said on Friday that 39 people had been killed."
+    )
+    q = next(q for q in doc._.quotes if "kills 39" in q.text)
+    assert q.text == "Strike on Dornik station kills 39"
+    assert q.speaker == "Petar Lukic"
+    assert q.speaker_text == "governor"
+
+
+def test_a_headline_denial_is_a_statement(nlp) -> None:  # noqa: ANN001
+    doc = nlp(
+        "Valdoria denies missile strike on Dornik railway station\n\n"
+        "The Valdorian Defence Ministry said on Friday it did not launch any attack."
+    )
+    q = next(q for q in doc._.quotes if "missile strike" in q.text)
+    assert q.speaker == "Valdoria"
+    assert q.text == "denies missile strike on Dornik railway station"

@@ -357,9 +357,9 @@ class DocEntities:
             issuer = self._issuer(head, before)
             if issuer is not None:
                 return issuer
-        if head.lower_ in NON_SPEAKERS or head.lemma_.lower() in NON_SPEAKERS:
-            if not head.ent_type_ or head.pos_ == "PRON":  # kept as written, not a speaker
-                return Resolved(span.text, "unresolved")
+        junk = head.lower_ in NON_SPEAKERS or head.lemma_.lower() in NON_SPEAKERS
+        if junk and (not head.ent_type_ or head.pos_ == "PRON"):
+            return Resolved(span.text, "unresolved")  # kept as written, not a speaker
         label = head.ent_type_ or ""
         found = self.resolve_name(span.text, label)
         return found if found.name else None

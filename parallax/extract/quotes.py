@@ -18,7 +18,7 @@ from itertools import accumulate
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from parallax.extract.entities import DocEntities, Resolved, children, join_names
+from parallax.extract.entities import ROLE_NOUNS, DocEntities, Resolved, children, join_names
 from parallax.gazetteer import get_gazetteer
 from parallax.models import Quote
 
@@ -109,6 +109,8 @@ DASH_NAME = re.compile(
     r"([A-Z][\w.'\u2019-]+(?:[ \t][A-Z][\w.'\u2019-]+){0,3})[ \t.,]*(?:$|\n|,)",
     re.M,
 )
+# 'Toll rises to 40 - health minister': a headline signed with a dash
+HEADLINE_SIGNED = re.compile(r"(.*?\S)[ \t]+[-\u2013\u2014][ \t]+([a-z][a-z' -]{2,40}?)[ \t.]*$")
 MIN_DIRECT_WORDS = 4
 MIN_INDIRECT_TOKENS = 2
 MAX_HEADLINE_WORDS = 20
@@ -384,6 +386,17 @@ def _is_cue(tok: Token, lexicon: set[str] = SPEECH_VERBS) -> bool:
         and tok.pos_ in ("VERB", "AUX")
         and not any(c.dep_ == "neg" for c in children(tok))
     )
+
+
+def _strip_space(span: Span) -> Span:
+    """A span without the line breaks the parse hangs on its ends (a headline's last word
+    carries the blank line after it)."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].is_space:
+        start += 1
+    while end > start and span.doc[end - 1].is_space:
+        end -= 1
+    return span.doc[start:end]
 
 
 def _agent_of(verb: Token) -> Token | None:
@@ -919,7 +932,7 @@ class QuoteFinder:
         return doc[left : right + 1]
 
     def _indirect(self, verb: Token, taken: Taken) -> list[Quote]:
-        segments = self._content(verb)
+        segments = [_strip_space(s) for s in self._content(verb)]
         if not segments or sum(len(s) for s in segments) < MIN_INDIRECT_TOKENS:
             return []
         if any(self._has_newline(s.start_char, s.end_char) for s in segments):
@@ -990,8 +1003,24 @@ class QuoteFinder:
             out.append(make_quote(content, kind, speaker, mention, ":"))
         return out
 
+    def headline_quote(self) -> list[Quote]:
+        """A headline signed by a role after a dash: 'Toll rises to 40 - health minister'
+        (an outlet after the dash, '- Wire', is who relayed it, not who said it)."""
+        if self.title is None:
+            return []
+        found = HEADLINE_SIGNED.match(self.text, *self.title)
+        if found is None or found.group(2).split()[-1].lower() not in ROLE_NOUNS:
+            return []
+        content = self.doc.char_span(found.start(1), found.end(1), alignment_mode="expand")
+        mention = self.doc.char_span(found.start(2), found.end(2), alignment_mode="expand")
+        if content is None or mention is None or len(content) < MIN_INDIRECT_TOKENS:
+            return []
+        speaker = self.ents.resolve_np(mention)
+        cue = self.text[found.end(1) : found.start(2)].strip()
+        return [make_quote(content, "indirect", speaker, mention, cue)]
+
     def find(self) -> list[Quote]:
-        labelled = self.labelled_quotes()
+        labelled = self.labelled_quotes() + self.headline_quote()
         spans = [(q.start, q.end) for q in labelled]
         direct = [
             q for q in self.direct_quotes() if q.speaker or not _overlaps(spans, q.start, q.end)
