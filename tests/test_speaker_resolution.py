@@ -128,3 +128,14 @@ def test_a_headline_denial_is_a_statement(nlp) -> None:  # noqa: ANN001
     q = next(q for q in doc._.quotes if "missile strike" in q.text)
     assert q.speaker == "Valdoria"
     assert q.text == "denies missile strike on Dornik railway station"
+
+
+def test_a_dateline_is_not_a_speaker(nlp) -> None:  # noqa: ANN001
+    text = (
+        "VELGRAD: Valdorian army chief Petar Lukic on Friday strongly denied that his forces "
+        "had stored weapons at the port."
+    )
+    quotes = quotes_of(nlp, text)
+    assert quotes
+    assert all(q.speaker != "Velgrad" for q in quotes)
+    assert any(q.speaker == "Petar Lukic" for q in quotes)

@@ -161,8 +161,8 @@ class DocEntities:
 
     def _is_place(self, name: str) -> bool:
         """A one-word 'person' that the gazetteer knows as a place (Stepanakert)."""
-        return (
-            len(name.split()) == 1 and self.gaz.lookup(name, fuzzy=False, cities=False) is not None
+        return len(name.split()) == 1 and (
+            name in CAPITALS or self.gaz.lookup(name, fuzzy=False, cities=False) is not None
         )
 
     def full_name(self, name: str) -> str:
@@ -227,6 +227,18 @@ class DocEntities:
                     break
         return best[1] if best else None
 
+    def is_dateline(self, span: Span) -> bool:
+        """A place in capitals opening a paragraph ("VELGRAD (Wire) -", "VELGRAD:"): where
+        the report was filed, never who speaks."""
+        text = span.text.strip()
+        if not text.isupper() or len(text) < 3:
+            return False
+        line_start = self.doc.text.rfind("\n", 0, span.start_char) + 1
+        if self.doc.text[line_start : span.start_char].strip():
+            return False
+        name = text.title()
+        return name in CAPITALS or self.gaz.lookup(name, fuzzy=False) is not None
+
     def _issuer(self, noun: Token, before: int) -> Resolved | None:
         """Who issued 'the statement': 'a statement from X', else the subject of 'X issued
         a statement' in the last few sentences."""
@@ -247,7 +259,7 @@ class DocEntities:
 
     def _credit(self, ent: Span) -> bool:
         """A photographer's credit ("Ana Varga / Meridian Wire"): a name no "he" refers to."""
-        return ent.end < len(self.doc) and self.doc[ent.end].text in ("/", "|")
+        return "/" in ent.text or ent.end < len(self.doc) and self.doc[ent.end].text in ("/", "|")
 
     def _previous_subject(self, before: int) -> Resolved | None:
         """'It' after a sentence whose subject is an organisation: that organisation (the

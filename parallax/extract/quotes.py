@@ -516,6 +516,11 @@ class QuoteFinder:
                 subjects += conj_subjects(child)
         if len(subjects) == 1:
             span = np_span(subj)
+            if self.ents.is_dateline(span):  # "VELGRAD (Wire) - X said": X, after the dash
+                after = self._after_dateline(span, cue)
+                if after is None:
+                    return None, None
+                span = after
             return self.ents.resolve_np(span, before=min(before, span.start_char)), span
         resolved = []
         for s in subjects:
@@ -531,6 +536,18 @@ class QuoteFinder:
     def sent_of(self, tok: Token) -> Span:
         """The sentence of a token (Token.sent scans the sentence on every call)."""
         return self.sents[bisect_right(self.sent_tokens, tok.i) - 1]
+
+    def _after_dateline(self, dateline: Span, cue: Token) -> Span | None:
+        """The noun phrase between a dateline's dash and the cue verb."""
+        dash = next(
+            (t for t in self.doc[dateline.end : cue.i] if t.text in ("-", "\u2013", "\u2014")),
+            None,
+        )
+        if dash is None or dash.i + 1 >= cue.i:
+            return None
+        words = self.doc[dash.i + 1 : cue.i]
+        root = words.root
+        return self.doc[max(words.start, root.left_edge.i) : root.i + 1]
 
     def via_of(self, cue: Token, content: tuple[int, int] | None) -> str | None:
         """Who relayed the statement: 'in a statement reported by the BBC', 'according to X'."""
@@ -998,6 +1015,8 @@ class QuoteFinder:
             if content is None or mention is None or len(content) < MIN_INDIRECT_TOKENS:
                 continue
             name = found.group(1)
+            if self.ents.is_dateline(mention):  # "VELGRAD: ..." is where, not who
+                continue
             speaker = self.ents.resolve_name(name.title() if name.isupper() else name, "PERSON")
             kind = "direct" if pattern is TRANSCRIPT_SPEAKER else "indirect"
             out.append(make_quote(content, kind, speaker, mention, ":"))
