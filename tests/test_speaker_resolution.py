@@ -139,3 +139,8 @@ def test_a_dateline_is_not_a_speaker(nlp) -> None:  # noqa: ANN001
     assert quotes
     assert all(q.speaker != "Velgrad" for q in quotes)
     assert any(q.speaker == "Petar Lukic" for q in quotes)
+
+
+def test_he_is_the_person_the_last_sentence_is_about(nlp) -> None:  # noqa: ANN001
+    text = "John Brandt met Petar Lukic in Dornik on Monday. He said the talks had gone well."
+    assert speaker_of(nlp, text, "talks").speaker == "John Brandt"

@@ -257,6 +257,26 @@ class DocEntities:
                     return self.resolve_np(self.doc[subj.left_edge.i : subj.i + 1], before)
         return None
 
+    def _person_subject(self, before: int) -> Resolved | None:
+        """'He said' after a sentence whose subject is a person: that person, before a
+        person the sentence only mentions ("Brandt met Lukic. He said ..." -> Brandt). The
+        sentence just before, else the one before it."""
+        n_prev = bisect_right(self.sent_ends, before)
+        for k in range(n_prev - 1, max(-1, n_prev - 3), -1):
+            sent = self.sents[k]
+            lo = bisect_left(self.ent_starts, sent.start_char)
+            hi = bisect_left(self.ent_starts, sent.end_char)
+            for ent in self.ents[lo:hi]:
+                if not self._is_person(ent) or self._credit(ent):
+                    continue
+                if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.dep_ == "ROOT":
+                    name = self._person_name(ent)
+                    if name and not self._is_place(name):
+                        return Resolved(self.full_name(name), "person")
+            if any(self._is_person(e) for e in self.ents[lo:hi]):
+                return None  # a person named but not as the subject: the nearest mention
+        return None
+
     def _credit(self, ent: Span) -> bool:
         """A photographer's credit ("Ana Varga / Meridian Wire"): a name no "he" refers to."""
         return "/" in ent.text or ent.end < len(self.doc) and self.doc[ent.end].text in ("/", "|")
@@ -324,7 +344,7 @@ class DocEntities:
         if clean_np(span.text) in CAPITALS:  # "Kyiv said": the government of Ukraine
             return Resolved(CAPITALS[clean_np(span.text)], "country")
         if len(span) == 1 and low in PERSON_PRONOUNS:
-            return self.antecedent(before, {"person"})
+            return self._person_subject(before) or self.antecedent(before, {"person"})
         if len(span) == 1 and low in GROUP_PRONOUNS:
             return self.antecedent(before, {"group", "organization"})
         if len(span) == 1 and low in THING_PRONOUNS:
