@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from parallax.gazetteer import get_gazetteer
-from parallax.ingest import iter_inputs
+from parallax.ingest import REPLACED_FLAG, iter_inputs
 from parallax.link import link
-from parallax.models import InputError, RawDocument
+from parallax.models import DocumentRecord, InputError, RawDocument
 from parallax.pipeline import Settings, analyze
 from parallax.reconcile import reconcile
 from parallax.speakers import speaker_index
@@ -20,8 +21,9 @@ from parallax.store import Store
 class Summary:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already stored (same content)
-    flagged: list[str] = field(default_factory=list)  # stored, not extracted
+    flagged: list[str] = field(default_factory=list)  # stored, not extracted (not English)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line error)
+    notes: list[str] = field(default_factory=list)  # stored, with a warning (bytes replaced)
     results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     documents: int = 0
 
@@ -61,8 +63,58 @@ def _failed(err: InputError, store: Store, summary: Summary) -> None:
     store.add_failure(err.source or "", str(err))
 
 
+# flags ingest gives a report (how it was decoded) that its record keeps
+INGEST_FLAGS = (REPLACED_FLAG,)
+
+
+def with_ingest_flags(rec: DocumentRecord, raw: RawDocument | None) -> DocumentRecord:
+    """The record with the flags ingest gave its report (a new record if any)."""
+    extra = [f for f in (raw.flags if raw else []) if f not in rec.flags]
+    return replace(rec, flags=[*rec.flags, *extra]) if extra else rec
+
+
+def _store(rec: DocumentRecord, raw: RawDocument | None, store: Store, summary: Summary) -> None:
+    """Store one analysed report; a report that cannot be stored is a failure of its own,
+    and one stored meanwhile by another run is skipped."""
+    try:
+        doc_id = store.add_if_new(rec)
+    except (sqlite3.Error, ValueError, OverflowError, UnicodeError) as exc:
+        reason = f"cannot store ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
+        _failed(InputError(reason, rec.source, raw.line if raw else None), store, summary)
+        return
+    if doc_id is None:
+        summary.skipped.append(rec.name)
+        return
+    summary.added.append(rec.name)
+    if "not_english" in rec.flags:
+        summary.flagged.append(rec.name)
+    if REPLACED_FLAG in rec.flags:
+        line = f":{raw.line}" if raw and raw.line is not None else ""
+        summary.notes.append(
+            f"{rec.source}{line}: undecodable bytes replaced by U+FFFD (flagged {REPLACED_FLAG})"
+        )
+
+
+RELINK_TRIES = 5
+
+
 def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
-    """Recompute the cross-document record over everything stored."""
+    """Recompute the cross-document record over everything stored. When another run adds
+    reports meanwhile, the record is computed again over them (the last run to finish
+    leaves the record of every report)."""
+    results: dict[str, list[dict[str, Any]]] = {}
+    for attempt in range(RELINK_TRIES):
+        ids = store.document_ids()
+        results, docs = _cross_check(store, settings)
+        last = attempt == RELINK_TRIES - 1
+        if store.save_results(results, docs, if_ids=None if last else ids):
+            break
+    return results
+
+
+def _cross_check(
+    store: Store, settings: Settings
+) -> tuple[dict[str, list[dict[str, Any]]], list[DocumentRecord]]:
     docs = [d for d in store.documents() if "not_english" not in d.flags]
     gaz = get_gazetteer(settings.gazetteer_files)
     linked = link(docs, gaz)
@@ -75,8 +127,7 @@ def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
         known = sorted(p for n in ev["documents"] if (p := published.get(n)))
         ev["reported_by"] = known[0][:10] if known else None
     results["speakers"] = [s.to_dict() for s in speaker_index(docs, linked.entities)]
-    store.save_results(results, docs)
-    return results
+    return results, docs
 
 
 def run_analysis(
@@ -92,14 +143,13 @@ def run_analysis(
     raws = collect(paths, store, summary)
     if on_total:
         on_total(len(raws))
+    by_sha = {raw.sha256: raw for raw in raws}
     for result in analyze(raws, settings, on_progress):
         if isinstance(result, InputError):
             _failed(result, store, summary)
             continue
-        store.add(result)
-        summary.added.append(result.name)
-        if result.flags:
-            summary.flagged.append(result.name)
+        raw = by_sha.get(result.sha256)
+        _store(with_ingest_flags(result, raw), raw, store, summary)
     summary.results = relink(store, settings)
     summary.documents = store.count()
     return summary
@@ -120,9 +170,11 @@ def reanalyse(store: Store, settings: Settings) -> int:
             outlet=d.outlet,
             url=d.url,
             published=d.published if d.published_basis == "given" else None,
+            flags=[f for f in d.flags if f in INGEST_FLAGS],
         )
         for d in docs
     ]
+    by_sha = {raw.sha256: raw for raw in raws}
     results = list(analyze(raws, settings))
     for d in docs:
         assert d.id is not None
@@ -131,6 +183,6 @@ def reanalyse(store: Store, settings: Settings) -> int:
         if isinstance(result, InputError):
             store.add_failure(result.source or "", str(result))
         else:
-            store.add(result)
+            store.add_if_new(with_ingest_flags(result, by_sha.get(result.sha256)))
     relink(store, settings)
     return len(results)

@@ -135,6 +135,8 @@ def analyze_cmd(
             _fail(str(exc))
     for _, message in summary.failed:
         _error(message)
+    for note in summary.notes:
+        err.print(Text.assemble(("warning:", "yellow"), " ", note), highlight=False)
     if not quiet:
         print_summary(
             summary.results,

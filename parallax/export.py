@@ -10,7 +10,7 @@ from typing import Any
 
 from parallax import __version__
 from parallax.models import DocumentRecord
-from parallax.reconcile import best_value, latest_update
+from parallax.reconcile import settle
 from parallax.report import to_csv, to_html, to_markdown
 from parallax.store import Correction, Store
 
@@ -166,13 +166,7 @@ def _correct_discrepancy(
     ):
         return
     disc["values"] = kept
-    numbers = [v["value"] for v in kept if v["value"] is not None]
-    disc["low"] = min(numbers) if numbers else None
-    disc["best"] = best_value(numbers) if numbers else None
-    disc["high"] = max(numbers) if numbers else None
-    disc["latest"] = latest_update(kept)
-    disc["agreed"] = len(set(numbers)) <= 1
-    disc["sources"] = len({v["document"] for v in kept})
+    disc.update(settle(kept))
     disc["corrected"] = True
 
 

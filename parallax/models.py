@@ -24,6 +24,8 @@ class RawDocument:
     outlet: str | None = None
     url: str | None = None
     published: str | None = None  # ISO date given by the input's metadata
+    line: int | None = None  # line number in a JSON Lines file
+    flags: list[str] = field(default_factory=list)  # e.g. bytes_replaced (see ingest)
 
     @property
     def sha256(self) -> str:
@@ -147,7 +149,7 @@ class DocumentRecord:
     outlet: str | None = None
     url: str | None = None
     published: str | None = None
-    published_basis: str | None = None  # given | dateline | inferred | linked
+    published_basis: str | None = None  # given | dateline | marker | url | inferred | linked
     published_from: str | None = None  # the report a `linked` date was borrowed from
     language: str = "en"
     flags: list[str] = field(default_factory=list)
@@ -174,8 +176,20 @@ def from_dict(data: dict[str, Any]) -> DocumentRecord:
 
 
 class InputError(Exception):
-    """A report that cannot be read; the message is one line for the user."""
+    """A report that cannot be read or analysed; `str()` is one line for the user:
+    `SOURCE[:LINE]: reason` (the source is filled in by whoever knows it)."""
 
-    def __init__(self, message: str, source: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, reason: str, source: str | None = None, line: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
         self.source = source
+        self.line = line
+
+    def __str__(self) -> str:
+        if not self.source:
+            return self.reason
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.reason}"
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep source and line across processes
+        return (InputError, (self.reason, self.source, self.line))

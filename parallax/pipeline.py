@@ -3,10 +3,16 @@ spread over worker processes that each load the spaCy pipeline once."""
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -14,7 +20,8 @@ from spacy.tokens import Doc
 
 from parallax.extract.events import date_events
 from parallax.extract.figures import date_figures
-from parallax.extract.times import find_times, infer_document_date, resolve_all
+from parallax.extract.metadata import byline_author, find_image_credit, page_date
+from parallax.extract.times import infer_document_date, resolve_all
 from parallax.language import detect_language
 from parallax.models import DocumentRecord, InputError, RawDocument
 
@@ -47,9 +54,9 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
         source=raw.source,
         format=raw.format,
         title=raw.title or header.title,
-        author=raw.author or header.author,
-        image_credit=header.image_credit,
-        outlet=raw.outlet,
+        author=raw.author or byline_author(raw.text, header),
+        image_credit=header.image_credit or find_image_credit(raw.text),
+        outlet=raw.outlet or header.outlet,
         url=raw.url,
         quotes=doc._.quotes or [],
         figures=doc._.figures or [],
@@ -57,13 +64,7 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
         mentions=doc._.mentions or [],
         events=doc._.events or [],
     )
-    given = _given_date(raw)
-    if given:
-        rec.published, rec.published_basis = given, "given"
-    elif header.dateline:
-        stamps = [t.value for t in find_times(header.dateline) if t.value and len(t.value) == 10]
-        if stamps:
-            rec.published, rec.published_basis = stamps[0], "dateline"
+    rec.published, rec.published_basis = page_date(raw, header)
     if rec.published is None:
         inferred = infer_document_date(rec.times, rec.text)
         if inferred:
@@ -114,16 +115,41 @@ def analyze_batch(nlp: Language, raws: list[RawDocument]) -> list[DocumentRecord
             try:
                 out[i] = record_from_doc(raws[i], nlp(raws[i].text))
             except Exception as exc:  # noqa: BLE001
-                message = f"{raws[i].source}: analysis failed ({type(exc).__name__})"
-                out[i] = InputError(message, raws[i].source)
+                reason = f"analysis failed ({type(exc).__name__})"
+                out[i] = InputError(reason, raws[i].source, raws[i].line)
     return [r for r in out if r is not None]
 
 
 _WORKER_NLP: Language | None = None
+PARENT_POLL = 1.0  # seconds between a worker's checks that its parent is alive
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(settings: Settings) -> None:
+def watch_parent(parent: int) -> None:
+    """In a worker process: exit as soon as the process that started it (`parent`) is
+    gone, even killed with SIGKILL. On Linux the kernel sends SIGKILL at the parent's
+    death (prctl PR_SET_PDEATHSIG); everywhere a daemon thread checks the parent id."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="parallax-parent").start()
+
+
+def _watch(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_POLL)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _init_worker(settings: Settings, parent: int) -> None:
     global _WORKER_NLP
+    watch_parent(parent)
     from parallax.nlp import build_pipeline
 
     _WORKER_NLP = build_pipeline(settings.model, settings.gazetteer_files)
@@ -132,6 +158,10 @@ def _init_worker(settings: Settings) -> None:
 def _work(raws: list[RawDocument]) -> list[DocumentRecord | InputError]:
     assert _WORKER_NLP is not None
     return analyze_batch(_WORKER_NLP, raws)
+
+
+def _call_work(raws: list[RawDocument]) -> list[DocumentRecord | InputError]:
+    return _work(raws)  # looked up when called, in the worker
 
 
 def _batches(raws: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -170,10 +200,51 @@ def analyze(
                 progress(len(batch))
             yield from results
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        for batch, results in zip(
-            _batches(raws, size), pool.map(_work, _batches(raws, size)), strict=True
-        ):
-            if progress:
-                progress(len(batch))
-            yield from results
+    yield from _pooled(list(_batches(raws, size)), settings, workers, progress)
+
+
+def _pooled(
+    pending: list[list[RawDocument]],
+    settings: Settings,
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> Iterator[DocumentRecord | InputError]:
+    """Batches through worker processes, results in order. A worker that dies (a report
+    that crashes the interpreter or exhausts memory) breaks the pool: the first unfinished
+    batch is then run again in a new pool one report at a time, each alone in the pool, so
+    that only a report that kills a worker on its own fails ("worker process died")."""
+    alone = 0  # how many of the first pending batches to run one at a time
+    while pending:
+        try:
+            with ProcessPoolExecutor(
+                workers, initializer=_init_worker, initargs=(settings, os.getpid())
+            ) as pool:
+                while alone and pending:
+                    results = pool.submit(_call_work, pending[0]).result()
+                    yield from _done(pending, progress, results)
+                    alone -= 1
+                futures = [pool.submit(_call_work, batch) for batch in pending]
+                for future in futures:
+                    yield from _done(pending, progress, future.result())
+        except BrokenProcessPool:
+            first = pending.pop(0)
+            if alone:  # it was alone in the pool: it killed the worker
+                alone -= 1
+                if progress:
+                    progress(len(first))
+                for raw in first:
+                    yield InputError("analysis failed (worker process died)", raw.source, raw.line)
+            else:
+                pending[:0] = [[raw] for raw in first]
+                alone = len(first)
+
+
+def _done(
+    pending: list[list[RawDocument]],
+    progress: Callable[[int], None] | None,
+    results: list[DocumentRecord | InputError],
+) -> list[DocumentRecord | InputError]:
+    batch = pending.pop(0)
+    if progress:
+        progress(len(batch))
+    return results

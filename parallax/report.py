@@ -353,7 +353,9 @@ def _metric_views(ev_id: str, index: _Index) -> list[_Metric]:
         if _text(disc.get("event")) != ev_id:
             continue
         metric = _text(disc.get("metric")) or "figure"
-        ranges[metric] = _range_line(disc)
+        whose = ", ".join(_text(disc.get(k)) for k in ("side", "group") if disc.get(k))
+        line = f"{whose}: {_range_line(disc)}" if whose else _range_line(disc)
+        ranges[metric] = f"{ranges[metric]}; {line}" if metric in ranges else line
         if metric not in rows:
             values = _dicts(disc.get("values"))
             rows[metric] = [_figure_row(_text(v.get("document")), v) for v in values]

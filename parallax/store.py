@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -120,12 +121,25 @@ def _schema() -> str:
     return ";\n".join(parts) + ";"
 
 
+_INT64 = range(-(2**63), 2**63)
+BUSY_TIMEOUT = 600.0  # seconds a write waits for another run's write (concurrent analyses)
+
+
 def _encode(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+    """A value as SQLite stores it: lists and dicts as JSON; an integer beyond SQLite's
+    64 bits (a figure of 2**63 people, say) as its decimal digits in a BLOB (which no
+    column affinity turns into an inexact REAL), read back as the same integer."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
+        return str(value).encode("ascii")
+    return value
 
 
 def _decode(name: str, value: Any, cls: type) -> Any:
     ftype = str(next(f.type for f in fields(cls) if f.name == name))
+    if isinstance(value, bytes) and ftype.startswith("int"):  # beyond 64 bits: see _encode
+        return int(value)
     if value is not None and ("dict" in ftype or "list" in ftype):
         return json.loads(value)
     if value is not None and ftype.startswith("bool"):
@@ -140,10 +154,24 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.conn = sqlite3.connect(str(self.path))
+        # another run may be writing the same database: wait for it rather than fail
+        self.conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT)
         self.conn.execute("PRAGMA foreign_keys = ON")
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._prepare()
+                break
+            except sqlite3.OperationalError as exc:  # switching to WAL does not wait
+                self.conn.rollback()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _prepare(self) -> None:
+        """WAL journal (readers never wait for the writer), the schema, new columns."""
         self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.executescript(_schema())
+        self.conn.executescript("BEGIN IMMEDIATE;\n" + _schema() + "\nCOMMIT;")
         self._add_new_columns()
         self.conn.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
@@ -193,6 +221,25 @@ class Store:
             self._write_items(doc_id, rec)
         rec.id = doc_id
         return doc_id
+
+    def add_if_new(self, rec: DocumentRecord) -> int | None:
+        """Store one analysed report unless a report with the same text is stored already
+        (by another run meanwhile, say); its id, or None when it was there."""
+        with self.conn:
+            cur = self.conn.execute(
+                f"INSERT INTO documents ({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' * len(DOC_COLUMNS))}) "
+                "ON CONFLICT (sha256) DO NOTHING",
+                [_encode(getattr(rec, c)) for c in DOC_COLUMNS],
+            )
+            if cur.rowcount == 0:
+                return None
+            doc_id = int(cur.lastrowid or 0)
+            self._write_items(doc_id, rec)
+        rec.id = doc_id
+        return doc_id
+
+    def document_ids(self) -> list[int]:
+        return [int(r[0]) for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
 
     def _write_items(self, doc_id: int, rec: DocumentRecord) -> None:
         for attr, (table, cls) in ITEM_TABLES.items():
@@ -308,10 +355,19 @@ class Store:
         return [{"source": s, "error": e, "at": a} for s, e, a in rows]
 
     def save_results(
-        self, results: dict[str, list[dict[str, Any]]], docs: list[DocumentRecord]
-    ) -> None:
-        """Replace the cross-document record and the linked documents' items at once."""
+        self,
+        results: dict[str, list[dict[str, Any]]],
+        docs: list[DocumentRecord],
+        if_ids: list[int] | None = None,
+    ) -> bool:
+        """Replace the cross-document record and the linked documents' items at once.
+        With `if_ids`, only if the stored documents are still those (another run may have
+        added some meanwhile); False when they are not and nothing was written."""
         with self.conn:
+            if not self.conn.in_transaction:
+                self.conn.execute("BEGIN IMMEDIATE")
+            if if_ids is not None and self.document_ids() != if_ids:
+                return False
             for rec in docs:
                 self.update(rec)
             for table in RESULT_TABLES:
@@ -323,6 +379,7 @@ class Store:
                         for i, item in enumerate(results.get(table, []))
                     ],
                 )
+        return True
 
     def results(self) -> dict[str, list[dict[str, Any]]]:
         out = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -164,12 +165,12 @@ def test_duplicate_texts_in_one_run_are_stored_once(tmp_path: Path, analyze: Inv
 
 
 BAD_INPUTS: list[tuple[str, bytes | str | None, str]] = [
-    ("nowhere.txt", None, "no such file or folder: nowhere.txt"),
-    ("empty.txt", b"", "empty file: empty.txt"),
-    ("blank.txt", b"  \n\n\t \n", "empty file: blank.txt"),
-    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
-    ("garbled.txt", UNDECODABLE_BYTES, "cannot decode garbled.txt"),
-    ("menu.html", NAV_ONLY_HTML, "no article text found in menu.html"),
+    ("nowhere.txt", None, "nowhere.txt: no such file or folder"),
+    ("empty.txt", b"", "empty.txt: empty file"),
+    ("blank.txt", b"  \n\n\t \n", "blank.txt: empty file"),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "photo.txt: binary file"),
+    ("garbled.txt", UNDECODABLE_BYTES, "garbled.txt: cannot decode file as text"),
+    ("menu.html", NAV_ONLY_HTML, "menu.html: no article text found"),
 ]
 
 
@@ -274,7 +275,7 @@ def test_path_with_brackets_in_error_message(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = analyze(name, db="p.db")
-    assert_clean_failure(result, f"no such file or folder: {name}")
+    assert_clean_failure(result, f"{name}: no such file or folder")
 
 
 def test_missing_gazetteer_fails_cleanly(
@@ -451,3 +452,61 @@ def test_every_event_is_bounded_by_its_earliest_report(
         assert ev["reported_by"] == (dates[0] if dates else None)
         if ev["date"] and ev["date_precision"] == "day":
             assert ev["date"] <= ev["reported_by"]  # nothing is told before it happened
+
+
+BIG_FIGURE_REPORT = (
+    "Police in Valdoria said 9,223,372,036,854,775,808 people were injured in the blast at "
+    "the Dornik grain depot on Monday."
+)
+
+
+def test_one_bad_report_loses_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, analyze: Invoke
+) -> None:
+    """Issue 13: a 5,000-digit number, a deeply nested line, a figure past 2**63-1, a file
+    name that is not UTF-8 and a stray byte each cost at most their own report."""
+    monkeypatch.chdir(tmp_path)
+    folder = Path("in")
+    folder.mkdir()
+    (folder / "a_short.txt").write_text(SHORT_REPORT, encoding="utf-8")
+    (folder / "b_big.txt").write_text(BIG_FIGURE_REPORT, encoding="utf-8")
+    huge = '{"text": "Police said 3 people were killed.", "x": ' + "1" * 5000 + "}"
+    good = json.dumps({"text": "Rescuers in Ostravia said 12 people were missing after the flood."})
+    (folder / "c_feed.jsonl").write_text(f"{huge}\n{'[' * 100_000}\n{good}\n", encoding="utf-8")
+    stray = (
+        "\u201cThe road is open,\u201d the mayor of Velgrad said.".encode()
+        + b" Caf\xe9 owners cheered."
+    )
+    (folder / "d_stray.txt").write_bytes(stray)
+    odd_name = os.fsdecode(b"in/e_bad\xff.txt")
+    Path(odd_name).write_text(
+        "The ferry to Kestrel Bay resumed service on Friday.", encoding="utf-8"
+    )
+    result = analyze(folder, db="p.db")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    feed = str(folder / "c_feed.jsonl")
+    assert [line for line in error_lines(result) if line.startswith("error:")] == [
+        f"error: {feed}:1: invalid JSON (a number of more than 4300 digits)",
+        f"error: {feed}:2: invalid JSON (nested too deeply)",
+    ]
+    assert any(
+        line.startswith(f"warning: {folder / 'd_stray.txt'}: undecodable bytes replaced")
+        for line in error_lines(result)
+    )
+    with Store(tmp_path / "p.db") as store:
+        docs = {d.name: d for d in store.documents()}
+        assert set(docs) == {
+            "a_short.txt",
+            "b_big.txt",
+            "c_feed.jsonl:3",
+            "d_stray.txt",
+            "e_bad\ufffd.txt",
+        }
+        assert [f.value for f in docs["b_big.txt"].figures] == [2**63]
+        assert docs["d_stray.txt"].flags == ["bytes_replaced"]
+        assert [(f["source"], f["error"].split(": ", 1)[1]) for f in store.failures()] == [
+            (feed, "invalid JSON (a number of more than 4300 digits)"),
+            (feed, "invalid JSON (nested too deeply)"),
+        ]
+        assert store.results()["entities"]  # the cross-check ran over what was stored

@@ -76,3 +76,35 @@ def test_events_carry_a_precision_level_date(nlp: Any) -> None:
     dated = {e.date for e in rec.events if e.date}
     assert "2023-09-19" in dated  # a clock time counts as its day
     assert all(len(d) in (4, 7, 8, 10) for d in dated)  # year, month, week, day
+
+
+def _page(nlp: Any, text: str, url: str | None = None) -> DocumentRecord:
+    raw = RawDocument("r.txt", text, "r.txt", "text", url=url)
+    return record_from_doc(raw, nlp(text))
+
+
+def test_page_timestamp_wins_over_the_store_marker(nlp: Any) -> None:
+    text = " date 2023-09-22 Shelling in Dornik\n\nPublished: Sep 21, 2023 09:46 PM\n\n" + BODY
+    rec = _page(nlp, text)
+    assert (rec.published, rec.published_basis) == ("2023-09-21", "dateline")
+    assert ("Sep 21, 2023", "2023-09-21") in [(t.text, t.value) for t in rec.times]
+    assert ("09:46 PM", "2023-09-21T21:46") in [(t.text, t.value) for t in rec.times]
+    assert not any("2023-09-22" in t.text for t in rec.times)  # the marker is no time
+
+
+def test_store_marker_dates_the_report(nlp: Any) -> None:
+    rec = _page(nlp, " date 2023-09-21 " + BODY)
+    assert (rec.published, rec.published_basis) == ("2023-09-21", "marker")
+    assert [t.value for t in rec.times] == ["2023-09-19", "2023-09-20"]
+
+
+def test_page_address_dates_a_report_that_says_nothing(nlp: Any) -> None:
+    rec = _page(nlp, BODY, url="https://dornik.example/2023/09/21/shelling")
+    assert (rec.published, rec.published_basis) == ("2023-09-21", "url")
+
+
+def test_dateline_with_agency_gives_date_and_author(nlp: Any) -> None:
+    rec = _page(nlp, "DORNIK, Sept. 21, 2023 (Reuters) - " + BODY)
+    assert (rec.published, rec.published_basis) == ("2023-09-21", "dateline")
+    assert rec.author == "Reuters"
+    assert rec.outlet == "Reuters"

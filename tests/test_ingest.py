@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +117,7 @@ def test_html_footer_copyright_year_is_not_a_date(tmp_path: Path) -> None:
 
 def test_html_without_article_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path / "menu.html", EMPTY_HTML)
-    with pytest.raises(InputError, match=r"^no article text found in .*menu\.html$"):
+    with pytest.raises(InputError, match=r"menu\.html: no article text found$"):
         read_file(path)
 
 
@@ -130,17 +133,17 @@ def test_empty_and_whitespace_files(tmp_path: Path) -> None:
         path = write(tmp_path / name, content)
         with pytest.raises(InputError) as info:
             read_file(path)
-        assert str(info.value) == f"empty file: {path}"
+        assert str(info.value) == f"{path}: empty file"
 
 
 def test_binary_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    with pytest.raises(InputError, match=r"^binary file, not a report: "):
+    with pytest.raises(InputError, match=r": binary file, not a report$"):
         read_file(path)
 
 
-def test_utf16_like_garbage_is_binary(tmp_path: Path) -> None:
-    path = write(tmp_path / "odd.txt", b"\xff\xfe\x00garbage")
+def test_utf16_mark_before_bytes_that_are_not_utf16_is_binary(tmp_path: Path) -> None:
+    path = write(tmp_path / "odd.txt", b"\xff\xfe\x00garbage!")  # odd length: not UTF-16
     with pytest.raises(InputError, match="binary file"):
         read_file(path)
 
@@ -168,13 +171,13 @@ def test_undecodable_bytes_are_an_error(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.txt", b"Report \x81\x8d\x8f\x90\x9d\x81\x8d\x8f\x90\x9d end")
     with pytest.raises(InputError) as info:
         read_file(path)
-    assert str(info.value) == f"cannot decode {path} as text"
+    assert str(info.value) == f"{path}: cannot decode file as text"
 
 
 def test_file_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "big.txt", STORY * 3)
-    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 100)
-    with pytest.raises(InputError, match=r"^file too large \(\d+ bytes > 100 bytes\): "):
+    monkeypatch.setattr(ingest, "MAX_REPORT_BYTES", 100)
+    with pytest.raises(InputError, match=r": report too large \(\d+ bytes > 100 bytes\)$"):
         read_file(path)
 
 
@@ -184,12 +187,12 @@ def test_file_size_message_in_megabytes(tmp_path: Path) -> None:
         handle.truncate(6 * 1024 * 1024)
     with pytest.raises(InputError) as info:
         read_file(path)
-    assert str(info.value) == f"file too large (6 MB > 5 MB): {path}"
+    assert str(info.value) == f"{path}: report too large (6 MB > 5 MB)"
 
 
 def test_text_length_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ingest, "MAX_TEXT_CHARS", 50)
-    with pytest.raises(InputError, match=r"^text too long"):
+    with pytest.raises(InputError, match=r": text too long \(\d+ > 50 characters\)$"):
         read_file(write(tmp_path / "long.txt", STORY))
 
 
@@ -223,8 +226,8 @@ def test_jsonl_good_and_bad_lines(tmp_path: Path) -> None:
     )
     assert "<p>" not in docs[1].text and "nine in the evening" in docs[1].text
     assert [str(e) for e in errors] == [
-        f"{path} line 3: invalid JSON (Expecting property name enclosed in double quotes)",
-        f'{path} line 5: missing or empty "text"',
+        f"{path}:3: invalid JSON (Expecting property name enclosed in double quotes)",
+        f'{path}:5: missing or empty "text"',
     ]
 
 
@@ -237,7 +240,7 @@ def test_jsonl_bad_date_is_dropped(tmp_path: Path) -> None:
 
 def test_read_file_raises_on_bad_jsonl_line(tmp_path: Path) -> None:
     path = write(tmp_path / "feed.jsonl", json.dumps({"text": STORY}) + "\n[1, 2]\n")
-    with pytest.raises(InputError, match=r"line 2: not a JSON object"):
+    with pytest.raises(InputError, match=r"feed\.jsonl:2: not a JSON object$"):
         read_file(path)
 
 
@@ -269,7 +272,7 @@ def test_folder_reports_bad_file_and_goes_on(tmp_path: Path) -> None:
     write(tmp_path / "b.txt", "A readable report.")
     docs, errors = collect(tmp_path)
     assert [d.name for d in docs] == ["b.txt"]
-    assert [str(e) for e in errors] == [f"empty file: {tmp_path / 'a.txt'}"]
+    assert [str(e) for e in errors] == [f"{tmp_path / 'a.txt'}: empty file"]
 
 
 def test_explicit_file_with_unknown_extension_is_read(tmp_path: Path) -> None:
@@ -282,7 +285,7 @@ def test_explicit_file_with_unknown_extension_is_read(tmp_path: Path) -> None:
 def test_missing_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope.txt"
     docs, errors = collect(missing, write(tmp_path / "ok.txt", STORY))
-    assert [str(e) for e in errors] == [f"no such file or folder: {missing}"]
+    assert [str(e) for e in errors] == [f"{missing}: no such file or folder"]
     assert [d.name for d in docs] == ["ok.txt"]
 
 
@@ -341,7 +344,7 @@ def test_private_and_local_addresses_are_refused(url: str, monkeypatch: pytest.M
     fetch = FakeFetch({})
     with pytest.raises(InputError) as info:
         read_url(url, fetch=fetch)
-    assert str(info.value) == f"refusing to fetch private or local address: {url}"
+    assert str(info.value) == f"{url}: refusing to fetch private or local address"
     assert fetch.calls == []
 
 
@@ -388,7 +391,7 @@ def test_url_through_iter_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
     docs, errors = collect("http://93.184.216.34/story", "http://127.0.0.1/")
     assert [d.url for d in docs] == ["http://93.184.216.34/story"]
     assert [str(e) for e in errors] == [
-        "refusing to fetch private or local address: http://127.0.0.1/"
+        "http://127.0.0.1/: refusing to fetch private or local address"
     ]
 
 
@@ -438,4 +441,237 @@ def test_default_fetcher_refuses_private_peer(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: FakeSocket())
     with pytest.raises(InputError, match="refusing to fetch private or local address"):
-        ingest.urllib_fetch("http://93.184.216.34/rebound")
+        ingest.http_fetch("http://93.184.216.34/rebound")
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def test_jsonl_huge_integer_fails_its_line_only(tmp_path: Path) -> None:
+    huge = '{"text": "Police said 3 people were killed.", "x": ' + "1" * 5000 + "}"
+    path = write(tmp_path / "b.jsonl", "\n".join([json.dumps({"text": STORY}), huge, "{}"]))
+    docs, errors = collect(path)
+    assert [d.name for d in docs] == ["b.jsonl:1"]
+    assert [str(e) for e in errors] == [
+        f"{path}:2: invalid JSON (a number of more than 4300 digits)",
+        f'{path}:3: missing or empty "text"',
+    ]
+
+
+def test_jsonl_deep_nesting_fails_its_line_only(tmp_path: Path) -> None:
+    path = write(tmp_path / "deep.jsonl", "[" * 100_000 + "\n" + json.dumps({"text": STORY}))
+    docs, errors = collect(path)
+    assert [d.name for d in docs] == ["deep.jsonl:2"]
+    assert [(e.source, e.line, e.reason) for e in errors] == [
+        (str(path), 1, "invalid JSON (nested too deeply)")
+    ]
+
+
+def test_jsonl_lone_surrogate_escape_is_replaced_and_flagged(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.jsonl", '{"text": "Harbour staff said \\ud800 forty were rescued."}')
+    [doc] = read_file(path)
+    assert doc.text == "Harbour staff said \ufffd forty were rescued."
+    assert doc.flags == [ingest.REPLACED_FLAG]
+    doc.text.encode("utf-8")  # storable
+
+
+def test_jsonl_size_bound_is_per_report_not_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "MAX_REPORT_BYTES", 1000)
+    lines = [json.dumps({"text": f"Report {i}. {STORY}"}) for i in range(20)]
+    lines[7] = json.dumps({"text": STORY + " More." * 300})  # one report over the bound
+    path = write(tmp_path / "many.jsonl", "\n".join(lines) + "\n")
+    assert path.stat().st_size > 4 * 1000
+    docs, errors = collect(path)
+    assert len(docs) == 19
+    assert [(e.line, e.reason.split(" (")[0]) for e in errors] == [(8, "report too large")]
+
+
+def test_file_name_not_utf8_is_read_under_a_printable_name(tmp_path: Path) -> None:
+    raw = os.fsdecode(os.fsencode(str(tmp_path)) + b"/bad\xff.txt")
+    Path(raw).write_text(STORY, encoding="utf-8")
+    write(tmp_path / "good.txt", STORY + " Again.")
+    docs, errors = collect(tmp_path)
+    assert errors == []
+    assert [d.name for d in docs] == ["bad\ufffd.txt", "good.txt"]
+    for doc in docs:
+        doc.source.encode("utf-8")  # printable and storable
+
+
+def test_path_part_over_255_bytes_is_a_clear_error(tmp_path: Path) -> None:
+    long_name = str(tmp_path / ("y" * 300 + ".txt"))
+    docs, errors = collect(long_name, write(tmp_path / "ok.txt", STORY))
+    assert [d.name for d in docs] == ["ok.txt"]
+    assert [str(e) for e in errors] == [f"{long_name}: cannot read: File name too long"]
+
+
+def test_utf8_with_a_stray_byte_is_kept_and_flagged(tmp_path: Path) -> None:
+    data = "\u201cWe are open,\u201d she said.".encode() + b" Caf\xe9 staff agreed."
+    [doc] = read_file(write(tmp_path / "stray.txt", data))
+    assert doc.text == "\u201cWe are open,\u201d she said. Caf\ufffd staff agreed."
+    assert doc.flags == [ingest.REPLACED_FLAG]
+
+
+def test_clean_files_carry_no_decoding_flag(tmp_path: Path) -> None:
+    [doc] = read_file(write(tmp_path / "clean.txt", STORY))
+    assert doc.flags == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+def test_utf16_and_utf32_with_or_without_mark_are_decoded(encoding: str, tmp_path: Path) -> None:
+    text = "\u201cThe ferry is back,\u201d the harbour master said. " + STORY
+    [doc] = read_file(write(tmp_path / "wide.txt", text.encode(encoding)))
+    assert doc.text == text
+    assert doc.flags == []
+
+
+def test_cyrillic_in_a_legacy_encoding_is_not_stored_garbled(tmp_path: Path) -> None:
+    text = "Полиция сообщила о трёх погибших после взрыва в порту."
+    [doc] = read_file(write(tmp_path / "koi.txt", text.encode("koi8-r")))
+    assert doc.text == text
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["\u200b\u200b\u2060 \u200d\n\u00ad", b"\xe9\xe8", "1 2 3", b"\x9f\x12"],
+    ids=["invisible", "two-bytes", "no-letters", "two-control-bytes"],
+)
+def test_texts_without_readable_letters_are_refused(content: str | bytes, tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        read_file(write(tmp_path / "x.txt", content))
+    assert info.value.reason in (
+        "no readable text (fewer than 3 letters)",
+        "binary file, not a report",
+    )
+
+
+def test_nul_byte_after_the_first_8_kib_is_binary(tmp_path: Path) -> None:
+    path = write(tmp_path / "late.txt", (STORY + "\n") * 60 + "\x00tail")
+    assert path.stat().st_size > ingest.SNIFF_BYTES
+    with pytest.raises(InputError, match=r": binary file, not a report$"):
+        read_file(path)
+
+
+def test_file_without_extension_in_a_folder_is_read(tmp_path: Path) -> None:
+    write(tmp_path / "dispatch", STORY)
+    write(tmp_path / "page", ARTICLE_HTML)
+    docs, errors = collect(tmp_path)
+    assert errors == []
+    assert [(d.name, d.format) for d in docs] == [("dispatch", "text"), ("page", "html")]
+
+
+# --------------------------------------------------------------------------- address guard
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "2002:c0a8:0101::1",  # 6to4 of 192.168.1.1
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "64:ff9b:1::a00:1",  # local-use NAT64
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "::7f00:1",  # IPv4-compatible
+        "fec0::1",  # site-local
+        "feed::1",  # site-local
+    ],
+)
+def test_embedded_and_site_local_forms_are_not_public(address: str) -> None:
+    assert not ingest.is_public_address(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700::1111", "2002:5db8:d822::1"])
+def test_public_addresses_stay_public(address: str) -> None:
+    assert ingest.is_public_address(address)
+
+
+@pytest.mark.usefixtures("no_network")
+def test_6to4_loopback_url_is_refused_before_any_request() -> None:
+    fetch = FakeFetch({})
+    with pytest.raises(InputError, match="refusing to fetch private or local address"):
+        read_url("http://[2002:7f00:1::]/", fetch=fetch)
+    assert fetch.calls == []
+
+
+def test_connects_only_to_the_address_that_was_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = iter(["93.184.216.34", "127.0.0.1", "127.0.0.1"])  # a rebinding name
+
+    def getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> Any:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    connected: list[tuple[str, int]] = []
+
+    def create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
+        connected.append(address)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    with pytest.raises(InputError, match="cannot fetch"):
+        read_url("http://rebind.example/story")
+    assert connected == [("93.184.216.34", 80)]
+
+
+# --------------------------------------------------------------------------- fetch bounds
+
+
+class DripServer:
+    """A loopback HTTP server that sends its headers, then one byte of body per tick."""
+
+    def __init__(self, length: int, bytes_per_tick: int, tick: float) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/slow"
+        self.length, self.step, self.tick = length, bytes_per_tick, tick
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        conn, _ = self.sock.accept()
+        with conn:
+            conn.recv(65536)
+            head = f"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {self.length}\r\n\r\n"
+            try:
+                conn.sendall(head.encode())
+                for sent in range(0, self.length, self.step):
+                    conn.sendall(b"a" * min(self.step, self.length - sent))
+                    time.sleep(self.tick)
+            except OSError:
+                pass  # the client gave up
+
+    def close(self) -> None:
+        self.sock.close()
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture
+def loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "is_public_address", lambda address: True)
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+def test_slow_server_hits_the_overall_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "FETCH_DEADLINE", 1.0)
+    server = DripServer(length=40, bytes_per_tick=1, tick=0.1)  # 4 s in all, reads never idle
+    try:
+        with pytest.raises(InputError) as info:
+            read_url(server.url)
+    finally:
+        server.close()
+    assert str(info.value) == f"{server.url}: fetch took longer than 1 s"
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+def test_page_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "MAX_REPORT_BYTES", 1000)
+    server = DripServer(length=5000, bytes_per_tick=500, tick=0.0)
+    try:
+        with pytest.raises(InputError) as info:
+            read_url(server.url)
+    finally:
+        server.close()
+    assert info.value.reason == "report too large (> 1000 bytes)"

@@ -335,3 +335,40 @@ def test_a_database_from_an_earlier_version_gets_new_item_columns(tmp_path: Path
         columns = {row[1] for row in store.conn.execute("PRAGMA table_info(quotes)")}
         assert {f.name for f in fields(Quote)} <= columns
         assert store.documents()[0].quotes == make_record().quotes
+
+
+def test_figure_beyond_64_bits_is_stored_exactly(store: Store) -> None:
+    rec = make_record()
+    big = 2**63  # "9,223,372,036,854,775,808 people were injured"
+    rec.figures[0].value = big
+    rec.figures[0].previous = -(2**70)
+    rec.figures[0].of_which = {"children": 2**64}
+    doc_id = store.add(rec)
+    [figure, *_] = store.documents()[0].figures
+    assert (figure.value, figure.previous, figure.of_which) == (big, -(2**70), {"children": 2**64})
+    assert type(figure.value) is int
+    stored = store.document(doc_id)
+    assert stored is not None
+    store.save_results({"discrepancies": [{"best": big}]}, [stored])  # rewrite: no overflow
+    assert store.results()["discrepancies"] == [{"best": big}]
+    assert store.documents()[0].figures[0].value == big
+
+
+def test_a_report_stored_meanwhile_by_another_run_is_skipped(tmp_path: Path) -> None:
+    db = tmp_path / "shared.db"
+    with Store(db) as first, Store(db) as second:
+        assert first.add_if_new(make_record()) is not None
+        assert second.add_if_new(make_record(name="other-run.txt")) is None  # no IntegrityError
+        assert [d.name for d in second.documents()] == ["brannock.txt"]
+
+
+def test_results_are_not_saved_over_reports_added_meanwhile(tmp_path: Path) -> None:
+    db = tmp_path / "shared.db"
+    with Store(db) as first, Store(db) as second:
+        first.add(make_record())
+        seen = first.document_ids()
+        second.add(make_record(text=TEXT + " Later news.", name="later.txt"))
+        assert not first.save_results({"events": [{"id": "ev1"}]}, [], if_ids=seen)
+        assert first.results()["events"] == []
+        assert first.save_results({"events": [{"id": "ev1"}]}, [], if_ids=first.document_ids())
+        assert second.results()["events"] == [{"id": "ev1"}]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -38,7 +39,8 @@ SETS = {"daily": "P1D", "day": "P1D", "weekly": "P1W", "week": "P1W", "monthly":
         "month": "P1M", "hourly": "PT1H", "year": "P1Y", "quarter": "P1Q"}  # fmt: skip
 APPROX = r"(?:about|around|roughly|approximately|nearly|almost|some|more than|over|at least|up to)"
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+_MONTH = rf"(?:{_MONTH_NAMES}|{_MONTH_NAMES.upper()})\.?"  # 'AUGUST 5, 2020' too
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART = r"(?:morning|afternoon|evening|night)"
 _NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
@@ -87,7 +89,34 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # page timestamps: '27-09-2023', '08.30.20' after a 'Published:' label, '04/08/2022'
+    (
+        "numeric",
+        re.compile(r"(?<![\d./-])(\d{1,2})([-./])(\d{1,2})\2((?:19|20)\d{2})(?![\d/-]|\.\d)"),
+    ),
+    (
+        "numeric_cued",
+        re.compile(
+            r"(?i:published|updated|posted|created|date)d?\s*:?\s*(\d{1,2})([-./])(\d{1,2})\2(\d{2})(?![\d/-]|\.\d)"
+        ),
+    ),
+    (
+        "clock24",
+        re.compile(
+            r"(?<![\d:.,$])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?![\d:])(?!\s*[ap]\.?m\b)(?i:\s*(?:[ECMP][SD]T|GMT|UTC|IST|local time)\b)?"
+        ),
+    ),
+    ("clock24", re.compile(r"(?<![\d:.,$])([01]\d|2[0-3])([0-5]\d)()\s*(?:GMT|UTC|[ECMP][SD]T)\b")),
     ("mdy", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
+    # a misspelt month a reader forgives, with its day and year: 'Aprl 6, 2022', '6 Febuary 2022'
+    (
+        "mdy_typo",
+        re.compile(r"\b([A-Z][a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b"),
+    ),
+    (
+        "dmy_typo",
+        re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Z][a-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b"),
+    ),
     (
         "dmy",
         re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+(\d{{4}}))?\b"),
@@ -115,6 +144,25 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "vague_duration",
         re.compile(
             r"\b(?:for\s+)?(many|several|thousands of|hundreds of|decades of)\s+(years|months|weeks|days|decades)\b(?!\s+ago)",
+            re.I,
+        ),
+    ),
+    (
+        # told from the story's own time: 'the previous day', 'the next morning', 'a day later'
+        "narrative",
+        re.compile(
+            rf"\b(?:the\s+(previous|next|following|preceding)\s+(day|morning|afternoon|evening|night)"
+            rf"|the\s+(day|night|evening)\s+(before|after)(?!\s+(?:the|a|an|his|her|its|their|yesterday|\w+'s)\b)"
+            rf"|({_COUNT})\s+(days?|weeks?)\s+later)\b",
+            re.I,
+        ),
+    ),
+    (
+        # 'two days after the blast', 'day after blast', 'a week after the incident'
+        "after_event",
+        re.compile(
+            rf"(?<!last )(?<!this )(?<!next )(?<!that )(?<!each )(?<!every )"
+            rf"\b(?:(?:the\s+)?({_COUNT})\s+)?(days?|weeks?)\s+after(?=\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+)?[a-z]+\b)(?!\s+day\b)",
             re.I,
         ),
     ),
@@ -230,6 +278,64 @@ def _duration_value(count: float | None, unit: str) -> str:
     return f"PT{n}{code}" if code in ("H", "S") or (u == "minute") else f"P{n}{code}"
 
 
+def _numeric_date(g: tuple[str | Any, ...]) -> tuple[str, str | None, dict | None, bool]:
+    """'27-09-2023' / '08.30.20' / '04/08/2022': day first with a dash or a dot (as most
+    of the world writes it), month first with a slash (as US pages do), unless the
+    numbers allow only the other order."""
+    a, sep, b, year = int(g[0]), g[1], int(g[2]), g[3]
+    y = int(year) + (2000 if len(year) == 2 else 0)
+    day, month = (b, a) if sep == "/" else (a, b)
+    if month > 12 and day <= 12:
+        day, month = month, day
+    try:
+        return "date", dt.date(y, month, day).isoformat(), None, False
+    except ValueError:
+        return "", None, None, False
+
+
+FULL_MONTHS = list(MONTHS)[:12]
+
+
+def _edits(a: str, b: str) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment)."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def forgiven_month(word: str) -> int | None:
+    """A month name with one slip a reader forgives ('Aprl', 'Febuary', 'Setpember'),
+    never a correctly spelt word or a short month (May, June, July read as names)."""
+    w = word.lower().rstrip(".")
+    if w in MONTHS:
+        return None
+    fits = [m for m in FULL_MONTHS if len(m) >= 5 and _edits(w, m) == 1]
+    return MONTHS[fits[0]] if len(fits) == 1 else None
+
+
+def _narrative_rule(g: tuple[Any, ...]) -> dict[str, Any] | None:
+    """'the previous day' (-1), 'the next morning' (+1, part MO), 'two days later' (+2)."""
+    if g[0]:
+        shift, part = (-1 if g[0].lower() in ("previous", "preceding") else 1), g[1].lower()
+    elif g[2]:
+        shift, part = (-1 if g[3].lower() == "before" else 1), g[2].lower()
+    else:
+        count = _count(g[4])
+        if count is None or not float(count).is_integer():
+            return None
+        shift = int(count) * (7 if g[5].lower().startswith("week") else 1)
+        part = "day"
+    rule: dict[str, Any] = {"narrative": shift}
+    if part in PARTS:
+        rule["part"] = PARTS[part]
+    return rule
+
+
 def _year(text: str | None) -> int | None:
     return int(text) if text else None
 
@@ -255,6 +361,27 @@ def _match_to_time(kind: str, m: re.Match[str]) -> tuple[str, str | None, dict |
         if y:
             return "date", f"{y:04d}-{mo:02d}-{d:02d}", None, False
         return "date", None, {"month": mo, "day": d}, False
+    if kind in ("numeric", "numeric_cued"):
+        return _numeric_date(g)
+    if kind in ("mdy_typo", "dmy_typo"):
+        word, typo_day = (g[0], g[1]) if kind == "mdy_typo" else (g[1], g[0])
+        typo_month = forgiven_month(word)
+        if typo_month is None or not 1 <= int(typo_day) <= 31:
+            return "", None, None, False
+        return "date", f"{int(g[2]):04d}-{typo_month:02d}-{int(typo_day):02d}", None, False
+    if kind == "clock24":
+        clock = f"{int(g[0]):02d}:{g[1]}" + (f":{g[2]}" if g[2] else "")
+        return "time", None, {"clock": clock}, False
+    if kind == "narrative":
+        narrative = _narrative_rule(g)
+        return ("date", None, narrative, False) if narrative else ("", None, None, False)
+    if kind == "after_event":
+        unit_word: str = g[1].lower()
+        n_after = 1.0 if g[0] is None and not unit_word.endswith("s") else _count(g[0] or "")
+        if n_after is None or not float(n_after).is_integer():
+            return "", None, None, False
+        days = int(n_after) * (7 if unit_word.startswith("week") else 1)
+        return "date", None, {"after_event": days}, False
     if kind == "my":
         return "date", f"{int(g[2]):04d}-{_month(g[1]):02d}", None, False
     if kind == "month":
@@ -354,6 +481,8 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(region):
             s, e = m.start() + start, m.end() + start
+            if kind == "numeric_cued":  # the label stays out of the span
+                s = m.start(1) + start
             if kind in ("month", "year"):  # keep a preposition out of the span, "mid-" in it
                 s = m.start(1) + start
                 lead = LEAD.search(text[max(0, s - 6) : s])
@@ -409,15 +538,22 @@ def _day_rule(t: TimeExpr) -> bool:
     if t.value:
         return len(t.value) == 10
     r = t.rule or {}
-    return "weekday" in r or "day" in r or r.get("relative") in ("today", "yesterday", "tomorrow")
+    return (
+        "weekday" in r
+        or "day" in r
+        or "narrative" in r
+        or r.get("relative") in ("today", "yesterday", "tomorrow")
+    )
 
 
 WEEKDAY_GLUE = re.compile(r"^,?\s+$")
 
 
 def _merge_clock_times(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
-    """A clock time next to the day it falls on is one expression ('10 p.m. Wednesday'),
-    and so is a weekday before its date ('Saturday, April 25' takes the date's value)."""
+    """A weekday before its date is one expression ('Saturday, April 25' takes the date's
+    value). A clock time next to the day it falls on ('10 p.m. Wednesday', 'Apr 8, 2022
+    09:46 PM') stays its own expression, on that day: its rule points at the day
+    (`base_at`), and the day keeps its own value."""
     out: list[TimeExpr] = []
     for t in times:
         prev = out[-1] if out else None
@@ -435,23 +571,12 @@ def _merge_clock_times(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
             continue
         if prev is not None:
             gap = text[prev.end : t.start]
-            pair = None
             if prev.kind == "time" and _day_rule(t) and CLOCK_GLUE.match(gap):
-                pair = (t, prev)
+                assert prev.rule is not None
+                prev.rule["base_at"] = t.start
             elif t.kind == "time" and _day_rule(prev) and DATE_GLUE.match(gap):
-                pair = (prev, t)
-            if pair:
-                day, clock = pair
-                assert clock.rule is not None
-                rule = {"clock": clock.rule["clock"], "base": day.rule, "base_value": day.value}
-                out[-1] = TimeExpr(
-                    text=text[prev.start : t.end],
-                    start=prev.start,
-                    end=t.end,
-                    kind="date",  # a day with its time: it dates events like a day
-                    rule=rule,
-                )
-                continue
+                assert t.rule is not None
+                t.rule["base_at"] = prev.start
         out.append(t)
     return out
 
@@ -698,14 +823,23 @@ def is_future_context(text: str, t: TimeExpr) -> bool:
     return cue is not None and not PAST_PERFECT.search(clause[: cue.start()])
 
 
+TOLD_RULES = ("clock", "narrative", "after_event")
+
+
 def resolve_all(
     text: str, times: Iterable[TimeExpr], anchor: dt.date | None, nearest: bool = False
 ) -> None:
     """Fill in `value` of every relative expression in place. A quarter named earlier
     is the reference of 'the quarter' and 'a year earlier' (the same quarter a year
-    before) in the text after it."""
+    before) in the text after it. Clock times, 'the previous day' and 'two days after
+    the blast' are resolved last, against the days the text tells (see `_resolve_told`)."""
+    times = list(times)
+    _year_from_text(times, anchor)
     quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset)
     for t in times:
+        if t.rule and any(k in t.rule for k in TOLD_RULES):
+            t.value = None
+            continue
         if t.rule and t.value is None:
             t.value = _in_quarter_context(t, quarter) if anchor else None
             if t.value is None:
@@ -713,6 +847,98 @@ def resolve_all(
         m = QUARTER_VALUE.fullmatch(t.value or "")
         if m and (t.rule is None or "quarter" in t.rule):
             quarter = (int(m.group(1)), int(m.group(2)), t.end)
+    _resolve_told(text, times, anchor, nearest)
+
+
+CLOCK_REACH = 400  # characters within which a clock time falls on the day told before it
+EVENT_WINDOW = 31  # days: the event 'two days after the blast' counts from is recent
+
+
+def _day_of(t: TimeExpr) -> dt.date | None:
+    day, precision = calendar_date(t.value)
+    if day is None or precision != "day" or t.kind not in ("date", "time"):
+        return None
+    return dt.date.fromisoformat(day)
+
+
+def _resolve_told(
+    text: str, times: list[TimeExpr], anchor: dt.date | None, nearest: bool = False
+) -> None:
+    """Expressions told from the story's own time, in text order:
+    - a clock time is on the day written next to it ('Apr 8, 2022 09:46 PM'), else on the
+      day told just before it in the same paragraph, else on the document date;
+    - 'the previous day', 'the next morning', 'a day later' count from the day told last
+      before them (news narrative moves its reference day along), else the document date;
+    - 'two days after the blast' counts from the earliest day of the recent days the text
+      tells (the event's day), unless that lands after the document date: then the
+      phrase dates the report's own day (with `nearest` the anchor is a day the report
+      talks about, not its date, and sets no such bound)."""
+    by_start = {t.start: t for t in times}
+    told = sorted((d, t.start) for t in times if (d := _day_of(t)) is not None)
+    latest = anchor or (told[-1][0] if told else None)
+    recent = [d for d, _ in told if latest and 0 <= (latest - d).days <= EVENT_WINDOW]
+    ordered = sorted(times, key=lambda x: x.start)
+    last: tuple[dt.date, int] | None = None  # the day told last, and where
+    for t in ordered:
+        r = t.rule or {}
+        if "narrative" in r:
+            ref = last[0] if last else anchor
+            t.value = (ref + dt.timedelta(days=r["narrative"])).isoformat() if ref else None
+        elif "after_event" in r:
+            t.value = None
+            if recent:
+                after = recent[0] + dt.timedelta(days=r["after_event"])
+                bound = anchor if anchor and not nearest and after > anchor else None
+                t.value = (bound or after).isoformat()
+            elif anchor:
+                t.value = anchor.isoformat()
+        told_day = _day_of(t)
+        if told_day is not None and "clock" not in r:
+            last = (told_day, t.end)
+    last = None
+    for t in ordered:
+        r = t.rule or {}
+        told_day = _day_of(t)
+        if "clock" not in r:
+            if told_day is not None:
+                last = (told_day, t.end)
+            continue
+        base = by_start.get(r.get("base_at", -1))
+        on: dt.date | None = _day_of(base) if base is not None else None
+        if on is None and last is not None:
+            near = t.start - last[1] <= CLOCK_REACH and "\n" not in text[last[1] : t.start]
+            if anchor is None or near:
+                on = last[0]  # the day told just before (on an undated page: any before)
+        on = on or anchor
+        t.value = f"{on.isoformat()}T{r['clock']}" if on else None
+
+
+def _year_from_text(times: list[TimeExpr], anchor: dt.date | None) -> None:
+    """A day written without its year ('the following morning, August 5') after a full
+    date ('August 4, 2020') is in that date's year when it falls within a season of it,
+    or whenever the report has no date of its own."""
+    last: dt.date | None = None
+    for t in sorted(times, key=lambda x: x.start):
+        r = t.rule or {}
+        if t.rule is None and t.kind in ("date", "since") and _day_of(t) is not None:
+            last = _day_of(t)
+            continue
+        if last is None or t.value is not None or "day" not in r or "month" not in r:
+            continue
+        fits = []
+        for y in (last.year - 1, last.year, last.year + 1):
+            try:
+                fits.append(dt.date(y, r["month"], r["day"]))
+            except ValueError:
+                continue
+        if not fits:
+            continue
+        day = min(fits, key=lambda d: abs((d - last).days))
+        if anchor is None or abs((day - last).days) <= NARRATIVE_SEASON:
+            t.value = day.isoformat()
+
+
+NARRATIVE_SEASON = 92  # days
 
 
 QUARTER_VALUE = re.compile(r"(\d{4})-Q([1-4])")
@@ -906,22 +1132,34 @@ CITY_DATELINE = re.compile(
 )
 
 
-def _header_dateline_times(text: str, body_start: int) -> list[TimeExpr]:
-    """The date of a 'KYIV, March 3 (Agency) --' line among the header lines."""
+def _header_dateline_times(text: str, body_start: int, header: Any = None) -> list[TimeExpr]:
+    """Time expressions of the header's lines: the title ('... day after blast'), a photo
+    caption, timestamp and dateline lines ('Published: Apr 8, 2022 09:46 PM', 'KYIV, March
+    3 (Agency) --'); never the store's leading date marker or a byline."""
     out: list[TimeExpr] = []
-    pos = 0
-    for line in text[:body_start].split("\n"):
-        if CITY_DATELINE.match(line):
-            out += find_times(text, pos, pos + len(line))
-        pos += len(line) + 1
+    spans = [
+        (a, b)
+        for a, b, role in getattr(header, "line_spans", [])
+        if role in ("dateline", "title", "credit")
+    ]
+    pos = getattr(header, "marker_span", None)
+    start = pos[1] if pos else 0
+    for line in text[start:body_start].split("\n"):
+        if CITY_DATELINE.match(line) and not any(a <= start < b for a, b in spans):
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    for a, b in sorted(spans):
+        out += find_times(text, a, b)
     return out
 
 
 @Language.component("parallax_times")
 def times_component(doc: Doc) -> Doc:
-    """Sets doc._.times: time expressions of the body (after any header lines)."""
-    body_start = doc._.header.body_start if doc.has_extension("header") and doc._.header else 0
-    times = _header_dateline_times(doc.text, body_start) + find_times(doc.text, body_start)
+    """Sets doc._.times: time expressions of the body (after any header lines) and of the
+    header's timestamp lines."""
+    header = doc._.header if doc.has_extension("header") else None
+    body_start = header.body_start if header else 0
+    times = _header_dateline_times(doc.text, body_start, header) + find_times(doc.text, body_start)
     _dateparser_fallback(doc, times, body_start)
     doc._.times = times
     return doc

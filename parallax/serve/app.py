@@ -1,8 +1,10 @@
 """`parallax serve`: the review workspace over one database. Server-rendered pages
 (Jinja2, autoescaped; scripts only as static files) and a JSON API with its OpenAPI
 document. Report text is untrusted: every response carries a Content-Security-Policy,
-forms carry a token, uploads are bounded, and bound to anything but loopback every request
-needs the access token."""
+forms carry a token, request bodies are bounded (read only after the headers passed the
+checks), and bound to anything but loopback every request needs the access token. Pages and
+the export are served from the stored record as last built (`cache.Results`), built again
+only when the database changed."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ import re
 import secrets
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -23,17 +26,26 @@ from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from pydantic import BaseModel, Field, ValidationError
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parallax import __version__
 from parallax.analyze import reanalyse, run_analysis
-from parallax.export import build_export, coerce_value
+from parallax.export import coerce_value
 from parallax.pipeline import Settings
 from parallax.serve import views
+from parallax.serve.cache import Results, Snapshot
 from parallax.store import REVIEW_FIELDS, Correction, Store, check_correction
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 2 * 1024 * 1024  # bytes: an upload or a pasted report
+MAX_REQUEST = MAX_BODY + 64 * 1024  # bytes: a request carrying one, with its form framing
+MAX_ROWID = 2**63 - 1  # SQLite's largest integer: a larger id names no row
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+ITEMS_KEPT = 4096  # documents whose review items the event pages keep built
+DETAILS_KEPT = 1024  # documents whose item details the event pages keep rendered
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 TOKEN_HEADER = "X-Parallax-Token"
 TOKEN_COOKIE = "parallax_token"
@@ -143,7 +155,10 @@ def create_app(config: ServeConfig) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_middleware(Guard, config=config)
     analysis_lock = threading.Lock()
+    results = Results(config.db)
+    back = f"\ue000{secrets.token_hex(8)}\ue000"  # stands for a page's path in a fragment
 
     @contextmanager
     def open_store() -> Iterator[Store]:
@@ -153,18 +168,14 @@ def create_app(config: ServeConfig) -> FastAPI:
         finally:
             store.close()
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]):
-        problem = _check_request(request, config)
-        if problem is not None:
-            response: Response = JSONResponse({"detail": problem[1]}, status_code=problem[0])
-        else:
-            response = await call_next(request)
-            if request.query_params.get("token") == config.token:
-                response.set_cookie(TOKEN_COOKIE, config.token, httponly=True, samesite="strict")
-        for key, value in SECURITY_HEADERS.items():
-            response.headers[key] = value
-        return response
+    @contextmanager
+    def writing() -> Iterator[Store]:
+        """The store, for a write: the record shown is built again afterwards."""
+        try:
+            with open_store() as store:
+                yield store
+        finally:
+            results.invalidate()
 
     def require_api_token(
         x_parallax_token: Annotated[str | None, Header()] = None,
@@ -176,9 +187,19 @@ def create_app(config: ServeConfig) -> FastAPI:
         if not _token_ok(token, config):
             raise HTTPException(403, "stale or missing form token; reload the page")
 
+    def render(request: Request, template: str, **context: Any) -> str:
+        context.update(request=request, token=config.token, fields=REVIEW_FIELDS)
+        return templates.get_template(template).render(context)
+
     def page(request: Request, template: str, **context: Any) -> HTMLResponse:
-        context.update(token=config.token, fields=REVIEW_FIELDS)
-        return templates.TemplateResponse(request, template, context)
+        return HTMLResponse(render(request, template, **context))
+
+    def stored_page(
+        snap: Snapshot, request: Request, template: str, make: Callable[[], dict[str, Any]]
+    ) -> HTMLResponse:
+        """A page that shows only the stored record: rendered once per database version."""
+        key = ("page", template, request.url.path)
+        return HTMLResponse(snap.memo(key, lambda: render(request, template, **make())))
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -192,20 +213,61 @@ def create_app(config: ServeConfig) -> FastAPI:
     # -- pages ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def corpus_page(request: Request, message: str | None = None) -> HTMLResponse:
-        with open_store() as store:
-            data = views.corpus(store)
-        return page(request, "corpus.html", message=message, **data)
+        snap = results.current()
+        data = snap.memo("corpus", lambda: views.corpus(snap.export))
+        if message:
+            return page(request, "corpus.html", message=message, **data)
+        return stored_page(snap, request, "corpus.html", lambda: data)
 
     @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str) -> HTMLResponse:
-        with open_store() as store:
-            data = _found(views.event_view(store, event_id), "event")
-        return page(request, "event.html", **data)
+        snap = results.current()
+        _found(views.event_record(snap.export, event_id), "event")
+        return stored_page(
+            snap, request, "event.html", lambda: event_context(snap, event_id, request.url.path)
+        )
+
+    def event_context(snap: Snapshot, event_id: str, path: str) -> dict[str, Any]:
+        """What the event page shows, from what the snapshot keeps for every event page:
+        the record's index, each document's items and their details (rendered once, the
+        page's own path put in after), the timeline rendered once."""
+        index = snap.memo("index", lambda: views.record_index(snap.export, snap.docs))
+        data = _found(
+            views.event_view(
+                snap.export,
+                snap.docs,
+                snap.corrections,
+                event_id,
+                index,
+                lambda doc: snap.memo(
+                    ("items", doc.id),
+                    lambda: views.document_items(doc, snap.corrections),
+                    size=ITEMS_KEPT,
+                ),
+            ),
+            "event",
+        )
+        macros: Any = templates.env.get_template("_macros.html").make_module(
+            {"token": config.token}
+        )
+        rows = snap.memo(
+            "timeline",
+            lambda: [(e["id"], str(macros.timeline_item(e, False))) for e in index.timeline],
+        )
+        current = str(macros.timeline_item(data["event"], True))
+        data["timeline_html"] = Markup(
+            "\n".join(current if key == event_id else row for key, row in rows)
+        )
+        details = [
+            snap.memo(("details", s.doc.id), partial(macros.details, s, back), size=DETAILS_KEPT)
+            for s in data["sources"]
+        ]
+        data["details_html"] = Markup("".join(map(str, details)).replace(back, str(escape(path))))
+        return data
 
     @app.get("/speaker/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(request: Request, name: str) -> HTMLResponse:
-        with open_store() as store:
-            export = build_export(store)
+        export = results.current().export
         statements = views.speaker_statements(export, name)
         profile = views.speaker_profile(export, name)
         return page(request, "speaker.html", name=name, statements=statements, profile=profile)
@@ -213,7 +275,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/document/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: int) -> HTMLResponse:
         with open_store() as store:
-            doc = _found(store.document(doc_id), "document")
+            doc = _found(store.document(doc_id) if _is_rowid(doc_id) else None, "document")
             src = views.source(doc, store.corrections(doc.sha256))
         return page(request, "document.html", source=src)
 
@@ -236,7 +298,7 @@ def create_app(config: ServeConfig) -> FastAPI:
             )
         except ValidationError as exc:
             raise HTTPException(422, "not a valid review") from exc
-        with open_store() as store:
+        with writing() as store:
             _save_correction(store, body)
         return RedirectResponse(_local(back), status_code=303)
 
@@ -247,8 +309,9 @@ def create_app(config: ServeConfig) -> FastAPI:
         back: Annotated[str, Form(max_length=500)] = "/",
     ) -> RedirectResponse:
         require_form_token(token)
-        with open_store() as store:
-            store.delete_correction(corr_id)
+        if _is_rowid(corr_id):
+            with writing() as store:
+                store.delete_correction(corr_id)
         return RedirectResponse(_local(back), status_code=303)
 
     @app.post("/analyze", include_in_schema=False)
@@ -268,7 +331,7 @@ def create_app(config: ServeConfig) -> FastAPI:
             data, filename = text.encode("utf-8"), name or "pasted.txt"
         else:
             raise HTTPException(422, "upload a file or paste a report")
-        with analysis_lock, open_store() as store:
+        with analysis_lock, writing() as store:
             summary = _analyze_bytes(store, config.settings, _safe_name(filename), data)
         if summary.failed:
             message = "; ".join(m for _, m in summary.failed)
@@ -284,7 +347,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         back: Annotated[str, Form(max_length=500)] = "/",
     ) -> RedirectResponse:
         require_form_token(token)
-        with analysis_lock, open_store() as store:
+        with analysis_lock, writing() as store:
             reanalyse(store, config.settings)
         return RedirectResponse(_local(back), status_code=303)
 
@@ -292,44 +355,43 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/api/documents", response_model=list[DocumentSummary])
     def api_documents() -> list[dict[str, Any]]:
         """Every stored report with its counts of extracted items and corrections."""
-        with open_store() as store:
-            return views.corpus(store)["documents"]
+        snap = results.current()
+        documents: list[dict[str, Any]] = snap.memo("corpus", lambda: views.corpus(snap.export))[
+            "documents"
+        ]
+        return documents
 
     @app.get("/api/documents/{doc_id}", responses=NOT_FOUND)
     def api_document(doc_id: int) -> dict[str, Any]:
         """One report as exported (corrections applied), with its text."""
-        with open_store() as store:
-            doc = _found(store.document(doc_id), "document")
-            export = build_export(store)
+        snap = results.current()
+        doc = _found(next((d for d in snap.docs if d.id == doc_id), None), "document")
         found = _found(
-            next((d for d in export["documents"] if d["id"] == doc_id), None), "document"
+            next((d for d in snap.export["documents"] if d["id"] == doc_id), None), "document"
         )
         return {**found, "text": doc.text}
 
     @app.get("/api/events")
     def api_events() -> list[dict[str, Any]]:
         """Every event of the cross-document record, in date order."""
-        with open_store() as store:
-            return views.timeline(store.results()["events"])
+        return views.timeline(results.current().export["events"])
 
     @app.get("/api/events/{event_id}", responses=NOT_FOUND)
     def api_event(event_id: str) -> dict[str, Any]:
         """One event with its figure ranges (corrections applied) and contradictions."""
-        with open_store() as store:
-            export = build_export(store)
-        return _found(views.event_record(export, event_id), "event")
+        return _found(views.event_record(results.current().export, event_id), "event")
 
     @app.get("/api/speakers/{name}", response_model=list[Statement])
     def api_speaker(name: str) -> list[dict[str, Any]]:
         """Every statement attributed to a speaker (after corrections) across reports."""
-        with open_store() as store:
-            return views.speaker_statements(build_export(store), name)
+        return views.speaker_statements(results.current().export, name)
 
-    @app.get("/api/export")
-    def api_export() -> dict[str, Any]:
+    @app.get("/api/export", response_model=dict[str, Any])
+    def api_export() -> Response:
         """The whole record as `parallax export --format json` writes it, corrected."""
-        with open_store() as store:
-            return build_export(store)
+        snap = results.current()
+        body = snap.memo("export.json", lambda: _json_bytes(snap.export))
+        return Response(body, media_type="application/json")
 
     @app.get("/api/corrections", response_model=list[CorrectionOut])
     def api_corrections() -> list[dict[str, Any]]:
@@ -347,7 +409,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     def api_add_correction(body: CorrectionIn) -> dict[str, Any]:
         """Mark an item correct or wrong (`field` = verdict) or correct one of its fields;
         needs the X-Parallax-Token header."""
-        with open_store() as store:
+        with writing() as store:
             return asdict(_save_correction(store, body))
 
     @app.delete(
@@ -358,12 +420,106 @@ def create_app(config: ServeConfig) -> FastAPI:
     )
     def api_delete_correction(corr_id: int) -> Response:
         """Withdraw a correction; needs the X-Parallax-Token header."""
-        with open_store() as store:
+        if not _is_rowid(corr_id):
+            raise HTTPException(404, "no such correction")
+        with writing() as store:
             if not store.delete_correction(corr_id):
                 raise HTTPException(404, "no such correction")
         return Response(status_code=204)
 
     return app
+
+
+class Guard:
+    """In front of every route (pure ASGI): a request is refused on its headers alone (Host
+    name, origin, access token, declared length) before any of its body is read; then the
+    body is read and counted as it arrives, chunked or not, and refused with 413 as soon as
+    it passes MAX_REQUEST, the rest left unread. The routes get the body whole and bounded.
+    Every response gets the security headers."""
+
+    def __init__(self, app: ASGIApp, config: ServeConfig) -> None:
+        self.app = app
+        self.config = config
+        cookie = Response()
+        cookie.set_cookie(TOKEN_COOKIE, config.token, httponly=True, samesite="strict")
+        self.cookie = cookie.headers["set-cookie"]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        problem = _check_request(request, self.config)
+        body: bytes | None = None
+        if problem is None:
+            body, problem = await _read_body(receive)
+        if problem is not None:
+            # the connection closes with the answer: the server reads no more of the body
+            refusal = JSONResponse(
+                {"detail": problem[1]},
+                status_code=problem[0],
+                headers={**SECURITY_HEADERS, "Connection": "close"},
+            )
+            await refusal(scope, receive, send)
+            return
+        if body is None:  # the client went away
+            return
+        set_cookie = _token_ok(request.query_params.get("token") or "", self.config)
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    headers[key] = value
+                if set_cookie:
+                    headers.append("set-cookie", self.cookie)
+            await send(message)
+
+        await self.app(scope, _replay(body, receive), send_secured)
+
+
+async def _read_body(receive: Receive) -> tuple[bytes | None, tuple[int, str] | None]:
+    """The request body, read up to MAX_REQUEST bytes: (body, None), (b"", 413 refusal)
+    once past it, or (None, None) when the client disconnected."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None, None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_REQUEST:
+            return b"", (413, "request body too large")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive channel that gives `body` in one message, then what the client sends."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def _json_bytes(value: Any) -> bytes:
+    """`value` as JSONResponse writes it."""
+    return json.dumps(
+        value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def _is_rowid(value: int) -> bool:
+    """Whether `value` can name a row: SQLite refuses integers past 64 bits."""
+    return -MAX_ROWID - 1 <= value <= MAX_ROWID
 
 
 def _save_correction(store: Store, body: CorrectionIn) -> Correction:
@@ -424,15 +580,14 @@ def _token_ok(given: str, config: ServeConfig) -> bool:
 
 
 def _check_request(request: Request, config: ServeConfig) -> tuple[int, str] | None:
-    """Why a request is refused (status, reason), or None: bounded bodies, loopback Host
-    names (against DNS rebinding), same-origin writes, and the token off loopback."""
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY + 64 * 1024):
-        return 413, "request body too large"
+    """Why a request is refused on its headers alone (status, reason), or None: loopback
+    Host names (against DNS rebinding), same-origin writes, the token off loopback and on
+    every API write, and a declared body length within bounds."""
     host = (request.headers.get("host") or "").rsplit(":", 1)[0]
     if config.loopback and not is_loopback(host):
         return 421, "this server answers to loopback names only"
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
+    write = request.method not in SAFE_METHODS
+    if write:
         origin = request.headers.get("origin")
         if origin and urlsplit(origin).netloc != request.headers.get("host"):
             return 403, "cross-origin write refused"
@@ -447,4 +602,12 @@ def _check_request(request: Request, config: ServeConfig) -> tuple[int, str] | N
         )
         if not _token_ok(given, config):
             return 401, "this server needs its access token (?token=...)"
+    api_write = write and request.url.path.startswith("/api/")
+    if api_write and not _token_ok(request.headers.get(TOKEN_HEADER) or "", config):
+        return 403, f"writes need the {TOKEN_HEADER} header"
+    length = request.headers.get("content-length")
+    if length is not None and not (
+        re.fullmatch(r"[0-9]{1,18}", length) and int(length) <= MAX_REQUEST
+    ):
+        return 413, "request body too large"
     return None

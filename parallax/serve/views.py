@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from parallax.export import build_export, correct_item, index_corrections
+from parallax.export import correct_item, index_corrections
 from parallax.models import DocumentRecord
-from parallax.store import REVIEW_FIELDS, Correction, Store
+from parallax.store import REVIEW_FIELDS, Correction
 
 UNATTRIBUTED = "(unattributed)"
 
@@ -52,6 +52,21 @@ class Segment:
     def uids(self) -> str:
         return " ".join(i.uid for i in self.items)
 
+    @property
+    def item_uids(self) -> str:
+        """The uids of the extracted items here (event sentences left out)."""
+        return " ".join(i.uid for i in self.items if i.kind != "sentence")
+
+    @property
+    def css(self) -> str:
+        """The highlight's classes: one per kind, then per extracted item whether it was
+        marked wrong or corrected."""
+        marks = [f"k-{k}" for k in self.kinds]
+        for i in self.items:
+            if i.kind != "sentence":
+                marks += ["rejected"] * (i.verdict == "wrong") + ["corrected"] * bool(i.machine)
+        return " ".join(["hl", *marks])
+
 
 @dataclass
 class Source:
@@ -89,7 +104,7 @@ def _raw_items(doc: DocumentRecord) -> list[tuple[str, dict[str, Any]]]:
         ("mention", "mentions"),
         ("event", "events"),
     ):
-        out.extend((kind, asdict(x)) for x in getattr(doc, attr))
+        out.extend((kind, dict(vars(x))) for x in getattr(doc, attr))  # flat records
     return out
 
 
@@ -123,22 +138,34 @@ def document_items(doc: DocumentRecord, corrections: list[Correction]) -> list[I
 
 
 def segments(text: str, items: list[Item], extra: list[Item] | None = None) -> list[Segment]:
-    """The text cut at every item boundary; each piece knows the items covering it."""
+    """The text cut at every item boundary; each piece knows the items covering it,
+    innermost first (one sweep over the cuts: an item covers a piece from the cut at its
+    start to the cut at its end)."""
     spans = [i for i in [*items, *(extra or [])] if 0 <= i.start < i.end <= len(text)]
     cuts = sorted({0, len(text), *(i.start for i in spans), *(i.end for i in spans)})
+    pending = sorted(enumerate(spans), key=lambda p: p[1].start)
+    active: list[tuple[int, Item]] = []
     out = []
+    k = 0
     for a, b in zip(cuts, cuts[1:], strict=False):
-        covering = [i for i in spans if i.start <= a and b <= i.end]
-        covering.sort(key=lambda i: i.end - i.start)  # innermost first
-        out.append(Segment(text[a:b], covering))
+        while k < len(pending) and pending[k][1].start <= a:
+            active.append(pending[k])
+            k += 1
+        active = [p for p in active if p[1].end > a]
+        covering = sorted(active, key=lambda p: (p[1].end - p[1].start, p[0]))
+        out.append(Segment(text[a:b], [i for _, i in covering]))
     return out
 
 
 def source(
-    doc: DocumentRecord, corrections: list[Correction], extra: list[Item] | None = None
+    doc: DocumentRecord,
+    corrections: list[Correction],
+    extra: list[Item] | None = None,
+    items: list[Item] | None = None,
 ) -> Source:
-    """A document ready to show: its items and its highlighted text."""
-    items = document_items(doc, corrections)
+    """A document ready to show: its items (`document_items`, unless given) and its
+    highlighted text."""
+    items = document_items(doc, corrections) if items is None else items
     found = {(i.kind, i.start, i.end) for i in items}
     orphans = [
         c for c in corrections if c.sha256 == doc.sha256 and (c.kind, c.start, c.end) not in found
@@ -155,9 +182,8 @@ def find_item(doc: DocumentRecord, kind: str, start: int, end: int) -> dict[str,
 
 
 # -- the corpus ---------------------------------------------------------------------------
-def corpus(store: Store) -> dict[str, Any]:
-    """Documents with their counts, events, speakers."""
-    export = build_export(store)
+def corpus(export: dict[str, Any]) -> dict[str, Any]:
+    """Documents with their counts, events, speakers, from the (corrected) export."""
     per_doc = Counter(c["sha256"] for c in export["corrections"])
     docs = []
     for d in export["documents"]:
@@ -274,33 +300,64 @@ def event_record(export: dict[str, Any], event_id: str) -> dict[str, Any] | None
     }
 
 
-def event_view(store: Store, event_id: str) -> dict[str, Any] | None:
-    """Everything the event page shows."""
-    docs = store.documents()
-    export = build_export(store, docs=docs)
+@dataclass
+class RecordIndex:
+    """What every event page looks up in the whole record, gathered once."""
+
+    by_name: dict[str, DocumentRecord]
+    timeline: list[dict[str, Any]]
+    statements: dict[str, list[dict[str, Any]]]  # event id -> its quotes, in record order
+    places: list[dict[str, Any]]  # entities with coordinates
+
+
+def record_index(export: dict[str, Any], docs: list[DocumentRecord]) -> RecordIndex:
+    statements: dict[str, list[dict[str, Any]]] = {}
+    for q in _statements(export):
+        for event_id in dict.fromkeys(q["events"]):
+            statements.setdefault(event_id, []).append(q)
+    places = [
+        e for e in export["entities"] if e.get("lat") is not None and e.get("lon") is not None
+    ]
+    return RecordIndex({d.name: d for d in docs}, timeline(export["events"]), statements, places)
+
+
+def event_view(
+    export: dict[str, Any],
+    docs: list[DocumentRecord],
+    corrections: list[Correction],
+    event_id: str,
+    index: RecordIndex | None = None,
+    items: Callable[[DocumentRecord], list[Item]] | None = None,
+) -> dict[str, Any] | None:
+    """Everything the event page shows, from the (corrected) export of `docs` and the
+    `corrections` it applied; `index` (`record_index`) and `items` (a document's
+    `document_items`) where the caller keeps them."""
     event = event_record(export, event_id)
     if event is None:
         return None
-    corrections = store.corrections()
-    by_name = {d.name: d for d in docs}
+    index = index or record_index(export, docs)
     sources = [
-        source(by_name[n], corrections, _sentence_items(by_name[n], event))
+        source(
+            index.by_name[n],
+            corrections,
+            _sentence_items(index.by_name[n], event),
+            items(index.by_name[n]) if items else None,
+        )
         for n in event["documents"]
-        if n in by_name
+        if n in index.by_name
     ]
     quotes: dict[str, list[dict[str, Any]]] = {}
-    for q in _statements(export):
-        if event_id in q["events"]:
-            quotes.setdefault(q["speaker"] or UNATTRIBUTED, []).append(q)
+    for q in index.statements.get(event_id, []):
+        quotes.setdefault(q["speaker"] or UNATTRIBUTED, []).append(q)
     return {
         "event": event,
-        "timeline": timeline(export["events"]),
+        "timeline": index.timeline,
         "sources": sources,
         "figures": event["figures"],
         "quotes": sorted(quotes.items()),
         "contradictions": event["contradictions"],
         "framing": framing(export, event),
-        "map": svg_map(export["entities"], event),
+        "map": svg_map(index.places, event),
     }
 
 
