@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy
@@ -62,6 +63,42 @@ def _dateline_ends(text: str, start: int) -> set[int]:
             ends.add(pos + m.end())
         pos += len(para) + 1
     return ends
+
+
+# spaCy's tokenizer splits affixes off a whitespace-free stretch one at a time, each time
+# copying the rest: 40,000 quotation marks in a row took minutes. Longer stretches are
+# tokenized in pieces of this many characters (no real word or address is that long).
+MAX_RUN = 200
+LONG_RUN = re.compile(r"\S{" + str(MAX_RUN + 1) + ",}")
+
+
+class BoundedTokenizer:
+    """spaCy's tokenizer, with whitespace-free stretches longer than MAX_RUN characters
+    cut into pieces first, so tokenizing stays linear in the text's length."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        if LONG_RUN.search(text) is None:
+            return self.tokenizer(text)
+        pieces: list[str] = []
+        pos = 0
+        for run in LONG_RUN.finditer(text):
+            if run.start() > pos:
+                pieces.append(text[pos : run.start()])
+            pieces.extend(
+                text[i : min(i + MAX_RUN, run.end())]
+                for i in range(run.start(), run.end(), MAX_RUN)
+            )
+            pos = run.end()
+        if pos < len(text):
+            pieces.append(text[pos:])
+        docs = [self.tokenizer(piece) for piece in pieces]
+        return Doc.from_docs(docs, ensure_whitespace=False)
+
+    def __getattr__(self, name: str) -> object:  # the wrapped tokenizer's other attributes
+        return getattr(self.tokenizer, name)
 
 
 @Language.component("parallax_lines")
@@ -131,6 +168,7 @@ def build_pipeline(
         raise RuntimeError(
             f"spaCy model {model_name(model)!r} is not installed; install it or set {MODEL_ENV}"
         ) from exc
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
     nlp.add_pipe("parallax_lines", before="parser")
     _add_gazetteer_ruler(nlp, gazetteer_files)
     if extractors:

@@ -87,3 +87,20 @@ def test_mostly_marked_matches_its_definition() -> None:
                 for x, y in spans
             )
             assert index.mostly_marked(a, b) == expected, (a, b)
+
+
+def test_a_long_run_without_spaces_is_tokenized_in_bounded_pieces(nlp) -> None:  # noqa: ANN001
+    from parallax.nlp import MAX_RUN, BoundedTokenizer
+
+    seen: list[int] = []
+    inner = nlp.tokenizer.tokenizer  # spaCy's own, inside the bounded one
+
+    def recording(text: str):  # noqa: ANN202
+        seen.append(max((len(w) for w in text.split()), default=0))
+        return inner(text)
+
+    text = 'Title\n\nHe said "no". ' + '"' * 5000 + " Then " + "x" * 450 + " end."
+    doc = BoundedTokenizer(recording)(text)
+    assert doc.text == text  # offsets unchanged
+    assert max(seen) <= MAX_RUN  # spaCy never sees a stretch longer than the bound
+    assert [t.text for t in doc[:4]] == ["Title", "\n\n", "He", "said"]
