@@ -124,6 +124,13 @@ class DocEntities:
         self.ent_ends = [e.end_char for e in self.ents]
         self.sent_ends = [s.end_char for s in self.sents]
         self._chunks: dict[str, list[Span]] | None = None
+        self._full_chunks: dict[str, list[Span]] = {}
+        self._full_chunk_ends: dict[str, list[int]] = {}
+        self._body_starts: dict[tuple[str, frozenset[str]], list[int]] = {}
+        self._titled_ends: dict[str, list[int]] = {}
+        self._bodies: dict[tuple[str, frozenset[str]], list[tuple[int, str]]] = {}
+        self._holders: dict[str, str | None] = {}
+        self._titled: dict[str, list[tuple[int, str]]] = {}
         self._home: str | None = None
         self._roles: dict[str, tuple[str | None, str | None]] | None = None
 
@@ -308,16 +315,24 @@ class DocEntities:
 
     def nominal_antecedent(self, head: Token, before: int) -> Resolved | None:
         """'the ministry' -> the last fuller noun phrase with the same head noun."""
-        if self._chunks is None:  # noun_chunks is rebuilt on every access: indexed once
-            self._chunks = {}
-            for chunk in self.doc.noun_chunks:
-                self._chunks.setdefault(chunk.root.lemma_.lower(), []).append(chunk)
-        for chunk in reversed(self._chunks.get(head.lemma_.lower(), [])):
-            if chunk.end_char > before:
-                continue
+        self._index_chunks()
+        fuller = self._full_chunks.get(head.lemma_.lower(), [])
+        ends = self._full_chunk_ends.get(head.lemma_.lower(), [])
+        i = bisect_right(ends, before)  # chunks are disjoint: their ends are sorted
+        return self.resolve_np(fuller[i - 1], before=fuller[i - 1].start_char) if i else None
+
+    def _index_chunks(self) -> None:
+        """Noun chunks by head lemma (noun_chunks is rebuilt on every access), and those
+        of two or more content words apart, the ones a bare "the ministry" refers to."""
+        if self._chunks is not None:
+            return
+        self._chunks, self._full_chunks = {}, {}
+        for chunk in self.doc.noun_chunks:
+            lemma = chunk.root.lemma_.lower()
+            self._chunks.setdefault(lemma, []).append(chunk)
             if len([t for t in chunk if not t.is_stop]) >= 2:
-                return self.resolve_np(chunk, before=chunk.start_char)
-        return None
+                self._full_chunks.setdefault(lemma, []).append(chunk)
+                self._full_chunk_ends.setdefault(lemma, []).append(chunk.end_char)
 
     def resolve_name(self, text: str, label: str = "") -> Resolved:
         country = self.gaz.actor_name(strip_possessive(text))
@@ -471,8 +486,21 @@ class DocEntities:
     def _named_body(self, head: Token, words: set[str], before: int) -> str | None:
         """The body of the report with this head noun and these words that a country's
         name qualifies, when the report names just one such body (else the nearest before)."""
-        if self._chunks is None:
-            self.nominal_antecedent(head, before)
+        key = (head.lemma_.lower(), frozenset(words))
+        found = self._bodies.get(key)
+        if found is None:
+            found = self._bodies[key] = self._bodies_named(head, words)
+            self._body_starts[key] = [at for at, _ in found]
+        names = {n for _, n in found}
+        if len(names) == 1:
+            return names.pop()
+        i = bisect_left(self._body_starts[key], before)
+        return found[i - 1][1] if i else None
+
+    def _bodies_named(self, head: Token, words: set[str]) -> list[tuple[int, str]]:
+        """(offset, name) of the bodies with this head noun and these words that a
+        country's name qualifies, in the order of the text."""
+        self._index_chunks()
         found: list[tuple[int, str]] = []
         for chunk in (self._chunks or {}).get(head.lemma_.lower(), []):
             toks = [t for t in chunk if not t.is_punct and t.lower_ not in DETERMINERS]
@@ -484,11 +512,7 @@ class DocEntities:
                 name = self.organization(chunk, chunk.start_char)
                 if name:
                     found.append((chunk.start_char, name))
-        names = {n for _, n in found}
-        if len(names) == 1:
-            return names.pop()
-        earlier = [n for at, n in found if at < before]
-        return earlier[-1] if earlier else None
+        return found
 
     def _is_role_description(self, span: Span) -> bool:
         """A definite role with no name: "the minister", "Valdoria's president",
@@ -510,6 +534,11 @@ class DocEntities:
     def _role_holder(self, role: str) -> str | None:
         """The one person the report gives this role, wherever it names them (a headline's
         "says governor" comes before "Governor Ivo Brandt")."""
+        if role not in self._holders:
+            self._holders[role] = self._find_role_holder(role)
+        return self._holders[role]
+
+    def _find_role_holder(self, role: str) -> str | None:
         people = {
             self.full_name(self._person_name(ent))
             for ent in self.ents
@@ -537,14 +566,17 @@ class DocEntities:
 
     def _titled_person(self, role: str, before: int) -> str | None:
         """'the minister' -> the last person named with that title ("Defence Minister X")."""
-        for i in reversed(range(bisect_right(self.ent_ends, before))):
-            ent = self.ents[i]
-            if not self._is_person(ent):
-                continue
-            lead = self.doc[max(0, ent.start - 3) : ent.start + 1].text.lower()
-            if role in lead:
-                return self.full_name(self._person_name(ent))
-        return None
+        titled = self._titled.get(role)
+        if titled is None:  # (end offset, name) of every person named with the title
+            titled = self._titled[role] = [
+                (ent.end_char, self.full_name(self._person_name(ent)))
+                for ent in self.ents
+                if self._is_person(ent)
+                and role in self.doc[max(0, ent.start - 3) : ent.start + 1].text.lower()
+            ]
+            self._titled_ends[role] = [end for end, _ in titled]
+        i = bisect_right(self._titled_ends[role], before)
+        return titled[i - 1][1] if i else None
 
     def _country_modifier(self, span: Span) -> str | None:
         for tok in span:
