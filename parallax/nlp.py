@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -36,12 +39,14 @@ DATELINE_PREFIX = re.compile(
 CLOSERS = {"\u201d", '"', "'", "\u2019", ")"}
 
 
-def _starts_sentence(doc: Doc, i: int) -> bool:
+def _starts_sentence(doc: Doc, i: int, j: int | None = None) -> bool:
     """Rule-based boundary: after . ! ? (and any closing quote) before a capitalised word,
-    a digit or an opening quote. The small model's parser splits news prose badly."""
-    j = i - 1
-    while j >= 0 and doc[j].text in CLOSERS:
-        j -= 1
+    a digit or an opening quote. The small model's parser splits news prose badly.
+    `j`, when given, is the last token before `i` that is not a closing mark."""
+    if j is None:
+        j = i - 1
+        while j >= 0 and doc[j].text in CLOSERS:
+            j -= 1
     if j < 0 or doc[j].text not in SENT_END:
         return False
     first = doc[i].text
@@ -60,6 +65,42 @@ def _dateline_ends(text: str, start: int) -> set[int]:
     return ends
 
 
+# spaCy's tokenizer splits affixes off a whitespace-free stretch one at a time, each time
+# copying the rest: 40,000 quotation marks in a row took minutes. Longer stretches are
+# tokenized in pieces of this many characters (no real word or address is that long).
+MAX_RUN = 200
+LONG_RUN = re.compile(r"\S{" + str(MAX_RUN + 1) + ",}")
+
+
+class BoundedTokenizer:
+    """spaCy's tokenizer, with whitespace-free stretches longer than MAX_RUN characters
+    cut into pieces first, so tokenizing stays linear in the text's length."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        if LONG_RUN.search(text) is None:
+            return self.tokenizer(text)
+        pieces: list[str] = []
+        pos = 0
+        for run in LONG_RUN.finditer(text):
+            if run.start() > pos:
+                pieces.append(text[pos : run.start()])
+            pieces.extend(
+                text[i : min(i + MAX_RUN, run.end())]
+                for i in range(run.start(), run.end(), MAX_RUN)
+            )
+            pos = run.end()
+        if pos < len(text):
+            pieces.append(text[pos:])
+        docs = [self.tokenizer(piece) for piece in pieces]
+        return Doc.from_docs(docs, ensure_whitespace=False)
+
+    def __getattr__(self, name: str) -> object:  # the wrapped tokenizer's other attributes
+        return getattr(self.tokenizer, name)
+
+
 @Language.component("parallax_lines")
 def lines_component(doc: Doc) -> Doc:
     """Sets sentence boundaries before the parser (which keeps them): header lines
@@ -69,18 +110,27 @@ def lines_component(doc: Doc) -> Doc:
     doc._.header = header
     if len(doc) == 0:
         return doc
-    doc[0].is_sent_start = True
     after_dateline = _dateline_ends(doc.text, header.body_start)
+    # 1 = starts a sentence, -1 = does not; set in one pass (the token setter checks the
+    # whole doc for a parse on every call, which made long paragraphs quadratic)
+    starts = numpy.full((len(doc), 1), -1, dtype="int64")
+    starts[0, 0] = 1
+    last_word = 0 if doc[0].text not in CLOSERS else -1  # last token not a closing mark
     for i in range(1, len(doc)):
         prev, tok = doc[i - 1], doc[i]
         if tok.is_space:
-            tok.is_sent_start = False
-            continue
-        new_line = "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)
-        header_end = prev.idx < header.body_start <= tok.idx
-        tok.is_sent_start = (
-            new_line or header_end or tok.idx in after_dateline or _starts_sentence(doc, i)
-        )
+            pass
+        elif (
+            "\n" in prev.whitespace_
+            or (prev.is_space and "\n" in prev.text)
+            or prev.idx < header.body_start <= tok.idx
+            or tok.idx in after_dateline
+            or _starts_sentence(doc, i, last_word)
+        ):
+            starts[i, 0] = 1
+        if tok.text not in CLOSERS:
+            last_word = i
+    doc.from_array([SENT_START], starts.astype("uint64"))  # type: ignore[arg-type]
     return doc
 
 
@@ -118,6 +168,7 @@ def build_pipeline(
         raise RuntimeError(
             f"spaCy model {model_name(model)!r} is not installed; install it or set {MODEL_ENV}"
         ) from exc
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
     nlp.add_pipe("parallax_lines", before="parser")
     _add_gazetteer_ruler(nlp, gazetteer_files)
     if extractors:

@@ -5,14 +5,31 @@ refer to, and government mentions to their country ("Azerbaijan's government")."
 
 from __future__ import annotations
 
+import json
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span, Token
 
 from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.models import Mention
+
+LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "en" / "speakers.json"
+_LEX = json.loads(LEXICON.read_text("utf-8"))
+CAPITALS: dict[str, str] = _LEX["capitals"]  # "Kyiv said": the government of the country
+COUNTRY_DEMONYMS: dict[str, str] = _LEX["demonyms"]  # Russia -> Russian (its bodies' names)
+NON_SPEAKERS = set(_LEX["non_speakers"])  # never a speaker: "statement", "who"
+ORGANIZATION_HEADS = set(_LEX["organization_heads"])
+RELATIVE_PRONOUNS = {"who", "which", "that"}
+STATEMENT_NOUNS = set(_LEX["statement_nouns"])  # "X's statement said": X speaks
+INDEFINITE = {"a", "an", "one", "another", "some", "any", "two", "three", "several", "many"}
+# "the country's Health Ministry": the country the report is about
+HOME_COUNTRY_WORDS = {"country", "nation"}
+IT_LOOKBACK = 3  # sentences searched back for the body an "it said" stands for
 
 TITLES = {
     "president", "prime", "minister", "secretary", "representative", "representatives", "rep.",
@@ -29,7 +46,7 @@ PERSON_TITLES = {
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 ROLE_NOUNS = {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
               "commander", "governor", "mayor", "ambassador", "envoy", "premier", "chief",
-              "general", "senator", "representative", "official"}  # fmt: skip
+              "general", "senator", "representative", "official"} | set(_LEX["role_nouns"])  # fmt: skip
 # Heads of an apposition that make the name before it a person's ("X, the mayor of Y").
 ROLE_HEADS = ROLE_NOUNS | {
     "mayor", "head", "director", "leader", "chairman", "chairwoman", "chair", "founder",
@@ -53,10 +70,27 @@ ON_BEHALF = {"office", "spokesman", "spokeswoman", "spokesperson", "aide", "aide
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
+_CHILDREN: WeakKeyDictionary[Doc, list[list[int]]] = WeakKeyDictionary()
+
+
+def children(tok: Token) -> list[Token]:
+    """A token's children in order. Token.children scans the token's whole subtree, the
+    whole sentence for the root of a run-on paragraph: this index is built once a doc."""
+    doc = tok.doc
+    kids = _CHILDREN.get(doc)
+    if kids is None or len(kids) != len(doc):
+        kids = [[] for _ in range(len(doc))]
+        for t in doc:
+            if t.head.i != t.i:
+                kids[t.head.i].append(t.i)
+        _CHILDREN[doc] = kids
+    return [doc[i] for i in kids[tok.i]]
+
+
 @dataclass
 class Resolved:
     name: str
-    kind: str  # person | organization | country | place | group
+    kind: str  # person | organization | country | place | group | unresolved
     members: tuple[str, ...] = ()
 
 
@@ -86,6 +120,19 @@ class DocEntities:
             if self._is_person(ent):
                 self._add_person(ent)
         self.groups = self._find_groups(body_start)
+        self.ent_starts = [e.start_char for e in self.ents]
+        self.ent_ends = [e.end_char for e in self.ents]
+        self.sent_ends = [s.end_char for s in self.sents]
+        self._chunks: dict[str, list[Span]] | None = None
+        self._full_chunks: dict[str, list[Span]] = {}
+        self._full_chunk_ends: dict[str, list[int]] = {}
+        self._body_starts: dict[tuple[str, frozenset[str]], list[int]] = {}
+        self._titled_ends: dict[str, list[int]] = {}
+        self._bodies: dict[tuple[str, frozenset[str]], list[tuple[int, str]]] = {}
+        self._holders: dict[str, str | None] = {}
+        self._titled: dict[str, list[tuple[int, str]]] = {}
+        self._home: str | None = None
+        self._roles: dict[str, tuple[str | None, str | None]] | None = None
 
     # -- persons ------------------------------------------------------------
     @staticmethod
@@ -98,7 +145,7 @@ class DocEntities:
             return all(t.is_title for t in ent[1:])  # "Representatives Mira Tessik"
         return ent.label_ in ("ORG", "GPE", "NORP") and any(
             c.dep_ == "appos" and c.lemma_.lower() in ROLE_HEADS and c.i > ent.root.i
-            for c in ent.root.children
+            for c in children(ent.root)
         )
 
     def _person_name(self, ent: Span) -> str:
@@ -121,8 +168,8 @@ class DocEntities:
 
     def _is_place(self, name: str) -> bool:
         """A one-word 'person' that the gazetteer knows as a place (Stepanakert)."""
-        return (
-            len(name.split()) == 1 and self.gaz.lookup(name, fuzzy=False, cities=False) is not None
+        return len(name.split()) == 1 and (
+            name in CAPITALS or self.gaz.lookup(name, fuzzy=False, cities=False) is not None
         )
 
     def full_name(self, name: str) -> str:
@@ -131,8 +178,10 @@ class DocEntities:
 
     def person_in(self, span: Span) -> str | None:
         """Fullest known name of a person named inside the span."""
-        for ent in self.ents:
-            if self._is_person(ent) and span.start_char <= ent.start_char < span.end_char:
+        lo = bisect_left(self.ent_starts, span.start_char)
+        hi = bisect_left(self.ent_starts, span.end_char)
+        for ent in self.ents[lo:hi]:
+            if self._is_person(ent):
                 name = self._person_name(ent)
                 if name and not self._is_place(name):
                     return self.full_name(name)
@@ -163,47 +212,127 @@ class DocEntities:
     def antecedent(self, before: int, kinds: set[str]) -> Resolved | None:
         """Nearest preceding mention of the given kinds (person, group, organization)."""
         best: tuple[int, Resolved] | None = None
+        n_before = bisect_right(self.ent_ends, before)  # entities are sorted and disjoint
         if "person" in kinds:
-            for ent in self.ents:
-                if self._is_person(ent) and ent.end_char <= before:
+            for i in reversed(range(n_before)):  # the nearest one that resolves
+                ent = self.ents[i]
+                if self._is_person(ent) and not self._credit(ent):
                     name = self._person_name(ent)
                     if name and not self._is_place(name):
-                        cand = (ent.start_char, Resolved(self.full_name(name), "person"))
-                        if best is None or cand[0] > best[0]:
-                            best = cand
+                        best = (ent.start_char, Resolved(self.full_name(name), "person"))
+                        break
         if "group" in kinds:
             for offset, group in self.groups:
                 if offset <= before and (best is None or offset > best[0]):
                     best = (offset, group)
         if "organization" in kinds:
-            for ent in self.ents:
-                if ent.label_ in ("ORG", "GPE", "NORP") and ent.end_char <= before:
-                    cand = (ent.start_char, self.resolve_name(ent.text, ent.label_))
-                    if best is None or cand[0] > best[0]:
-                        best = cand
+            for i in reversed(range(n_before)):
+                ent = self.ents[i]
+                if ent.label_ in ("ORG", "GPE", "NORP"):
+                    if best is None or ent.start_char > best[0]:
+                        best = (ent.start_char, self.resolve_name(ent.text, ent.label_))
+                    break
         return best[1] if best else None
 
+    def is_dateline(self, span: Span) -> bool:
+        """A place in capitals opening a paragraph ("VELGRAD (Wire) -", "VELGRAD:"): where
+        the report was filed, never who speaks."""
+        text = span.text.strip()
+        if not text.isupper() or len(text) < 3:
+            return False
+        line_start = self.doc.text.rfind("\n", 0, span.start_char) + 1
+        if self.doc.text[line_start : span.start_char].strip():
+            return False
+        name = text.title()
+        return name in CAPITALS or self.gaz.lookup(name, fuzzy=False) is not None
+
+    def _issuer(self, noun: Token, before: int) -> Resolved | None:
+        """Who issued 'the statement': 'a statement from X', else the subject of 'X issued
+        a statement' in the last few sentences."""
+        for child in children(noun):
+            if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+                pobj = next((c for c in children(child) if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return self.resolve_np(self.doc[pobj.left_edge.i : pobj.i + 1], before)
+        n_prev = bisect_right(self.sent_ends, before)
+        for k in range(n_prev - 1, max(-1, n_prev - 1 - IT_LOOKBACK), -1):
+            for tok in self.sents[k]:
+                if tok.lemma_ != noun.lemma_ or tok.dep_ != "dobj":
+                    continue
+                subj = next((c for c in children(tok.head) if c.dep_ == "nsubj"), None)
+                if subj is not None and subj.lower_ not in NON_SPEAKERS:
+                    return self.resolve_np(self.doc[subj.left_edge.i : subj.i + 1], before)
+        return None
+
+    def _person_subject(self, before: int) -> Resolved | None:
+        """'He said' after a sentence whose subject is a person: that person, before a
+        person the sentence only mentions ("Brandt met Lukic. He said ..." -> Brandt). The
+        sentence just before, else the one before it."""
+        n_prev = bisect_right(self.sent_ends, before)
+        for k in range(n_prev - 1, max(-1, n_prev - 3), -1):
+            sent = self.sents[k]
+            lo = bisect_left(self.ent_starts, sent.start_char)
+            hi = bisect_left(self.ent_starts, sent.end_char)
+            for ent in self.ents[lo:hi]:
+                if not self._is_person(ent) or self._credit(ent):
+                    continue
+                if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.dep_ == "ROOT":
+                    name = self._person_name(ent)
+                    if name and not self._is_place(name):
+                        return Resolved(self.full_name(name), "person")
+            if any(self._is_person(e) for e in self.ents[lo:hi]):
+                return None  # a person named but not as the subject: the nearest mention
+        return None
+
+    def _credit(self, ent: Span) -> bool:
+        """A photographer's credit ("Ana Varga / Meridian Wire"): a name no "he" refers to."""
+        return "/" in ent.text or ent.end < len(self.doc) and self.doc[ent.end].text in ("/", "|")
+
     def _previous_subject(self, before: int) -> Resolved | None:
-        """'It' after a sentence whose subject is an organisation: that organisation."""
-        prev = [s for s in self.sents if s.end_char <= before]
-        if not prev:
-            return None
-        for tok in prev[-1]:
-            if tok.dep_ == "nsubj" and tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ != "PERSON":
+        """'It' after a sentence whose subject is an organisation: that organisation (the
+        nearest of the last few sentences; subjects that cannot speak are passed over)."""
+        n_prev = bisect_right(self.sent_ends, before)
+        for k in range(n_prev - 1, max(-1, n_prev - 1 - IT_LOOKBACK), -1):
+            for tok in self.sents[k]:
+                if tok.dep_ != "nsubj" or tok.pos_ not in ("NOUN", "PROPN"):
+                    continue
+                if tok.ent_type_ == "PERSON" or not self._can_speak(tok):
+                    continue
                 span = self.doc[tok.left_edge.i : tok.i + 1]
                 if span.start_char >= before:
                     return None
                 return self.resolve_np(span, before=span.start_char)
         return None
 
+    @staticmethod
+    def _can_speak(tok: Token) -> bool:
+        """A body that makes statements: a named organisation, country or people, or a
+        common noun for a body ("the ministry", "the army")."""
+        lemma = tok.lemma_.lower()
+        if lemma in NON_SPEAKERS or tok.lower_ in NON_SPEAKERS:
+            return False
+        return tok.ent_type_ in ("ORG", "GPE", "NORP") or lemma in ORGANIZATION_HEADS
+
     def nominal_antecedent(self, head: Token, before: int) -> Resolved | None:
         """'the ministry' -> the last fuller noun phrase with the same head noun."""
-        for chunk in reversed(list(self.doc.noun_chunks)):
-            if chunk.end_char > before or chunk.root.lemma_.lower() != head.lemma_.lower():
-                continue
+        self._index_chunks()
+        fuller = self._full_chunks.get(head.lemma_.lower(), [])
+        ends = self._full_chunk_ends.get(head.lemma_.lower(), [])
+        i = bisect_right(ends, before)  # chunks are disjoint: their ends are sorted
+        return self.resolve_np(fuller[i - 1], before=fuller[i - 1].start_char) if i else None
+
+    def _index_chunks(self) -> None:
+        """Noun chunks by head lemma (noun_chunks is rebuilt on every access), and those
+        of two or more content words apart, the ones a bare "the ministry" refers to."""
+        if self._chunks is not None:
+            return
+        self._chunks, self._full_chunks = {}, {}
+        for chunk in self.doc.noun_chunks:
+            lemma = chunk.root.lemma_.lower()
+            self._chunks.setdefault(lemma, []).append(chunk)
             if len([t for t in chunk if not t.is_stop]) >= 2:
-                return self.resolve_np(chunk, before=chunk.start_char)
-        return None
+                self._full_chunks.setdefault(lemma, []).append(chunk)
+                self._full_chunk_ends.setdefault(lemma, []).append(chunk.end_char)
 
     def resolve_name(self, text: str, label: str = "") -> Resolved:
         country = self.gaz.actor_name(strip_possessive(text))
@@ -224,8 +353,13 @@ class DocEntities:
         before = span.start_char if before is None else before
         head = span.root
         low = head.text.lower()
+        if len(span) == 1 and low in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            noun = head.head.head  # "Ivo Brandt, who said ...": the noun the clause describes
+            return self.resolve_np(self.doc[noun.left_edge.i : noun.i + 1], before=before)
+        if clean_np(span.text) in CAPITALS:  # "Kyiv said": the government of Ukraine
+            return Resolved(CAPITALS[clean_np(span.text)], "country")
         if len(span) == 1 and low in PERSON_PRONOUNS:
-            return self.antecedent(before, {"person"})
+            return self._person_subject(before) or self.antecedent(before, {"person"})
         if len(span) == 1 and low in GROUP_PRONOUNS:
             return self.antecedent(before, {"group", "organization"})
         if len(span) == 1 and low in THING_PRONOUNS:
@@ -240,14 +374,14 @@ class DocEntities:
         person = self.person_in(span)
         if person and head.ent_type_ == "PERSON" or person and head.pos_ == "PROPN":
             return Resolved(person, "person")
-        if person and any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in head.children):
+        if person and any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in children(head)):
             return Resolved(person, "person")  # "Valdoria's president, Ivo Brandt"
         if head.lower_ in GOVERNMENT_HEADS:
             country = self._country_modifier(span)
             if country:
                 return Resolved(country, "country")
-        if head.lower_ in ROLE_NOUNS and span[0].lower_ == "the":
-            titled = self._titled_person(head.lower_, before)
+        if self._is_role_description(span):  # "the minister", "Valdoria's president"
+            titled = self._titled_person(head.lower_, before) or self._role_holder(head.lower_)
             if titled:
                 return Resolved(titled, "person")
         if head.lower_ in GROUP_NOUNS and span[0].lower_ == "the":
@@ -258,9 +392,166 @@ class DocEntities:
             found = self.nominal_antecedent(head, before)
             if found:
                 return found
+        if head.lemma_.lower() in ORGANIZATION_HEADS and head.ent_type_ != "PERSON":
+            body = self.organization(span, before)
+            if body:
+                return Resolved(body, "organization")
+        holder = next((c for c in children(head) if c.dep_ == "poss"), None)
+        if holder is not None and head.lemma_.lower() in STATEMENT_NOUNS and holder.i >= span.start:
+            # "the ministry's statement said": the ministry
+            return self.resolve_np(self.doc[holder.left_edge.i : holder.i + 1], before=before)
+        if head.lemma_.lower() in STATEMENT_NOUNS:
+            issuer = self._issuer(head, before)
+            if issuer is not None:
+                return issuer
+        junk = head.lower_ in NON_SPEAKERS or head.lemma_.lower() in NON_SPEAKERS
+        if junk and (not head.ent_type_ or head.pos_ == "PRON"):
+            return Resolved(span.text, "unresolved")  # kept as written, not a speaker
         label = head.ent_type_ or ""
         found = self.resolve_name(span.text, label)
         return found if found.name else None
+
+    # -- organisations -----------------------------------------------------------
+    def home_country(self) -> str | None:
+        """The country the report names most often (by name, demonym or capital)."""
+        if self._home is None:
+            counts: dict[str, int] = {}
+            for ent in self.ents:
+                if ent.label_ not in ("GPE", "NORP"):
+                    continue
+                text = strip_possessive(ent.text)
+                country = self.gaz.actor_name(text) or CAPITALS.get(text)
+                if ent.label_ == "NORP":
+                    country = country or self.demonym_country(text)
+                if country:
+                    counts[country] = counts.get(country, 0) + 1
+            self._home = max(counts, key=lambda c: counts[c]) if counts else ""
+        return self._home or None
+
+    def adjective(self, country: str) -> str:
+        """The adjective a country's bodies are named with: the lexicon's, else the
+        demonym the report itself uses for it ("Valdorian"), else the country's name."""
+        if country in COUNTRY_DEMONYMS:
+            return COUNTRY_DEMONYMS[country]
+        for ent in self.ents:
+            if ent.label_ == "NORP" and len(ent) == 1:
+                word = strip_possessive(ent.text)
+                if word != country and self.demonym_country(word) == country:
+                    return word
+        return country
+
+    def _country_word(self, tok: Token) -> str | None:
+        """The country a modifier names: "Russia's", "Russian", "the country's"."""
+        word = strip_possessive(tok.text)
+        if word.lower() in HOME_COUNTRY_WORDS:
+            return self.home_country() if tok.dep_ == "poss" else None
+        if not word[:1].isupper():
+            return None
+        return (
+            self.gaz.actor_name(word)
+            or CAPITALS.get(word)
+            or self.gaz.country_of_demonym(word)
+            or _from_demonym(word, self.gaz.actor_name)
+        )
+
+    def organization(self, span: Span, before: int) -> str | None:
+        """One name for a body however a report writes it: a country's body named with the
+        country's adjective ("Russia's defence ministry", "Russian defense ministry" ->
+        "Russian defence ministry"), a bare "the defence ministry" or "the ministry" as the
+        body of that kind the report names (when it names one)."""
+        toks = [t for t in span if not t.is_punct and t.lower_ not in DETERMINERS]
+        toks = [t for t in toks if t.text not in ("'s", "\u2019s", "'", "\u2019")]
+        if not toks:
+            return None
+        country = self._country_word(toks[0]) if len(toks) > 1 else None
+        possessive = (
+            toks[0].dep_ == "poss"
+            or toks[0].i + 1 < len(self.doc)
+            and (self.doc[toks[0].i + 1].dep_ == "case")
+        )
+        if country and not possessive and all(t.is_title or t.is_upper for t in toks):
+            return None  # a proper name as written: "Israel Defense Forces"
+        if country:
+            rest = [_spelling(t.text) for t in toks[1:]]
+            return " ".join([self.adjective(country), *rest])
+        if span[0].lower_ in INDEFINITE or any(t.ent_type_ for t in toks):
+            return None
+        if span[0].lower_ not in ("the", "its") and not all(
+            t.pos_ in ("NOUN", "ADJ") for t in toks
+        ):
+            return None
+        words = {_spelling(t.lower_) for t in toks if t.i != span.root.i}
+        return self._named_body(span.root, words, before)
+
+    def _named_body(self, head: Token, words: set[str], before: int) -> str | None:
+        """The body of the report with this head noun and these words that a country's
+        name qualifies, when the report names just one such body (else the nearest before)."""
+        key = (head.lemma_.lower(), frozenset(words))
+        found = self._bodies.get(key)
+        if found is None:
+            found = self._bodies[key] = self._bodies_named(head, words)
+            self._body_starts[key] = [at for at, _ in found]
+        names = {n for _, n in found}
+        if len(names) == 1:
+            return names.pop()
+        i = bisect_left(self._body_starts[key], before)
+        return found[i - 1][1] if i else None
+
+    def _bodies_named(self, head: Token, words: set[str]) -> list[tuple[int, str]]:
+        """(offset, name) of the bodies with this head noun and these words that a
+        country's name qualifies, in the order of the text."""
+        self._index_chunks()
+        found: list[tuple[int, str]] = []
+        for chunk in (self._chunks or {}).get(head.lemma_.lower(), []):
+            toks = [t for t in chunk if not t.is_punct and t.lower_ not in DETERMINERS]
+            if len(toks) < 2 or chunk.start <= head.i < chunk.end:
+                continue
+            if not words <= {_spelling(t.lower_) for t in toks}:
+                continue
+            if self._country_word(toks[0]) and toks[0].lower_ not in HOME_COUNTRY_WORDS:
+                name = self.organization(chunk, chunk.start_char)
+                if name:
+                    found.append((chunk.start_char, name))
+        return found
+
+    def _is_role_description(self, span: Span) -> bool:
+        """A definite role with no name: "the minister", "Valdoria's president",
+        "the country's health minister" (not "a minister", not "Minister Ivo Brandt")."""
+        head = span.root
+        if head.lower_ not in ROLE_NOUNS or span[0].lower_ in INDEFINITE:
+            return False
+        if any(
+            t.ent_type_ == "PERSON" or t.pos_ == "PROPN" and t.ent_type_ in ("", "ORG")
+            for t in span
+            if t.i != head.i
+        ):
+            return False
+        if span[0].lower_ == "the" or any(t.dep_ == "poss" for t in span if t.i != head.i):
+            return True
+        # a bare role, as headlines write it: "..., says governor", "health minister says"
+        return all(t.is_lower and t.pos_ in ("NOUN", "ADJ", "PROPN") for t in span)
+
+    def _role_holder(self, role: str) -> str | None:
+        """The one person the report gives this role, wherever it names them (a headline's
+        "says governor" comes before "Governor Ivo Brandt")."""
+        if role not in self._holders:
+            self._holders[role] = self._find_role_holder(role)
+        return self._holders[role]
+
+    def _find_role_holder(self, role: str) -> str | None:
+        people = {
+            self.full_name(self._person_name(ent))
+            for ent in self.ents
+            if self._is_person(ent)
+            and role in self.doc[max(0, ent.start - 3) : ent.start + 1].text.lower().split()
+        }
+        if self._roles is None:
+            self._roles = self.roles()
+        for name, (found_role, _) in self._roles.items():
+            if found_role and role in found_role.lower().split():
+                people.add(name)
+        people.discard("")
+        return people.pop() if len(people) == 1 else None
 
     @staticmethod
     def _after_person_title(span: Span) -> str | None:
@@ -275,14 +566,17 @@ class DocEntities:
 
     def _titled_person(self, role: str, before: int) -> str | None:
         """'the minister' -> the last person named with that title ("Defence Minister X")."""
-        best = None
-        for ent in self.ents:
-            if not self._is_person(ent) or ent.end_char > before:
-                continue
-            lead = self.doc[max(0, ent.start - 3) : ent.start + 1].text.lower()
-            if role in lead:
-                best = self.full_name(self._person_name(ent))
-        return best
+        titled = self._titled.get(role)
+        if titled is None:  # (end offset, name) of every person named with the title
+            titled = self._titled[role] = [
+                (ent.end_char, self.full_name(self._person_name(ent)))
+                for ent in self.ents
+                if self._is_person(ent)
+                and role in self.doc[max(0, ent.start - 3) : ent.start + 1].text.lower()
+            ]
+            self._titled_ends[role] = [end for end, _ in titled]
+        i = bisect_right(self._titled_ends[role], before)
+        return titled[i - 1][1] if i else None
 
     def _country_modifier(self, span: Span) -> str | None:
         for tok in span:
@@ -317,7 +611,7 @@ class DocEntities:
     def _role_tokens(self, ent: Span) -> list[Token]:
         root = ent.root
         before = [t for t in root.subtree if t.i < ent.start and not t.is_punct]
-        for child in root.children:  # "Petar Lukic, the mayor of Lisk"
+        for child in children(root):  # "Petar Lukic, the mayor of Lisk"
             if child.dep_ == "appos" and child.ent_type_ != "PERSON" and child.i > root.i:
                 before += _without_clauses(child)
         if root.dep_ == "appos" and root.head.i < ent.start:  # "Valdoria's president, Ivo Brandt"
@@ -409,6 +703,13 @@ class DocEntities:
         )
 
 
+def _spelling(word: str) -> str:
+    """One spelling for words US and British English write apart (defense/defence)."""
+    if word.lower() == "defense":
+        return word[:-2] + ("CE" if word.isupper() else "ce")
+    return word
+
+
 def _from_demonym(word: str, lookup: Callable[[str], str | None]) -> str | None:
     """The first name `lookup` knows among the stems of a demonym (Valdorian -> Valdoria,
     Azerbaijani -> Azerbaijan, Ukrainian -> Ukraine)."""
@@ -422,7 +723,7 @@ def _from_demonym(word: str, lookup: Callable[[str], str | None]) -> str | None:
 
 def _without_clauses(token: Token) -> list[Token]:
     """A noun phrase's tokens without its relative clauses and punctuation."""
-    cut = {t.i for c in token.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    cut = {t.i for c in children(token) if c.dep_ in ("relcl", "acl") for t in c.subtree}
     return [t for t in token.subtree if t.i not in cut and not t.is_punct]
 
 

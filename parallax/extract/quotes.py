@@ -11,12 +11,14 @@ resolved to a name through `DocEntities`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from parallax.extract.entities import DocEntities, Resolved, join_names
+from parallax.extract.entities import ROLE_NOUNS, DocEntities, Resolved, children, join_names
 from parallax.gazetteer import get_gazetteer
 from parallax.models import Quote
 
@@ -107,10 +109,17 @@ DASH_NAME = re.compile(
     r"([A-Z][\w.'\u2019-]+(?:[ \t][A-Z][\w.'\u2019-]+){0,3})[ \t.,]*(?:$|\n|,)",
     re.M,
 )
+# 'Toll rises to 40 - health minister': a headline signed with a dash
+HEADLINE_SIGNED = re.compile(r"(.*?\S)[ \t]+[-\u2013\u2014][ \t]+([a-z][a-z' -]{2,40}?)[ \t.]*$")
 MIN_DIRECT_WORDS = 4
 MIN_INDIRECT_TOKENS = 2
 MAX_HEADLINE_WORDS = 20
 MAX_CUE_SENTENCE = 8  # tokens of a bare '...," she asked.' sentence
+# How far (characters) from a quotation's marks its cue verb is looked for, and from a
+# cue verb the verb of a relayed statement ('said in remarks carried by X'): a bound
+# far beyond any real sentence that keeps a run-on paragraph linear in its length.
+CUE_WINDOW = 1000
+RELAY_VERBS = {"report", "carry", "publish", "quote", "cite", "air", "broadcast"}
 SOURCE_DOCUMENTS = {
     "statement",
     "report",
@@ -219,19 +228,19 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     statement noun ("his claim that", "a warning by X") its holder."""
     if verb.pos_ in ("NOUN", "PROPN"):
         return holder_of(verb)
-    for child in verb.children:
+    for child in children(verb):
         if child.dep_ in ("nsubj", "csubj"):
             return child
-    for child in verb.children:
+    for child in children(verb):
         if child.dep_ == "nsubjpass":
             return None
-    for child in verb.children:  # inverted "..., said the Members."
+    for child in children(verb):  # inverted "..., said the Members."
         if (
             child.dep_ in ("dobj", "attr")
             and child.i > verb.i
             and verb.lemma_ == "say"
             and child.pos_ in ("PROPN", "NOUN", "PRON")
-            and not any(c.dep_ == "ccomp" for c in verb.children)
+            and not any(c.dep_ == "ccomp" for c in children(verb))
         ):
             return child
     if depth < 3 and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
@@ -261,8 +270,8 @@ def _conjoined_with_the_cue(verb: Token) -> bool:
     if verb.dep_ != "conj" or clause.dep_ != "ccomp" or clause.head.i == clause.i:
         return False
     cue = clause.head
-    clause_aux = any(c.dep_ in ("aux", "auxpass") for c in clause.children)
-    own_aux = any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    clause_aux = any(c.dep_ in ("aux", "auxpass") for c in children(clause))
+    own_aux = any(c.dep_ in ("aux", "auxpass") for c in children(verb))
     return clause_aux and not own_aux and verb.tag_ == cue.tag_ and cue.lemma_ in SPEECH_VERBS
 
 
@@ -270,12 +279,12 @@ def holder_of(noun: Token) -> Token | None:
     """Whose statement a statement noun is: "his claim", "a warning from X"."""
     if noun.lemma_.lower() not in NOUN_CUES:
         return None
-    for child in noun.children:
+    for child in children(noun):
         if child.dep_ == "poss":
             return child
-    for child in noun.children:
+    for child in children(noun):
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
-            return next((c for c in child.children if c.dep_ == "pobj"), None)
+            return next((c for c in children(child) if c.dep_ == "pobj"), None)
     return None
 
 
@@ -295,7 +304,7 @@ def np_span(token: Token) -> Span:
             child.dep_ == "appos"
             and child.ent_type_ == "PERSON"
             and child.left_edge.i == right + 2
-            and not any(c.dep_ == "conj" for c in child.children)
+            and not any(c.dep_ == "conj" for c in children(child))
         ):
             right = max(right, child.right_edge.i)
         else:
@@ -319,7 +328,7 @@ def _closing_relative(verb: Token, subj: Token) -> Token | None:
 def conj_subjects(subj: Token) -> list[Token]:
     """The subject and every subject coordinated with it."""
     out = [subj]
-    for child in subj.children:
+    for child in children(subj):
         if child.dep_ == "conj":
             out.extend(conj_subjects(child))
     return out
@@ -338,7 +347,7 @@ def quote_at_offsets(
     """A Quote of text[start:end] with its resolved speaker and the mention it hangs on."""
     return Quote(
         text=text, start=start, end=end, kind=kind,
-        speaker=speaker.name if speaker else None,
+        speaker=speaker.name if speaker and speaker.kind != "unresolved" else None,
         speaker_text=mention.text if mention is not None else None,
         speaker_start=mention.start_char if mention is not None else None,
         speaker_end=mention.end_char if mention is not None else None,
@@ -375,15 +384,26 @@ def _is_cue(tok: Token, lexicon: set[str] = SPEECH_VERBS) -> bool:
     return (
         tok.lemma_ in lexicon
         and tok.pos_ in ("VERB", "AUX")
-        and not any(c.dep_ == "neg" for c in tok.children)
+        and not any(c.dep_ == "neg" for c in children(tok))
     )
+
+
+def _strip_space(span: Span) -> Span:
+    """A span without the line breaks the parse hangs on its ends (a headline's last word
+    carries the blank line after it)."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].is_space:
+        start += 1
+    while end > start and span.doc[end - 1].is_space:
+        end -= 1
+    return span.doc[start:end]
 
 
 def _agent_of(verb: Token) -> Token | None:
     """The X of a passive 'reported by X'."""
-    for agent in verb.children:
+    for agent in children(verb):
         if agent.dep_ == "agent":
-            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+            return next((c for c in children(agent) if c.dep_ == "pobj"), None)
     return None
 
 
@@ -391,8 +411,56 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
+class SpanIndex:
+    """Character spans (possibly overlapping) with containment and overlap tests in
+    logarithmic time: spans sorted by start with the running maximum of their ends."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        self.max_end = list(accumulate((b for _, b in self.spans), max))
+
+    def inside(self, start: int, end: int) -> bool:
+        """Some span holds [start, end)."""
+        i = bisect_right(self.starts, start)
+        return i > 0 and self.max_end[i - 1] >= end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span shares a character with [start, end)."""
+        i = bisect_left(self.starts, end)
+        return i > 0 and self.max_end[i - 1] > start
+
+    def mostly_marked(self, start: int, end: int) -> bool:
+        """For disjoint spans: one span holds [start, end - 1), or lies inside [start, end)
+        and covers more than four fifths of it (a quotation, not a report of speech)."""
+        i = bisect_right(self.starts, start) - 1
+        if i >= 0 and self.spans[i][1] >= end - 1:
+            return True
+        cut = start + 0.2 * (end - start)  # such a span starts before the first fifth ends
+        i = bisect_left(self.starts, cut) - 1
+        if i < 0 or self.starts[i] < start:
+            return False
+        a, b = self.spans[i]
+        return b <= end and (b - a) > 0.8 * (end - start)
+
+
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < b and a < end for a, b in spans)
+
+
+class Taken:
+    """Spans already quoted: an index of the ones given and a short list of the ones
+    found in the sentence at hand."""
+
+    def __init__(self, base: SpanIndex) -> None:
+        self.base = base
+        self.recent: list[tuple[int, int]] = []
+
+    def inside(self, start: int, end: int) -> bool:
+        return self.base.inside(start, end) or _inside(self.recent, start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.base.overlaps(start, end) or _overlaps(self.recent, start, end)
 
 
 class QuoteFinder:
@@ -416,6 +484,24 @@ class QuoteFinder:
         for a, b in self.paras:
             self.marked.extend(find_marked(self.text, a, b))
         self.mark_spans = [(m.open_mark, m.close_mark) for m in self.marked]
+        self.marks = SpanIndex(self.mark_spans)
+        self.para_starts = [a for a, _ in self.paras]
+        self.sent_starts = [s.start_char for s in self.sents]
+        self.sent_tokens = [s.start for s in self.sents]
+        self.newlines = [i for i, ch in enumerate(self.text) if ch == "\n"]
+        self.block_cue_sents = {s.start for s in self.sents if s.text.rstrip().endswith(":")}
+        self.according = [
+            t.i
+            for t in doc
+            if t.lower_ == "according"
+            and t.i + 1 < len(doc)
+            and doc[t.i + 1].lower_ == "to"
+            and not self.marks.inside(t.idx, t.idx + 1)
+        ]
+        self.relays = [t.i for t in doc if t.lemma_ in RELAY_VERBS]
+        # speech verbs outside quotation marks, the candidates for a quotation's cue
+        self.cues = [t for t in doc if _is_cue(t) and not self.marks.inside(t.idx, t.idx + len(t))]
+        self.cue_offsets = [t.idx for t in self.cues]
 
     # -- speakers ------------------------------------------------------------
     def speaker_of(self, cue: Token, before: int) -> tuple[Resolved | None, Span | None]:
@@ -423,18 +509,23 @@ class QuoteFinder:
         if subj is None:
             return None, None
         subj = _closing_relative(cue, subj) or subj
-        subjects = [t for c in cue.children if c.dep_ == "nsubj" for t in conj_subjects(c)]
+        subjects = [t for c in children(cue) if c.dep_ == "nsubj" for t in conj_subjects(c)]
         subjects = subjects if subj in subjects else conj_subjects(subj)
-        for child in subj.children:  # "A, B, C and D" parsed as A with a listed apposition
-            if child.dep_ == "appos" and any(c.dep_ == "conj" for c in child.children):
+        for child in children(subj):  # "A, B, C and D" parsed as A with a listed apposition
+            if child.dep_ == "appos" and any(c.dep_ == "conj" for c in children(child)):
                 subjects += conj_subjects(child)
         if len(subjects) == 1:
             span = np_span(subj)
+            if self.ents.is_dateline(span):  # "VELGRAD (Wire) - X said": X, after the dash
+                after = self._after_dateline(span, cue)
+                if after is None:
+                    return None, None
+                span = after
             return self.ents.resolve_np(span, before=min(before, span.start_char)), span
         resolved = []
         for s in subjects:
             r = self.ents.resolve_np(np_span(s), before=before)
-            if r:
+            if r and r.kind != "unresolved":
                 resolved.append(r)
         full = self.doc[
             min(s.left_edge.i for s in subjects) : max(np_span(s).end for s in subjects)
@@ -442,30 +533,52 @@ class QuoteFinder:
         names = tuple(dict.fromkeys(n for r in resolved for n in (r.members or (r.name,))))
         return Resolved(join_names(list(names)), "group", names), full
 
+    def sent_of(self, tok: Token) -> Span:
+        """The sentence of a token (Token.sent scans the sentence on every call)."""
+        return self.sents[bisect_right(self.sent_tokens, tok.i) - 1]
+
+    def _after_dateline(self, dateline: Span, cue: Token) -> Span | None:
+        """The noun phrase between a dateline's dash and the cue verb."""
+        dash = next(
+            (t for t in self.doc[dateline.end : cue.i] if t.text in ("-", "\u2013", "\u2014")),
+            None,
+        )
+        if dash is None or dash.i + 1 >= cue.i:
+            return None
+        words = self.doc[dash.i + 1 : cue.i]
+        root = words.root
+        return self.doc[max(words.start, root.left_edge.i) : root.i + 1]
+
     def via_of(self, cue: Token, content: tuple[int, int] | None) -> str | None:
         """Who relayed the statement: 'in a statement reported by the BBC', 'according to X'."""
         relayer: Token | None = None
-        for tok in cue.subtree:
+        lo = bisect_left(self.relays, cue.left_edge.i)
+        hi = bisect_right(self.relays, cue.right_edge.i)
+        for i in self.relays[lo:hi]:
+            tok = self.doc[i]
+            if abs(tok.idx - cue.idx) > CUE_WINDOW:
+                continue
             if content and content[0] <= tok.idx < content[1]:
                 continue
-            if tok.lemma_ in ("report", "carry", "publish", "quote", "cite", "air", "broadcast"):
-                relayer = _agent_of(tok)
-                if relayer is not None:
-                    break
-        acc = self.according_to(cue.sent)
+            if tok.i != cue.i and not cue.is_ancestor(tok):
+                continue
+            relayer = _agent_of(tok)
+            if relayer is not None:
+                break
+        acc = self.according_to(self.sent_of(cue))
         if relayer is None and acc is not None:
-            relayer = next((c for c in self.doc[acc.i + 1].children if c.dep_ == "pobj"), None)
+            relayer = next((c for c in children(self.doc[acc.i + 1]) if c.dep_ == "pobj"), None)
         if relayer is None:
             return None
         resolved = self.ents.resolve_np(np_span(relayer))
-        return resolved.name if resolved else None
+        return resolved.name if resolved and resolved.kind != "unresolved" else None
 
     @staticmethod
     def _source_of(noun: Token) -> Token | None:
         """'a statement from X', 'figures compiled by X': the X."""
-        for child in noun.children:
+        for child in children(noun):
             if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
-                inner = next((c for c in child.children if c.dep_ == "pobj"), None)
+                inner = next((c for c in children(child) if c.dep_ == "pobj"), None)
                 if inner is not None:
                     return inner
             if child.dep_ == "acl":
@@ -475,20 +588,15 @@ class QuoteFinder:
         return None
 
     def according_to(self, sent: Span) -> Token | None:
-        for tok in sent:
-            if (
-                tok.lower_ == "according"
-                and tok.i + 1 < len(self.doc)
-                and self.doc[tok.i + 1].lower_ == "to"
-                and not _inside(self.mark_spans, tok.idx, tok.idx + 1)
-            ):
-                return tok
+        i = bisect_left(self.according, sent.start)
+        if i < len(self.according) and self.according[i] < sent.end:
+            return self.doc[self.according[i]]
         return None
 
     def _according_speaker(self, tok: Token) -> tuple[Resolved | None, Span | None]:
         """'according to a statement on Tuesday from Blinken's office' -> the office."""
         to = self.doc[tok.i + 1]
-        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        pobj = next((c for c in children(to) if c.dep_ == "pobj"), None)
         if pobj is None:
             return None, None
         if pobj.lemma_ in SOURCE_DOCUMENTS:
@@ -507,21 +615,25 @@ class QuoteFinder:
         """The speech verb outside the marks nearest to a quoted stretch; else the cue
         verb the quoted words hang on ('condemned the test as "reckless"'); else a short
         sentence right after the closing mark ('"Why now?" she asked.')."""
-        best: tuple[int, Token] | None = None
-        for sent in self._sents_touching(m.open_mark, m.close_mark):
-            for tok in sent:
-                if not _is_cue(tok):
-                    continue
-                if _inside(self.mark_spans, tok.idx, tok.idx + len(tok)):
-                    continue
-                dist = tok.idx - m.close_mark if tok.idx >= m.close_mark else m.open_mark - tok.idx
-                dist = dist if tok.idx >= m.close_mark else dist + 40  # prefer cues after
-                if subject_of(tok) is None:
-                    continue
-                if best is None or dist < best[0]:
-                    best = (dist, tok)
-        if best is not None:
-            return best[1]
+        sents = self._sents_touching(m.open_mark, m.close_mark)
+        if sents:
+            lo = max(sents[0].start_char, m.open_mark - CUE_WINDOW)
+            hi = min(sents[-1].end_char, m.close_mark + CUE_WINDOW)
+            mid = bisect_left(self.cue_offsets, m.close_mark)
+            after = iter(self.cues[mid : bisect_left(self.cue_offsets, hi)])
+            before = iter(reversed(self.cues[bisect_left(self.cue_offsets, lo) : mid]))
+            # nearest first, a cue after the quote preferred by 40 characters
+            nxt_a, nxt_b = next(after, None), next(before, None)
+            while nxt_a is not None or nxt_b is not None:
+                dist_a = nxt_a.idx - m.close_mark if nxt_a is not None else None
+                dist_b = m.open_mark - nxt_b.idx + 40 if nxt_b is not None else None
+                if dist_b is not None and (dist_a is None or dist_b <= dist_a):
+                    tok, nxt_b = nxt_b, next(before, None)
+                else:
+                    tok, nxt_a = nxt_a, next(after, None)
+                assert tok is not None
+                if subject_of(tok) is not None:
+                    return tok
         return self._governing_cue(m) or self._cue_after(m)
 
     def _governing_cue(self, m: MarkedSpan) -> Token | None:
@@ -533,7 +645,7 @@ class QuoteFinder:
                 continue
             head = tok.head
             for _ in range(4):
-                outside = not _inside(self.mark_spans, head.idx, head.idx + 1)
+                outside = not self.marks.inside(head.idx, head.idx + 1)
                 cue = _is_cue(head, PARTIAL_CUES) or head.lemma_.lower() in NOUN_CUES
                 if outside and cue and subject_of(head) is not None:
                     return head
@@ -547,9 +659,7 @@ class QuoteFinder:
         ending = self.text[m.close_mark - 2 : m.close_mark].strip("\u201d\"'")
         if para is None or ending[-1:] not in ("?", "!"):
             return None
-        for sent in self.sents:
-            if sent.start_char < m.close_mark:
-                continue
+        for sent in self.sents[bisect_left(self.sent_starts, m.close_mark) :]:
             if self.text[m.close_mark : sent.start_char].strip() or len(sent) > MAX_CUE_SENTENCE:
                 return None
             if sent.start_char >= self.paras[para][1]:
@@ -562,7 +672,8 @@ class QuoteFinder:
         para = self._para_of(a)
         lo, hi = self.paras[para] if para is not None else (a, b)
         out = []
-        for sent in self.sents:
+        first = max(0, bisect_right(self.sent_starts, a) - 1)
+        for sent in self.sents[first:]:
             if sent.end_char <= max(a, lo) and not sent.start_char <= a < sent.end_char:
                 continue
             if sent.start_char >= min(b, hi):
@@ -651,14 +762,17 @@ class QuoteFinder:
         if para is None or q.end != self.paras[para][1]:
             return None
         for nxt in quotes[i + 1 :]:
-            if self._para_of(nxt.start) == para + 1 and nxt.speaker:
+            nxt_para = self._para_of(nxt.start)
+            if nxt_para is not None and nxt_para > para + 1:
+                break
+            if nxt_para == para + 1 and nxt.speaker:
                 return nxt
         return None
 
     def _para_of(self, offset: int) -> int | None:
-        for i, (a, b) in enumerate(self.paras):
-            if a <= offset <= b:
-                return i
+        i = bisect_right(self.para_starts, offset) - 1
+        if i >= 0 and offset <= self.paras[i][1]:
+            return i
         return None
 
     # -- block quotes ------------------------------------------------------------
@@ -670,17 +784,17 @@ class QuoteFinder:
             na, nb = self.paras[i + 1]
             if any(ch in self.text[na:nb] for ch in '\u201c\u201d"'):
                 continue
-            last = [s for s in self.sents if a <= s.start_char < b]
-            if not last:
+            j = bisect_left(self.sent_starts, b) - 1
+            if j < 0 or self.sents[j].start_char < a:
                 continue
-            sent = last[-1]
+            sent = self.sents[j]
             cue = next(
                 (
                     t
                     for t in reversed(sent)
                     if (t.lemma_ in SPEECH_VERBS or t.lemma_ in BLOCK_CUE_EXTRA)
                     and t.pos_ in ("VERB", "AUX")
-                    and not _inside(self.mark_spans, t.idx, t.idx + 1)
+                    and not self.marks.inside(t.idx, t.idx + 1)
                 ),
                 None,
             )
@@ -698,35 +812,39 @@ class QuoteFinder:
         return out
 
     # -- indirect -------------------------------------------------------------------
-    def indirect_quotes(self, taken: list[tuple[int, int]]) -> list[Quote]:
+    def indirect_quotes(self, taken_before: list[tuple[int, int]]) -> list[Quote]:
         out: list[Quote] = []
+        base = SpanIndex(taken_before)
         for sent in self.sents:
             if sent.start_char < self.body_start and not self._in_title(sent.start_char):
                 continue
+            # what this sentence yields lies inside it: earlier sentences' quotes never
+            # overlap it, so only the spans given and this sentence's are checked
+            taken = Taken(base)
+            here: list[Quote] = []
             for tok in sent:
                 if not _is_cue(tok, INDIRECT_CUES):
                     continue
-                if _inside(self.mark_spans, tok.idx, tok.idx + 1) or _inside(
-                    taken, tok.idx, tok.idx + 1
-                ):
+                if self.marks.inside(tok.idx, tok.idx + 1) or taken.inside(tok.idx, tok.idx + 1):
                     continue
                 found = self._indirect(tok, taken)
-                out.extend(found)
-                taken = [*taken, *((q.start, q.end) for q in found)]
+                here.extend(found)
+                taken.recent.extend((q.start, q.end) for q in found)
             acc = self.according_to(sent)
             if acc is not None and not any(
-                q.start >= sent.start_char and q.end <= sent.end_char for q in out
+                q.start >= sent.start_char and q.end <= sent.end_char for q in here
             ):
                 q = self._according_quote(sent, acc, taken)
                 if q is not None:
-                    out.append(q)
+                    here.append(q)
+            out.extend(here)
         return out
 
     def _content(self, verb: Token) -> list[Span]:
         """The reported content of a cue verb, in one or two segments (two when the
         attribution sits inside it: "The bridge, she said, was closed")."""
         lemma = verb.lemma_
-        kids = list(verb.children)
+        kids = list(children(verb))
         if lemma in DENIAL_VERBS:
             objs = [c for c in kids if c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > verb.i]
             if objs:
@@ -752,7 +870,7 @@ class QuoteFinder:
 
     def _object_content(self, verb: Token) -> list[Span]:
         """'condemned the shelling of X', 'called X a liar', 'spoke about the blockade'."""
-        kids = [c for c in verb.children if c.i > verb.i]
+        kids = [c for c in children(verb) if c.i > verb.i]
         if verb.lemma_ in ESTIMATE_VERBS:
             obj = next((c for c in kids if c.dep_ == "dobj" and c.lemma_ in COUNT_NOUNS), None)
             at = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "at"), None)
@@ -762,7 +880,7 @@ class QuoteFinder:
         topics = TOPIC_PREPOSITIONS.get(verb.lemma_, set())
         for c in kids:
             if c.dep_ == "prep" and c.lower_ in topics:
-                inner = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                inner = [g for g in children(c) if g.dep_ in ("pobj", "pcomp")]
                 if inner:
                     return [self._clause(inner[0])]
         if verb.lemma_ not in OBJECT_VERBS:
@@ -780,7 +898,7 @@ class QuoteFinder:
 
     def _around(self, verb: Token) -> list[Span]:
         """The sentence on either side of an inserted 'X said', commas dropped."""
-        sent = verb.sent
+        sent = self.sent_of(verb)
         segments = [
             self.doc[sent.start : verb.left_edge.i],
             self.doc[verb.right_edge.i + 1 : sent.end],
@@ -799,7 +917,7 @@ class QuoteFinder:
         """'A, X said': the clause opens the sentence and a comma sets it off."""
         edge = clause.right_edge.i
         return (
-            clause.left_edge.i == verb.sent.start
+            clause.left_edge.i == self.sent_of(verb).start
             and edge + 1 < verb.i
             and self.doc[edge + 1].text == ","
         )
@@ -808,7 +926,7 @@ class QuoteFinder:
         """A clause's span without its leading 'that' and without a trailing concession
         ('..., though the other side denied it')."""
         left, right = head.left_edge.i, head.right_edge.i
-        for child in head.children:
+        for child in children(head):
             if _conjoined_with_the_cue(child):  # "... had held the line and accused X"
                 cut = child.left_edge.i
                 while cut > left and self.doc[cut - 1].dep_ in ("cc", "punct"):
@@ -830,31 +948,27 @@ class QuoteFinder:
             right -= 1
         return doc[left : right + 1]
 
-    def _indirect(self, verb: Token, taken: list[tuple[int, int]]) -> list[Quote]:
-        segments = self._content(verb)
+    def _indirect(self, verb: Token, taken: Taken) -> list[Quote]:
+        segments = [_strip_space(s) for s in self._content(verb)]
         if not segments or sum(len(s) for s in segments) < MIN_INDIRECT_TOKENS:
             return []
-        if any("\n" in s.text for s in segments):
+        if any(self._has_newline(s.start_char, s.end_char) for s in segments):
             return []
-        if verb.sent.text.rstrip().endswith(":"):  # introduces a block quote
+        sent = self.sent_of(verb)
+        if sent.start in self.block_cue_sents:  # introduces a block quote
             return []
         for content in segments:
             a, b = content.start_char, content.end_char
-            if _overlaps(taken, a, b) or any(
-                x <= a and y >= b - 1 or (a <= x and y <= b and (y - x) > 0.8 * (b - a))
-                for x, y in self.mark_spans
-            ):
+            if taken.overlaps(a, b) or self.marks.mostly_marked(a, b):
                 return []
-        speaker, span = self.speaker_of(verb, verb.sent.start_char if verb.sent else verb.idx)
+        speaker, span = self.speaker_of(verb, sent.start_char)
         if speaker is None or span is None:
             return []
         first = segments[0]
         via = self.via_of(verb, (first.start_char, segments[-1].end_char))
         return [make_quote(s, "indirect", speaker, span, verb.text, via) for s in segments]
 
-    def _according_quote(
-        self, sent: Span, acc: Token, taken: list[tuple[int, int]]
-    ) -> Quote | None:
+    def _according_quote(self, sent: Span, acc: Token, taken: Taken) -> Quote | None:
         speaker, span = self._according_speaker(acc)
         if speaker is None or span is None:
             return None
@@ -868,11 +982,15 @@ class QuoteFinder:
             content = self.doc[sent.start : acc.i]
         while len(content) and content[-1].is_punct:
             content = content[:-1]
-        if len(content) < 3 or _overlaps(taken, content.start_char, content.end_char):
+        if len(content) < 3 or taken.overlaps(content.start_char, content.end_char):
             return None
-        if _overlaps(self.mark_spans, content.start_char, content.end_char):
+        if self.marks.overlaps(content.start_char, content.end_char):
             return None
         return make_quote(content, "indirect", speaker, span, "according to")
+
+    def _has_newline(self, start: int, end: int) -> bool:
+        i = bisect_left(self.newlines, start)
+        return i < len(self.newlines) and self.newlines[i] < end
 
     def _in_title(self, offset: int) -> bool:
         return self.title is not None and self.title[0] <= offset < self.title[1]
@@ -897,13 +1015,31 @@ class QuoteFinder:
             if content is None or mention is None or len(content) < MIN_INDIRECT_TOKENS:
                 continue
             name = found.group(1)
+            if self.ents.is_dateline(mention):  # "VELGRAD: ..." is where, not who
+                continue
             speaker = self.ents.resolve_name(name.title() if name.isupper() else name, "PERSON")
             kind = "direct" if pattern is TRANSCRIPT_SPEAKER else "indirect"
             out.append(make_quote(content, kind, speaker, mention, ":"))
         return out
 
+    def headline_quote(self) -> list[Quote]:
+        """A headline signed by a role after a dash: 'Toll rises to 40 - health minister'
+        (an outlet after the dash, '- Wire', is who relayed it, not who said it)."""
+        if self.title is None:
+            return []
+        found = HEADLINE_SIGNED.match(self.text, *self.title)
+        if found is None or found.group(2).split()[-1].lower() not in ROLE_NOUNS:
+            return []
+        content = self.doc.char_span(found.start(1), found.end(1), alignment_mode="expand")
+        mention = self.doc.char_span(found.start(2), found.end(2), alignment_mode="expand")
+        if content is None or mention is None or len(content) < MIN_INDIRECT_TOKENS:
+            return []
+        speaker = self.ents.resolve_np(mention)
+        cue = self.text[found.end(1) : found.start(2)].strip()
+        return [make_quote(content, "indirect", speaker, mention, cue)]
+
     def find(self) -> list[Quote]:
-        labelled = self.labelled_quotes()
+        labelled = self.labelled_quotes() + self.headline_quote()
         spans = [(q.start, q.end) for q in labelled]
         direct = [
             q for q in self.direct_quotes() if q.speaker or not _overlaps(spans, q.start, q.end)
