@@ -32,6 +32,7 @@ lint: setup
 	$(BIN)/mypy
 
 test: lint
+	$(BIN)/pip install --quiet -e ".[dev,ray]"  # the Ray path's tests run on a local Ray
 	$(BIN)/pytest
 
 serve: setup
