@@ -4,22 +4,7 @@ claimant. Invented sentences about the fictional places of examples/."""
 from __future__ import annotations
 
 import pytest
-
-from parallax.models import Figure
-
-
-def figures_of(nlp, text: str) -> list[Figure]:
-    figures = nlp(text)._.figures
-    assert figures is not None
-    for f in figures:
-        assert text[f.start : f.end] == f.text
-    return figures
-
-
-def one(nlp, text: str) -> Figure:
-    figures = figures_of(nlp, text)
-    assert len(figures) == 1, figures
-    return figures[0]
+from figure_helpers import figures_of, one
 
 
 def test_including_subset_is_not_a_figure_of_its_own(nlp) -> None:

@@ -8,24 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from figure_helpers import figures_of, one
 
 from parallax.extract.figures import DEFAULT_LEXICON, LEXICONS, FigureFinder, load_lexicon
-from parallax.models import Figure
-
-
-def figures_of(nlp, text: str) -> list[Figure]:
-    figures = nlp(text)._.figures
-    assert figures is not None
-    for f in figures:
-        assert text[f.start : f.end] == f.text
-    return figures
-
-
-def one(nlp, text: str) -> Figure:
-    figures = figures_of(nlp, text)
-    assert len(figures) == 1, figures
-    return figures[0]
-
 
 # -- metrics ----------------------------------------------------------------------------
 
