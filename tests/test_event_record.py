@@ -59,8 +59,9 @@ def _link(docs: list[DocumentRecord]) -> Linked:
 
 def _event_of(docs: list[DocumentRecord], lk: Linked, name: str, value: int) -> str | None:
     (doc,) = [d for d in docs if d.name == name]
-    (fig,) = [f for f in doc.figures if f.value == value]
-    return lk.figure_event(name, fig.event)
+    # a headline may give the count again: every figure of it must tell one event
+    (event,) = {lk.figure_event(name, f.event) for f in doc.figures if f.value == value}
+    return event
 
 
 @pytest.fixture(scope="module")

@@ -157,3 +157,17 @@ def test_a_date_inside_what_was_said_does_not_date_the_statement(nlp) -> None:
 def test_an_offensive_remark_is_no_offensive(nlp) -> None:
     doc = nlp("The mayor of Dornik apologised for offensive remarks about the council.\n")
     assert [e.type for e in doc._.events] == []
+
+
+def test_a_figure_of_a_paragraph_without_an_event_takes_the_main_blast(nlp) -> None:
+    """A blast is the report's main incident as much as an attack is: a toll told in a
+    paragraph of its own (or a headline) is the blast's."""
+    doc = nlp(
+        "A huge explosion tore through the port of Velgrad on Tuesday.\n\n"
+        "Officials said 41 people were still missing.\n"
+    )
+    (ev,) = doc._.events
+    (fig,) = doc._.figures
+    assert ev.type == "explosion"
+    assert fig.value == 41
+    assert fig.event == ev.key

@@ -453,9 +453,9 @@ def scope_figures(
 
 
 def main_event(events: list[EventMention]) -> EventMention | None:
-    """The report's main military event: the dated attack mentioned most often (history
+    """The report's main incident: the dated attack or blast mentioned most often (history
     told as background is no candidate)."""
-    military = [e for e in events if e.type in MILITARY and not e.background]
+    military = [e for e in events if e.type in INCIDENTS and not e.background]
     if not military:
         return None
     dated = [e for e in military if e.date_text] or military
