@@ -171,3 +171,15 @@ def test_a_figure_of_a_paragraph_without_an_event_takes_the_main_blast(nlp) -> N
     assert ev.type == "explosion"
     assert fig.value == 41
     assert fig.event == ev.key
+
+
+def test_the_day_a_claim_was_described_does_not_date_the_strike(nlp) -> None:
+    """'X on Wednesday described as lies the claim that it carried out the strike':
+    Wednesday is when it was told, not when the strike hit."""
+    doc = nlp(
+        "The Dornik militia on Wednesday described as lies the claim that it was "
+        "behind a strike on a clinic in Velgrad."
+    )
+    (ev,) = [e for e in doc._.events if e.type != "statement"]
+    assert ev.trigger == "strike"
+    assert ev.date_text is None

@@ -89,7 +89,8 @@ def group_of(event_type: str) -> str:
 
 
 # verbs whose date is the telling's, not the event's: "officials said on Tuesday that
-# the blast ...", "the toll from the blast rose to 12 on Wednesday"
+# the blast ...", "the toll from the blast rose to 12 on Wednesday", "the group on
+# Wednesday described as lies the claim that it carried out the strike"
 REPORTING_VERBS = frozenset(
     [
         "say",
@@ -112,6 +113,14 @@ REPORTING_VERBS = frozenset(
         "publish",
         "release",
         "issue",
+        "describe",
+        "present",
+        "claim",
+        "allege",
+        "accuse",
+        "blame",
+        "deny",
+        "insist",
     ]
 )
 
