@@ -183,3 +183,26 @@ def test_the_day_a_claim_was_described_does_not_date_the_strike(nlp) -> None:
     (ev,) = [e for e in doc._.events if e.type != "statement"]
     assert ev.trigger == "strike"
     assert ev.date_text is None
+
+
+def test_a_report_dated_sunday_does_not_date_the_blast(nlp) -> None:
+    doc = nlp(
+        "The toll from the blast in Dornik has risen to 40, the government said in a "
+        "report dated Sunday."
+    )
+    (ev,) = [e for e in doc._.events if e.type == "explosion"]
+    assert ev.date_text is None
+
+
+def test_the_dead_are_not_counted_by_a_flight(nlp) -> None:
+    """People gathered to flee are killed by the missile, not by fleeing: with no attack
+    trigger in the sentence the dead go to the report's attack, not to the flight."""
+    doc = nlp(
+        "A missile hit a station in Velgrad where hundreds had gathered to flee, "
+        "killing 12 people.\n\n"
+        "The attack on the station was condemned by Ostravia.\n"
+    )
+    by_key = {e.key: e.type for e in doc._.events}
+    (fig,) = [f for f in doc._.figures if f.value == 12]
+    assert "displacement" in by_key.values()
+    assert fig.event is not None and by_key[fig.event] == "attack"

@@ -121,6 +121,7 @@ REPORTING_VERBS = frozenset(
         "blame",
         "deny",
         "insist",
+        "date",  # "a report dated Sunday"
     ]
 )
 
@@ -411,6 +412,13 @@ TOLD_BY = {
     "missing": INCIDENTS,
     "displaced": {"displacement", "blockade"},
 }
+# kinds that never tell a figure of the metric: people who flee are not killed by fleeing
+# ("a missile hit a station where thousands had gathered to flee, killing 50")
+NEVER_TOLD_BY = {
+    "killed": {"displacement"},
+    "injured": {"displacement"},
+    "missing": {"displacement"},
+}
 # what an attack or blast leaves; people detained are not counted by the event before them
 CASUALTIES = {"killed", "injured", "missing", "displaced", "evacuated"}
 
@@ -443,7 +451,10 @@ def scope_figures(
             if e.sentence_start <= fig.start < e.sentence_end and e.type != "statement"
         ]
         kinds = TOLD_BY.get(fig.metric)
-        same = [e for e in same if kinds is None or e.type in kinds] or same
+        never = NEVER_TOLD_BY.get(fig.metric, set())
+        same = [e for e in same if kinds is None or e.type in kinds] or [
+            e for e in same if e.type not in never
+        ]
         if same:
             before = [e for e in same if e.start <= fig.start]
             chosen = before[-1] if before else same[0]
@@ -454,7 +465,11 @@ def scope_figures(
             fig.event = None  # a whole-war total, or arrests: no event of their own
             continue
         para_start = text.rfind("\n", 0, fig.start) + 1
-        earlier = [e for e in events if para_start <= e.start < fig.start and e.type != "statement"]
+        earlier = [
+            e
+            for e in events
+            if para_start <= e.start < fig.start and e.type != "statement" and e.type not in never
+        ]
         if earlier:
             fig.event = earlier[-1].key
         elif main is not None:
