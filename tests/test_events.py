@@ -157,3 +157,52 @@ def test_a_date_inside_what_was_said_does_not_date_the_statement(nlp) -> None:
 def test_an_offensive_remark_is_no_offensive(nlp) -> None:
     doc = nlp("The mayor of Dornik apologised for offensive remarks about the council.\n")
     assert [e.type for e in doc._.events] == []
+
+
+def test_a_figure_of_a_paragraph_without_an_event_takes_the_main_blast(nlp) -> None:
+    """A blast is the report's main incident as much as an attack is: a toll told in a
+    paragraph of its own (or a headline) is the blast's."""
+    doc = nlp(
+        "A huge explosion tore through the port of Velgrad on Tuesday.\n\n"
+        "Officials said 41 people were still missing.\n"
+    )
+    (ev,) = doc._.events
+    (fig,) = doc._.figures
+    assert ev.type == "explosion"
+    assert fig.value == 41
+    assert fig.event == ev.key
+
+
+def test_the_day_a_claim_was_described_does_not_date_the_strike(nlp) -> None:
+    """'X on Wednesday described as lies the claim that it carried out the strike':
+    Wednesday is when it was told, not when the strike hit."""
+    doc = nlp(
+        "The Dornik militia on Wednesday described as lies the claim that it was "
+        "behind a strike on a clinic in Velgrad."
+    )
+    (ev,) = [e for e in doc._.events if e.type != "statement"]
+    assert ev.trigger == "strike"
+    assert ev.date_text is None
+
+
+def test_a_report_dated_sunday_does_not_date_the_blast(nlp) -> None:
+    doc = nlp(
+        "The toll from the blast in Dornik has risen to 40, the government said in a "
+        "report dated Sunday."
+    )
+    (ev,) = [e for e in doc._.events if e.type == "explosion"]
+    assert ev.date_text is None
+
+
+def test_the_dead_are_not_counted_by_a_flight(nlp) -> None:
+    """People gathered to flee are killed by the missile, not by fleeing: with no attack
+    trigger in the sentence the dead go to the report's attack, not to the flight."""
+    doc = nlp(
+        "A missile hit a station in Velgrad where hundreds had gathered to flee, "
+        "killing 12 people.\n\n"
+        "The attack on the station was condemned by Ostravia.\n"
+    )
+    by_key = {e.key: e.type for e in doc._.events}
+    (fig,) = [f for f in doc._.figures if f.value == 12]
+    assert "displacement" in by_key.values()
+    assert fig.event is not None and by_key[fig.event] == "attack"

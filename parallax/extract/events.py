@@ -89,7 +89,8 @@ def group_of(event_type: str) -> str:
 
 
 # verbs whose date is the telling's, not the event's: "officials said on Tuesday that
-# the blast ...", "the toll from the blast rose to 12 on Wednesday"
+# the blast ...", "the toll from the blast rose to 12 on Wednesday", "the group on
+# Wednesday described as lies the claim that it carried out the strike"
 REPORTING_VERBS = frozenset(
     [
         "say",
@@ -112,6 +113,15 @@ REPORTING_VERBS = frozenset(
         "publish",
         "release",
         "issue",
+        "describe",
+        "present",
+        "claim",
+        "allege",
+        "accuse",
+        "blame",
+        "deny",
+        "insist",
+        "date",  # "a report dated Sunday"
     ]
 )
 
@@ -402,6 +412,13 @@ TOLD_BY = {
     "missing": INCIDENTS,
     "displaced": {"displacement", "blockade"},
 }
+# kinds that never tell a figure of the metric: people who flee are not killed by fleeing
+# ("a missile hit a station where thousands had gathered to flee, killing 50")
+NEVER_TOLD_BY = {
+    "killed": {"displacement"},
+    "injured": {"displacement"},
+    "missing": {"displacement"},
+}
 # what an attack or blast leaves; people detained are not counted by the event before them
 CASUALTIES = {"killed", "injured", "missing", "displaced", "evacuated"}
 
@@ -434,7 +451,10 @@ def scope_figures(
             if e.sentence_start <= fig.start < e.sentence_end and e.type != "statement"
         ]
         kinds = TOLD_BY.get(fig.metric)
-        same = [e for e in same if kinds is None or e.type in kinds] or same
+        never = NEVER_TOLD_BY.get(fig.metric, set())
+        same = [e for e in same if kinds is None or e.type in kinds] or [
+            e for e in same if e.type not in never
+        ]
         if same:
             before = [e for e in same if e.start <= fig.start]
             chosen = before[-1] if before else same[0]
@@ -445,7 +465,11 @@ def scope_figures(
             fig.event = None  # a whole-war total, or arrests: no event of their own
             continue
         para_start = text.rfind("\n", 0, fig.start) + 1
-        earlier = [e for e in events if para_start <= e.start < fig.start and e.type != "statement"]
+        earlier = [
+            e
+            for e in events
+            if para_start <= e.start < fig.start and e.type != "statement" and e.type not in never
+        ]
         if earlier:
             fig.event = earlier[-1].key
         elif main is not None:
@@ -453,9 +477,9 @@ def scope_figures(
 
 
 def main_event(events: list[EventMention]) -> EventMention | None:
-    """The report's main military event: the dated attack mentioned most often (history
+    """The report's main incident: the dated attack or blast mentioned most often (history
     told as background is no candidate)."""
-    military = [e for e in events if e.type in MILITARY and not e.background]
+    military = [e for e in events if e.type in INCIDENTS and not e.background]
     if not military:
         return None
     dated = [e for e in military if e.date_text] or military
