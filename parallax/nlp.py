@@ -250,7 +250,8 @@ def parse_pieces(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
         offset += len(piece)
     extractors = [name for name in EXTRACTORS if name in nlp.pipe_names]
     parsed = list(nlp.pipe(docs, disable=extractors))
-    doc = Doc.from_docs(parsed, ensure_whitespace=False, exclude=["user_data"])
+    # (the .pyi lacks `exclude`, which spaCy 3.8 takes: the pieces' headers stay out)
+    doc = Doc.from_docs(parsed, ensure_whitespace=False, exclude=["user_data"])  # type: ignore[call-arg]
     doc._.header = header
     return doc
 
