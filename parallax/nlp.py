@@ -249,7 +249,8 @@ def parse_pieces(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
         docs.append(doc)
         offset += len(piece)
     extractors = [name for name in EXTRACTORS if name in nlp.pipe_names]
-    parsed = list(nlp.pipe(docs, disable=extractors))
+    # one piece at a time: spaCy's parser and NER hold arrays for a whole batch's tokens
+    parsed = list(nlp.pipe(docs, disable=extractors, batch_size=1))
     # (the .pyi lacks `exclude`, which spaCy 3.8 takes: the pieces' headers stay out)
     doc = Doc.from_docs(parsed, ensure_whitespace=False, exclude=["user_data"])  # type: ignore[call-arg]
     doc._.header = header
