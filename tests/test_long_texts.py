@@ -106,3 +106,28 @@ def test_a_short_text_takes_the_whole_path_and_order_is_kept(nlp) -> None:  # no
     assert [(q.start, q.speaker) for q in docs[1]._.quotes] == [
         (q.start, q.speaker) for q in whole._.quotes
     ]
+
+
+def _event_calls(nlp, text: str) -> int:  # noqa: ANN001
+    """Calls made by the events component on `text` (counted, never timed)."""
+    import cProfile
+    import pstats
+
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == "parallax_events":
+            prof = cProfile.Profile()
+            prof.enable()
+            proc(doc)
+            prof.disable()
+            return int(pstats.Stats(prof).total_calls)  # type: ignore[attr-defined]
+        doc = proc(doc)
+    raise AssertionError("no parallax_events component")
+
+
+def test_events_work_is_linear_in_a_long_paragraph(nlp) -> None:  # noqa: ANN001
+    # the whole text was rebuilt for every sentence: quadratic on a 200 kB paragraph
+    unit = "Shelling hit the depot in Dornik on Monday. The mayor said the fire was out. "
+    small, large = unit * 25, unit * 100
+    ratio = _event_calls(nlp, large) / _event_calls(nlp, small)
+    assert ratio < 6.0  # four times the text; a quadratic loop gives about 16
