@@ -144,3 +144,50 @@ def test_a_dateline_is_not_a_speaker(nlp) -> None:  # noqa: ANN001
 def test_he_is_the_person_the_last_sentence_is_about(nlp) -> None:  # noqa: ANN001
     text = "John Brandt met Petar Lukic in Dornik on Monday. He said the talks had gone well."
     assert speaker_of(nlp, text, "talks").speaker == "John Brandt"
+
+
+def test_a_dateline_in_title_case_before_a_dash_or_colon(nlp) -> None:  # noqa: ANN001
+    dash = "Lisk \u2013 Valdoria urged civilians in the Dornik region to flee from the border."
+    assert speaker_of(nlp, dash, "flee").speaker == "Valdoria"
+    colon = (
+        "Velgrad, Valdoria: The Valdorian Health Ministry in Velgrad says at least 40 people "
+        "were killed in the explosion."
+    )
+    q = speaker_of(nlp, colon, "40 people")
+    assert q.speaker is not None and "Health Ministry" in q.speaker
+
+
+def test_a_place_opening_a_sentence_without_a_dash_still_speaks(nlp) -> None:  # noqa: ANN001
+    text = "Valdoria said on Monday that the border crossing at Lisk would reopen."
+    assert speaker_of(nlp, text, "border crossing").speaker == "Valdoria"
+
+
+def test_a_contrasting_statement_has_its_own_speaker(nlp) -> None:  # noqa: ANN001
+    text = (
+        "The Valdorian health ministry claimed that Ostravia was behind the attack but "
+        "Ostravia's military blamed a rocket fired by the Dornik Front."
+    )
+    first = speaker_of(nlp, text, "behind the attack")
+    assert "rocket" not in first.text
+    second = speaker_of(nlp, text, "rocket fired")
+    assert second.speaker is not None and "military" in second.speaker
+
+
+def test_told_a_briefing_that(nlp) -> None:  # noqa: ANN001
+    text = (
+        "Spokesman Petar Lukic told a press briefing that at the time of the blast, the "
+        "Valdorian army was not flying over the city."
+    )
+    q = speaker_of(nlp, text, "army was not flying")
+    assert q.speaker == "Petar Lukic"
+    assert not q.text.startswith("that")
+
+
+def test_a_speaker_before_a_relative_clause_the_parse_loses(nlp) -> None:  # noqa: ANN001
+    text = (
+        "City mayor Ivo Brandt, who estimated 400 people were gathered there at the time, "
+        "said on Saturday that the death toll had risen to at least 12."
+    )
+    q = speaker_of(nlp, text, "death toll had risen")
+    assert q.speaker == "Ivo Brandt"
+    assert q.text == "the death toll had risen to at least 12"

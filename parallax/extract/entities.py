@@ -29,6 +29,7 @@ STATEMENT_NOUNS = set(_LEX["statement_nouns"])  # "X's statement said": X speaks
 INDEFINITE = {"a", "an", "one", "another", "some", "any", "two", "three", "several", "many"}
 # "the country's Health Ministry": the country the report is about
 HOME_COUNTRY_WORDS = {"country", "nation"}
+DATELINE_MARKS = ("-", "\u2013", "\u2014", ":")  # after a dateline's place
 IT_LOOKBACK = 3  # sentences searched back for the body an "it said" stands for
 
 TITLES = {
@@ -238,13 +239,27 @@ class DocEntities:
         """A place in capitals opening a paragraph ("VELGRAD (Wire) -", "VELGRAD:"): where
         the report was filed, never who speaks."""
         text = span.text.strip()
-        if not text.isupper() or len(text) < 3:
+        if len(text) < 3 or not (text.isupper() or self._before_dash(span)):
             return False
         line_start = self.doc.text.rfind("\n", 0, span.start_char) + 1
         if self.doc.text[line_start : span.start_char].strip():
             return False
         name = text.title()
         return name in CAPITALS or self.gaz.lookup(name, fuzzy=False) is not None
+
+    def _before_dash(self, span: Span) -> bool:
+        """A place a dash or a colon follows, as datelines are set ("Velgrad - Valdoria
+        urged ...", "Velgrad, Valdoria: The ministry said ...")."""
+        doc, nxt = self.doc, span.end
+        line_end = doc.text.find("\n", span.end_char)
+        while nxt < len(doc) and (doc[nxt].is_space or doc[nxt].text == ","):
+            nxt += 1
+            if doc[nxt - 1].text == ",":  # "Velgrad, Valdoria:": its region or country
+                while nxt < len(doc) and doc[nxt].pos_ == "PROPN":
+                    nxt += 1
+        if nxt >= len(doc) or line_end != -1 and doc[nxt].idx > line_end:
+            return False
+        return doc[nxt].text in DATELINE_MARKS
 
     def _issuer(self, noun: Token, before: int) -> Resolved | None:
         """Who issued 'the statement': 'a statement from X', else the subject of 'X issued

@@ -18,7 +18,14 @@ from itertools import accumulate
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from parallax.extract.entities import ROLE_NOUNS, DocEntities, Resolved, children, join_names
+from parallax.extract.entities import (
+    DATELINE_MARKS,
+    ROLE_NOUNS,
+    DocEntities,
+    Resolved,
+    children,
+    join_names,
+)
 from parallax.gazetteer import get_gazetteer
 from parallax.models import Quote
 
@@ -92,6 +99,7 @@ PARTIAL_CUES = INDIRECT_CUES | {
 }  # fmt: skip
 BLOCK_CUE_EXTRA = {"report", "write", "release", "issue", "publish", "post"}
 DOUBLED_APOSTROPHE = "''"
+CONTRAST_WORDS = {"but", "while", "whereas", "yet"}
 # 'VARGA: We will rebuild.' (a transcript line) and 'Varga: Market will reopen' (a title).
 TRANSCRIPT_SPEAKER = re.compile(
     r"[\"\u201c']*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?=\S)"
@@ -273,6 +281,32 @@ def _conjoined_with_the_cue(verb: Token) -> bool:
     clause_aux = any(c.dep_ in ("aux", "auxpass") for c in children(clause))
     own_aux = any(c.dep_ in ("aux", "auxpass") for c in children(verb))
     return clause_aux and not own_aux and verb.tag_ == cue.tag_ and cue.lemma_ in SPEECH_VERBS
+
+
+def _contrasted_statement(verb: Token) -> bool:
+    """A reporting verb with its own subject conjoined by a contrast to a reported clause:
+    'The ministry claimed that X was behind it but Y's army blamed a rocket' (the army's
+    statement, not part of the ministry's)."""
+    if verb.dep_ != "conj" or not _is_cue(verb, INDIRECT_CUES):
+        return False
+    if not any(c.dep_ == "nsubj" for c in children(verb)):
+        return False
+    prev = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
+    while prev is not None and prev.is_punct and prev.i > 0:
+        prev = verb.doc[prev.i - 1]
+    return prev is not None and prev.lower_ in CONTRAST_WORDS
+
+
+def _that_clause(clause: Token) -> bool:
+    """A complement clause the parse took for a relative one: 'told a briefing that the
+    army was not flying' ('that' stands as subject though the clause has its own)."""
+    if clause.dep_ != "relcl":
+        return False
+    first = clause.left_edge
+    if first.lower_ != "that" or first.head.i != clause.i:
+        return False
+    subjects = [c for c in children(clause) if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    return any(c.i != first.i for c in subjects)
 
 
 def holder_of(noun: Token) -> Token | None:
@@ -505,7 +539,7 @@ class QuoteFinder:
 
     # -- speakers ------------------------------------------------------------
     def speaker_of(self, cue: Token, before: int) -> tuple[Resolved | None, Span | None]:
-        subj = subject_of(cue)
+        subj = subject_of(cue) or self._before_relative(cue)
         if subj is None:
             return None, None
         subj = _closing_relative(cue, subj) or subj
@@ -514,6 +548,9 @@ class QuoteFinder:
         for child in children(subj):  # "A, B, C and D" parsed as A with a listed apposition
             if child.dep_ == "appos" and any(c.dep_ == "conj" for c in children(child)):
                 subjects += conj_subjects(child)
+        if len(subjects) > 1:  # "Lisk - Valdoria urged": a dateline parsed as a subject
+            kept = [t for t in subjects if not self.ents.is_dateline(np_span(t))]
+            subjects, subj = (kept, kept[0]) if kept else (subjects, subj)
         if len(subjects) == 1:
             span = np_span(subj)
             if self.ents.is_dateline(span):  # "VELGRAD (Wire) - X said": X, after the dash
@@ -533,6 +570,23 @@ class QuoteFinder:
         names = tuple(dict.fromkeys(n for r in resolved for n in (r.members or (r.name,))))
         return Resolved(join_names(list(names)), "group", names), full
 
+    def _before_relative(self, cue: Token) -> Token | None:
+        """'Ivo Brandt, who estimated ..., said that ...' where the parse leaves the cue
+        without a subject: the name the relative clause set off by commas describes."""
+        doc = self.doc
+        if cue.i < 4 or doc[cue.i - 1].text != "," or not _is_cue(cue):
+            return None
+        if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in children(cue)):
+            return None
+        sent = self.sent_of(cue)
+        for tok in doc[max(sent.start, 2) : cue.i]:
+            if tok.lower_ == "who" and doc[tok.i - 1].text == ",":
+                noun = doc[tok.i - 2]
+                if noun.ent_type_ == "PERSON" or noun.pos_ == "PROPN":
+                    return noun
+                return None
+        return None
+
     def sent_of(self, tok: Token) -> Span:
         """The sentence of a token (Token.sent scans the sentence on every call)."""
         return self.sents[bisect_right(self.sent_tokens, tok.i) - 1]
@@ -540,7 +594,7 @@ class QuoteFinder:
     def _after_dateline(self, dateline: Span, cue: Token) -> Span | None:
         """The noun phrase between a dateline's dash and the cue verb."""
         dash = next(
-            (t for t in self.doc[dateline.end : cue.i] if t.text in ("-", "\u2013", "\u2014")),
+            (t for t in self.doc[dateline.end : cue.i] if t.text in DATELINE_MARKS),
             None,
         )
         if dash is None or dash.i + 1 >= cue.i:
@@ -851,9 +905,17 @@ class QuoteFinder:
                 return [self.doc[verb.i : max(o.right_edge.i for o in objs) + 1]]
             return []
         if lemma in SPEECH_VERBS or lemma in BELIEF_VERBS:
-            for c in kids:  # "X said (that) A" and "A, X said"
-                if c.dep_ == "ccomp" and (c.i > verb.i or self._fronted(c, verb)):
+            clauses = [c for c in kids if c.dep_ == "ccomp"]  # "X said (that) A", "A, X said"
+            for c in [c for c in clauses if c.i > verb.i] + clauses:
+                if c.i > verb.i or self._fronted(c, verb):
                     return [self._clause(c)]
+        if lemma in SPEECH_VERBS:  # "told a briefing that A", parsed as a relative clause
+            for c in kids:
+                if c.dep_ in ("dobj", "dative") and c.i > verb.i:
+                    clause = next((g for g in children(c) if _that_clause(g)), None)
+                    if clause is not None:
+                        span = self._clause(clause)
+                        return [span[1:]] if span[0].lower_ == "that" else [span]
         if verb.dep_ == "parataxis" and lemma in SPEECH_VERBS and verb.head.i != verb.i:
             return self._around(verb)
         if lemma in INTENT_VERBS:
@@ -928,6 +990,12 @@ class QuoteFinder:
         left, right = head.left_edge.i, head.right_edge.i
         for child in children(head):
             if _conjoined_with_the_cue(child):  # "... had held the line and accused X"
+                cut = child.left_edge.i
+                while cut > left and self.doc[cut - 1].dep_ in ("cc", "punct"):
+                    cut -= 1
+                right = min(right, cut - 1)
+                continue
+            if _contrasted_statement(child):  # "A claimed X but B blamed Y": B's own
                 cut = child.left_edge.i
                 while cut > left and self.doc[cut - 1].dep_ in ("cc", "punct"):
                     cut -= 1
