@@ -191,3 +191,60 @@ def test_a_speaker_before_a_relative_clause_the_parse_loses(nlp) -> None:  # noq
     q = speaker_of(nlp, text, "death toll had risen")
     assert q.speaker == "Ivo Brandt"
     assert q.text == "the death toll had risen to at least 12"
+
+
+def test_said_that_opens_a_quote_a_later_reported_only_relays(nlp) -> None:  # noqa: ANN001
+    text = (
+        "Speaking on Sunday, Petar Lukic, the governor of the Dornik region, confirmed the "
+        "toll and said that \u201cthe lightly hurt were sent home. The others are in a safe "
+        "place, and help is on its way\u201d, the Velgrad Herald reported."
+    )
+    q = speaker_of(nlp, text, "lightly hurt")
+    assert q.speaker == "Petar Lukic"
+
+
+def test_a_people_in_the_plural_is_not_its_state(nlp) -> None:  # noqa: ANN001
+    text = "Valdorians blamed an Ostravian air strike for the blast at the Lisk market."
+    q = speaker_of(nlp, text, "air strike")
+    assert q.speaker == "Valdorians"
+    assert q.speaker_type == "group"
+
+
+def test_a_plural_people_does_not_name_the_states_bodies(nlp) -> None:  # noqa: ANN001
+    text = (
+        "Valdorians blamed an Ostravian air strike for the blast. The Valdorian army said "
+        "the border was closed."
+    )
+    assert speaker_of(nlp, text, "border").speaker == "Valdorian army"
+
+
+def test_an_opening_mark_typed_where_the_closing_one_belongs(nlp) -> None:  # noqa: ANN001
+    text = (
+        "\u201cVelgrad is grieving. All of Valdoria was hit by a national disaster, \u201csaid "
+        "PM Ivo Brandt."
+    )
+    q = speaker_of(nlp, text, "grieving")
+    assert q.kind == "direct"
+    assert q.speaker == "Ivo Brandt"
+    assert "said" not in q.text
+
+
+def test_said_in_remarks_that(nlp) -> None:  # noqa: ANN001
+    text = "Ivo Brandt earlier said in televised remarks that more than 70 people had died."
+    q = speaker_of(nlp, text, "70 people")
+    assert q.speaker == "Ivo Brandt"
+    assert q.text == "more than 70 people had died"
+
+
+def test_a_fronted_report_ending_in_a_relative_clause(nlp) -> None:  # noqa: ANN001
+    text = (
+        "At least 39 people, including four children, were killed in the attack, which hit "
+        "a station in Lisk, spokesman for the Dornik police Marek Sova said on Friday."
+    )
+    q = speaker_of(nlp, text, "39 people")
+    assert q.speaker is not None and "Marek Sova" in q.speaker
+
+
+def test_clarified_that(nlp) -> None:  # noqa: ANN001
+    text = "Governor Petar Lukic clarified that these were cluster munitions."
+    assert speaker_of(nlp, text, "cluster munitions").speaker == "Petar Lukic"

@@ -37,6 +37,7 @@ TITLES = {
     "sen.", "senator", "mr.", "mrs.", "ms.", "dr.", "gen.", "general", "col.", "lt.", "sgt.",
     "spokesman", "spokeswoman", "spokesperson", "foreign", "defence", "defense", "state",
     "deputy", "chief", "commander", "governor", "mayor", "ambassador", "envoy", "of", "u.s.",
+    "pm", "mr", "mrs", "ms", "dr",
 }  # fmt: skip
 # Titles that only people bear: a name after one is a person's whatever the model says.
 PERSON_TITLES = {
@@ -350,6 +351,9 @@ class DocEntities:
                 self._full_chunk_ends.setdefault(lemma, []).append(chunk.end_char)
 
     def resolve_name(self, text: str, label: str = "") -> Resolved:
+        people = clean_np(text)
+        if label == "NORP" and self._plural_demonym(people):
+            return Resolved(people, "group")  # "Palestinians said": the people, not a state
         country = self.gaz.actor_name(strip_possessive(text))
         if label == "NORP":
             country = country or self.gaz.country_of_demonym(clean_np(text))
@@ -362,6 +366,13 @@ class DocEntities:
         if kind == "person":
             name = self.full_name(name)
         return Resolved(name, kind)
+
+    def _plural_demonym(self, word: str) -> bool:
+        """A people named in the plural ("Valdorians", "Ostravians"): one word ending in -s
+        whose singular is a country's demonym."""
+        if " " in word or len(word) < 5 or not word.endswith("s") or not word[:1].isupper():
+            return False
+        return self.demonym_country(word[:-1]) is not None
 
     def resolve_np(self, span: Span, before: int | None = None) -> Resolved | None:
         """Resolve a speaker or claimant noun phrase to a name."""
@@ -451,6 +462,8 @@ class DocEntities:
         for ent in self.ents:
             if ent.label_ == "NORP" and len(ent) == 1:
                 word = strip_possessive(ent.text)
+                if self._plural_demonym(word):  # "Valdorians": the adjective is singular
+                    continue
                 if word != country and self.demonym_country(word) == country:
                     return word
         return country

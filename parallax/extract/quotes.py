@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parallax.extract.entities import (
     DATELINE_MARKS,
+    ON_BEHALF,
     ROLE_NOUNS,
     DocEntities,
     Resolved,
@@ -48,6 +49,7 @@ BELIEF_VERBS = {
     "boast", "joke", "quip", "retort", "counter", "guess", "speculate", "reckon", "assure",
     "inform", "remind", "advise", "caution", "disclose", "proclaim", "forecast", "project",
     "determine", "demonstrate", "prove", "sense", "imagine", "concur", "lament", "recount",
+    "clarify", "specify",
     "notice", "remember", "bet", "swear", "posit", "theorize", "acknowledge", "announce",
 }  # fmt: skip
 # Statements of intent, reported with a to-infinitive ("vowed to rebuild the bridge").
@@ -209,6 +211,9 @@ def find_marked(text: str, start: int, end: int) -> list[MarkedSpan]:
         if open_at is None:
             if kind != "close":
                 open_at, closer = (pos, length), "close" if kind == "open" else "straight"
+        elif kind == "open" and closer == "close" and _misturned_close(text, pos):
+            spans.append(MarkedSpan(sum(open_at), pos, open_at[0], pos + length))
+            open_at = None
         elif kind == "open":  # a new opening curly mark: the earlier one was never closed
             open_at, closer = (pos, length), "close"
         elif kind == closer:
@@ -217,6 +222,15 @@ def find_marked(text: str, start: int, end: int) -> list[MarkedSpan]:
     if open_at is not None and not text[start : open_at[0]].strip():
         spans.append(MarkedSpan(sum(open_at), end, open_at[0], end))
     return [_trim(text, s) for s in spans if text[s.start : s.end].strip()]
+
+
+def _misturned_close(text: str, pos: int) -> bool:
+    """An opening mark set where the closing one belongs, as typed pages have it
+    ('... and regions, \u201csaid the minister.'): after the quote's closing comma or stop
+    and a space, right before a lower-case word."""
+    after = text[pos + 1 : pos + 2]
+    before = text[max(0, pos - 2) : pos]
+    return after.islower() and len(before) == 2 and before[0] in ",.!?" and before[1] == " "
 
 
 def _trim(text: str, s: MarkedSpan) -> MarkedSpan:
@@ -300,11 +314,13 @@ def _contrasted_statement(verb: Token) -> bool:
 def _that_clause(clause: Token) -> bool:
     """A complement clause the parse took for a relative one: 'told a briefing that the
     army was not flying' ('that' stands as subject though the clause has its own)."""
-    if clause.dep_ != "relcl":
+    if clause.dep_ not in ("relcl", "acl"):
         return False
     first = clause.left_edge
     if first.lower_ != "that" or first.head.i != clause.i:
         return False
+    if first.dep_ == "mark":  # "said in remarks that more people had died"
+        return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in children(clause))
     subjects = [c for c in children(clause) if c.dep_ in ("nsubj", "nsubjpass", "expl")]
     return any(c.i != first.i for c in subjects)
 
@@ -552,7 +568,7 @@ class QuoteFinder:
             kept = [t for t in subjects if not self.ents.is_dateline(np_span(t))]
             subjects, subj = (kept, kept[0]) if kept else (subjects, subj)
         if len(subjects) == 1:
-            span = np_span(subj)
+            span = self._for_whom(subj)
             if self.ents.is_dateline(span):  # "VELGRAD (Wire) - X said": X, after the dash
                 after = self._after_dateline(span, cue)
                 if after is None:
@@ -569,6 +585,20 @@ class QuoteFinder:
         ]
         names = tuple(dict.fromkeys(n for r in resolved for n in (r.members or (r.name,))))
         return Resolved(join_names(list(names)), "group", names), full
+
+    def _for_whom(self, subj: Token) -> Span:
+        """The subject's noun phrase; for one who speaks for another with the name after
+        ("spokesman for the Security Service Ivo Brandt") up to that name."""
+        span = np_span(subj)
+        if subj.lemma_.lower() not in ON_BEHALF or any(t.ent_type_ == "PERSON" for t in span):
+            return span
+        for prep in children(subj):
+            if prep.dep_ == "prep" and prep.lower_ in ("for", "of") and prep.i > subj.i:
+                names = [t for t in prep.subtree if t.ent_type_ == "PERSON"]
+                names += [t for t in children(prep) if t.dep_ == "pobj" and t.pos_ == "PROPN"]
+                if names:
+                    return self.doc[span.start : max(t.i for t in names) + 1]
+        return span
 
     def _before_relative(self, cue: Token) -> Token | None:
         """'Ivo Brandt, who estimated ..., said that ...' where the parse leaves the cue
@@ -669,6 +699,9 @@ class QuoteFinder:
         """The speech verb outside the marks nearest to a quoted stretch; else the cue
         verb the quoted words hang on ('condemned the test as "reckless"'); else a short
         sentence right after the closing mark ('"Why now?" she asked.')."""
+        lead = self._cue_leading(m)
+        if lead is not None:
+            return lead
         sents = self._sents_touching(m.open_mark, m.close_mark)
         if sents:
             lo = max(sents[0].start_char, m.open_mark - CUE_WINDOW)
@@ -689,6 +722,18 @@ class QuoteFinder:
                 if subject_of(tok) is not None:
                     return tok
         return self._governing_cue(m) or self._cue_after(m)
+
+    def _cue_leading(self, m: MarkedSpan) -> Token | None:
+        """The cue that opens the quotation ('said that "..."', 'said: "..."'): it governs
+        the quote whatever follows it ('..., the paper reported' only relays it)."""
+        i = bisect_left(self.cue_offsets, m.open_mark) - 1
+        if i < 0:
+            return None
+        cue = self.cues[i]
+        between = self.text[cue.idx + len(cue) : m.open_mark].strip(" \t,:")
+        if between.lower() not in ("", "that") or subject_of(cue) is None:
+            return None
+        return cue
 
     def _governing_cue(self, m: MarkedSpan) -> Token | None:
         content = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -910,8 +955,11 @@ class QuoteFinder:
                 if c.i > verb.i or self._fronted(c, verb):
                     return [self._clause(c)]
         if lemma in SPEECH_VERBS:  # "told a briefing that A", parsed as a relative clause
-            for c in kids:
-                if c.dep_ in ("dobj", "dative") and c.i > verb.i:
+            nouns = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+            for prep in (c for c in kids if c.dep_ == "prep" and c.i > verb.i):
+                nouns += [g for g in children(prep) if g.dep_ == "pobj"]  # "in remarks that"
+            for c in nouns:
+                if c.i > verb.i:
                     clause = next((g for g in children(c) if _that_clause(g)), None)
                     if clause is not None:
                         span = self._clause(clause)
@@ -981,7 +1029,7 @@ class QuoteFinder:
         return (
             clause.left_edge.i == self.sent_of(verb).start
             and edge + 1 < verb.i
-            and self.doc[edge + 1].text == ","
+            and (self.doc[edge + 1].text == "," or self.doc[edge].text == ",")
         )
 
     def _clause(self, head: Token) -> Span:
