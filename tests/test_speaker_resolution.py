@@ -248,3 +248,22 @@ def test_a_fronted_report_ending_in_a_relative_clause(nlp) -> None:  # noqa: ANN
 def test_clarified_that(nlp) -> None:  # noqa: ANN001
     text = "Governor Petar Lukic clarified that these were cluster munitions."
     assert speaker_of(nlp, text, "cluster munitions").speaker == "Petar Lukic"
+
+
+def test_he_follows_a_chain_of_he_back_to_the_person(nlp) -> None:  # noqa: ANN001
+    text = (
+        "John Brandt arrived in Velgrad on Tuesday for talks.\n\n"
+        "\u201cIt appears as though it was done by the other side,\u201d he told Valdorian "
+        "Prime Minister Petar Lukic during a meeting.\n\n"
+        "But he added that there are many people who are not sure what caused the blast."
+    )
+    assert speaker_of(nlp, text, "many people").speaker == "John Brandt"
+
+
+def test_she_does_not_continue_a_chain_of_he(nlp) -> None:  # noqa: ANN001
+    text = (
+        "John Brandt arrived in Velgrad on Tuesday for talks.\n\n"
+        "He met Mary Lukic during a long meeting at the palace.\n\n"
+        "She said that the talks had gone well."
+    )
+    assert speaker_of(nlp, text, "talks had gone").speaker == "Mary Lukic"

@@ -46,6 +46,8 @@ PERSON_TITLES = {
     "mayor", "governor", "ambassador",
 }  # fmt: skip
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+SUBJECT_PRONOUNS = {"he", "she"}
+PRONOUN_CHAIN = 4  # sentences of "He ..." followed back to the person they stand for
 ROLE_NOUNS = {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
               "commander", "governor", "mayor", "ambassador", "envoy", "premier", "chief",
               "general", "senator", "representative", "official"} | set(_LEX["role_nouns"])  # fmt: skip
@@ -280,12 +282,14 @@ class DocEntities:
                     return self.resolve_np(self.doc[subj.left_edge.i : subj.i + 1], before)
         return None
 
-    def _person_subject(self, before: int) -> Resolved | None:
+    def _person_subject(self, before: int, pronoun: str = "") -> Resolved | None:
         """'He said' after a sentence whose subject is a person: that person, before a
         person the sentence only mentions ("Brandt met Lukic. He said ..." -> Brandt). The
-        sentence just before, else the one before it."""
+        sentence just before, else the one before it; a sentence whose subject is the same
+        pronoun ("He told Lukic ...") carries the chain back to the one it stands for."""
         n_prev = bisect_right(self.sent_ends, before)
-        for k in range(n_prev - 1, max(-1, n_prev - 3), -1):
+        k, left, chained = n_prev - 1, 2, 0
+        while k >= 0 and left > 0:
             sent = self.sents[k]
             lo = bisect_left(self.ent_starts, sent.start_char)
             hi = bisect_left(self.ent_starts, sent.end_char)
@@ -296,8 +300,19 @@ class DocEntities:
                     name = self._person_name(ent)
                     if name and not self._is_place(name):
                         return Resolved(self.full_name(name), "person")
+            if (
+                pronoun in SUBJECT_PRONOUNS
+                and chained < PRONOUN_CHAIN
+                and any(
+                    t.dep_ == "nsubj" and t.lower_ == pronoun and t.head.dep_ == "ROOT"
+                    for t in sent
+                )
+            ):
+                k, left, chained = k - 1, 2, chained + 1  # "He told Lukic ...": still him
+                continue
             if any(self._is_person(e) for e in self.ents[lo:hi]):
                 return None  # a person named but not as the subject: the nearest mention
+            k, left = k - 1, left - 1
         return None
 
     def _credit(self, ent: Span) -> bool:
@@ -385,7 +400,7 @@ class DocEntities:
         if clean_np(span.text) in CAPITALS:  # "Kyiv said": the government of Ukraine
             return Resolved(CAPITALS[clean_np(span.text)], "country")
         if len(span) == 1 and low in PERSON_PRONOUNS:
-            return self._person_subject(before) or self.antecedent(before, {"person"})
+            return self._person_subject(before, low) or self.antecedent(before, {"person"})
         if len(span) == 1 and low in GROUP_PRONOUNS:
             return self.antecedent(before, {"group", "organization"})
         if len(span) == 1 and low in THING_PRONOUNS:
