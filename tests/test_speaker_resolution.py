@@ -267,3 +267,22 @@ def test_she_does_not_continue_a_chain_of_he(nlp) -> None:  # noqa: ANN001
         "She said that the talks had gone well."
     )
     assert speaker_of(nlp, text, "talks had gone").speaker == "Mary Lukic"
+
+
+def test_the_head_of_a_body_with_the_name_after(nlp) -> None:  # noqa: ANN001
+    text = (
+        "The head of the Dornik regional administration John Brandt clarified that these "
+        "were cluster munitions."
+    )
+    assert speaker_of(nlp, text, "cluster munitions").speaker == "John Brandt"
+
+
+def test_the_content_of_a_reported_noun_is_not_the_describers(nlp) -> None:  # noqa: ANN001
+    text = (
+        "The Dornik Front on Wednesday described as lies the Valdorian army's accusations "
+        "that it was responsible for the strike."
+    )
+    quotes = quotes_of(nlp, text)
+    assert not any(
+        q.text.startswith("it was responsible") and q.speaker == "Dornik Front" for q in quotes
+    )

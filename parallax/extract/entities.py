@@ -415,6 +415,8 @@ class DocEntities:
         person = self.person_in(span)
         if person and head.ent_type_ == "PERSON" or person and head.pos_ == "PROPN":
             return Resolved(person, "person")
+        if person and head.lower_ in ROLE_NOUNS and span[-1].ent_type_ == "PERSON":
+            return Resolved(person, "person")  # "the head of the region's office Ivo Brandt"
         if person and any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in children(head)):
             return Resolved(person, "person")  # "Valdoria's president, Ivo Brandt"
         if head.lower_ in GOVERNMENT_HEADS:

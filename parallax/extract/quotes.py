@@ -101,6 +101,8 @@ PARTIAL_CUES = INDIRECT_CUES | {
 }  # fmt: skip
 BLOCK_CUE_EXTRA = {"report", "write", "release", "issue", "publish", "post"}
 DOUBLED_APOSTROPHE = "''"
+# How a statement was delivered: "said in remarks that ..." (not "in reply to claims that").
+DELIVERY_NOUNS = {"statement", "remark", "comment", "words", "interview", "briefing", "speech"}
 CONTRAST_WORDS = {"but", "while", "whereas", "yet"}
 # 'VARGA: We will rebuild.' (a transcript line) and 'Varga: Market will reopen' (a title).
 TRANSCRIPT_SPEAKER = re.compile(
@@ -319,7 +321,11 @@ def _that_clause(clause: Token) -> bool:
     first = clause.left_edge
     if first.lower_ != "that" or first.head.i != clause.i:
         return False
-    if first.dep_ == "mark":  # "said in remarks that more people had died"
+    if first.dep_ == "mark":  # "said in remarks that more people had died", not the
+        # content of a noun the verb reports ("described the accusations that ...")
+        noun = clause.head.lemma_.lower()
+        if clause.head.dep_ != "pobj" or noun in NOUN_CUES and noun not in DELIVERY_NOUNS:
+            return False
         return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in children(clause))
     subjects = [c for c in children(clause) if c.dep_ in ("nsubj", "nsubjpass", "expl")]
     return any(c.i != first.i for c in subjects)
@@ -590,7 +596,8 @@ class QuoteFinder:
         """The subject's noun phrase; for one who speaks for another with the name after
         ("spokesman for the Security Service Ivo Brandt") up to that name."""
         span = np_span(subj)
-        if subj.lemma_.lower() not in ON_BEHALF or any(t.ent_type_ == "PERSON" for t in span):
+        role = subj.lemma_.lower() in ON_BEHALF or subj.lower_ in ROLE_NOUNS
+        if not role or any(t.ent_type_ == "PERSON" for t in span):
             return span
         for prep in children(subj):
             if prep.dep_ == "prep" and prep.lower_ in ("for", "of") and prep.i > subj.i:
