@@ -286,3 +286,15 @@ def test_the_content_of_a_reported_noun_is_not_the_describers(nlp) -> None:  # n
     assert not any(
         q.text.startswith("it was responsible") and q.speaker == "Dornik Front" for q in quotes
     )
+
+
+def test_a_relative_clause_reporting_another_speaker(nlp) -> None:  # noqa: ANN001
+    text = (
+        "The Ostravian Defence Ministry on Friday said it did not strike the railway station "
+        "in Lisk, which local authorities said had killed at least 39 people."
+    )
+    ministry = speaker_of(nlp, text, "did not strike")
+    assert "39" not in ministry.text
+    local = speaker_of(nlp, text, "39 people")
+    assert local.speaker == "local authorities"
+    assert local.text == "had killed at least 39 people"

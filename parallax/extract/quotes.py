@@ -313,6 +313,17 @@ def _contrasted_statement(verb: Token) -> bool:
     return prev is not None and prev.lower_ in CONTRAST_WORDS
 
 
+def _relayed_relative(verb: Token) -> bool:
+    """A relative clause set off by a comma that reports another's statement: '..., which
+    local officials said had killed 39 people' (the officials', not the outer speaker's)."""
+    if verb.dep_ != "relcl" or not _is_cue(verb):
+        return False
+    first = verb.left_edge
+    if first.lower_ not in ("which", "who") or first.i == 0 or verb.doc[first.i - 1].text != ",":
+        return False
+    return any(c.dep_ == "nsubj" and c.i != first.i for c in children(verb))
+
+
 def _that_clause(clause: Token) -> bool:
     """A complement clause the parse took for a relative one: 'told a briefing that the
     army was not flying' ('that' stands as subject though the clause has its own)."""
@@ -959,6 +970,8 @@ class QuoteFinder:
         if lemma in SPEECH_VERBS or lemma in BELIEF_VERBS:
             clauses = [c for c in kids if c.dep_ == "ccomp"]  # "X said (that) A", "A, X said"
             for c in [c for c in clauses if c.i > verb.i] + clauses:
+                if c.i > verb.i and c.left_edge.i < verb.i:  # "which X said had killed 39"
+                    return [self.doc[verb.i + 1 : self._clause(c).end]]
                 if c.i > verb.i or self._fronted(c, verb):
                     return [self._clause(c)]
         if lemma in SPEECH_VERBS:  # "told a briefing that A", parsed as a relative clause
@@ -1065,6 +1078,10 @@ class QuoteFinder:
                 ):
                     right = min(right, first.i - 1)
         doc = self.doc
+        for tok in doc[left : right + 1]:  # "..., which local officials said had killed 39"
+            if _relayed_relative(tok) and tok.right_edge.i >= right and tok.left_edge.i > left:
+                right = tok.left_edge.i - 1
+                break
         if doc[left].lower_ == "that" and doc[left].dep_ == "mark":
             left += 1
         while right > left and (doc[right].is_punct or doc[right].is_space):
