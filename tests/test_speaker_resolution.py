@@ -298,3 +298,20 @@ def test_a_relative_clause_reporting_another_speaker(nlp) -> None:  # noqa: ANN0
     local = speaker_of(nlp, text, "39 people")
     assert local.speaker == "local authorities"
     assert local.text == "had killed at least 39 people"
+
+
+def test_they_is_the_plural_subject_before_it(nlp) -> None:  # noqa: ANN001
+    text = (
+        "The Red Cross said it had treated 117 people.\n\n"
+        "Dozens of protesters broke into the ministry where they burnt a portrait of the "
+        "president, who they say is to blame for the crisis."
+    )
+    assert speaker_of(nlp, text, "to blame").speaker == "protesters"
+
+
+def test_they_after_a_sentence_about_a_group(nlp) -> None:  # noqa: ANN001
+    text = (
+        "The Dornik Front said it would talk.\n\n"
+        "Local residents gathered near the port on Monday. They said the smell was unbearable."
+    )
+    assert speaker_of(nlp, text, "smell").speaker == "Local residents"

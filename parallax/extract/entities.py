@@ -60,6 +60,7 @@ ROLE_HEADS = ROLE_NOUNS | {
     "executive", "deputy", "lawmaker", "legislator", "diplomat", "nurse", "surgeon",
 }  # fmt: skip
 GROUP_PRONOUNS = {"they", "them", "their"}
+QUANTITY_HEADS = {"dozens", "hundreds", "thousands", "scores", "many", "most", "some", "all"}
 THING_PRONOUNS = {"it", "its"}
 # (letters cut, letters added) that turn a demonym into its place name
 DEMONYM_STEMS = ((1, ""), (1, "a"), (2, ""), (3, "e"), (3, "a"), (3, ""))
@@ -315,6 +316,35 @@ class DocEntities:
             k, left = k - 1, left - 1
         return None
 
+    def _plural_subject(self, before: int) -> Resolved | None:
+        """'They' after a plural subject of its own sentence or the one before ("Dozens of
+        protesters stormed the ministry, which they say ..." -> protesters): the nearest."""
+        n_prev = bisect_right(self.sent_ends, before)
+        for k in range(min(n_prev, len(self.sents) - 1), max(-1, n_prev - 2), -1):
+            found = None
+            for tok in self.sents[k]:
+                if tok.idx >= before:
+                    break
+                if tok.dep_ not in ("nsubj", "nsubjpass") or tok.tag_ not in ("NNS", "NNPS"):
+                    continue
+                of = next((c for c in children(tok) if c.dep_ == "prep" and c.lower_ == "of"), None)
+                noun = tok
+                if tok.lower_ in QUANTITY_HEADS and of is not None:  # "dozens of protesters"
+                    noun = next((c for c in children(of) if c.dep_ == "pobj"), tok)
+                lemma = noun.lemma_.lower()
+                if (
+                    noun.tag_ in ("NNS", "NNPS")
+                    and lemma not in NON_SPEAKERS
+                    and noun.lower_ not in NON_SPEAKERS
+                ):
+                    found = noun
+            if found is not None:
+                span = self.doc[found.left_edge.i : found.i + 1]
+                if found.head.dep_ == "pobj" or found.dep_ == "pobj":
+                    span = self.doc[found.i : found.i + 1]
+                return Resolved(clean_np(span.text), "group")
+        return None
+
     def _credit(self, ent: Span) -> bool:
         """A photographer's credit ("Ana Varga / Meridian Wire"): a name no "he" refers to."""
         return "/" in ent.text or ent.end < len(self.doc) and self.doc[ent.end].text in ("/", "|")
@@ -402,7 +432,9 @@ class DocEntities:
         if len(span) == 1 and low in PERSON_PRONOUNS:
             return self._person_subject(before, low) or self.antecedent(before, {"person"})
         if len(span) == 1 and low in GROUP_PRONOUNS:
-            return self.antecedent(before, {"group", "organization"})
+            return self._plural_subject(span.start_char) or self.antecedent(
+                before, {"group", "organization"}
+            )
         if len(span) == 1 and low in THING_PRONOUNS:
             return self._previous_subject(before) or self.antecedent(before, {"organization"})
         if head.lemma_.lower() in ON_BEHALF or head.lower_ in ON_BEHALF:
