@@ -315,3 +315,8 @@ def test_they_after_a_sentence_about_a_group(nlp) -> None:  # noqa: ANN001
         "Local residents gathered near the port on Monday. They said the smell was unbearable."
     )
     assert speaker_of(nlp, text, "smell").speaker == "Local residents"
+
+
+def test_a_hyphenated_name_keeps_its_spelling(nlp) -> None:  # noqa: ANN001
+    text = "Health Minister Mai al-Kaila said the hospital in Lisk had been warned."
+    assert speaker_of(nlp, text, "hospital").speaker == "Mai al-Kaila"

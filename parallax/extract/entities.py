@@ -154,10 +154,12 @@ class DocEntities:
         )
 
     def _person_name(self, ent: Span) -> str:
-        words = [t.text for t in ent if t.text.lower() not in TITLES or t.i > ent.start + 2]
-        while words and (words[0].lower() in TITLES or words[0].lower() in NAME_LEAD_VERBS):
-            words = words[1:]
-        return strip_possessive(" ".join(words)).strip()
+        toks = [t for t in ent if t.lower_ not in TITLES or t.i > ent.start + 2]
+        while toks and (toks[0].lower_ in TITLES or toks[0].lower_ in NAME_LEAD_VERBS):
+            toks = toks[1:]
+        # spaced as written: "Mai al-Kaila", not "Mai al - Kaila"
+        name = "".join(t.text_with_ws for t in toks)
+        return strip_possessive(" ".join(name.split())).strip()
 
     def _add_person(self, ent: Span) -> None:
         name = self._person_name(ent)
@@ -637,8 +639,8 @@ class DocEntities:
         for i, tok in enumerate(toks[:-1]):
             if tok.lower_ in PERSON_TITLES:
                 rest = toks[i + 1 :]
-                if rest and all(t.pos_ == "PROPN" for t in rest):
-                    return " ".join(t.text for t in rest)
+                if rest and all(t.pos_ == "PROPN" or t.text == "-" for t in rest):
+                    return "".join(t.text_with_ws for t in rest).strip()
         return None
 
     def _titled_person(self, role: str, before: int) -> str | None:
