@@ -320,3 +320,16 @@ def test_they_after_a_sentence_about_a_group(nlp) -> None:  # noqa: ANN001
 def test_a_hyphenated_name_keeps_its_spelling(nlp) -> None:  # noqa: ANN001
     text = "Health Minister Mai al-Kaila said the hospital in Lisk had been warned."
     assert speaker_of(nlp, text, "hospital").speaker == "Mai al-Kaila"
+
+
+def test_a_quote_paragraph_after_an_attributed_one_goes_on(nlp) -> None:  # noqa: ANN001
+    text = (
+        "John Brandt addressed the chamber on Monday.\n\n"
+        "\u201cThe government judges that the blast was likely caused by a missile launched "
+        "from within Dornik,\u201d he told Parliament.\n\n"
+        "\u201cThe misreporting of this incident had a negative effect in the region.\u201d\n\n"
+        "Officials met on Tuesday.\n\n"
+        "\u201cNobody knows what this means for the region and its people.\u201d"
+    )
+    assert speaker_of(nlp, text, "misreporting").speaker == "John Brandt"
+    assert speaker_of(nlp, text, "Nobody knows").speaker is None

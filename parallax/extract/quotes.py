@@ -868,9 +868,28 @@ class QuoteFinder:
                     q.via = quotes[j].via
                     break
             else:
-                nxt = self._next_para_quote(quotes, i)
+                nxt = self._next_para_quote(quotes, i) or self._prev_para_quote(quotes, i)
                 if nxt is not None:
                     _copy_speaker(q, nxt)
+
+    def _prev_para_quote(self, quotes: list[Quote], i: int) -> Quote | None:
+        """A paragraph that is a quotation and nothing else, after a paragraph that
+        ends with an attributed quotation: the same speaker goes on ('"A," he told
+        Parliament.' then '"B."')."""
+        para = self._para_of(quotes[i].start)
+        if para is None or i == 0:
+            return None
+        lo, hi = self.paras[para]
+        q = quotes[i]
+        outside = (self.text[lo : q.start] + " " + self.text[q.end : hi]).strip(
+            " \t\"'\u201c\u201d.,"
+        )
+        if outside and not outside.isupper():  # an agency's sign-off ("REUTERS") may follow
+            return None
+        prev = quotes[i - 1]
+        if prev.kind != "direct" or not prev.speaker or self._para_of(prev.start) != para - 1:
+            return None
+        return prev
 
     def _next_para_quote(self, quotes: list[Quote], i: int) -> Quote | None:
         """A quote paragraph left open continues in the next one: same speaker."""
