@@ -25,6 +25,8 @@ COUNTRY_DEMONYMS: dict[str, str] = _LEX["demonyms"]  # Russia -> Russian (its bo
 NON_SPEAKERS = set(_LEX["non_speakers"])  # never a speaker: "statement", "who"
 ORGANIZATION_HEADS = set(_LEX["organization_heads"])
 RELATIVE_PRONOUNS = {"who", "which", "that"}
+DELIVERY_NOUNS = set(_LEX["delivery_nouns"])  # "said in remarks that ..."
+CONTRAST_WORDS = set(_LEX["contrast_words"])  # "A claimed X but B blamed Y"
 STATEMENT_NOUNS = set(_LEX["statement_nouns"])  # "X's statement said": X speaks
 INDEFINITE = {"a", "an", "one", "another", "some", "any", "two", "three", "several", "many"}
 # "the country's Health Ministry": the country the report is about
@@ -60,7 +62,7 @@ ROLE_HEADS = ROLE_NOUNS | {
     "executive", "deputy", "lawmaker", "legislator", "diplomat", "nurse", "surgeon",
 }  # fmt: skip
 GROUP_PRONOUNS = {"they", "them", "their"}
-QUANTITY_HEADS = {"dozens", "hundreds", "thousands", "scores", "many", "most", "some", "all"}
+QUANTITY_HEADS = set(_LEX["quantity_heads"])  # "dozens of protesters": the protesters
 THING_PRONOUNS = {"it", "its"}
 # (letters cut, letters added) that turn a demonym into its place name
 DEMONYM_STEMS = ((1, ""), (1, "a"), (2, ""), (3, "e"), (3, "a"), (3, ""))

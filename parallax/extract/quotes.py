@@ -19,7 +19,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from parallax.extract.entities import (
+    CONTRAST_WORDS,
     DATELINE_MARKS,
+    DELIVERY_NOUNS,
     ON_BEHALF,
     ROLE_NOUNS,
     DocEntities,
@@ -101,9 +103,6 @@ PARTIAL_CUES = INDIRECT_CUES | {
 }  # fmt: skip
 BLOCK_CUE_EXTRA = {"report", "write", "release", "issue", "publish", "post"}
 DOUBLED_APOSTROPHE = "''"
-# How a statement was delivered: "said in remarks that ..." (not "in reply to claims that").
-DELIVERY_NOUNS = {"statement", "remark", "comment", "words", "interview", "briefing", "speech"}
-CONTRAST_WORDS = {"but", "while", "whereas", "yet"}
 # 'VARGA: We will rebuild.' (a transcript line) and 'Varga: Market will reopen' (a title).
 TRANSCRIPT_SPEAKER = re.compile(
     r"[\"\u201c']*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?=\S)"
