@@ -49,7 +49,7 @@ PERSON_TITLES = {
 }  # fmt: skip
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 SUBJECT_PRONOUNS = {"he", "she"}
-PRONOUN_CHAIN = 4  # sentences of "He ..." followed back to the person they stand for
+PRONOUN_CHAIN = 3  # sentences of "He ..." followed back to the person they stand for
 ROLE_NOUNS = {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
               "commander", "governor", "mayor", "ambassador", "envoy", "premier", "chief",
               "general", "senator", "representative", "official"} | set(_LEX["role_nouns"])  # fmt: skip
@@ -259,13 +259,14 @@ class DocEntities:
         """A place a dash or a colon follows, as datelines are set ("Velgrad - Valdoria
         urged ...", "Velgrad, Valdoria: The ministry said ...")."""
         doc, nxt = self.doc, span.end
-        line_end = doc.text.find("\n", span.end_char)
         while nxt < len(doc) and (doc[nxt].is_space or doc[nxt].text == ","):
+            if "\n" in doc[nxt].text:  # the line ends: no dateline mark after the place
+                return False
             nxt += 1
             if doc[nxt - 1].text == ",":  # "Velgrad, Valdoria:": its region or country
                 while nxt < len(doc) and doc[nxt].pos_ == "PROPN":
                     nxt += 1
-        if nxt >= len(doc) or line_end != -1 and doc[nxt].idx > line_end:
+        if nxt >= len(doc):
             return False
         return doc[nxt].text in DATELINE_MARKS
 
@@ -313,7 +314,7 @@ class DocEntities:
                     for t in sent
                 )
             ):
-                k, left, chained = k - 1, 2, chained + 1  # "He told Lukic ...": still him
+                k, left, chained = k - 1, 1, chained + 1  # "He told Lukic ...": still him
                 continue
             if any(self._is_person(e) for e in self.ents[lo:hi]):
                 return None  # a person named but not as the subject: the nearest mention

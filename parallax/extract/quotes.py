@@ -122,6 +122,7 @@ DASH_NAME = re.compile(
 )
 # 'Toll rises to 40 - health minister': a headline signed with a dash
 HEADLINE_SIGNED = re.compile(r"(.*?\S)[ \t]+[-\u2013\u2014][ \t]+([a-z][a-z' -]{2,40}?)[ \t.]*$")
+RELATIVE_REACH = 40  # tokens searched for a relative clause around a cue
 MIN_DIRECT_WORDS = 4
 MIN_INDIRECT_TOKENS = 2
 MAX_HEADLINE_WORDS = 20
@@ -626,7 +627,7 @@ class QuoteFinder:
         if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in children(cue)):
             return None
         sent = self.sent_of(cue)
-        for tok in doc[max(sent.start, 2) : cue.i]:
+        for tok in doc[max(sent.start, 2, cue.i - RELATIVE_REACH) : cue.i]:
             if tok.lower_ == "who" and doc[tok.i - 1].text == ",":
                 noun = doc[tok.i - 2]
                 if noun.ent_type_ == "PERSON" or noun.pos_ == "PROPN":
@@ -747,6 +748,8 @@ class QuoteFinder:
         if i < 0:
             return None
         cue = self.cues[i]
+        if m.open_mark - (cue.idx + len(cue)) > 8:  # at most ", that " between them
+            return None
         between = self.text[cue.idx + len(cue) : m.open_mark].strip(" \t,:")
         if between.lower() not in ("", "that") or subject_of(cue) is None:
             return None
@@ -879,14 +882,15 @@ class QuoteFinder:
         if para is None or i == 0:
             return None
         lo, hi = self.paras[para]
-        q = quotes[i]
+        q, prev = quotes[i], quotes[i - 1]
+        if prev.kind != "direct" or not prev.speaker or self._para_of(prev.start) != para - 1:
+            return None
+        if (hi - lo) - (q.end - q.start) > 40:  # more than marks and a sign-off around it
+            return None
         outside = (self.text[lo : q.start] + " " + self.text[q.end : hi]).strip(
             " \t\"'\u201c\u201d.,"
         )
         if outside and not outside.isupper():  # an agency's sign-off ("REUTERS") may follow
-            return None
-        prev = quotes[i - 1]
-        if prev.kind != "direct" or not prev.speaker or self._para_of(prev.start) != para - 1:
             return None
         return prev
 
@@ -1096,7 +1100,9 @@ class QuoteFinder:
                 ):
                     right = min(right, first.i - 1)
         doc = self.doc
-        for tok in doc[left : right + 1]:  # "..., which local officials said had killed 39"
+        # "..., which local officials said had killed 39": a clause near the end (bounded,
+        # so a run-on sentence stays linear)
+        for tok in doc[max(left, right - RELATIVE_REACH) : right + 1]:
             if _relayed_relative(tok) and tok.right_edge.i >= right and tok.left_edge.i > left:
                 right = tok.left_edge.i - 1
                 break
