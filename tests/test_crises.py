@@ -29,15 +29,15 @@ crises = _bench()
 # Floors per category, the lowest of the three crises: raise them whenever results improve.
 FLOORS = {
     "metadata": 0.93,
-    "quote_attr": 0.67,
-    "quote_attr_precision": 0.80,
-    "figures": 0.75,
+    "quote_attr": 0.74,
+    "quote_attr_precision": 0.87,
+    "figures": 0.77,
     "figure_precision": 0.98,
     "times": 0.88,
     "figure_events": 0.68,
     "event_docs": 0.63,
     "numeric_disagreements": 0.33,
-    "claim_contradictions": 0.57,
+    "claim_contradictions": 0.71,
 }
 NAMES = ("beirut-port-2020", "gaza-hospital-2023", "kramatorsk-2022")
 
