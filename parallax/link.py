@@ -135,9 +135,12 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
         [m.canonical for d in docs for m in d.mentions if m.kind == "place" and m.precision is None]
     )
     for d in docs:
+        named = gaz.report_countries(
+            [m.canonical for m in d.mentions if m.kind in ("country", "group") or m.precision]
+        )
         for m in d.mentions:
             if m.kind == "place" and m.precision is None:
-                place = gaz.lookup(m.canonical)
+                place = gaz.resolve(m.canonical, named)
                 if place is None:
                     continue
                 m.canonical, m.lat, m.lon, m.precision = (
