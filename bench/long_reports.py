@@ -1,22 +1,27 @@
-"""What a long, hostile report costs: spaCy's own components and Parallax's extractors,
-separately, in CPU seconds, with the process's peak memory.
+"""What a long, hostile report costs through the analysis path (`parallax.nlp.parse_text`):
+spaCy's components and Parallax's extractors, separately, in CPU seconds, the wall time,
+and the peak memory of a process that analyses only that report.
 
 Three synthetic reports (no data needed): `He said "no, ` repeated (unbalanced quotation
 marks in one paragraph), a run of bare `"` marks, and one plain paragraph of ordinary
 sentences. Run from the repository root:
-`.venv/bin/python bench/long_reports.py [--size 200000]`. The last line is for machines:
-`long_reports: unbalanced_parallax_s=... unbalanced_spacy_s=... marks_parallax_s=... ...
-max_rss_mb=...`. Parallax's share should grow linearly with the size (the tests count calls,
-`tests/test_quotes_scaling.py`); the rest is spaCy's tagger, parser and NER.
+`.venv/bin/python bench/long_reports.py [--size 200000] [--whole]`. The last line is for
+machines: `long_reports: unbalanced_wall_s=... unbalanced_spacy_s=...
+unbalanced_parallax_s=... unbalanced_rss_mb=... ... model_rss_mb=...`; `model_rss_mb` is
+the process with the model loaded and nothing analysed, the floor under every `_rss_mb`.
+A text over `LONG_TEXT` characters is parsed by spaCy in pieces (`--whole`: as one
+document, as before, to compare). Targets (issue 13): each report under 10 s and 1 GB.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import time
+from multiprocessing.connection import Connection
 
-from parallax.nlp import get_pipeline
+from parallax.nlp import EXTRACTORS, LONG_TEXT, get_pipeline, parse_pieces, run_extractors
 
 PLAIN = (
     "The minister said the ministry would reopen the bridge over the river next week. "
@@ -35,35 +40,61 @@ def texts(size: int) -> dict[str, str]:
     }
 
 
-def cost(text: str) -> tuple[float, float]:
-    """CPU seconds in spaCy's components and in Parallax's (parallax_*) components."""
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cost(text: str, whole: bool) -> tuple[float, float, float]:
+    """Wall seconds, and CPU seconds in spaCy's components and in Parallax's extractors."""
     nlp = get_pipeline()
-    doc = nlp.make_doc(text)
-    spacy_s = parallax_s = 0.0
-    for name, proc in nlp.pipeline:
-        start = time.process_time()
-        doc = proc(doc)
-        spent = time.process_time() - start
-        if name.startswith("parallax_"):
-            parallax_s += spent
-        else:
-            spacy_s += spent
-    return spacy_s, parallax_s
+    wall, cpu = time.perf_counter(), time.process_time()
+    if whole or len(text) <= LONG_TEXT:  # the whole document through spaCy's components
+        doc = nlp.make_doc(text)
+        for name, proc in nlp.pipeline:
+            if name not in EXTRACTORS:
+                doc = proc(doc)
+    else:
+        doc = parse_pieces(nlp, text)
+    spacy_s = time.process_time() - cpu
+    start = time.process_time()
+    run_extractors(nlp, doc)
+    parallax_s = time.process_time() - start
+    return time.perf_counter() - wall, spacy_s, parallax_s
+
+
+def _child(text: str, whole: bool, out: Connection) -> None:
+    out.send((*cost(text, whole), _rss_mb()))
+    out.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=200_000, help="characters per report")
+    parser.add_argument("--whole", action="store_true", help="parse each text as one document")
     args = parser.parse_args()
+    get_pipeline()(PLAIN)  # loaded once; each report then runs in a forked process
+    model_rss = _rss_mb()
     parts = []
+    ctx = multiprocessing.get_context("fork")
     for name, text in texts(args.size).items():
-        spacy_s, parallax_s = cost(text)
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(text, args.whole, send))
+        proc.start()
+        wall, spacy_s, parallax_s, rss = receive.recv()
+        proc.join()
         print(
-            f"{name:11s} {len(text):>8d} chars  spaCy {spacy_s:6.1f} s  Parallax {parallax_s:6.1f} s"
+            f"{name:11s} {len(text):>8d} chars  wall {wall:6.1f} s  spaCy {spacy_s:6.1f} s"
+            f"  Parallax {parallax_s:6.1f} s  peak {rss:6.0f} MB",
+            flush=True,
         )
-        parts.append(f"{name}_parallax_s={parallax_s:.2f} {name}_spacy_s={spacy_s:.2f}")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"long_reports: {' '.join(parts)} max_rss_mb={rss:.0f} size={args.size}")
+        parts.append(
+            f"{name}_wall_s={wall:.2f} {name}_spacy_s={spacy_s:.2f} "
+            f"{name}_parallax_s={parallax_s:.2f} {name}_rss_mb={rss:.0f}"
+        )
+    print(
+        f"long_reports: {' '.join(parts)} model_rss_mb={model_rss:.0f} size={args.size}"
+        f" whole={int(args.whole)}"
+    )
 
 
 if __name__ == "__main__":

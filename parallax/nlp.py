@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy
@@ -106,8 +107,10 @@ def lines_component(doc: Doc) -> Doc:
     """Sets sentence boundaries before the parser (which keeps them): header lines
     (title, credit, byline) and paragraphs are their own sentences, and within a
     paragraph sentences end at . ! ? before a capitalised word."""
-    header = split_header(doc.text)
-    doc._.header = header
+    header = doc._.header  # preset on a piece of a long text (see `parse_text`)
+    if header is None:
+        header = split_header(doc.text)
+        doc._.header = header
     if len(doc) == 0:
         return doc
     after_dateline = _dateline_ends(doc.text, header.body_start)
@@ -132,6 +135,11 @@ def lines_component(doc: Doc) -> Doc:
             last_word = i
     doc.from_array([SENT_START], starts.astype("uint64"))  # type: ignore[arg-type]
     return doc
+
+
+# Parallax's extractors, in pipeline order: they run on a whole document, after spaCy's
+# components (which may have run on pieces of it)
+EXTRACTORS = ("parallax_times", "parallax_quotes", "parallax_figures", "parallax_events")
 
 
 def _add_gazetteer_ruler(nlp: Language, gazetteer_files: tuple[str, ...]) -> None:
@@ -172,10 +180,9 @@ def build_pipeline(
     nlp.add_pipe("parallax_lines", before="parser")
     _add_gazetteer_ruler(nlp, gazetteer_files)
     if extractors:
-        nlp.add_pipe("parallax_times")
-        nlp.add_pipe("parallax_quotes", config={"gazetteer_files": list(gazetteer_files)})
-        nlp.add_pipe("parallax_figures")
-        nlp.add_pipe("parallax_events")
+        for name in EXTRACTORS:
+            config = {"gazetteer_files": list(gazetteer_files)} if name == "parallax_quotes" else {}
+            nlp.add_pipe(name, config=config)
         # parallax_framing is registered for other pipelines; Parallax itself finds framing
         # when it cross-checks, once speakers carry the full names other reports give
     return nlp
@@ -185,3 +192,95 @@ def build_pipeline(
 def get_pipeline(model: str | None = None, gazetteer_files: tuple[str, ...] = ()) -> Language:
     """One pipeline per process."""
     return build_pipeline(model, gazetteer_files)
+
+
+# spaCy's tagger, parser and NER cost more than linear time and memory on one very long
+# document (a 200 kB paragraph: 25-30 s, 1.4 GB). A text longer than LONG_TEXT characters
+# is parsed in pieces of at most PIECE_CHARS, cut at paragraph breaks, else after a
+# sentence end, else after whitespace, joined back into one document before the extractors
+# run; a shorter text (every ordinary report) is parsed whole, as before.
+LONG_TEXT = 20_000
+PIECE_CHARS = 10_000
+SENTENCE_CUT = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s+")
+PARAGRAPH_CUT = re.compile(r"\n\s*")
+SPACE_CUT = re.compile(r"\s+")
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where the piece starting at `start` ends: after the last paragraph break, else
+    sentence end, else whitespace that ends after `start` and before `limit`. A cut falls
+    after a whole run of whitespace, so the pieces' tokens are the whole text's. In a
+    stretch without whitespace (which starts at `start` or at a multiple of MAX_RUN before
+    it) the cut falls a multiple of MAX_RUN into it, where BoundedTokenizer cuts too."""
+    window = text[start:limit]
+    for pattern in (PARAGRAPH_CUT, SENTENCE_CUT, SPACE_CUT):
+        ends = [m.end() for m in pattern.finditer(window) if start + m.end() < limit]
+        if ends:
+            return start + ends[-1]
+    spaces = [m.start() for m in SPACE_CUT.finditer(window) if m.start() > 0]
+    if spaces:  # only whitespace running on past `limit`: cut before it
+        return start + spaces[-1]
+    aligned = (limit - start) // MAX_RUN * MAX_RUN
+    return start + aligned if aligned else limit
+
+
+def split_pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """`text` as consecutive pieces of at most `size` characters that join back to it."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        end = _cut(text, start, start + size)
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse_pieces(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
+    """`text` through spaCy's components (and `parallax_lines`) piece by piece
+    (`split_pieces`), the pieces joined into one document with the whole text's header."""
+    header = split_header(text)
+    docs = []
+    offset = 0
+    for piece in split_pieces(text, size):
+        doc = nlp.make_doc(piece)
+        # the piece's lines are header or body as in the whole text
+        doc._.header = replace(header, body_start=max(0, header.body_start - offset))
+        docs.append(doc)
+        offset += len(piece)
+    extractors = [name for name in EXTRACTORS if name in nlp.pipe_names]
+    # one piece at a time: spaCy's parser and NER hold arrays for a whole batch's tokens
+    parsed = list(nlp.pipe(docs, disable=extractors, batch_size=1))
+    # (the .pyi lacks `exclude`, which spaCy 3.8 takes: the pieces' headers stay out)
+    doc = Doc.from_docs(parsed, ensure_whitespace=False, exclude=["user_data"])  # type: ignore[call-arg]
+    doc._.header = header
+    return doc
+
+
+def run_extractors(nlp: Language, doc: Doc) -> Doc:
+    """Parallax's extractors on a parsed document."""
+    for name in EXTRACTORS:
+        if name in nlp.pipe_names:
+            doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+def parse_long(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
+    """A long text: spaCy's components on its pieces, Parallax's on the joined document."""
+    return run_extractors(nlp, parse_pieces(nlp, text, size))
+
+
+def parse_text(nlp: Language, text: str) -> Doc:
+    """One text through the pipeline (a long one in pieces, see `parse_long`)."""
+    return parse_long(nlp, text) if len(text) > LONG_TEXT else nlp(text)
+
+
+def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
+    """`parse_text` of each text, in order; the short ones through `nlp.pipe` together."""
+    texts = list(texts)
+    short = [i for i, text in enumerate(texts) if len(text) <= LONG_TEXT]
+    docs: dict[int, Doc] = dict(
+        zip(short, nlp.pipe([texts[i] for i in short], batch_size=batch_size), strict=True)
+    )
+    for i, text in enumerate(texts):
+        yield docs.pop(i) if i in docs else parse_long(nlp, text)

@@ -98,6 +98,8 @@ def flagged_record(raw: RawDocument, language: str) -> DocumentRecord:
 
 def analyze_batch(nlp: Language, raws: list[RawDocument]) -> list[DocumentRecord | InputError]:
     """Records for a batch (or an InputError per report that failed)."""
+    from parallax.nlp import parse_text, parse_texts
+
     out: list[DocumentRecord | InputError | None] = [None] * len(raws)
     english = []
     for i, raw in enumerate(raws):
@@ -107,13 +109,13 @@ def analyze_batch(nlp: Language, raws: list[RawDocument]) -> list[DocumentRecord
         else:
             english.append(i)
     try:
-        docs = list(nlp.pipe([raws[i].text for i in english], batch_size=BATCH_SIZE))
+        docs = list(parse_texts(nlp, [raws[i].text for i in english], BATCH_SIZE))
         for i, doc in zip(english, docs, strict=True):
             out[i] = record_from_doc(raws[i], doc)
     except Exception:  # one bad report must not lose the batch: retry one by one
         for i in english:
             try:
-                out[i] = record_from_doc(raws[i], nlp(raws[i].text))
+                out[i] = record_from_doc(raws[i], parse_text(nlp, raws[i].text))
             except Exception as exc:  # noqa: BLE001
                 reason = f"analysis failed ({type(exc).__name__})"
                 out[i] = InputError(reason, raws[i].source, raws[i].line)

@@ -25,10 +25,13 @@ COUNTRY_DEMONYMS: dict[str, str] = _LEX["demonyms"]  # Russia -> Russian (its bo
 NON_SPEAKERS = set(_LEX["non_speakers"])  # never a speaker: "statement", "who"
 ORGANIZATION_HEADS = set(_LEX["organization_heads"])
 RELATIVE_PRONOUNS = {"who", "which", "that"}
+DELIVERY_NOUNS = set(_LEX["delivery_nouns"])  # "said in remarks that ..."
+CONTRAST_WORDS = set(_LEX["contrast_words"])  # "A claimed X but B blamed Y"
 STATEMENT_NOUNS = set(_LEX["statement_nouns"])  # "X's statement said": X speaks
 INDEFINITE = {"a", "an", "one", "another", "some", "any", "two", "three", "several", "many"}
 # "the country's Health Ministry": the country the report is about
 HOME_COUNTRY_WORDS = {"country", "nation"}
+DATELINE_MARKS = ("-", "\u2013", "\u2014", ":")  # after a dateline's place
 IT_LOOKBACK = 3  # sentences searched back for the body an "it said" stands for
 
 TITLES = {
@@ -36,6 +39,7 @@ TITLES = {
     "sen.", "senator", "mr.", "mrs.", "ms.", "dr.", "gen.", "general", "col.", "lt.", "sgt.",
     "spokesman", "spokeswoman", "spokesperson", "foreign", "defence", "defense", "state",
     "deputy", "chief", "commander", "governor", "mayor", "ambassador", "envoy", "of", "u.s.",
+    "pm", "mr", "mrs", "ms", "dr",
 }  # fmt: skip
 # Titles that only people bear: a name after one is a person's whatever the model says.
 PERSON_TITLES = {
@@ -44,6 +48,8 @@ PERSON_TITLES = {
     "mayor", "governor", "ambassador",
 }  # fmt: skip
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+SUBJECT_PRONOUNS = {"he", "she"}
+PRONOUN_CHAIN = 3  # sentences of "He ..." followed back to the person they stand for
 ROLE_NOUNS = {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
               "commander", "governor", "mayor", "ambassador", "envoy", "premier", "chief",
               "general", "senator", "representative", "official"} | set(_LEX["role_nouns"])  # fmt: skip
@@ -56,6 +62,7 @@ ROLE_HEADS = ROLE_NOUNS | {
     "executive", "deputy", "lawmaker", "legislator", "diplomat", "nurse", "surgeon",
 }  # fmt: skip
 GROUP_PRONOUNS = {"they", "them", "their"}
+QUANTITY_HEADS = set(_LEX["quantity_heads"])  # "dozens of protesters": the protesters
 THING_PRONOUNS = {"it", "its"}
 # (letters cut, letters added) that turn a demonym into its place name
 DEMONYM_STEMS = ((1, ""), (1, "a"), (2, ""), (3, "e"), (3, "a"), (3, ""))
@@ -149,10 +156,12 @@ class DocEntities:
         )
 
     def _person_name(self, ent: Span) -> str:
-        words = [t.text for t in ent if t.text.lower() not in TITLES or t.i > ent.start + 2]
-        while words and (words[0].lower() in TITLES or words[0].lower() in NAME_LEAD_VERBS):
-            words = words[1:]
-        return strip_possessive(" ".join(words)).strip()
+        toks = [t for t in ent if t.lower_ not in TITLES or t.i > ent.start + 2]
+        while toks and (toks[0].lower_ in TITLES or toks[0].lower_ in NAME_LEAD_VERBS):
+            toks = toks[1:]
+        # spaced as written: "Mai al-Kaila", not "Mai al - Kaila"
+        name = "".join(t.text_with_ws for t in toks)
+        return strip_possessive(" ".join(name.split())).strip()
 
     def _add_person(self, ent: Span) -> None:
         name = self._person_name(ent)
@@ -238,13 +247,28 @@ class DocEntities:
         """A place in capitals opening a paragraph ("VELGRAD (Wire) -", "VELGRAD:"): where
         the report was filed, never who speaks."""
         text = span.text.strip()
-        if not text.isupper() or len(text) < 3:
+        if len(text) < 3 or not (text.isupper() or self._before_dash(span)):
             return False
         line_start = self.doc.text.rfind("\n", 0, span.start_char) + 1
         if self.doc.text[line_start : span.start_char].strip():
             return False
         name = text.title()
         return name in CAPITALS or self.gaz.lookup(name, fuzzy=False) is not None
+
+    def _before_dash(self, span: Span) -> bool:
+        """A place a dash or a colon follows, as datelines are set ("Velgrad - Valdoria
+        urged ...", "Velgrad, Valdoria: The ministry said ...")."""
+        doc, nxt = self.doc, span.end
+        while nxt < len(doc) and (doc[nxt].is_space or doc[nxt].text == ","):
+            if "\n" in doc[nxt].text:  # the line ends: no dateline mark after the place
+                return False
+            nxt += 1
+            if doc[nxt - 1].text == ",":  # "Velgrad, Valdoria:": its region or country
+                while nxt < len(doc) and doc[nxt].pos_ == "PROPN":
+                    nxt += 1
+        if nxt >= len(doc):
+            return False
+        return doc[nxt].text in DATELINE_MARKS
 
     def _issuer(self, noun: Token, before: int) -> Resolved | None:
         """Who issued 'the statement': 'a statement from X', else the subject of 'X issued
@@ -264,12 +288,14 @@ class DocEntities:
                     return self.resolve_np(self.doc[subj.left_edge.i : subj.i + 1], before)
         return None
 
-    def _person_subject(self, before: int) -> Resolved | None:
+    def _person_subject(self, before: int, pronoun: str = "") -> Resolved | None:
         """'He said' after a sentence whose subject is a person: that person, before a
         person the sentence only mentions ("Brandt met Lukic. He said ..." -> Brandt). The
-        sentence just before, else the one before it."""
+        sentence just before, else the one before it; a sentence whose subject is the same
+        pronoun ("He told Lukic ...") carries the chain back to the one it stands for."""
         n_prev = bisect_right(self.sent_ends, before)
-        for k in range(n_prev - 1, max(-1, n_prev - 3), -1):
+        k, left, chained = n_prev - 1, 2, 0
+        while k >= 0 and left > 0:
             sent = self.sents[k]
             lo = bisect_left(self.ent_starts, sent.start_char)
             hi = bisect_left(self.ent_starts, sent.end_char)
@@ -280,8 +306,48 @@ class DocEntities:
                     name = self._person_name(ent)
                     if name and not self._is_place(name):
                         return Resolved(self.full_name(name), "person")
+            if (
+                pronoun in SUBJECT_PRONOUNS
+                and chained < PRONOUN_CHAIN
+                and any(
+                    t.dep_ == "nsubj" and t.lower_ == pronoun and t.head.dep_ == "ROOT"
+                    for t in sent
+                )
+            ):
+                k, left, chained = k - 1, 1, chained + 1  # "He told Lukic ...": still him
+                continue
             if any(self._is_person(e) for e in self.ents[lo:hi]):
                 return None  # a person named but not as the subject: the nearest mention
+            k, left = k - 1, left - 1
+        return None
+
+    def _plural_subject(self, before: int) -> Resolved | None:
+        """'They' after a plural subject of its own sentence or the one before ("Dozens of
+        protesters stormed the ministry, which they say ..." -> protesters): the nearest."""
+        n_prev = bisect_right(self.sent_ends, before)
+        for k in range(min(n_prev, len(self.sents) - 1), max(-1, n_prev - 2), -1):
+            found = None
+            for tok in self.sents[k]:
+                if tok.idx >= before:
+                    break
+                if tok.dep_ not in ("nsubj", "nsubjpass") or tok.tag_ not in ("NNS", "NNPS"):
+                    continue
+                of = next((c for c in children(tok) if c.dep_ == "prep" and c.lower_ == "of"), None)
+                noun = tok
+                if tok.lower_ in QUANTITY_HEADS and of is not None:  # "dozens of protesters"
+                    noun = next((c for c in children(of) if c.dep_ == "pobj"), tok)
+                lemma = noun.lemma_.lower()
+                if (
+                    noun.tag_ in ("NNS", "NNPS")
+                    and lemma not in NON_SPEAKERS
+                    and noun.lower_ not in NON_SPEAKERS
+                ):
+                    found = noun
+            if found is not None:
+                span = self.doc[found.left_edge.i : found.i + 1]
+                if found.head.dep_ == "pobj" or found.dep_ == "pobj":
+                    span = self.doc[found.i : found.i + 1]
+                return Resolved(clean_np(span.text), "group")
         return None
 
     def _credit(self, ent: Span) -> bool:
@@ -335,6 +401,9 @@ class DocEntities:
                 self._full_chunk_ends.setdefault(lemma, []).append(chunk.end_char)
 
     def resolve_name(self, text: str, label: str = "") -> Resolved:
+        people = clean_np(text)
+        if label == "NORP" and self._plural_demonym(people):
+            return Resolved(people, "group")  # "Palestinians said": the people, not a state
         country = self.gaz.actor_name(strip_possessive(text))
         if label == "NORP":
             country = country or self.gaz.country_of_demonym(clean_np(text))
@@ -348,6 +417,13 @@ class DocEntities:
             name = self.full_name(name)
         return Resolved(name, kind)
 
+    def _plural_demonym(self, word: str) -> bool:
+        """A people named in the plural ("Valdorians", "Ostravians"): one word ending in -s
+        whose singular is a country's demonym."""
+        if " " in word or len(word) < 5 or not word.endswith("s") or not word[:1].isupper():
+            return False
+        return self.demonym_country(word[:-1]) is not None
+
     def resolve_np(self, span: Span, before: int | None = None) -> Resolved | None:
         """Resolve a speaker or claimant noun phrase to a name."""
         before = span.start_char if before is None else before
@@ -359,9 +435,11 @@ class DocEntities:
         if clean_np(span.text) in CAPITALS:  # "Kyiv said": the government of Ukraine
             return Resolved(CAPITALS[clean_np(span.text)], "country")
         if len(span) == 1 and low in PERSON_PRONOUNS:
-            return self._person_subject(before) or self.antecedent(before, {"person"})
+            return self._person_subject(before, low) or self.antecedent(before, {"person"})
         if len(span) == 1 and low in GROUP_PRONOUNS:
-            return self.antecedent(before, {"group", "organization"})
+            return self._plural_subject(span.start_char) or self.antecedent(
+                before, {"group", "organization"}
+            )
         if len(span) == 1 and low in THING_PRONOUNS:
             return self._previous_subject(before) or self.antecedent(before, {"organization"})
         if head.lemma_.lower() in ON_BEHALF or head.lower_ in ON_BEHALF:
@@ -374,6 +452,8 @@ class DocEntities:
         person = self.person_in(span)
         if person and head.ent_type_ == "PERSON" or person and head.pos_ == "PROPN":
             return Resolved(person, "person")
+        if person and head.lower_ in ROLE_NOUNS and span[-1].ent_type_ == "PERSON":
+            return Resolved(person, "person")  # "the head of the region's office Ivo Brandt"
         if person and any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in children(head)):
             return Resolved(person, "person")  # "Valdoria's president, Ivo Brandt"
         if head.lower_ in GOVERNMENT_HEADS:
@@ -436,6 +516,8 @@ class DocEntities:
         for ent in self.ents:
             if ent.label_ == "NORP" and len(ent) == 1:
                 word = strip_possessive(ent.text)
+                if self._plural_demonym(word):  # "Valdorians": the adjective is singular
+                    continue
                 if word != country and self.demonym_country(word) == country:
                     return word
         return country
@@ -560,8 +642,8 @@ class DocEntities:
         for i, tok in enumerate(toks[:-1]):
             if tok.lower_ in PERSON_TITLES:
                 rest = toks[i + 1 :]
-                if rest and all(t.pos_ == "PROPN" for t in rest):
-                    return " ".join(t.text for t in rest)
+                if rest and all(t.pos_ == "PROPN" or t.text == "-" for t in rest):
+                    return "".join(t.text_with_ws for t in rest).strip()
         return None
 
     def _titled_person(self, role: str, before: int) -> str | None:

@@ -184,8 +184,7 @@ def _actor(sent: Span, trigger_start: int, mentions: list[Mention]) -> Mention |
     return None
 
 
-def _target(sent: Span, trigger_end: int, mentions: list[Mention]) -> Mention | None:
-    text = sent.doc.text
+def _target(sent: Span, trigger_end: int, mentions: list[Mention], text: str) -> Mention | None:
     for m in mentions:
         if trigger_end <= m.start < sent.end_char and re.search(
             r"\b(against|on|into|in|at)\s+(the\s+)?$",
@@ -215,7 +214,7 @@ def find_events(
                 taken.append((s, e))
                 place = _place(sent, mentions, s)
                 actor = _actor(sent, s, mentions)
-                target = _target(sent, e, mentions)
+                target = _target(sent, e, mentions, text)
                 found.append(
                     EventMention(
                         key="",
@@ -239,7 +238,7 @@ def find_events(
                 )
         _mark_alleged_violations(sent, found, events)
         _date_nearest(sent, found, times)
-        _mark_background(sent, found, times)
+        _mark_background(sent, found, times, text)
         for ev in sorted(found, key=lambda x: x.start):
             ev.key = f"e{len(events)}"
             events.append(ev)
@@ -261,7 +260,9 @@ SINCE_REACH = 40  # characters from an attack to the "since" that counts it
 SUPERLATIVE = re.compile(r"\b(worst|deadliest|largest|biggest|heaviest|first|most)\b", re.I)
 
 
-def _mark_background(sent: Span, found: list[EventMention], times: list[TimeExpr]) -> None:
+def _mark_background(
+    sent: Span, found: list[EventMention], times: list[TimeExpr], text: str
+) -> None:
     """Attacks told as a campaign counted from a date ("Israeli strikes since October 7
     have killed ...", "fighting since 1988") are history, not an event of the crisis: an
     attack followed by its `since`, a sentence that opens with one, or a whole-war phrase
@@ -270,7 +271,6 @@ def _mark_background(sent: Span, found: list[EventMention], times: list[TimeExpr
     crisis's own."""
     whole = bool(HISTORY.search(sent.text))
     since = [t for t in times if sent.start_char <= t.start < sent.end_char and t.kind == "since"]
-    text = sent.doc.text
     for ev in found:
         if ev.type not in INCIDENTS:
             continue

@@ -18,7 +18,17 @@ from itertools import accumulate
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from parallax.extract.entities import ROLE_NOUNS, DocEntities, Resolved, children, join_names
+from parallax.extract.entities import (
+    CONTRAST_WORDS,
+    DATELINE_MARKS,
+    DELIVERY_NOUNS,
+    ON_BEHALF,
+    ROLE_NOUNS,
+    DocEntities,
+    Resolved,
+    children,
+    join_names,
+)
 from parallax.gazetteer import get_gazetteer
 from parallax.models import Quote
 
@@ -41,6 +51,7 @@ BELIEF_VERBS = {
     "boast", "joke", "quip", "retort", "counter", "guess", "speculate", "reckon", "assure",
     "inform", "remind", "advise", "caution", "disclose", "proclaim", "forecast", "project",
     "determine", "demonstrate", "prove", "sense", "imagine", "concur", "lament", "recount",
+    "clarify", "specify",
     "notice", "remember", "bet", "swear", "posit", "theorize", "acknowledge", "announce",
 }  # fmt: skip
 # Statements of intent, reported with a to-infinitive ("vowed to rebuild the bridge").
@@ -111,6 +122,7 @@ DASH_NAME = re.compile(
 )
 # 'Toll rises to 40 - health minister': a headline signed with a dash
 HEADLINE_SIGNED = re.compile(r"(.*?\S)[ \t]+[-\u2013\u2014][ \t]+([a-z][a-z' -]{2,40}?)[ \t.]*$")
+RELATIVE_REACH = 40  # tokens searched for a relative clause around a cue
 MIN_DIRECT_WORDS = 4
 MIN_INDIRECT_TOKENS = 2
 MAX_HEADLINE_WORDS = 20
@@ -201,6 +213,9 @@ def find_marked(text: str, start: int, end: int) -> list[MarkedSpan]:
         if open_at is None:
             if kind != "close":
                 open_at, closer = (pos, length), "close" if kind == "open" else "straight"
+        elif kind == "open" and closer == "close" and _misturned_close(text, pos):
+            spans.append(MarkedSpan(sum(open_at), pos, open_at[0], pos + length))
+            open_at = None
         elif kind == "open":  # a new opening curly mark: the earlier one was never closed
             open_at, closer = (pos, length), "close"
         elif kind == closer:
@@ -209,6 +224,15 @@ def find_marked(text: str, start: int, end: int) -> list[MarkedSpan]:
     if open_at is not None and not text[start : open_at[0]].strip():
         spans.append(MarkedSpan(sum(open_at), end, open_at[0], end))
     return [_trim(text, s) for s in spans if text[s.start : s.end].strip()]
+
+
+def _misturned_close(text: str, pos: int) -> bool:
+    """An opening mark set where the closing one belongs, as typed pages have it
+    ('... and regions, \u201csaid the minister.'): after the quote's closing comma or stop
+    and a space, right before a lower-case word."""
+    after = text[pos + 1 : pos + 2]
+    before = text[max(0, pos - 2) : pos]
+    return after.islower() and len(before) == 2 and before[0] in ",.!?" and before[1] == " "
 
 
 def _trim(text: str, s: MarkedSpan) -> MarkedSpan:
@@ -273,6 +297,49 @@ def _conjoined_with_the_cue(verb: Token) -> bool:
     clause_aux = any(c.dep_ in ("aux", "auxpass") for c in children(clause))
     own_aux = any(c.dep_ in ("aux", "auxpass") for c in children(verb))
     return clause_aux and not own_aux and verb.tag_ == cue.tag_ and cue.lemma_ in SPEECH_VERBS
+
+
+def _contrasted_statement(verb: Token) -> bool:
+    """A reporting verb with its own subject conjoined by a contrast to a reported clause:
+    'The ministry claimed that X was behind it but Y's army blamed a rocket' (the army's
+    statement, not part of the ministry's)."""
+    if verb.dep_ != "conj" or not _is_cue(verb, INDIRECT_CUES):
+        return False
+    if not any(c.dep_ == "nsubj" for c in children(verb)):
+        return False
+    prev = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
+    while prev is not None and prev.is_punct and prev.i > 0:
+        prev = verb.doc[prev.i - 1]
+    return prev is not None and prev.lower_ in CONTRAST_WORDS
+
+
+def _relayed_relative(verb: Token) -> bool:
+    """A relative clause set off by a comma that reports another's statement: '..., which
+    local officials said had killed 39 people' (the officials', not the outer speaker's)."""
+    if verb.dep_ != "relcl" or not _is_cue(verb):
+        return False
+    first = verb.left_edge
+    if first.lower_ not in ("which", "who") or first.i == 0 or verb.doc[first.i - 1].text != ",":
+        return False
+    return any(c.dep_ == "nsubj" and c.i != first.i for c in children(verb))
+
+
+def _that_clause(clause: Token) -> bool:
+    """A complement clause the parse took for a relative one: 'told a briefing that the
+    army was not flying' ('that' stands as subject though the clause has its own)."""
+    if clause.dep_ not in ("relcl", "acl"):
+        return False
+    first = clause.left_edge
+    if first.lower_ != "that" or first.head.i != clause.i:
+        return False
+    if first.dep_ == "mark":  # "said in remarks that more people had died", not the
+        # content of a noun the verb reports ("described the accusations that ...")
+        noun = clause.head.lemma_.lower()
+        if clause.head.dep_ != "pobj" or noun in NOUN_CUES and noun not in DELIVERY_NOUNS:
+            return False
+        return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in children(clause))
+    subjects = [c for c in children(clause) if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    return any(c.i != first.i for c in subjects)
 
 
 def holder_of(noun: Token) -> Token | None:
@@ -505,7 +572,7 @@ class QuoteFinder:
 
     # -- speakers ------------------------------------------------------------
     def speaker_of(self, cue: Token, before: int) -> tuple[Resolved | None, Span | None]:
-        subj = subject_of(cue)
+        subj = subject_of(cue) or self._before_relative(cue)
         if subj is None:
             return None, None
         subj = _closing_relative(cue, subj) or subj
@@ -514,8 +581,11 @@ class QuoteFinder:
         for child in children(subj):  # "A, B, C and D" parsed as A with a listed apposition
             if child.dep_ == "appos" and any(c.dep_ == "conj" for c in children(child)):
                 subjects += conj_subjects(child)
+        if len(subjects) > 1:  # "Lisk - Valdoria urged": a dateline parsed as a subject
+            kept = [t for t in subjects if not self.ents.is_dateline(np_span(t))]
+            subjects, subj = (kept, kept[0]) if kept else (subjects, subj)
         if len(subjects) == 1:
-            span = np_span(subj)
+            span = self._for_whom(subj)
             if self.ents.is_dateline(span):  # "VELGRAD (Wire) - X said": X, after the dash
                 after = self._after_dateline(span, cue)
                 if after is None:
@@ -533,6 +603,38 @@ class QuoteFinder:
         names = tuple(dict.fromkeys(n for r in resolved for n in (r.members or (r.name,))))
         return Resolved(join_names(list(names)), "group", names), full
 
+    def _for_whom(self, subj: Token) -> Span:
+        """The subject's noun phrase; for one who speaks for another with the name after
+        ("spokesman for the Security Service Ivo Brandt") up to that name."""
+        span = np_span(subj)
+        role = subj.lemma_.lower() in ON_BEHALF or subj.lower_ in ROLE_NOUNS
+        if not role or any(t.ent_type_ == "PERSON" for t in span):
+            return span
+        for prep in children(subj):
+            if prep.dep_ == "prep" and prep.lower_ in ("for", "of") and prep.i > subj.i:
+                names = [t for t in prep.subtree if t.ent_type_ == "PERSON"]
+                names += [t for t in children(prep) if t.dep_ == "pobj" and t.pos_ == "PROPN"]
+                if names:
+                    return self.doc[span.start : max(t.i for t in names) + 1]
+        return span
+
+    def _before_relative(self, cue: Token) -> Token | None:
+        """'Ivo Brandt, who estimated ..., said that ...' where the parse leaves the cue
+        without a subject: the name the relative clause set off by commas describes."""
+        doc = self.doc
+        if cue.i < 4 or doc[cue.i - 1].text != "," or not _is_cue(cue):
+            return None
+        if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in children(cue)):
+            return None
+        sent = self.sent_of(cue)
+        for tok in doc[max(sent.start, 2, cue.i - RELATIVE_REACH) : cue.i]:
+            if tok.lower_ == "who" and doc[tok.i - 1].text == ",":
+                noun = doc[tok.i - 2]
+                if noun.ent_type_ == "PERSON" or noun.pos_ == "PROPN":
+                    return noun
+                return None
+        return None
+
     def sent_of(self, tok: Token) -> Span:
         """The sentence of a token (Token.sent scans the sentence on every call)."""
         return self.sents[bisect_right(self.sent_tokens, tok.i) - 1]
@@ -540,7 +642,7 @@ class QuoteFinder:
     def _after_dateline(self, dateline: Span, cue: Token) -> Span | None:
         """The noun phrase between a dateline's dash and the cue verb."""
         dash = next(
-            (t for t in self.doc[dateline.end : cue.i] if t.text in ("-", "\u2013", "\u2014")),
+            (t for t in self.doc[dateline.end : cue.i] if t.text in DATELINE_MARKS),
             None,
         )
         if dash is None or dash.i + 1 >= cue.i:
@@ -615,6 +717,9 @@ class QuoteFinder:
         """The speech verb outside the marks nearest to a quoted stretch; else the cue
         verb the quoted words hang on ('condemned the test as "reckless"'); else a short
         sentence right after the closing mark ('"Why now?" she asked.')."""
+        lead = self._cue_leading(m)
+        if lead is not None:
+            return lead
         sents = self._sents_touching(m.open_mark, m.close_mark)
         if sents:
             lo = max(sents[0].start_char, m.open_mark - CUE_WINDOW)
@@ -635,6 +740,20 @@ class QuoteFinder:
                 if subject_of(tok) is not None:
                     return tok
         return self._governing_cue(m) or self._cue_after(m)
+
+    def _cue_leading(self, m: MarkedSpan) -> Token | None:
+        """The cue that opens the quotation ('said that "..."', 'said: "..."'): it governs
+        the quote whatever follows it ('..., the paper reported' only relays it)."""
+        i = bisect_left(self.cue_offsets, m.open_mark) - 1
+        if i < 0:
+            return None
+        cue = self.cues[i]
+        if m.open_mark - (cue.idx + len(cue)) > 8:  # at most ", that " between them
+            return None
+        between = self.text[cue.idx + len(cue) : m.open_mark].strip(" \t,:")
+        if between.lower() not in ("", "that") or subject_of(cue) is None:
+            return None
+        return cue
 
     def _governing_cue(self, m: MarkedSpan) -> Token | None:
         content = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -751,9 +870,29 @@ class QuoteFinder:
                     q.via = quotes[j].via
                     break
             else:
-                nxt = self._next_para_quote(quotes, i)
+                nxt = self._next_para_quote(quotes, i) or self._prev_para_quote(quotes, i)
                 if nxt is not None:
                     _copy_speaker(q, nxt)
+
+    def _prev_para_quote(self, quotes: list[Quote], i: int) -> Quote | None:
+        """A paragraph that is a quotation and nothing else, after a paragraph that
+        ends with an attributed quotation: the same speaker goes on ('"A," he told
+        Parliament.' then '"B."')."""
+        para = self._para_of(quotes[i].start)
+        if para is None or i == 0:
+            return None
+        lo, hi = self.paras[para]
+        q, prev = quotes[i], quotes[i - 1]
+        if prev.kind != "direct" or not prev.speaker or self._para_of(prev.start) != para - 1:
+            return None
+        if (hi - lo) - (q.end - q.start) > 40:  # more than marks and a sign-off around it
+            return None
+        outside = (self.text[lo : q.start] + " " + self.text[q.end : hi]).strip(
+            " \t\"'\u201c\u201d.,"
+        )
+        if outside and not outside.isupper():  # an agency's sign-off ("REUTERS") may follow
+            return None
+        return prev
 
     def _next_para_quote(self, quotes: list[Quote], i: int) -> Quote | None:
         """A quote paragraph left open continues in the next one: same speaker."""
@@ -851,9 +990,22 @@ class QuoteFinder:
                 return [self.doc[verb.i : max(o.right_edge.i for o in objs) + 1]]
             return []
         if lemma in SPEECH_VERBS or lemma in BELIEF_VERBS:
-            for c in kids:  # "X said (that) A" and "A, X said"
-                if c.dep_ == "ccomp" and (c.i > verb.i or self._fronted(c, verb)):
+            clauses = [c for c in kids if c.dep_ == "ccomp"]  # "X said (that) A", "A, X said"
+            for c in [c for c in clauses if c.i > verb.i] + clauses:
+                if c.i > verb.i and c.left_edge.i < verb.i:  # "which X said had killed 39"
+                    return [self.doc[verb.i + 1 : self._clause(c).end]]
+                if c.i > verb.i or self._fronted(c, verb):
                     return [self._clause(c)]
+        if lemma in SPEECH_VERBS:  # "told a briefing that A", parsed as a relative clause
+            nouns = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+            for prep in (c for c in kids if c.dep_ == "prep" and c.i > verb.i):
+                nouns += [g for g in children(prep) if g.dep_ == "pobj"]  # "in remarks that"
+            for c in nouns:
+                if c.i > verb.i:
+                    clause = next((g for g in children(c) if _that_clause(g)), None)
+                    if clause is not None:
+                        span = self._clause(clause)
+                        return [span[1:]] if span[0].lower_ == "that" else [span]
         if verb.dep_ == "parataxis" and lemma in SPEECH_VERBS and verb.head.i != verb.i:
             return self._around(verb)
         if lemma in INTENT_VERBS:
@@ -919,7 +1071,7 @@ class QuoteFinder:
         return (
             clause.left_edge.i == self.sent_of(verb).start
             and edge + 1 < verb.i
-            and self.doc[edge + 1].text == ","
+            and (self.doc[edge + 1].text == "," or self.doc[edge].text == ",")
         )
 
     def _clause(self, head: Token) -> Span:
@@ -928,6 +1080,12 @@ class QuoteFinder:
         left, right = head.left_edge.i, head.right_edge.i
         for child in children(head):
             if _conjoined_with_the_cue(child):  # "... had held the line and accused X"
+                cut = child.left_edge.i
+                while cut > left and self.doc[cut - 1].dep_ in ("cc", "punct"):
+                    cut -= 1
+                right = min(right, cut - 1)
+                continue
+            if _contrasted_statement(child):  # "A claimed X but B blamed Y": B's own
                 cut = child.left_edge.i
                 while cut > left and self.doc[cut - 1].dep_ in ("cc", "punct"):
                     cut -= 1
@@ -942,6 +1100,12 @@ class QuoteFinder:
                 ):
                     right = min(right, first.i - 1)
         doc = self.doc
+        # "..., which local officials said had killed 39": a clause near the end (bounded,
+        # so a run-on sentence stays linear)
+        for tok in doc[max(left, right - RELATIVE_REACH) : right + 1]:
+            if _relayed_relative(tok) and tok.right_edge.i >= right and tok.left_edge.i > left:
+                right = tok.left_edge.i - 1
+                break
         if doc[left].lower_ == "that" and doc[left].dep_ == "mark":
             left += 1
         while right > left and (doc[right].is_punct or doc[right].is_space):
