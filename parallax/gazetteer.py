@@ -22,6 +22,7 @@ FUZZY_MIN_RATIO = 0.84
 FUZZY_MIN_LENGTH = 7
 STRICT_FUZZY_RATIO = 0.87
 BIG_CITY = 500_000
+KNOWN_CITY = 100_000  # a town this big, under its own name, needs no country named nearby
 BOUND_SLACK = 1e-6  # float rounding between rapidfuzz's bound and difflib's ratio
 METONYMS = {
     "baku",
@@ -42,6 +43,7 @@ class Place:
     lat: float | None
     lon: float | None
     population: int = 0
+    alias: bool = False  # a GeoNames town found under another of its names (Pokrovsk: Engels)
 
 
 def fold(name: str) -> str:
@@ -65,9 +67,12 @@ class Gazetteer:
         self.countries: dict[str, Place] = {}
         self.cities: dict[str, Place] = {}
         self.states: dict[str, Place] = {}  # US states, after countries ("Georgia")
+        self.towns: dict[str, list[Place]] = {}  # every GeoNames town under a key
+        self.country_codes: dict[str, str] = {}  # GeoNames code -> folded country name
         self.demonyms: dict[str, str] = {}
         self.country_aliases: dict[str, str] = {}
         self.surface_forms: list[tuple[str, str]] = []  # (name as written, spaCy label)
+        self.region_words: set[str] = set()  # "Donetsk region": the region, not the town
         self._load_countries()
         self._load_curated(
             json.loads(
@@ -96,6 +101,7 @@ class Gazetteer:
                 c["name"], "country", c["name"], None, None, int(c.get("population") or 0)
             )
             self.countries[fold(c["name"])] = place
+            self.country_codes[c["iso"]] = fold(c["name"])
         for st in gc.get_us_states().values():  # regions GeoNames cities would shadow
             self.states[fold(st["name"])] = Place(st["name"], "region", "United States", None, None)
         self._gc = gc
@@ -104,12 +110,15 @@ class Gazetteer:
         for p in data.get("places", []):
             kind = p.get("kind", "region")
             place = Place(p["canonical"], kind, p.get("country"), p.get("lat"), p.get("lon"))
+            if kind == "country" and p.get("iso"):  # a preferred name for a GeoNames code
+                self.country_codes[p["iso"]] = fold(p["canonical"])
             target = self.countries if kind == "country" else self.curated
             label = "LOC" if kind == "region" else "GPE"
             for name in [p["canonical"], *p.get("aliases", [])]:
                 target[fold(name)] = place
                 self.surface_forms.append((re.sub(r"^the\s+", "", name), label))
         self.demonyms.update(data.get("demonyms", {}))
+        self.region_words.update(data.get("region_words", []))
         for alias, country in data.get("country_aliases", {}).items():
             self.country_aliases[fold(alias)] = country
         for demonym, country in data.get("demonyms", {}).items():
@@ -125,17 +134,24 @@ class Gazetteer:
         self._cities_loaded = True
 
     def _add_city(self, key: str, c: dict) -> None:
-        """Index a GeoNames city under a key; the most populous city keeps a shared name."""
+        """Index a GeoNames city under a key; the most populous city keeps a shared name,
+        and every city of that name stays a candidate for `resolve`."""
+        place = Place(
+            c["name"],
+            "town",
+            c.get("countrycode"),
+            c["latitude"],
+            c["longitude"],
+            int(c.get("population") or 0),
+            alias=fold(c["name"]) != key,
+        )
+        towns = self.towns.setdefault(key, [])
+        if any(t.canonical == place.canonical and t.country == place.country for t in towns):
+            return
+        towns.append(place)
         old = self.cities.get(key)
-        if old is None or old.population < int(c.get("population") or 0):
-            self.cities[key] = Place(
-                c["name"],
-                "town",
-                c.get("countrycode"),
-                c["latitude"],
-                c["longitude"],
-                int(c.get("population") or 0),
-            )
+        if old is None or old.population < place.population:
+            self.cities[key] = place
 
     # -- lookup --------------------------------------------------------------
     def lookup(self, name: str, fuzzy: bool = True, cities: bool = True) -> Place | None:
@@ -169,6 +185,72 @@ class Gazetteer:
         if city:
             return city
         return close if ratio > FUZZY_MIN_RATIO else None
+
+    def resolve(self, name: str, countries: frozenset[str] = frozenset()) -> Place | None:
+        """Resolve a place name in the context of one report: `countries` are the
+        (folded) countries and regions' countries the report names. A town in one of them
+        beats a more populous namesake elsewhere (Pokrovsk in a report about Ukraine), "X
+        region" is the region, not the town X; and a weak match (a town found under
+        another of its names, a small town, a fuzzy match) in a country the report never
+        names is no place rather than a far-away namesake."""
+        key = fold(name)
+        head, _, last = key.rpartition(" ")
+        if head and last in self.region_words and not self._exact(key):
+            base = self.resolve(head, countries)
+            if base is None or base.kind != "town":
+                return base  # "the Ostravia region" is Ostravia; a country stays one
+            return Place(f"{base.canonical} region", "region", base.country, base.lat, base.lon)
+        place = self.lookup(name)
+        if place is None or place.kind != "town" or self._exact(key):
+            return self._fuzzy_in_context(key, place, countries)
+        if place.population >= BIG_CITY and not place.alias:
+            return place  # London, not a London in a country the report names
+        towns = self.towns.get(key) or [place]
+        named = [t for t in towns if self.country_codes.get(t.country or "") in countries]
+        if named:
+            return max(named, key=lambda t: (not t.alias, t.population))  # own name first
+        if place.population >= BIG_CITY:
+            return place
+        if place.alias or (countries and place.population < KNOWN_CITY):
+            return None
+        return place
+
+    def _exact(self, key: str) -> bool:
+        """A curated name, a country or a US state under exactly this key."""
+        return key in self.curated or key in self.countries or key in self.states
+
+    def _fuzzy_in_context(
+        self, key: str, place: Place | None, countries: frozenset[str]
+    ) -> Place | None:
+        """A curated place found only by a loose fuzzy match counts where the report
+        names its country (or no country at all)."""
+        if place is None or self._exact(key) or key in self.country_aliases:
+            return place
+        if place.kind == "country" or not place.country or not countries:
+            return place
+        if fold(place.country) in countries:
+            return place
+        _, ratio = self._nearest(key)
+        return place if ratio > STRICT_FUZZY_RATIO else None
+
+    def report_countries(self, names: list[str]) -> frozenset[str]:
+        """The folded countries a report names: its countries, and the countries of its
+        curated places and regions (Donbas: Ukraine), demonyms read as their country."""
+        out = set()
+        for name in names:
+            place = self.lookup(name, fuzzy=False, cities=False)
+            country = self.country_key(place) if place else None
+            if country:
+                out.add(country)
+        return frozenset(out)
+
+    def country_key(self, place: Place) -> str | None:
+        """The folded country a resolved place lies in (a town's GeoNames code read)."""
+        if place.kind == "country":
+            return fold(place.canonical)
+        if place.country is None:
+            return None
+        return self.country_codes.get(place.country, fold(place.country))
 
     def prefetch(self, names: list[str]) -> None:
         """Look the given names up among GeoNames cities in one pass over the file, so a

@@ -135,9 +135,12 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
         [m.canonical for d in docs for m in d.mentions if m.kind == "place" and m.precision is None]
     )
     for d in docs:
+        named = gaz.report_countries(
+            [m.canonical for m in d.mentions if m.kind in ("country", "group") or m.precision]
+        )
         for m in d.mentions:
             if m.kind == "place" and m.precision is None:
-                place = gaz.lookup(m.canonical)
+                place = gaz.resolve(m.canonical, named)
                 if place is None:
                     continue
                 m.canonical, m.lat, m.lon, m.precision = (
@@ -609,9 +612,11 @@ def _same_incident_across_stories(events: list[Event]) -> list[Event]:
 
 
 def _assign_ids(events: list[Event], sha: dict[str, str]) -> None:
-    """Ids from what an event is, not where it falls in a list: its kind, date and place
-    (and, for an undated or colliding one, the first report and offset that tell it), so
-    an event keeps its id when reports are added or analysed again."""
+    """Ids from what an event is, not where it falls in a list: its kind and date (and, for
+    an undated or colliding one, the first report and offset that tell it), so an event
+    keeps its id when reports are added or analysed again. The place is left out: the
+    place an event is given follows what most of its reports say, which a new report can
+    change."""
 
     def digest(*parts: object) -> str:
         return "ev-" + hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:10]
@@ -620,7 +625,7 @@ def _assign_ids(events: list[Event], sha: dict[str, str]) -> None:
         return min((sha.get(d, d), m.start) for d, m in e.members)
 
     base = {
-        id(e): digest(group_of(e.type), e.date, e.location, e.background)
+        id(e): digest(group_of(e.type), e.date, e.background)
         if e.date
         else digest(group_of(e.type), e.background, *anchor(e))
         for e in events
@@ -660,7 +665,7 @@ def _make_event(members: list[Member], background: bool = False) -> Event:
         id="",
         type=etype,
         date=date,
-        location=_most_specific(members),
+        location=_main_place(members),
         actor=actor,
         target=_top(targets),
         members=members,
@@ -672,12 +677,14 @@ def _top(c: Counter) -> str | None:
     return c.most_common(1)[0][0] if c else None
 
 
-def _most_specific(members: list[tuple[str, EventMention]]) -> str | None:
-    """The most specific place the mentions give, the most often given on a tie."""
-    places = Counter((m.location, m.location_precision) for _, m in members if m.location)
+def _main_place(members: list[tuple[str, EventMention]]) -> str | None:
+    """The place the most reports give (each report counted once: one report naming a far
+    city does not outvote the others), the most specific on a tie."""
+    told = {(doc, m.location, m.location_precision) for doc, m in members if m.location}
+    places = Counter((place, precision) for _, place, precision in told)
     if not places:
         return None
-    ranked = sorted(places.items(), key=lambda kv: (PLACE_RANK.get(kv[0][1] or "", 3), -kv[1]))
+    ranked = sorted(places.items(), key=lambda kv: (-kv[1], PLACE_RANK.get(kv[0][1] or "", 3)))
     return ranked[0][0][0]
 
 

@@ -15,7 +15,7 @@ from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span, Token
 
-from parallax.gazetteer import Gazetteer, get_gazetteer
+from parallax.gazetteer import Gazetteer, Place, get_gazetteer
 from parallax.models import Mention
 
 LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "en" / "speakers.json"
@@ -718,6 +718,14 @@ class DocEntities:
 
         return _from_demonym(clean_np(word), place)
 
+    def _demonym_as_place(self, word: str) -> Place | None:
+        """The curated place or country a one-word demonym tagged as a place stands for
+        ("Gazan" -> Gaza Strip)."""
+        if " " in word or not word.endswith(("an", "i")):
+            return None
+        name = _from_demonym(word, lambda n: n if self.gaz.lookup(n, False, False) else None)
+        return self.gaz.lookup(name, False, False) if name else None
+
     def _role_text(self, tokens: list[Token]) -> tuple[str | None, str | None]:
         affiliation = None
         for label in ("GPE", "NORP", "ORG"):
@@ -779,6 +787,31 @@ class DocEntities:
                 else None
             )
         if label in PLACE_LABELS:  # geocoded against GeoNames cities at the link stage
+            known = self._demonym_as_place(text)
+            if known is not None:  # "a Gazan hospital": Gaza, not a town called Gazan
+                return Mention(
+                    ent.text,
+                    ent.start_char,
+                    ent.end_char,
+                    label,
+                    known.canonical,
+                    "country" if known.kind == "country" else "place",
+                    known.lat,
+                    known.lon,
+                    known.kind,
+                )
+            after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+            if after is not None and after.lower_ in self.gaz.region_words:
+                # "the Donetsk region": the region, not its town (resolved at the link stage)
+                end = after.idx + len(after.text)
+                return Mention(
+                    self.doc.text[ent.start_char : end],
+                    ent.start_char,
+                    end,
+                    label,
+                    f"{text} {after.lower_}",
+                    "place",
+                )
             return Mention(ent.text, ent.start_char, ent.end_char, label, text, "place")
         return Mention(
             ent.text, ent.start_char, ent.end_char, label, clean_np(text), "organization"
