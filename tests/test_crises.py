@@ -33,7 +33,7 @@ FLOORS = {
     "quote_attr_precision": 0.87,
     "figures": 0.77,
     "figure_precision": 0.98,
-    "times": 0.88,
+    "times": 0.85,
     "figure_events": 0.68,
     "event_docs": 0.63,
     "numeric_disagreements": 0.33,
