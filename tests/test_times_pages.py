@@ -8,17 +8,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from time_helpers import tag
 
-from parallax.extract.times import find_times, forgiven_month, resolve_all
+from parallax.extract.times import forgiven_month
 
 FRIDAY = dt.date(2026, 3, 13)
 
 
 def tagged(text: str, anchor: dt.date | None = FRIDAY) -> list[tuple[str, str | None]]:
-    times = find_times(text)
-    resolve_all(text, times, anchor)
-    assert all(text[t.start : t.end] == t.text for t in times)
-    return [(t.text, t.value) for t in times]
+    return tag(text, anchor)
 
 
 @pytest.mark.parametrize(

@@ -7,18 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from time_helpers import tag
 
-from parallax.extract.times import calendar_date, find_times, infer_document_date, resolve_all
+from parallax.extract.times import calendar_date, find_times, infer_document_date
 from parallax.models import TimeExpr
 
 THURSDAY = dt.date(2024, 10, 24)  # anchor below: a Thursday in the fourth quarter
 
 
 def tagged(text: str, anchor: dt.date = THURSDAY) -> list[tuple[str, str | None]]:
-    times = find_times(text)
-    resolve_all(text, times, anchor)
-    assert all(text[t.start : t.end] == t.text for t in times)
-    return [(t.text, t.value) for t in times]
+    return tag(text, anchor)
 
 
 @pytest.mark.parametrize(
