@@ -128,26 +128,29 @@ class Gazetteer:
         if self._cities_loaded:
             return
         for c in self._city_data().values():
+            own = fold(c["name"])  # folded once per city, not once per name
             for name in {c["name"], *c.get("alternatenames", [])}:
                 if name[:1].isupper() and LATIN.match(name):  # English reports: Latin script
-                    self._add_city(fold(name), c)
+                    self._add_city(fold(name), c, own)
         self._cities_loaded = True
 
-    def _add_city(self, key: str, c: dict) -> None:
-        """Index a GeoNames city under a key; the most populous city keeps a shared name,
-        and every city of that name stays a candidate for `resolve`."""
+    def _add_city(self, key: str, c: dict, own: str) -> None:
+        """Index a GeoNames city under a key (`own`: its own name folded); the most populous
+        city keeps a shared name, and every city of that name stays a candidate for
+        `resolve`."""
+        towns = self.towns.setdefault(key, [])
+        name, country = c["name"], c.get("countrycode")
+        if any(t.canonical == name and t.country == country for t in towns):
+            return
         place = Place(
-            c["name"],
+            name,
             "town",
-            c.get("countrycode"),
+            country,
             c["latitude"],
             c["longitude"],
             int(c.get("population") or 0),
-            alias=fold(c["name"]) != key,
+            alias=own != key,
         )
-        towns = self.towns.setdefault(key, [])
-        if any(t.canonical == place.canonical and t.country == place.country for t in towns):
-            return
         towns.append(place)
         old = self.cities.get(key)
         if old is None or old.population < place.population:
@@ -264,12 +267,12 @@ class Gazetteer:
         if self._name_index is not None:
             for key in sorted(wanted):
                 for name, c in self._name_index.get(key, ()):
-                    self._add_city(fold(name), c)
+                    self._add_city(fold(name), c, fold(c["name"]))
         else:
             for c in self._city_data().values():
                 for name in (c["name"], *c.get("alternatenames", [])):
                     if any(k in wanted for k in _city_keys(name)):
-                        self._add_city(fold(name), c)
+                        self._add_city(fold(name), c, fold(c["name"]))
         self._prefetches += 1
         self._searched |= wanted
 
