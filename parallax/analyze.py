@@ -10,7 +10,7 @@ from typing import Any
 from parallax.gazetteer import get_gazetteer
 from parallax.ingest import REPLACED_FLAG, iter_inputs
 from parallax.link import link
-from parallax.models import DocumentRecord, InputError, RawDocument
+from parallax.models import DocumentRecord, InputError, RawDocument, SkippedInput
 from parallax.pipeline import Settings, analyze
 from parallax.reconcile import reconcile
 from parallax.speakers import speaker_index
@@ -24,6 +24,9 @@ class Summary:
     flagged: list[str] = field(default_factory=list)  # stored, not extracted (not English)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line error)
     notes: list[str] = field(default_factory=list)  # stored, with a warning (bytes replaced)
+    # deliberately not read (a folder's hidden or unsupported files, a feed's items past its
+    # cap or without text): listed and counted, not failures (the exit status stays 0)
+    not_read: list[SkippedInput] = field(default_factory=list)
     results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     documents: int = 0
 
@@ -34,7 +37,9 @@ def collect(paths: Sequence[str], store: Store, summary: Summary) -> list[RawDoc
     seen: set[str] = set()
     names = store.names()
     for item in iter_inputs(paths):
-        if isinstance(item, InputError):
+        if isinstance(item, SkippedInput):
+            summary.not_read.append(item)
+        elif isinstance(item, InputError):
             _failed(item, store, summary)
         elif item.sha256 in seen or store.has(item.sha256):
             summary.skipped.append(item.name)

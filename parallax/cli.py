@@ -41,7 +41,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 def _quiet_libraries() -> None:
-    for name in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
+    for name in ("trafilatura", "htmldate", "courlan", "charset_normalizer", "pypdf"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
@@ -71,7 +71,8 @@ def analyze_cmd(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Reports: files (.txt, .md, .html, .jsonl), folders of them, or http(s) URLs."
+            help="Reports: files (.txt, .md, .html, .jsonl, .rss/.atom feeds, .pdf), folders "
+            "of them, or http(s) URLs (pages, feeds, PDFs)."
         ),
     ],
     db: Annotated[
@@ -147,6 +148,7 @@ def analyze_cmd(
         _error(message)
     for note in summary.notes:
         err.print(Text.assemble(("warning:", "yellow"), " ", note), highlight=False)
+    _print_not_read([str(s) for s in summary.not_read])
     if not quiet:
         print_summary(
             summary.results,
@@ -154,6 +156,7 @@ def analyze_cmd(
             len(summary.added),
             len(summary.skipped),
             summary.flagged,
+            not_read=len(summary.not_read),
         )
     if summary.failed:
         raise typer.Exit(1)
@@ -172,6 +175,17 @@ def _settings(model: str | None, gazetteer: list[Path] | None, workers: int) -> 
 
 
 SUMMARY_ROWS = 25
+SKIPPED_SHOWN = 20  # `skipped:` lines printed in full; the rest are counted
+
+
+def _print_not_read(lines: list[str]) -> None:
+    """One `skipped: SOURCE: reason` line per input not read, the first SKIPPED_SHOWN of
+    them, then how many more (all are counted in the summary)."""
+    for line in lines[:SKIPPED_SHOWN]:
+        err.print(Text.assemble(("skipped:", "yellow"), " ", line), highlight=False)
+    if len(lines) > SKIPPED_SHOWN:
+        more = len(lines) - SKIPPED_SHOWN
+        err.print(Text.assemble(("skipped:", "yellow"), f" ... and {more} more"), highlight=False)
 
 
 def _most_reported(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -188,15 +202,19 @@ def print_summary(
     added: int,
     skipped: int,
     flagged: list[str],
+    not_read: int = 0,
 ) -> None:
-    """The cross-check summary: events, and figures where sources disagree."""
+    """The cross-check summary: events, and figures where sources disagree. `not_read`:
+    inputs skipped on purpose (listed above it as `skipped:` lines)."""
     line = f"[bold]{n_docs}[/] reports stored"
-    if added or skipped or flagged:
+    if added or skipped or flagged or not_read:
         line += (
             f" ({added} added, {skipped} already there"
             + (f", {len(flagged)} not in English: {escape(', '.join(flagged))}" if flagged else "")
             + ")"
         )
+    if not_read:
+        line += f", {not_read} not read (listed above as skipped)"
     out.print(line)
     events = results.get("events", [])
     shown = _most_reported(events)

@@ -1,9 +1,12 @@
 """Ingest: turn files, folders and URLs into `RawDocument`s.
 
 Readable formats are plain text, Markdown, HTML (main text and metadata through
-trafilatura) and JSON Lines (one report per line, read as a stream). Anything that cannot
-be read becomes an `InputError` naming the file (and line) with a one-line reason, so that
-one bad input never stops a batch.
+trafilatura), JSON Lines (one report per line, read as a stream), RSS and Atom feeds (one
+report per item, `parallax.feeds`) and PDF (`parallax.pdf`). Anything that cannot be read
+becomes an `InputError` naming the file (and line or feed item) with a one-line reason, so
+that one bad input never stops a batch. What is deliberately not read (a folder's hidden
+files, files of other kinds, a feed's items past its cap) becomes a `SkippedInput` with
+its reason: never dropped silently, never a failure.
 
 Size: one report (a file, a JSON Lines line or a fetched page) is at most
 MAX_REPORT_BYTES bytes, and its article text at most MAX_TEXT_CHARS characters; a JSON
@@ -36,7 +39,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-from parallax.models import InputError, RawDocument
+from parallax.models import InputError, RawDocument, SkippedInput
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024  # one report (file, JSON Lines line, page) above this is refused
 MAX_TEXT_CHARS = 200_000  # an article text longer than this is refused
@@ -55,7 +58,36 @@ TEXT_EXTENSIONS = frozenset({".txt", ".text"})
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
 JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
-FOLDER_EXTENSIONS = TEXT_EXTENSIONS | MARKDOWN_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
+FEED_EXTENSIONS = frozenset({".rss", ".atom"})  # `.xml` too, when it is a feed
+PDF_EXTENSIONS = frozenset({".pdf"})
+FOLDER_EXTENSIONS = (
+    TEXT_EXTENSIONS
+    | MARKDOWN_EXTENSIONS
+    | HTML_EXTENSIONS
+    | JSONL_EXTENSIONS
+    | FEED_EXTENSIONS
+    | PDF_EXTENSIONS
+)
+# why a file of another kind met in a folder is not read (see `skip_reason`)
+_OTHER_KINDS = {
+    **dict.fromkeys(
+        (".doc", ".docx", ".odt", ".rtf", ".pages", ".wpd"),
+        "word-processor document, not read (save it as PDF, HTML or text)",
+    ),
+    **dict.fromkeys(
+        (".csv", ".tsv", ".xls", ".xlsx", ".ods"),
+        "spreadsheet, not read (give one report per line as JSON Lines)",
+    ),
+    **dict.fromkeys(
+        (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".svg", ".heic"),
+        "image, not read",
+    ),
+    **dict.fromkeys(
+        (".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".tar"),
+        "archive, not read (unpack it first)",
+    ),
+    **dict.fromkeys((".eml", ".msg", ".mbox"), "e-mail, not read (save the message as text)"),
+}
 
 _MB = 1024 * 1024
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -104,11 +136,16 @@ def shown_path(path: str | Path) -> str:
 # --------------------------------------------------------------------------- inputs
 
 
-def iter_inputs(paths: Sequence[str]) -> Iterator[RawDocument | InputError]:
-    """Yield one RawDocument per report found in `paths`, or an InputError per failure.
+Item = RawDocument | InputError | SkippedInput
+
+
+def iter_inputs(paths: Sequence[str]) -> Iterator[Item]:
+    """Yield one RawDocument per report found in `paths`, an InputError per failure, and a
+    SkippedInput per thing deliberately not read (with its reason).
 
     A path is a file (read whatever its extension), a folder (read recursively in sorted
-    order, skipping hidden, unknown and auxiliary files) or an http(s) URL.
+    order; hidden, unknown and auxiliary files are skipped, each one given as a
+    SkippedInput) or an http(s) URL (a page, a PDF or a feed).
     """
     for raw in paths:
         shown = shown_path(raw)
@@ -128,12 +165,13 @@ def _unexpected(exc: BaseException) -> str:
     return f"cannot read ({type(exc).__name__}{': ' + detail if detail else ''})"
 
 
-def _iter_path(raw: str) -> Iterator[tuple[RawDocument | InputError, str]]:
-    """(report or error, the file or URL it came from) for one command-line path."""
+def _iter_path(raw: str) -> Iterator[tuple[Item, str]]:
+    """(report, error or skipped input, the file or URL it came from) for one command-line
+    path."""
     shown = shown_path(raw)
     path = Path(raw)
     if _URL_RE.match(raw) and not _exists(path):
-        yield _read_url_item(raw), shown
+        yield from ((item, shown) for item in read_url_reports(raw))
         return
     try:
         is_dir, is_file, exists = path.is_dir(), path.is_file(), path.exists()
@@ -142,7 +180,7 @@ def _iter_path(raw: str) -> Iterator[tuple[RawDocument | InputError, str]]:
         return
     if is_dir:
         for entry in _walk_folder(path, set()):
-            if isinstance(entry, InputError):
+            if isinstance(entry, InputError | SkippedInput):
                 yield entry, shown
             else:
                 source = shown_path(entry)
@@ -162,18 +200,14 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _read_url_item(url: str) -> RawDocument | InputError:
+def _iter_file(path: Path) -> Iterator[Item]:
+    """Yield the reports of one file; a JSON Lines file yields per line, a feed per item."""
     try:
-        return read_url(url)
-    except InputError as err:
-        return err
-
-
-def _iter_file(path: Path) -> Iterator[RawDocument | InputError]:
-    """Yield the reports of one file; a JSON Lines file yields per line."""
-    try:
-        if path.suffix.lower() in JSONL_EXTENSIONS:
+        suffix = path.suffix.lower()
+        if suffix in JSONL_EXTENSIONS:
             yield from _iter_jsonl(path)
+        elif _file_kind(path) == "feed":
+            yield from _feed_items(path)
         else:
             yield from read_file(path)
     except InputError as err:
@@ -182,11 +216,13 @@ def _iter_file(path: Path) -> Iterator[RawDocument | InputError]:
         yield InputError(_unexpected(exc), shown_path(path))
 
 
-def _walk_folder(folder: Path, seen: set[Path]) -> Iterator[Path | InputError]:
-    """Readable files under `folder`, recursively, in sorted order."""
+def _walk_folder(folder: Path, seen: set[Path]) -> Iterator[Path | InputError | SkippedInput]:
+    """Readable files under `folder`, recursively, in sorted order; a SkippedInput for
+    every file or folder in it that is not read."""
     try:
         real = folder.resolve()
         if real in seen:  # symlink loop
+            yield SkippedInput(shown_path(folder), "folder already read (a link back into it)")
             return
         seen.add(real)
         children = sorted(folder.iterdir(), key=lambda p: p.name)
@@ -194,27 +230,52 @@ def _walk_folder(folder: Path, seen: set[Path]) -> Iterator[Path | InputError]:
         yield InputError(f"cannot read folder {shown_path(folder)}: {err.strerror or err}")
         return
     for child in children:
-        if child.name.startswith("."):
-            continue
         try:
             is_dir, is_file = child.is_dir(), child.is_file()
         except OSError as err:
             yield InputError(f"cannot read {shown_path(child)}: {err.strerror or err}")
             continue
-        if is_dir:
+        if child.name.startswith("."):
+            kind = "folder" if is_dir else "file"
+            yield SkippedInput(shown_path(child), f"hidden {kind}, not read")
+        elif is_dir:
             yield from _walk_folder(child, seen)
-        elif is_file and wanted_in_folder(child):
+        elif not is_file:
+            yield SkippedInput(shown_path(child), "not a regular file")
+        elif reason := skip_reason(child):
+            yield SkippedInput(shown_path(child), reason)
+        else:
             yield child
 
 
-def wanted_in_folder(path: Path) -> bool:
-    """Whether a file met while walking a folder is a report to read: a known extension,
-    or none at all (read like a file named on the command line: HTML if it looks like it,
-    else text)."""
+def skip_reason(path: Path) -> str | None:
+    """Why a file met while walking a folder is not read, or None if it is a report to
+    read: a known extension (`.xml` when it is a feed), or none at all (read like a file
+    named on the command line: a PDF or feed if it starts like one, else HTML if it looks
+    like it, else text)."""
     name = path.name.lower()
-    if name.startswith(("readme", "gazetteer", "license", "makefile")) or name.endswith(".json"):
-        return False
-    return path.suffix.lower() in FOLDER_EXTENSIONS or not path.suffix
+    suffix = path.suffix.lower()
+    for prefix, what in (
+        ("readme", "README"),
+        ("gazetteer", "gazetteer"),
+        ("license", "licence"),
+        ("licence", "licence"),
+        ("makefile", "Makefile"),
+    ):
+        if name.startswith(prefix):
+            return f"not a report ({what})"
+    if suffix == ".json":
+        return "JSON, not read (give reports one per line as JSON Lines, .jsonl)"
+    if suffix == ".xml":
+        return None if _file_kind(path) == "feed" else "XML that is not an RSS or Atom feed"
+    if suffix in FOLDER_EXTENSIONS or not suffix:
+        return None
+    return _OTHER_KINDS.get(suffix, f"unsupported file type ({shown_path(suffix)}), not read")
+
+
+def wanted_in_folder(path: Path) -> bool:
+    """Whether a file met while walking a folder is a report to read (see `skip_reason`)."""
+    return skip_reason(path) is None
 
 
 # --------------------------------------------------------------------------- files
@@ -223,23 +284,33 @@ def wanted_in_folder(path: Path) -> bool:
 def read_file(path: Path) -> list[RawDocument]:
     """Read one file into its reports; raise InputError if it (or any line) is unreadable.
 
-    The format follows the extension; other files are HTML if they look like it, else text.
-    A JSON Lines file raises on its first bad line (`iter_inputs` reports lines one by one).
+    The format follows the extension; other files are a PDF or a feed if they start like
+    one, else HTML if they look like it, else text. A JSON Lines file or a feed raises on
+    its first bad line or item (`iter_inputs` reports them one by one, and a feed's items
+    that are not read).
     """
     path = Path(path)
     source = shown_path(path)
     suffix = path.suffix.lower()
-    if suffix in JSONL_EXTENSIONS:
+    kind = "jsonl" if suffix in JSONL_EXTENSIONS else _file_kind(path)
+    if kind in ("jsonl", "feed"):
         docs: list[RawDocument] = []
-        for item in _iter_jsonl(path):
+        for item in _iter_jsonl(path) if kind == "jsonl" else _feed_items(path):
             if isinstance(item, InputError):
                 item.source = item.source or source
                 raise item
-            docs.append(item)
+            if isinstance(item, RawDocument):
+                docs.append(item)
         return docs
     try:
-        text, flags = decode_report(_load_bytes(path))
         name = shown_path(path.name)
+        if kind == "pdf":
+            from parallax.pdf import MAX_PDF_BYTES, read_pdf
+
+            return [read_pdf(_load_bytes(path, MAX_PDF_BYTES), name=name, source=source)]
+        if kind == "xml":
+            raise InputError("XML that is not an RSS or Atom feed")
+        text, flags = decode_report(_load_bytes(path))
         if suffix in MARKDOWN_EXTENSIONS:
             return [_markdown_document(text, name, source, flags)]
         if suffix in HTML_EXTENSIONS or (suffix not in TEXT_EXTENSIONS and looks_like_html(text)):
@@ -252,19 +323,61 @@ def read_file(path: Path) -> list[RawDocument]:
         raise
 
 
-def _load_bytes(path: Path) -> bytes:
-    """A file's bytes after the size check (InputError without a source)."""
+def _load_bytes(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes after the size check, at most `limit` (default MAX_REPORT_BYTES)
+    bytes (InputError without a source)."""
+    limit = MAX_REPORT_BYTES if limit is None else limit
     try:
         size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise InputError(f"report too large ({_size(size)} > {_size(MAX_REPORT_BYTES)})")
+        if size > limit:
+            raise InputError(f"report too large ({_size(size)} > {_size(limit)})")
         with path.open("rb") as handle:
-            data = handle.read(MAX_REPORT_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}") from err
-    if len(data) > MAX_REPORT_BYTES:  # grew since stat, or a device
-        raise InputError(f"report too large (> {_size(MAX_REPORT_BYTES)})")
+    if len(data) > limit:  # grew since stat, or a device
+        raise InputError(f"report too large (> {_size(limit)})")
     return data
+
+
+def _file_kind(path: Path) -> str:
+    """'pdf', 'feed', 'xml' (XML that is no feed) or 'other', from the extension, and
+    for `.xml` and extensions Parallax does not know, from the file's first bytes."""
+    suffix = path.suffix.lower()
+    if suffix in PDF_EXTENSIONS:
+        return "pdf"
+    if suffix in FEED_EXTENSIONS:
+        return "feed"
+    known = TEXT_EXTENSIONS | MARKDOWN_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
+    if suffix in known:
+        return "other"
+    from parallax.feeds import looks_like_feed
+    from parallax.pdf import looks_like_pdf
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return "other"  # reading it again gives the error
+    if looks_like_pdf(head):
+        return "pdf"
+    if looks_like_feed(head):
+        return "feed"
+    return "xml" if suffix == ".xml" else "other"
+
+
+def _feed_items(path: Path) -> Iterator[Item]:
+    """The items of a feed file (errors and skipped items carry no source: the caller adds
+    it; an item's error its number as `line`)."""
+    from parallax.feeds import read_feed
+
+    source = shown_path(path)
+    try:
+        data = _load_bytes(path)
+    except InputError as err:
+        yield err
+        return
+    yield from read_feed(data, source=source, name=shown_path(path.name))
 
 
 def decode_bytes(data: bytes, source: str, what: str = "file") -> str:
@@ -719,8 +832,8 @@ def _record_str(record: dict[str, Any], key: str) -> str | None:
 
 
 def read_url(url: str, fetch: Fetcher | None = None) -> RawDocument:
-    """Fetch a public http(s) page and read it as HTML (or plain text); raise InputError
-    (with the URL as its source).
+    """Fetch a public http(s) page and read it as HTML (or plain text, or a PDF); raise
+    InputError (with the URL as its source), also for a feed (see `read_url_reports`).
 
     Every address the host resolves to must be public; the request then goes to the address
     that was checked (the Host header and TLS name stay the host's), so a second DNS answer
@@ -728,14 +841,46 @@ def read_url(url: str, fetch: Fetcher | None = None) -> RawDocument:
     the same way. The whole fetch, redirects included, has FETCH_DEADLINE seconds and a page
     at most MAX_REPORT_BYTES. `fetch` performs one request (tests inject a fake).
     """
+    items = read_url_reports(url, fetch)
+    for item in items:
+        if isinstance(item, InputError):
+            raise item
+    docs = [item for item in items if isinstance(item, RawDocument)]
+    if len(docs) != 1 or len(items) != 1 or docs[0].format == "feed":
+        raise InputError("an RSS or Atom feed, not one page", url)
+    return docs[0]
+
+
+def read_url_reports(url: str, fetch: Fetcher | None = None) -> list[Item]:
+    """The reports at a public http(s) URL, fetched as `read_url` does: one page or PDF, or
+    one per item of an RSS or Atom feed (with its errors and skipped items); a failure is
+    returned as an InputError with the URL as its source, never raised."""
     try:
-        return _read_url(url, fetch)
+        final_url, headers, body = _fetch_url(url, fetch)
+        content_type = headers.get("content-type", "")
+        mime = content_type.partition(";")[0].strip().lower()
+        from parallax.feeds import FEED_TYPES, looks_like_feed, read_feed
+        from parallax.pdf import looks_like_pdf, read_pdf
+
+        parts = urlsplit(final_url)
+        name = (parts.netloc + parts.path).rstrip("/") or final_url
+        if mime in FEED_TYPES or looks_like_feed(body[:SNIFF_BYTES]):
+            items = read_feed(body, source=url, name=name, url=final_url, content_type=content_type)
+            for item in items:
+                if isinstance(item, InputError):
+                    item.source = item.source or url
+            return items
+        if mime == "application/pdf" or looks_like_pdf(body[:SNIFF_BYTES]):
+            return [read_pdf(body, name=name, source=url, url=final_url)]
+        return [_page_document(url, final_url, body, content_type)]
     except InputError as err:
         err.source = err.source or url
-        raise
+        return [err]
 
 
-def _read_url(url: str, fetch: Fetcher | None) -> RawDocument:
+def _fetch_url(url: str, fetch: Fetcher | None) -> tuple[str, dict[str, str], bytes]:
+    """(final URL, headers with lower-case names, body) of a 200 response, redirects
+    followed under the address guard, the overall deadline and the size limit."""
     deadline = time.monotonic() + FETCH_DEADLINE
     current = url
     for _ in range(MAX_REDIRECTS + 1):
@@ -753,7 +898,9 @@ def _read_url(url: str, fetch: Fetcher | None) -> RawDocument:
             continue
         if response.status != 200:
             raise InputError(f"HTTP {response.status} fetching {current}")
-        return _page_document(url, current, response.body, headers.get("content-type", ""))
+        if len(response.body) > MAX_REPORT_BYTES:
+            raise InputError(f"report too large (> {_size(MAX_REPORT_BYTES)})")
+        return current, headers, response.body
     raise InputError(f"too many redirects (> {MAX_REDIRECTS})")
 
 

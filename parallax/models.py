@@ -189,6 +189,19 @@ def from_dict(data: dict[str, Any]) -> DocumentRecord:
     return DocumentRecord(**data)
 
 
+@dataclass(frozen=True)
+class SkippedInput:
+    """Something met while reading the inputs that is deliberately not read (a file of an
+    unsupported kind in a folder, a hidden file, a feed's items past its cap): not a
+    failure, but never dropped silently. `str()` is `SOURCE: reason`."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
 class InputError(Exception):
     """A report that cannot be read or analysed; `str()` is one line for the user:
     `SOURCE[:LINE]: reason` (the source is filled in by whoever knows it)."""

@@ -12,7 +12,7 @@ import pytest
 
 from parallax import ingest
 from parallax.ingest import FetchResponse, iter_inputs, read_file, read_url
-from parallax.models import InputError, RawDocument
+from parallax.models import InputError, RawDocument, SkippedInput
 
 STORY = (
     "The ferry between the two islands resumed service on Monday after a week of storms. "
@@ -54,11 +54,19 @@ def write(path: Path, content: str | bytes) -> Path:
 
 
 def collect(*paths: Path | str) -> tuple[list[RawDocument], list[InputError]]:
+    docs, errors, _ = collect_all(*paths)
+    return docs, errors
+
+
+def collect_all(
+    *paths: Path | str,
+) -> tuple[list[RawDocument], list[InputError], list[SkippedInput]]:
     items = list(iter_inputs([str(p) for p in paths]))
     docs = [i for i in items if isinstance(i, RawDocument)]
     errors = [i for i in items if isinstance(i, InputError)]
-    assert len(docs) + len(errors) == len(items)
-    return docs, errors
+    skipped = [i for i in items if isinstance(i, SkippedInput)]
+    assert len(docs) + len(errors) + len(skipped) == len(items)
+    return docs, errors, skipped
 
 
 # --------------------------------------------------------------------------- files
@@ -261,10 +269,28 @@ def test_folder_recursion_order_and_skipping(tmp_path: Path) -> None:
     write(root / ".cache" / "e.txt", "cached")
     write(root / "photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF")
     write(root / "script.py", "print('no')")
-    docs, errors = collect(root)
+    write(root / "brief.docx", b"PK\x03\x04 a zipped Word document")
+    write(root / "sub" / "casualties.csv", "place,killed\nDornik,14\n")
+    write(root / "sub" / "sitemap.xml", '<?xml version="1.0"?><urlset></urlset>')
+    docs, errors, skipped = collect_all(root)
     assert errors == []
     assert [d.name for d in docs] == ["a.md", "b.txt", "c.html", "d.jsonl:1"]
     assert [d.format for d in docs] == ["markdown", "text", "html", "jsonl"]
+    # nothing dropped silently: every file not read is listed, in walking order, with why
+    assert [(Path(s.source).relative_to(root).as_posix(), s.reason) for s in skipped] == [
+        (".cache", "hidden folder, not read"),
+        (".hidden.txt", "hidden file, not read"),
+        ("README.md", "not a report (README)"),
+        ("brief.docx", "word-processor document, not read (save it as PDF, HTML or text)"),
+        ("gazetteer.tsv", "not a report (gazetteer)"),
+        ("gold.json", "JSON, not read (give reports one per line as JSON Lines, .jsonl)"),
+        ("notes.json", "JSON, not read (give reports one per line as JSON Lines, .jsonl)"),
+        ("photo.jpg", "image, not read"),
+        ("script.py", "unsupported file type (.py), not read"),
+        ("sub/casualties.csv", "spreadsheet, not read (give one report per line as JSON Lines)"),
+        ("sub/sitemap.xml", "XML that is not an RSS or Atom feed"),
+    ]
+    assert str(skipped[1]) == f"{root / '.hidden.txt'}: hidden file, not read"
 
 
 def test_folder_reports_bad_file_and_goes_on(tmp_path: Path) -> None:
@@ -384,10 +410,11 @@ def test_url_fetched_through_fake_fetcher(monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.mark.usefixtures("no_network")
 def test_url_through_iter_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake_read_url(url: str) -> RawDocument:
-        return read_url(url, fetch=FakeFetch({url: FetchResponse(200, {}, ARTICLE_HTML.encode())}))
+    def fake_http_fetch(url: str, address: str, deadline: float) -> FetchResponse:
+        assert address == "93.184.216.34"  # only the checked public address is fetched
+        return FetchResponse(200, {}, ARTICLE_HTML.encode())
 
-    monkeypatch.setattr(ingest, "read_url", fake_read_url)
+    monkeypatch.setattr(ingest, "http_fetch", fake_http_fetch)
     docs, errors = collect("http://93.184.216.34/story", "http://127.0.0.1/")
     assert [d.url for d in docs] == ["http://93.184.216.34/story"]
     assert [str(e) for e in errors] == [
@@ -425,9 +452,9 @@ def test_http_error_and_non_page_content() -> None:
     url = "http://93.184.216.34/missing"
     with pytest.raises(InputError, match="HTTP 404"):
         read_url(url, fetch=FakeFetch({url: FetchResponse(404)}))
-    pdf = FetchResponse(200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 ...")
-    with pytest.raises(InputError, match=r"not a web page \(application/pdf\)"):
-        read_url(url, fetch=FakeFetch({url: pdf}))
+    png = FetchResponse(200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(InputError, match=r"not a web page \(image/png\)"):
+        read_url(url, fetch=FakeFetch({url: png}))
 
 
 @pytest.mark.usefixtures("no_network")
