@@ -18,7 +18,7 @@ class RawDocument:
     name: str  # basename of the input (or the `name` field of a JSON Lines record)
     text: str  # the article text that every offset refers to
     source: str  # path or URL it came from
-    format: str  # text | markdown | html | jsonl
+    format: str  # text | markdown | html | jsonl | feed | pdf
     title: str | None = None
     author: str | None = None
     outlet: str | None = None

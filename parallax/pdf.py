@@ -29,7 +29,9 @@ MAX_PDF_PAGES = 500  # a PDF with more pages is refused
 
 _SENTENCE_END = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
-_FILE_TITLE = re.compile(r"^(?:microsoft (?:word|powerpoint) - |untitled)|\.(?:docx?|pdf|odt|rtf)$", re.I)
+_FILE_TITLE = re.compile(
+    r"^(?:microsoft (?:word|powerpoint) - |untitled)|\.(?:docx?|pdf|odt|rtf)$", re.I
+)
 
 
 def looks_like_pdf(head: bytes) -> bool:

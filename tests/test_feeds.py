@@ -183,7 +183,9 @@ def test_broken_feed_is_one_clear_error(content: str, reason: str, tmp_path: Pat
 
 
 def test_empty_feed_is_listed_as_skipped(tmp_path: Path) -> None:
-    path = write(tmp_path / "quiet.rss", "<rss version='2.0'><channel><title>Q</title></channel></rss>")
+    path = write(
+        tmp_path / "quiet.rss", "<rss version='2.0'><channel><title>Q</title></channel></rss>"
+    )
     assert [str(i) for i in items(path)] == [f"{path}: feed with no items"]
 
 
@@ -192,7 +194,9 @@ def test_feed_sniffing_and_html_to_text() -> None:
     assert looks_like_feed(b'<feed xmlns="http://www.w3.org/2005/Atom">')
     assert not looks_like_feed(b"<!DOCTYPE html><html><body>rss</body></html>")
     assert not looks_like_feed(b'<?xml version="1.0"?><urlset>')
-    html = "<div>One <i>two</i></div><ul><li>three</li><li>four &amp; five</li></ul><style>x{}</style>"
+    html = (
+        "<div>One <i>two</i></div><ul><li>three</li><li>four &amp; five</li></ul><style>x{}</style>"
+    )
     assert html_to_text(html) == "One two\n\nthree\n\nfour & five"
 
 
