@@ -42,6 +42,35 @@ class MapPlace:
     main: bool = False  # the event's own location: labelled first, drawn larger
 
 
+def event_places(event: dict[str, Any], entities: list[dict[str, Any]]) -> list[MapPlace]:
+    """The event's own places, from an export: its location, and the places with
+    coordinates named in the sentences that tell of it (not every place its reports name
+    elsewhere). The location is marked main."""
+    spans = [
+        (m.get("document"), a, b)
+        for m in event.get("mentions") or []
+        if isinstance(m, dict)
+        and isinstance(a := m.get("sentence_start"), int)
+        and isinstance(b := m.get("sentence_end"), int)
+    ]
+    location = event.get("location")
+    out = []
+    for ent in entities:
+        lat, lon, name = ent.get("lat"), ent.get("lon"), ent.get("canonical")
+        if not isinstance(lat, int | float) or not isinstance(lon, int | float) or not name:
+            continue
+        mentions = [m for m in ent.get("mentions") or [] if isinstance(m, dict)]
+        named = any(
+            m.get("document") == doc and isinstance(m.get("start"), int) and a <= m["start"] < b
+            for m in mentions
+            for doc, a, b in spans
+        )
+        if name == location or named:
+            precision = str(ent.get("precision") or "town")
+            out.append(MapPlace(str(name), float(lat), float(lon), precision, name == location))
+    return out
+
+
 # -- the basemap ---------------------------------------------------------------------------
 QPoint = tuple[int, int]
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 PRECISIONS = ("day", "week", "month", "year", "undated")
 ROW_H = 18
@@ -97,6 +99,36 @@ def order(items: list[TimeItem]) -> tuple[list[_Placed], list[TimeItem]]:
     placed.sort(key=lambda p: (p.start, p.end, p.item.label, p.item.kind, p.item.href or ""))
     undated.sort(key=lambda i: (i.label, i.kind, i.href or ""))
     return placed, undated
+
+
+def export_items(export: dict[str, Any], href: Callable[[str], str] | None = None) -> list[TimeItem]:
+    """The crisis's events (background history left out) and its toll updates, from an
+    export, as axis items; href makes an event's link from its id."""
+    out = []
+    for ev in export.get("events") or []:
+        if not isinstance(ev, dict) or ev.get("background"):
+            continue
+        date = ev.get("date") if isinstance(ev.get("date"), str) else None
+        precision = str(ev.get("date_precision") or "day") if date else "undated"
+        label = str(ev.get("label") or ev.get("type") or ev.get("id") or "event")
+        link = href(str(ev["id"])) if href and ev.get("id") else None
+        out.append(TimeItem(label, date, precision, "event", link))
+    seen = set()
+    for d in export.get("discrepancies") or []:
+        if not isinstance(d, dict):
+            continue
+        for v in d.get("values") or []:
+            when = v.get("as_of") or v.get("date") if isinstance(v, dict) else None
+            if not isinstance(v, dict) or not v.get("update") or not isinstance(when, str):
+                continue
+            who = v.get("claimant") or v.get("document") or "unnamed source"
+            label = f"{d.get('metric') or 'toll'} {v.get('value')} ({who})"
+            key = (label, when)
+            if key not in seen:
+                seen.add(key)
+                link = href(str(d["event"])) if href and d.get("event") else None
+                out.append(TimeItem(label, when, "day", "toll", link))
+    return out
 
 
 def _ticks(lo: dt.date, hi: dt.date) -> tuple[list[dt.date], str]:
