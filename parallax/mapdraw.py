@@ -116,8 +116,7 @@ def basemap() -> _Basemap:
         resources.files("parallax.data").joinpath("basemap.json").read_text("utf-8")
     )
     countries = tuple(
-        _Country(c["name"], c["iso"], tuple(c["bbox"]), tuple(c["rings"]))  # type: ignore[arg-type]
-        for c in raw["countries"]
+        _Country(c["name"], c["iso"], tuple(c["bbox"]), tuple(c["rings"])) for c in raw["countries"]
     )
     admin1 = {k: tuple(v) for k, v in raw["admin1"].items()}
     return _Basemap(float(raw["quantum"]), int(raw["tile"]), countries, admin1)
@@ -148,9 +147,9 @@ def country_at(lat: float, lon: float) -> str | None:
     x, y = lon / bm.quantum, lat / bm.quantum
     for i, c in enumerate(bm.countries):
         x0, y0, x1, y1 = c.bbox
-        if x0 <= x <= x1 and y0 <= y <= y1:
-            if sum(_inside(x, y, r) for r in _rings(i)) % 2:
-                return c.name
+        inside_box = x0 <= x <= x1 and y0 <= y <= y1
+        if inside_box and sum(_inside(x, y, r) for r in _rings(i)) % 2:
+            return c.name
     return None
 
 
@@ -420,7 +419,16 @@ def _label_box(
     return (x - dx - width, y0, x - dx, y0 + h), (x - dx, y0 + h - 3), "end"
 
 
-SIDES = ("right", "left", "above", "below", "above-right", "below-right", "above-left", "below-left")
+SIDES = (
+    "right",
+    "left",
+    "above",
+    "below",
+    "above-right",
+    "below-right",
+    "above-left",
+    "below-left",
+)
 
 
 def _text(x: float, y: float, anchor: str, body: str, cls: str) -> str:

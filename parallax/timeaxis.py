@@ -101,7 +101,9 @@ def order(items: list[TimeItem]) -> tuple[list[_Placed], list[TimeItem]]:
     return placed, undated
 
 
-def export_items(export: dict[str, Any], href: Callable[[str], str] | None = None) -> list[TimeItem]:
+def export_items(
+    export: dict[str, Any], href: Callable[[str], str] | None = None
+) -> list[TimeItem]:
     """The crisis's events (background history left out) and its toll updates, from an
     export, as axis items; href makes an event's link from its id."""
     out = []
@@ -231,10 +233,10 @@ def _svg(placed: list[_Placed], width: int, label: str) -> str:
     ticks, fmt = _ticks(lo, hi)
     for t in ticks:
         tx = x(t)
-        anchor = "end" if tx > right - 20 else "start" if tx < left + 20 else "middle"
+        side = "end" if tx > right - 20 else "start" if tx < left + 20 else "middle"
         out.append(
             f'<line x1="{tx:.1f}" y1="{axis_y}" x2="{tx:.1f}" y2="{axis_y + 4}" stroke="#555"/>'
-            f'<text class="tick" x="{tx:.1f}" y="{axis_y + 16}" text-anchor="{anchor}" '
+            f'<text class="tick" x="{tx:.1f}" y="{axis_y + 16}" text-anchor="{side}" '
             f'fill="#555" font-size="10">{html.escape(t.strftime(fmt))}</text>'
         )
     for p, row, x0, x1, anchor, point, flip, text in drawn:

@@ -54,9 +54,9 @@ def test_items_are_ordered_by_date_then_label_and_undated_apart() -> None:
     labels = [t for t in drawn if t in {p.item.label for p in dated}]
     assert labels == [p.item.label for p in dated]
     undated_list = re.search(r'<ul class="undated">(.*)</ul>', html)
-    assert undated_list and undated_list.group(1).index("Aid convoy") < undated_list.group(
-        1
-    ).index("Ceasefire")
+    assert undated_list and undated_list.group(1).index("Aid convoy") < undated_list.group(1).index(
+        "Ceasefire"
+    )
     assert "Ceasefire" not in ET.tostring(_svg(html), encoding="unicode")
 
 
@@ -70,7 +70,11 @@ def test_a_day_is_a_point_and_a_month_a_band() -> None:
     )
     root = _svg(html)
     groups = {g.get("class"): g for g in root.iter(f"{SVG}g")}
-    day, month, week = groups["item day event"], groups["item month event"], groups["item week event"]
+    day, month, week = (
+        groups["item day event"],
+        groups["item month event"],
+        groups["item week event"],
+    )
     assert day.find(f"{SVG}circle") is not None and day.find(f"{SVG}rect") is None
     month_band, week_band = month.find(f"{SVG}rect"), week.find(f"{SVG}rect")
     assert month_band is not None and week_band is not None
