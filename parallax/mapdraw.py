@@ -43,16 +43,15 @@ class MapPlace:
 
 
 def event_places(event: dict[str, Any], entities: list[dict[str, Any]]) -> list[MapPlace]:
-    """The event's own places, from an export: its location, and the places with
-    coordinates named in the sentences that tell of it (not every place its reports name
-    elsewhere). The location is marked main."""
-    spans = [
-        (m.get("document"), a, b)
-        for m in event.get("mentions") or []
-        if isinstance(m, dict)
-        and isinstance(a := m.get("sentence_start"), int)
-        and isinstance(b := m.get("sentence_end"), int)
-    ]
+    """The event's own places, from an export: its location (marked main) and the places
+    with coordinates that its mentions give as where it happened (their location spans).
+    Other places named in the same sentences (a dateline, a mediator's capital, an earlier
+    incident) are not the event's, and are left off."""
+    spans = []
+    for m in event.get("mentions") or []:
+        where = (m.get("spans") or {}).get("location") if isinstance(m, dict) else None
+        if isinstance(where, list | tuple) and len(where) == 2:
+            spans.append((m.get("document"), where[0], where[1]))
     location = event.get("location")
     out = []
     for ent in entities:

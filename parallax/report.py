@@ -228,6 +228,7 @@ class _Place:
     lat: float
     lon: float
     precision: str
+    main: bool = False  # the event's own location
 
 
 @dataclass
@@ -528,20 +529,23 @@ def _geocoded(entities: list[dict[str, Any]]) -> list[tuple[_Place, list[tuple[s
 
 
 def _event_places(event: dict[str, Any], index: _Index) -> list[_Place]:
-    """Geocoded places named in the event's sentences, and its location."""
-    spans = [
-        (_text(m.get("document")), a, b)
-        for m in _dicts(event.get("mentions"))
-        if isinstance(a := m.get("sentence_start"), int)
-        and isinstance(b := m.get("sentence_end"), int)
+    """The event's own places, chosen as the server chooses them (mapdraw.event_places:
+    its location and the places its mentions give as where it happened)."""
+    entities = [
+        {
+            "canonical": p.name,
+            "lat": p.lat,
+            "lon": p.lon,
+            "precision": p.precision,
+            "mentions": [{"document": doc, "start": start} for doc, start in mentions],
+        }
+        for p, mentions in index.places
     ]
-    location = _text(event.get("location"))
-    out: dict[str, _Place] = {}
-    for place, mentions in index.places:
-        if place.name == location or any(
-            doc == sdoc and a <= start < b for doc, start in mentions for sdoc, a, b in spans
-        ):
-            out[place.name] = place
+    by_name = {p.name: p for p, _ in index.places}
+    out = {
+        m.name: _Place(m.name, m.lat, m.lon, by_name[m.name].precision, m.main)
+        for m in mapdraw.event_places(event, entities)
+    }
     return sorted(out.values(), key=lambda p: p.name)
 
 
@@ -552,7 +556,7 @@ def svg_map(places: list[_Place]) -> str:
     """The event's places on the offline basemap (parallax.mapdraw: borders, a scale bar,
     precision shown, every name labelled or numbered and listed); the server draws the same."""
     return mapdraw.svg_map(
-        [mapdraw.MapPlace(p.name, p.lat, p.lon, p.precision or "town") for p in places],
+        [mapdraw.MapPlace(p.name, p.lat, p.lon, p.precision or "town", p.main) for p in places],
         MAP_WIDTH,
         MAP_HEIGHT,
     )

@@ -124,19 +124,24 @@ def test_a_wide_map_stays_small() -> None:
     assert 'data-name="Russia"' in svg and len(svg) < 120_000
 
 
-def test_event_places_are_the_location_and_the_event_sentences_places() -> None:
+def test_event_places_are_its_location_and_where_its_mentions_place_it() -> None:
     event = {
         "location": "Dornik",
-        "mentions": [{"document": "a.txt", "sentence_start": 0, "sentence_end": 80}],
-    }
+        "mentions": [
+            {"document": "a.txt", "sentence_start": 0, "sentence_end": 80,
+             "spans": {"location": [40, 48]}},
+        ],
+    }  # fmt: skip
     entities = [
         {"canonical": "Dornik", "lat": 47.0, "lon": 21.0, "precision": "town", "mentions": []},
         {"canonical": "Ostravia", "lat": 47.2, "lon": 21.3, "precision": "region",
          "mentions": [{"document": "a.txt", "start": 40}]},
+        {"canonical": "Velgrad", "lat": 47.5, "lon": 21.9,  # a dateline in the same sentence
+         "mentions": [{"document": "a.txt", "start": 2}]},
         {"canonical": "Lisk", "lat": 48.0, "lon": 22.0,
          "mentions": [{"document": "a.txt", "start": 400}]},
         {"canonical": "Tarnov", "lat": None, "lon": None,
-         "mentions": [{"document": "a.txt", "start": 10}]},
+         "mentions": [{"document": "a.txt", "start": 41}]},
     ]  # fmt: skip
     places = event_places(event, entities)
     assert [(p.name, p.precision, p.main) for p in places] == [

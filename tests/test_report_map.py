@@ -13,7 +13,8 @@ HOSTILE = "<script>alert(1)</script>"
 
 def _export(place: str = "Dornik") -> dict[str, Any]:
     mention = {"document": "a.txt", "key": "e0", "trigger": "shelled", "start": 10, "end": 17,
-               "sentence_start": 0, "sentence_end": 60, "sentence": "Guns shelled Dornik."}  # fmt: skip
+               "sentence_start": 0, "sentence_end": 60, "sentence": "Guns shelled Dornik.",
+               "spans": {"location": [40, 48]}}  # fmt: skip
     return {
         "documents": [{"name": "a.txt", "quotes": [], "figures": [], "times": []}],
         "events": [
@@ -81,6 +82,7 @@ def test_map_shows_the_event_places_only() -> None:
     assert page.count('<g class="place ') == 2
     assert ">Dornik</text>" in page and ">Ostravia</text>" in page
     assert "Lisk" not in page.split('class="map"', 1)[1].split("</svg>", 1)[0]
+    assert '<g class="place town main"><title>Dornik' in page  # the event's location
 
 
 def test_map_escapes_place_names() -> None:

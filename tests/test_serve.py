@@ -337,13 +337,13 @@ def test_map_draws_the_event_places_only_on_the_basemap() -> None:
         {"canonical": "Nowhere", "lat": None, "lon": None, "mentions": at("a", 6)},
         {"canonical": "Elsewhere", "lat": 10.1, "lon": 20.1, "mentions": at("a", 300)},
     ]
-    sentences = [
-        {"document": "a", "sentence_start": 0, "sentence_end": 100},
-        {"document": "b", "sentence_start": 0, "sentence_end": 50},
+    mentions = [
+        {"document": "a", "sentence_start": 0, "sentence_end": 400, "spans": {"location": [5, 15]}},
+        {"document": "b", "sentence_start": 0, "sentence_end": 50, "spans": {"location": [3, 9]}},
     ]
-    svg = str(svg_map(entities, {"location": "Brindle", "mentions": sentences}))
+    svg = str(svg_map(entities, {"location": "Brindle", "mentions": mentions}))
     assert all(name in svg for name in ("Aston Vale", "Brindle", "Cobham Reach"))
-    assert "Elsewhere" not in svg and "Nowhere" not in svg  # named outside its sentences
+    assert "Elsewhere" not in svg and "Nowhere" not in svg  # not where the event happened
     assert '<g class="place town main"><title>Brindle' in svg
     assert 'class="country"' in svg and 'class="scale-bar"' in svg
     assert svg_map(entities, {"location": None, "mentions": []}) == ""
