@@ -235,10 +235,10 @@ def _clip_line(pts: list[Px], box: Box) -> list[list[Px]]:
 
 
 def _thin(pts: list[Px], closed: bool) -> list[Px]:
-    """Drop points under a pixel from the last kept one (the page has no use for them)."""
+    """Drop points a pixel or so from the last kept one (the page has no use for them)."""
     out: list[Px] = []
     for p in pts:
-        if not out or abs(p[0] - out[-1][0]) + abs(p[1] - out[-1][1]) >= 1.0:
+        if not out or abs(p[0] - out[-1][0]) + abs(p[1] - out[-1][1]) >= 1.5:
             out.append(p)
     if not closed and len(pts) > 1 and out[-1] != pts[-1]:
         out.append(pts[-1])
@@ -473,7 +473,13 @@ def svg_map(
     shown = _clean(places)
     if not shown:
         return ""
-    view = _fit(shown, width, height, pad)
+    return _draw(tuple(shown), width, height, pad, label)
+
+
+@lru_cache(maxsize=256)
+def _draw(shown: tuple[MapPlace, ...], width: int, height: int, pad: int, label: str) -> str:
+    """svg_map's drawing, kept for the same places (event pages share their places)."""
+    view = _fit(list(shown), width, height, pad)
     countries = {
         name
         for p in shown
