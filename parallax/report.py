@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from parallax import mapdraw
+
 CSV_COLUMNS = [
     "document",
     "item",
@@ -226,6 +228,7 @@ class _Place:
     lat: float
     lon: float
     precision: str
+    main: bool = False  # the event's own location
 
 
 @dataclass
@@ -526,73 +529,37 @@ def _geocoded(entities: list[dict[str, Any]]) -> list[tuple[_Place, list[tuple[s
 
 
 def _event_places(event: dict[str, Any], index: _Index) -> list[_Place]:
-    """Geocoded places named in the event's sentences, and its location."""
-    spans = [
-        (_text(m.get("document")), a, b)
-        for m in _dicts(event.get("mentions"))
-        if isinstance(a := m.get("sentence_start"), int)
-        and isinstance(b := m.get("sentence_end"), int)
+    """The event's own places, chosen as the server chooses them (mapdraw.event_places:
+    its location and the places its mentions give as where it happened)."""
+    entities = [
+        {
+            "canonical": p.name,
+            "lat": p.lat,
+            "lon": p.lon,
+            "precision": p.precision,
+            "mentions": [{"document": doc, "start": start} for doc, start in mentions],
+        }
+        for p, mentions in index.places
     ]
-    location = _text(event.get("location"))
-    out: dict[str, _Place] = {}
-    for place, mentions in index.places:
-        if place.name == location or any(
-            doc == sdoc and a <= start < b for doc, start in mentions for sdoc, a, b in spans
-        ):
-            out[place.name] = place
+    by_name = {p.name: p for p, _ in index.places}
+    out = {
+        m.name: _Place(m.name, m.lat, m.lon, by_name[m.name].precision, m.main)
+        for m in mapdraw.event_places(event, entities)
+    }
     return sorted(out.values(), key=lambda p: p.name)
 
 
-MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 360, 220, 30
-
-
-def _map_label(name: str, x: float, y: float, r: int) -> str:
-    """A place's label to the right of its point, or to the left in the right half so
-    that it stays inside the frame."""
-    if x > MAP_WIDTH / 2:
-        return f'<text x="{x - r - 2:.1f}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{_h(name)}</text>'
-    return f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11">{_h(name)}</text>'
+MAP_WIDTH, MAP_HEIGHT = 480, 280
 
 
 def svg_map(places: list[_Place]) -> str:
-    """A small offline map: the places as labelled points on a plain longitude/latitude
-    frame (equirectangular, fitted to the places); every label escaped; no tiles."""
-    if not places:
-        return ""
-    lats = [p.lat for p in places]
-    lons = [p.lon for p in places]
-    span_lat = max(max(lats) - min(lats), 0.5)
-    span_lon = max(max(lons) - min(lons), 0.5)
-    mid_lat, mid_lon = (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2
-    scale = min((MAP_WIDTH - 2 * MAP_PAD) / span_lon, (MAP_HEIGHT - 2 * MAP_PAD) / span_lat)
-
-    def xy(p: _Place) -> tuple[float, float]:
-        return (
-            MAP_WIDTH / 2 + (p.lon - mid_lon) * scale,
-            MAP_HEIGHT / 2 - (p.lat - mid_lat) * scale,
-        )
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="{MAP_WIDTH}" '
-        f'height="{MAP_HEIGHT}" viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}" role="img" '
-        f'aria-label="{_h("Places: " + ", ".join(p.name for p in places))}">',
-        f'<rect x="0.5" y="0.5" width="{MAP_WIDTH - 1}" height="{MAP_HEIGHT - 1}" '
-        'fill="#f4f6f8" stroke="#9aa"/>',
-    ]
-    for p in places:
-        x, y = xy(p)
-        r = {"town": 4, "region": 7, "country": 10}.get(p.precision, 5)
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="#c33" fill-opacity="0.6">'
-            f"<title>{_h(f'{p.name} ({p.lat:.3f}, {p.lon:.3f})')}</title></circle>"
-            + _map_label(p.name, x, y, r)
-        )
-    parts.append(
-        f'<text x="4" y="{MAP_HEIGHT - 4}" font-size="9" fill="#666">'
-        f"{_h(f'lat {min(lats):.2f} to {max(lats):.2f}, lon {min(lons):.2f} to {max(lons):.2f}')}"
-        "</text></svg>"
+    """The event's places on the offline basemap (parallax.mapdraw: borders, a scale bar,
+    precision shown, every name labelled or numbered and listed); the server draws the same."""
+    return mapdraw.svg_map(
+        [mapdraw.MapPlace(p.name, p.lat, p.lon, p.precision or "town", p.main) for p in places],
+        MAP_WIDTH,
+        MAP_HEIGHT,
     )
-    return "".join(parts)
 
 
 def _place_line(p: _Place) -> str:

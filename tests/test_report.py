@@ -556,12 +556,14 @@ def test_a_rising_toll_states_its_latest_update() -> None:
 
 
 def test_map_labels_stay_inside_the_frame() -> None:
-    from parallax.report import MAP_WIDTH, _map_label
+    import re
 
-    right = _map_label("Corvenia", MAP_WIDTH - 20, 50, 10)
-    left = _map_label("Velgrad", 30, 50, 4)
-    assert 'text-anchor="end"' in right and 'text-anchor="end"' not in left
-    assert "<script>" not in _map_label("<script>", 10, 10, 4)
+    from parallax.report import MAP_WIDTH, _Place, svg_map
+
+    svg = svg_map([_Place("Corvenia", 47.0, 21.0, "town"), _Place("<script>", 47.3, 21.6, "town")])
+    xs = [float(x) for x in re.findall(r'<text class="label"[^>]* x="([\d.-]+)"', svg)]
+    assert len(xs) == 2 and all(0 <= x <= MAP_WIDTH for x in xs)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
 def test_a_figure_says_its_side_and_whether_it_updates_a_toll() -> None:

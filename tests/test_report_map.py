@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parallax.report import _Place, svg_map, to_html, to_markdown
+from parallax.report import MAP_HEIGHT, MAP_WIDTH, _Place, svg_map, to_html, to_markdown
 
 HOSTILE = "<script>alert(1)</script>"
 
 
 def _export(place: str = "Dornik") -> dict[str, Any]:
     mention = {"document": "a.txt", "key": "e0", "trigger": "shelled", "start": 10, "end": 17,
-               "sentence_start": 0, "sentence_end": 60, "sentence": "Guns shelled Dornik."}  # fmt: skip
+               "sentence_start": 0, "sentence_end": 60, "sentence": "Guns shelled Dornik.",
+               "spans": {"location": [40, 48]}}  # fmt: skip
     return {
         "documents": [{"name": "a.txt", "quotes": [], "figures": [], "times": []}],
         "events": [
@@ -77,9 +78,11 @@ def _export(place: str = "Dornik") -> dict[str, Any]:
 
 def test_map_shows_the_event_places_only() -> None:
     page = to_html(_export())
-    assert page.count("<svg") == 1 and page.count("<circle") == 2
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="map"') == 1
+    assert page.count('<g class="place ') == 2
     assert ">Dornik</text>" in page and ">Ostravia</text>" in page
-    assert ">Lisk</text>" not in page  # named outside the event's sentences
+    assert "Lisk" not in page.split('class="map"', 1)[1].split("</svg>", 1)[0]
+    assert '<g class="place town main"><title>Dornik' in page  # the event's location
 
 
 def test_map_escapes_place_names() -> None:
@@ -87,19 +90,34 @@ def test_map_escapes_place_names() -> None:
     assert "<script" not in page and "&lt;script&gt;" in page
 
 
-def test_map_is_drawn_offline() -> None:
+def test_map_is_drawn_offline_on_the_basemap() -> None:
     svg = svg_map([_Place("Dornik", 47.05, 21.42, "town")])
     assert svg.startswith("<svg") and "<circle" in svg
+    assert 'class="country"' in svg and 'class="scale-bar"' in svg
     assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert svg_map([]) == ""
 
 
 def test_far_apart_places_stay_inside_the_frame() -> None:
     svg = svg_map([_Place("A", -40.0, -70.0, "town"), _Place("B", 60.0, 100.0, "town")])
-    xs = [float(x) for x in re.findall(r'cx="([\d.-]+)"', svg)]
-    ys = [float(y) for y in re.findall(r'cy="([\d.-]+)"', svg)]
-    assert all(0 <= x <= 360 for x in xs) and all(0 <= y <= 220 for y in ys)
-    assert xs[0] < xs[1] and ys[0] > ys[1]  # west is left, north is up
+    found = re.findall(r'<title>(\w) \(town[^<]*</title><circle cx="([\d.-]+)" cy="([\d.-]+)"', svg)
+    at = {name: (float(x), float(y)) for name, x, y in found}
+    assert set(at) == {"A", "B"}
+    assert all(0 <= x <= MAP_WIDTH and 0 <= y <= MAP_HEIGHT for x, y in at.values())
+    assert at["A"][0] < at["B"][0] and at["A"][1] > at["B"][1]  # west is left, north is up
+
+
+def test_report_and_server_draw_one_map() -> None:
+    from parallax.mapdraw import MapPlace
+    from parallax.mapdraw import svg_map as draw
+
+    svg = svg_map([_Place("Dornik", 47.05, 21.42, "town"), _Place("Ostravia", 47.1, 21.3, "")])
+    same = draw(
+        [MapPlace("Dornik", 47.05, 21.42, "town"), MapPlace("Ostravia", 47.1, 21.3, "town")],
+        MAP_WIDTH,
+        MAP_HEIGHT,
+    )
+    assert svg == same
 
 
 def test_markdown_framing_places_and_sources() -> None:

@@ -324,23 +324,29 @@ def test_a_correction_whose_item_is_gone_stays_listed(web: TestClient, db: Path)
             web.delete(f"/api/corrections/{c['id']}", headers=API)
 
 
-def test_map_projects_places_inside_the_box_and_keeps_labels_apart() -> None:
-    from parallax.serve.views import MAP_H, MAP_W, svg_map
+def test_map_draws_the_event_places_only_on_the_basemap() -> None:
+    from parallax.serve.views import svg_map
+
+    def at(doc: str, start: int) -> list[dict[str, object]]:
+        return [{"document": doc, "start": start}]
 
     entities = [
-        {"canonical": "Aston Vale", "lat": 10.0, "lon": 20.0, "documents": ["a"]},
-        {"canonical": "Brindle", "lat": 10.001, "lon": 20.001, "documents": ["a"]},
-        {"canonical": "Cobham Reach", "lat": 12.0, "lon": 23.0, "documents": ["b"]},
-        {"canonical": "Nowhere", "lat": None, "lon": None, "documents": ["a"]},
-        {"canonical": "Elsewhere", "lat": 50.0, "lon": 50.0, "documents": ["z"]},
+        {"canonical": "Aston Vale", "lat": 10.0, "lon": 20.0, "mentions": at("a", 5)},
+        {"canonical": "Brindle", "lat": 10.001, "lon": 20.001, "mentions": at("a", 500)},
+        {"canonical": "Cobham Reach", "lat": 10.2, "lon": 20.3, "mentions": at("b", 3)},
+        {"canonical": "Nowhere", "lat": None, "lon": None, "mentions": at("a", 6)},
+        {"canonical": "Elsewhere", "lat": 10.1, "lon": 20.1, "mentions": at("a", 300)},
     ]
-    points = svg_map(entities, {"documents": ["a", "b"], "location": "Brindle"})
-    assert [p.name for p in points] == ["Brindle", "Aston Vale", "Cobham Reach"]
-    assert all(0 <= p.x <= MAP_W and 0 <= p.y <= MAP_H for p in points)
-    north = next(p for p in points if p.name == "Cobham Reach")
-    assert north.y < points[0].y  # north is up
-    assert [p.label for p in points] == [True, False, True]
-    assert svg_map(entities, {"documents": ["q"], "location": None}) == []
+    mentions = [
+        {"document": "a", "sentence_start": 0, "sentence_end": 400, "spans": {"location": [5, 15]}},
+        {"document": "b", "sentence_start": 0, "sentence_end": 50, "spans": {"location": [3, 9]}},
+    ]
+    svg = str(svg_map(entities, {"location": "Brindle", "mentions": mentions}))
+    assert all(name in svg for name in ("Aston Vale", "Brindle", "Cobham Reach"))
+    assert "Elsewhere" not in svg and "Nowhere" not in svg  # not where the event happened
+    assert '<g class="place town main"><title>Brindle' in svg
+    assert 'class="country"' in svg and 'class="scale-bar"' in svg
+    assert svg_map(entities, {"location": None, "mentions": []}) == ""
 
 
 def test_a_speaker_page_shows_the_role_apart_from_the_name(web: TestClient) -> None:

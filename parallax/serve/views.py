@@ -4,12 +4,14 @@ its sources, figures, quotes and contradictions, a speaker's statements, a small
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
+from parallax import mapdraw
 from parallax.export import correct_item, index_corrections
 from parallax.models import DocumentRecord
 from parallax.store import REVIEW_FIELDS, Correction
@@ -364,51 +366,11 @@ def event_view(
 
 
 # -- the map ------------------------------------------------------------------------------
-MAP_W, MAP_H, MAP_PAD = 360, 220, 30
+MAP_W, MAP_H = 360, 220
 
 
-@dataclass
-class MapPoint:
-    name: str
-    x: float
-    y: float
-    main: bool
-    label: bool = True  # False where the name would overprint another (hover shows it)
-
-
-def svg_map(entities: list[dict[str, Any]], event: dict[str, Any]) -> list[MapPoint]:
-    """Places of the event's documents with coordinates, projected (equirectangular,
-    longitude scaled by the cosine of the mean latitude) into a MAP_W x MAP_H box."""
-    docs = set(event.get("documents", []))
-    places = [
-        e
-        for e in entities
-        if e.get("lat") is not None
-        and e.get("lon") is not None
-        and (e["canonical"] == event.get("location") or docs & set(e.get("documents", [])))
-    ]
-    if not places:
-        return []
-    lats = [float(p["lat"]) for p in places]
-    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
-    xs = [float(p["lon"]) * scale_x for p in places]
-    ys = [-lat for lat in lats]
-    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-6)
-    k = min((MAP_W - 2 * MAP_PAD) / span, (MAP_H - 2 * MAP_PAD) / span)
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    points = [
-        MapPoint(
-            p["canonical"],
-            round(MAP_W / 2 + (x - cx) * k, 1),
-            round(MAP_H / 2 + (y - cy) * k, 1),
-            p["canonical"] == event.get("location"),
-        )
-        for p, x, y in zip(places, xs, ys, strict=True)
-    ]
-    points.sort(key=lambda p: not p.main)  # the event's place is labelled first
-    shown: list[MapPoint] = []
-    for p in points:
-        p.label = all(abs(p.x - q.x) > 70 or abs(p.y - q.y) > 12 for q in shown)
-        if p.label:
-            shown.append(p)
-    return points
+def svg_map(entities: list[dict[str, Any]], event: dict[str, Any]) -> Markup:
+    """The event's own places (its location and the places named in its sentences) on the
+    offline basemap, drawn by parallax.mapdraw as the report draws them; every name escaped
+    there, so the SVG goes into the page as it is."""
+    return Markup(mapdraw.svg_map(mapdraw.event_places(event, entities), MAP_W, MAP_H))
