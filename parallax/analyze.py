@@ -7,13 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from parallax.crossdoc import cross_check
 from parallax.gazetteer import get_gazetteer
 from parallax.ingest import REPLACED_FLAG, iter_inputs
-from parallax.link import link
 from parallax.models import DocumentRecord, InputError, RawDocument
 from parallax.pipeline import Settings, analyze
-from parallax.reconcile import reconcile
-from parallax.speakers import speaker_index
 from parallax.store import Store
 
 
@@ -119,18 +117,10 @@ def _cross_check(
     # in the order of their content, not of their arrival: the same reports added in any
     # order give the same record
     docs.sort(key=lambda d: d.sha256)
-    gaz = get_gazetteer(settings.gazetteer_files)
-    linked = link(docs, gaz)
-    results = reconcile(docs, linked, gaz)
-    texts = {d.name: d.text for d in docs}
-    results["entities"] = [e.to_dict() for e in linked.entities]
-    results["events"] = [e.to_dict(texts) for e in linked.events]
-    published = {d.name: d.published for d in docs}
-    for ev in results["events"]:  # a bound for every event, dated or not: never a guess
-        known = sorted(p for n in ev["mentioned_in"] if (p := published.get(n)))
-        ev["reported_by"] = known[0][:10] if known else None
-    results["speakers"] = [s.to_dict() for s in speaker_index(docs, linked.entities)]
-    return results, docs
+    record = cross_check(docs, get_gazetteer(settings.gazetteer_files))
+    # stored: the record's tables, and the reports as the record reads them (new copies
+    # with the dates and names the stage derived; the stage never changes its input)
+    return record.to_dict(), record.documents
 
 
 def run_analysis(
