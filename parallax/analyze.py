@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from parallax.crossdoc import cross_check
+from parallax.crossdoc import Record, cross_check
 from parallax.gazetteer import get_gazetteer
 from parallax.ingest import REPLACED_FLAG, iter_inputs
 from parallax.models import DocumentRecord, InputError, RawDocument
@@ -100,27 +100,21 @@ def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Recompute the cross-document record over everything stored. When another run adds
     reports meanwhile, the record is computed again over them (the last run to finish
     leaves the record of every report)."""
-    results: dict[str, list[dict[str, Any]]] = {}
+    record = Record()
     for attempt in range(RELINK_TRIES):
         ids = store.document_ids()
-        results, docs = _cross_check(store, settings)
+        record = _cross_check(store, settings)
         last = attempt == RELINK_TRIES - 1
-        if store.save_results(results, docs, if_ids=None if last else ids):
+        if store.save_record(record, if_ids=None if last else ids):
             break
-    return results
+    return record.to_dict()
 
 
-def _cross_check(
-    store: Store, settings: Settings
-) -> tuple[dict[str, list[dict[str, Any]]], list[DocumentRecord]]:
+def _cross_check(store: Store, settings: Settings) -> Record:
     docs = [d for d in store.documents() if "not_english" not in d.flags]
     # in the order of their content, not of their arrival: the same reports added in any
-    # order give the same record
-    docs.sort(key=lambda d: d.sha256)
-    record = cross_check(docs, get_gazetteer(settings.gazetteer_files))
-    # stored: the record's tables, and the reports as the record reads them (new copies
-    # with the dates and names the stage derived; the stage never changes its input)
-    return record.to_dict(), record.documents
+    # order give the same record; the stage never changes the reports it reads
+    return cross_check(docs, get_gazetteer(settings.gazetteer_files))
 
 
 def run_analysis(

@@ -20,6 +20,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from parallax.crossdoc.view import Place, View
+
+_Place = Place  # the map drawing's name for a place
+
 CSV_COLUMNS = [
     "document",
     "item",
@@ -221,14 +225,6 @@ class _Metric:
 
 
 @dataclass
-class _Place:
-    name: str
-    lat: float
-    lon: float
-    precision: str
-
-
-@dataclass
 class _Column:
     document: str
     quotes: list[str]
@@ -248,7 +244,7 @@ class _EventView:
     disagreements: list[str]
     agreements: list[str]
     framing: list[str] = field(default_factory=list)
-    places: list[_Place] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
 
 
 @dataclass
@@ -284,9 +280,8 @@ class _Index:
         self.contradictions = _dicts(export.get("contradictions"))
         self.agreements = _dicts(export.get("agreements"))
         self.failures = _dicts(export.get("failures"))
-        self.framing = _dicts(export.get("framing"))
         self.sources = _dicts(export.get("sources"))
-        self.places = _geocoded(_dicts(export.get("entities")))
+        self.view = View(export)  # what the report shares with the server and `summary`
         self.by_name: dict[str, dict[str, Any]] = {}
         for doc in self.documents:
             self.by_name.setdefault(_doc_name(doc), doc)
@@ -478,69 +473,9 @@ def _event_view(
         mentions=mentions,
         disagreements=disagreements,
         agreements=[_agreement_line(a) for a in index.agreements if _text(a.get("event")) == ev_id],
-        framing=_framing_lines(ev_id, index),
-        places=_event_places(event, index),
+        framing=index.view.event_framing(ev_id),
+        places=index.view.places(event),
     )
-
-
-def _framing_use(use: dict[str, Any]) -> str:
-    who = _text(use.get("user")) or "the report's own words"
-    how = _text(use.get("how")).replace("_", " ")
-    distance = f", distanced ({how})" if use.get("distanced") else f", {how}" if how else ""
-    return f"“{_text(use.get('text'))}” ({who}, {_text(use.get('document'))}{distance})"
-
-
-def _framing_line(term: dict[str, Any], uses: list[dict[str, Any]]) -> str:
-    """'genocide [one side only: X]: “genocidal” (X, a.txt); ...'."""
-    users = _strs(term.get("users"))
-    side = f" [one side only: {users[0]}]" if term.get("one_sided") and users else ""
-    return f"{_text(term.get('term'))}{side}: " + "; ".join(_framing_use(u) for u in uses)
-
-
-def _framing_lines(ev_id: str | None, index: _Index) -> list[str]:
-    """Contested terms used around the event (or, with None, every use)."""
-    out = []
-    for term in index.framing:
-        uses = [
-            u for u in _dicts(term.get("uses")) if ev_id is None or _text(u.get("event")) == ev_id
-        ]
-        if uses:
-            out.append(_framing_line(term, uses))
-    return out
-
-
-def _geocoded(entities: list[dict[str, Any]]) -> list[tuple[_Place, list[tuple[str, int]]]]:
-    """Each entity with coordinates, as a place and its mentions (document, start)."""
-    out = []
-    for ent in entities:
-        lat, lon = ent.get("lat"), ent.get("lon")
-        if not isinstance(lat, int | float) or not isinstance(lon, int | float):
-            continue
-        name = _text(ent.get("canonical"))
-        place = _Place(name, float(lat), float(lon), _text(ent.get("precision")))
-        mentions = [
-            (_text(m.get("document")), m.get("start") or -1) for m in _dicts(ent.get("mentions"))
-        ]
-        out.append((place, mentions))
-    return out
-
-
-def _event_places(event: dict[str, Any], index: _Index) -> list[_Place]:
-    """Geocoded places named in the event's sentences, and its location."""
-    spans = [
-        (_text(m.get("document")), a, b)
-        for m in _dicts(event.get("mentions"))
-        if isinstance(a := m.get("sentence_start"), int)
-        and isinstance(b := m.get("sentence_end"), int)
-    ]
-    location = _text(event.get("location"))
-    out: dict[str, _Place] = {}
-    for place, mentions in index.places:
-        if place.name == location or any(
-            doc == sdoc and a <= start < b for doc, start in mentions for sdoc, a, b in spans
-        ):
-            out[place.name] = place
-    return sorted(out.values(), key=lambda p: p.name)
 
 
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 360, 220, 30
@@ -554,7 +489,7 @@ def _map_label(name: str, x: float, y: float, r: int) -> str:
     return f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11">{_h(name)}</text>'
 
 
-def svg_map(places: list[_Place]) -> str:
+def svg_map(places: list[Place]) -> str:
     """A small offline map: the places as labelled points on a plain longitude/latitude
     frame (equirectangular, fitted to the places); every label escaped; no tiles."""
     if not places:
@@ -566,7 +501,7 @@ def svg_map(places: list[_Place]) -> str:
     mid_lat, mid_lon = (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2
     scale = min((MAP_WIDTH - 2 * MAP_PAD) / span_lon, (MAP_HEIGHT - 2 * MAP_PAD) / span_lat)
 
-    def xy(p: _Place) -> tuple[float, float]:
+    def xy(p: Place) -> tuple[float, float]:
         return (
             MAP_WIDTH / 2 + (p.lon - mid_lon) * scale,
             MAP_HEIGHT / 2 - (p.lat - mid_lat) * scale,
@@ -595,7 +530,7 @@ def svg_map(places: list[_Place]) -> str:
     return "".join(parts)
 
 
-def _place_line(p: _Place) -> str:
+def _place_line(p: Place) -> str:
     return f"{p.name} ({p.precision or 'place'}, {p.lat:.3f}, {p.lon:.3f})"
 
 
@@ -703,7 +638,7 @@ def _build_view(export: dict[str, Any]) -> _View:
             if _strs(d.get("flags"))
         ],
         generator=_text(export.get("generator")) if isinstance(export, dict) else "",
-        framing=_framing_lines(None, index),
+        framing=index.view.event_framing(None),
         sources=[_independent_line(s) for s in index.sources],
     )
 
