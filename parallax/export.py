@@ -10,7 +10,6 @@ from typing import Any
 
 from parallax import __version__
 from parallax.crossdoc.corrections import apply_verdicts, correct_range, source_groups
-from parallax.crossdoc.record import Record
 from parallax.models import DocumentRecord
 from parallax.report import to_csv, to_html, to_markdown
 from parallax.store import Correction, Store
@@ -70,7 +69,7 @@ def build_export(
 ) -> dict[str, Any]:
     """Everything in the database as one dict; with `corrected`, the analysts' corrections
     applied (see `apply_corrections`). `docs`: the stored reports, if already read."""
-    record = Record.from_dict(store.results())
+    record = store.record()
     keys = {(m.document, m.key): e.id for e in record.events for m in e.mentions}
     docs = store.documents() if docs is None else docs
     export = {
