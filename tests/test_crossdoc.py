@@ -140,3 +140,16 @@ def test_ids_are_stable_when_a_report_is_added(docs, gaz) -> None:
     # from what the speaker is, not from how many statements others have
     for sp in large.speakers:
         assert sp.id == speaker_id(sp.kind, sp.name)
+
+
+def test_fields_a_stage_adds_travel_through_the_record(docs, gaz) -> None:
+    data = cross_check(docs, gaz).to_dict()
+    data["contradictions"] = [
+        {"kind": "allegation_denial", "event": None, "a": "x", "a_claimant": None,
+         "a_document": "dated", "a_start": 0, "a_end": 1, "b": "y", "b_claimant": "Ivo Brandt",
+         "b_document": "given", "b_start": 2, "b_end": 3, "documents": ["dated", "given"],
+         "a_claimants": [], "b_claimants": ["Ivo Brandt"]}
+    ]  # fmt: skip
+    data["discrepancies"][0]["weight"] = 0.5
+    data["discrepancies"][0]["values"][0]["sentence"] = "s"
+    assert Record.from_dict(json.loads(json.dumps(data))).to_dict() == data

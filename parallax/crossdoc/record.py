@@ -8,9 +8,35 @@ extraction records; nothing here changes a report."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from parallax.models import DocumentRecord
+
+
+class _Keeps:
+    """A record read from a dict keeps the keys it has no field for and writes them back
+    (a field a stage adds to its output travels through the record unchanged)."""
+
+    def _to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Self:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self._to_dict()
+        for k, v in getattr(self, "_more", {}).items():
+            out.setdefault(k, v)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Self:
+        obj = cls._from_dict(d)
+        known = obj._to_dict()
+        obj._more = {k: v for k, v in d.items() if k not in known}  # type: ignore[attr-defined]
+        return obj
+
 
 # -- entities and speakers ------------------------------------------------------------------
 
@@ -27,7 +53,7 @@ class EntityMention:
 
 
 @dataclass
-class Entity:
+class Entity(_Keeps):
     """One person, organisation, place or group across the corpus; `id` derives from its
     kind and folded name, so it is the same whatever reports are added."""
 
@@ -45,7 +71,7 @@ class Entity:
     def geocoded(self) -> bool:
         return self.lat is not None and self.lon is not None
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "canonical": self.canonical,
@@ -59,7 +85,7 @@ class Entity:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Entity:
+    def _from_dict(cls, d: dict[str, Any]) -> Entity:
         return cls(
             d["id"],
             d["canonical"],
@@ -74,7 +100,7 @@ class Entity:
 
 
 @dataclass
-class Speaker:
+class Speaker(_Keeps):
     """One speaker across reports, with every statement; `id` derives from kind and name."""
 
     id: str
@@ -86,7 +112,7 @@ class Speaker:
     documents: list[str] = field(default_factory=list)
     statements: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
@@ -99,7 +125,7 @@ class Speaker:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Speaker:
+    def _from_dict(cls, d: dict[str, Any]) -> Speaker:
         return cls(
             d.get("id", ""),
             d["name"],
@@ -116,7 +142,7 @@ class Speaker:
 
 
 @dataclass
-class EventMentionRef:
+class EventMentionRef(_Keeps):
     """One report's sentence telling an event."""
 
     document: str
@@ -131,7 +157,7 @@ class EventMentionRef:
     spans: dict[str, list[int]]
     sentence: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "document": self.document,
             "key": self.key,
@@ -147,12 +173,12 @@ class EventMentionRef:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> EventMentionRef:
+    def _from_dict(cls, d: dict[str, Any]) -> EventMentionRef:
         return cls(**{k: d.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]
 
 
 @dataclass
-class Event:
+class Event(_Keeps):
     """One real development, with every report that tells it; `id` derives from what it
     is (kind, date, place), so it survives added reports."""
 
@@ -171,7 +197,7 @@ class Event:
     mentions: list[EventMentionRef]
     reported_by: str | None = None  # the earliest known date of a report telling it
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "type": self.type,
@@ -190,7 +216,7 @@ class Event:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Event:
+    def _from_dict(cls, d: dict[str, Any]) -> Event:
         return cls(
             d["id"],
             d["type"],
@@ -213,7 +239,7 @@ class Event:
 
 
 @dataclass
-class Claim:
+class Claim(_Keeps):
     """One figure as claimed in one report: the value, who gives it, for which side, and
     how the range treats it (`role`, `copy`, `superseded_by`, `counted`)."""
 
@@ -250,7 +276,7 @@ class Claim:
             "start", "end", "update", "previous", "as_of", "date", "side", "population",
             "source", "role", "part_of")  # fmt: skip
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {k: getattr(self, k) for k in self.KEYS}
         out["of_which"] = dict(self.of_which or {})
         if self.is_share:
@@ -266,7 +292,7 @@ class Claim:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Claim:
+    def _from_dict(cls, d: dict[str, Any]) -> Claim:
         known = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
         known["of_which"] = dict(known.get("of_which") or {})
         known["is_share"] = "share_of" in d
@@ -293,7 +319,7 @@ class Latest:
 
 
 @dataclass
-class Range:
+class Range(_Keeps):
     """Per event, metric, side and group: every claim, and low / best / high over the
     claims that count (see `parallax.crossdoc.ranges.settle_range`)."""
 
@@ -321,7 +347,7 @@ class Range:
     def claimants(self) -> list[str]:
         return sorted({c.claimant for c in self.values if c.claimant})
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "event": self.event,
             "metric": self.metric,
@@ -342,7 +368,7 @@ class Range:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Range:
+    def _from_dict(cls, d: dict[str, Any]) -> Range:
         latest = d.get("latest")
         return cls(
             d.get("event"),
@@ -377,7 +403,7 @@ class Side:
 
 
 @dataclass
-class Contradiction:
+class Contradiction(_Keeps):
     """Two claims that cannot both hold, attached to their event; `documents` lists every
     report that repeats the exchange (wire copies once)."""
 
@@ -388,7 +414,7 @@ class Contradiction:
     what: str | None = None
     documents: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "event": self.event}
         for key, side in (("a", self.a), ("b", self.b)):
             out[key], out[f"{key}_claimant"], out[f"{key}_document"] = (
@@ -403,7 +429,7 @@ class Contradiction:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Contradiction:
+    def _from_dict(cls, d: dict[str, Any]) -> Contradiction:
         def side(k: str) -> Side:
             return Side(d[k], d.get(f"{k}_claimant"), d[f"{k}_document"], d[f"{k}_start"],
                         d[f"{k}_end"])  # fmt: skip
@@ -416,39 +442,39 @@ class Contradiction:
 
 
 @dataclass
-class Source:
+class Source(_Keeps):
     """An independent source: one report, or the copies of one wire story."""
 
     source: str
     basis: str  # own | near_duplicate | wire_credit
     documents: list[str]
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "basis": self.basis, "documents": list(self.documents)}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Source:
+    def _from_dict(cls, d: dict[str, Any]) -> Source:
         return cls(d["source"], d.get("basis", "own"), list(d.get("documents", [])))
 
 
 @dataclass
-class Agreement:
+class Agreement(_Keeps):
     event: str | None
     what: str
     documents: list[str]
     sources: int
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         return {"event": self.event, "what": self.what, "documents": list(self.documents),
                 "sources": self.sources}  # fmt: skip
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Agreement:
+    def _from_dict(cls, d: dict[str, Any]) -> Agreement:
         return cls(d.get("event"), d["what"], list(d.get("documents", [])), int(d["sources"]))
 
 
 @dataclass
-class FramingUse:
+class FramingUse(_Keeps):
     document: str
     user: str | None
     text: str
@@ -458,12 +484,16 @@ class FramingUse:
     how: str | None
     event: str | None
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> FramingUse:
+        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]
 
 
 @dataclass
-class Framing:
+class Framing(_Keeps):
     """A contested term, with every use and who uses it as their own word."""
 
     term: str
@@ -473,7 +503,7 @@ class Framing:
     one_sided: bool
     uses: list[FramingUse]
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "term": self.term,
             "users": list(self.users),
@@ -484,9 +514,8 @@ class Framing:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Framing:
-        uses = [FramingUse(**{k: u.get(k) for k in FramingUse.__dataclass_fields__})
-                for u in d.get("uses", [])]  # fmt: skip
+    def _from_dict(cls, d: dict[str, Any]) -> Framing:
+        uses = [FramingUse.from_dict(u) for u in d.get("uses", [])]
         return cls(d["term"], list(d.get("users", [])), list(d.get("documents", [])),
                    list(d.get("distanced_by", [])), bool(d.get("one_sided")), uses)  # fmt: skip
 
