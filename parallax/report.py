@@ -274,14 +274,14 @@ class _Index:
     """Look-ups over the export shared by the view builders."""
 
     def __init__(self, export: dict[str, Any]) -> None:
+        self.view = View(export)  # what the report shares with the server and `summary`
         self.documents = _dicts(export.get("documents"))
-        self.events = _dicts(export.get("events"))
-        self.discrepancies = _dicts(export.get("discrepancies"))
-        self.contradictions = _dicts(export.get("contradictions"))
+        self.events = self.view.events
+        self.discrepancies = self.view.ranges
+        self.contradictions = self.view.contradictions
         self.agreements = _dicts(export.get("agreements"))
         self.failures = _dicts(export.get("failures"))
         self.sources = _dicts(export.get("sources"))
-        self.view = View(export)  # what the report shares with the server and `summary`
         self.by_name: dict[str, dict[str, Any]] = {}
         for doc in self.documents:
             self.by_name.setdefault(_doc_name(doc), doc)
