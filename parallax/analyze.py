@@ -7,13 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from parallax.crossdoc import Record, cross_check
 from parallax.gazetteer import get_gazetteer
 from parallax.ingest import REPLACED_FLAG, iter_inputs
-from parallax.link import link
 from parallax.models import DocumentRecord, InputError, RawDocument, SkippedInput
 from parallax.pipeline import Settings, analyze
-from parallax.reconcile import reconcile
-from parallax.speakers import speaker_index
 from parallax.store import Store
 
 
@@ -107,35 +105,21 @@ def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Recompute the cross-document record over everything stored. When another run adds
     reports meanwhile, the record is computed again over them (the last run to finish
     leaves the record of every report)."""
-    results: dict[str, list[dict[str, Any]]] = {}
+    record = Record()
     for attempt in range(RELINK_TRIES):
         ids = store.document_ids()
-        results, docs = _cross_check(store, settings)
+        record = _cross_check(store, settings)
         last = attempt == RELINK_TRIES - 1
-        if store.save_results(results, docs, if_ids=None if last else ids):
+        if store.save_record(record, if_ids=None if last else ids):
             break
-    return results
+    return record.to_dict()
 
 
-def _cross_check(
-    store: Store, settings: Settings
-) -> tuple[dict[str, list[dict[str, Any]]], list[DocumentRecord]]:
+def _cross_check(store: Store, settings: Settings) -> Record:
     docs = [d for d in store.documents() if "not_english" not in d.flags]
     # in the order of their content, not of their arrival: the same reports added in any
-    # order give the same record
-    docs.sort(key=lambda d: d.sha256)
-    gaz = get_gazetteer(settings.gazetteer_files)
-    linked = link(docs, gaz)
-    results = reconcile(docs, linked, gaz)
-    texts = {d.name: d.text for d in docs}
-    results["entities"] = [e.to_dict() for e in linked.entities]
-    results["events"] = [e.to_dict(texts) for e in linked.events]
-    published = {d.name: d.published for d in docs}
-    for ev in results["events"]:  # a bound for every event, dated or not: never a guess
-        known = sorted(p for n in ev["mentioned_in"] if (p := published.get(n)))
-        ev["reported_by"] = known[0][:10] if known else None
-    results["speakers"] = [s.to_dict() for s in speaker_index(docs, linked.entities)]
-    return results, docs
+    # order give the same record; the stage never changes the reports it reads
+    return cross_check(docs, get_gazetteer(settings.gazetteer_files))
 
 
 def run_analysis(

@@ -150,8 +150,10 @@ def analyze_cmd(
         err.print(Text.assemble(("warning:", "yellow"), " ", note), highlight=False)
     _print_not_read([str(s) for s in summary.not_read])
     if not quiet:
+        with Store(db) as reread:
+            corrected = _corrected(reread)
         print_summary(
-            summary.results,
+            corrected,
             summary.documents,
             len(summary.added),
             len(summary.skipped),
@@ -204,8 +206,13 @@ def print_summary(
     flagged: list[str],
     not_read: int = 0,
 ) -> None:
-    """The cross-check summary: events, and figures where sources disagree. `not_read`:
-    inputs skipped on purpose (listed above it as `skipped:` lines)."""
+    """The cross-check summary: events, and figures where sources disagree, from the
+    record with the analysts' corrections applied (the export's view model, as the report
+    and the server show it). `not_read`: inputs skipped on purpose (listed above it as
+    `skipped:` lines)."""
+    from parallax.crossdoc.view import View
+
+    view = View(results)
     line = f"[bold]{n_docs}[/] reports stored"
     if added or skipped or flagged or not_read:
         line += (
@@ -216,7 +223,7 @@ def print_summary(
     if not_read:
         line += f", {not_read} not read (listed above as skipped)"
     out.print(line)
-    events = results.get("events", [])
+    events = view.events
     shown = _most_reported(events)
     title = f"{len(events)} events" + (
         f" ({len(shown)} most reported shown)" if len(shown) < len(events) else ""
@@ -228,7 +235,7 @@ def print_summary(
         row = (e["id"], e["label"], e["date"] or "?", e["location"] or "?", len(e["documents"]))
         table.add_row(*(Text(str(v)) for v in row))
     out.print(table)
-    discs = [d for d in results.get("discrepancies", []) if not d["agreed"]][:SUMMARY_ROWS]
+    discs = view.disagreements()[:SUMMARY_ROWS]
     if discs:
         t2 = Table(title="Figures where sources disagree")
         for col in ("event", "metric", "low", "best", "high", "claims"):
@@ -242,11 +249,18 @@ def print_summary(
             cells = (d["event"] or "-", d["metric"], d["low"], d["best"], d["high"], claims)
             t2.add_row(*(Text(str(v)) for v in cells))
         out.print(t2)
-    for c in results.get("contradictions", []):
+    for c in view.contradictions:
         a_who = c["a_claimant"] or c["a_document"]
         b_who = c["b_claimant"] or c["b_document"]
         line = f" {a_who}: \u201c{c['a']}\u201d vs {b_who}: \u201c{c['b']}\u201d"
         out.print(Text.assemble(("contradiction:", "yellow"), line), highlight=False)
+
+
+def _corrected(store: Store) -> dict[str, Any]:
+    """The stored record with every correction applied (what the report shows)."""
+    from parallax.export import build_export
+
+    return build_export(store)
 
 
 def _open_database(db: Path) -> Store:
@@ -279,9 +293,9 @@ def recheck_cmd(
     settings = _settings(None, gazetteer, workers=1)
     store = _open_database(db)
     with store:
-        results = relink(store, settings)
+        relink(store, settings)
         if not quiet:
-            print_summary(results, store.count(), 0, 0, [])
+            print_summary(_corrected(store), store.count(), 0, 0, [])
 
 
 @app.command("export")
@@ -319,7 +333,7 @@ def summary_cmd(
     """Print the cross-check summary of a database."""
     store = _open_database(db)
     with store:
-        print_summary(store.results(), store.count(), 0, 0, [])
+        print_summary(_corrected(store), store.count(), 0, 0, [])
 
 
 @app.command("serve")

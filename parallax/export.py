@@ -9,16 +9,12 @@ from dataclasses import asdict
 from typing import Any
 
 from parallax import __version__
+from parallax.crossdoc.corrections import apply_verdicts, correct_range, source_groups
 from parallax.models import DocumentRecord
-from parallax.reconcile import settle
 from parallax.report import to_csv, to_html, to_markdown
 from parallax.store import Correction, Store
 
 FORMATS = ("json", "csv", "md", "html")
-
-
-def _event_keys(events: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
-    return {(m["document"], m["key"]): e["id"] for e in events for m in e.get("mentions", [])}
 
 
 def _quote_events(
@@ -73,13 +69,13 @@ def build_export(
 ) -> dict[str, Any]:
     """Everything in the database as one dict; with `corrected`, the analysts' corrections
     applied (see `apply_corrections`). `docs`: the stored reports, if already read."""
-    results = store.results()
-    keys = _event_keys(results["events"])
+    record = store.record()
+    keys = {(m.document, m.key): e.id for e in record.events for m in e.mentions}
     docs = store.documents() if docs is None else docs
     export = {
         "generator": f"parallax {__version__}",
         "documents": [document_dict(d, keys) for d in docs],
-        **results,
+        **record.to_dict(),
         "failures": store.failures(),
     }
     if corrected:
@@ -129,10 +125,12 @@ def index_corrections(corrections: list[Correction]) -> CorrectionIndex:
 
 
 def apply_corrections(export: dict[str, Any], corrections: list[Correction]) -> None:
-    """Use the analysts' corrections in the export: corrected fields (marked `corrected`
-    with the `machine_value`), items marked wrong moved from their document to
-    `rejected[]`, figure ranges recomputed from the corrected values, and every correction
-    listed under `corrections[]`."""
+    """Use the analysts' corrections in the export, once, for every page and report built
+    from it: corrected fields (marked `corrected` with the `machine_value`), items marked
+    wrong moved from their document to `rejected[]`, figure ranges recomputed from the
+    corrected values (`parallax.crossdoc.corrections`), verdicts on event and entity
+    mentions applied to their events and entities, and every correction listed under
+    `corrections[]`."""
     index = index_corrections(corrections)
     shas = {d["name"]: d["sha256"] for d in export["documents"]}
     rejected: list[dict[str, Any]] = []
@@ -146,28 +144,18 @@ def apply_corrections(export: dict[str, Any], corrections: list[Correction]) -> 
                 else:
                     kept.append(item)
             doc[key] = kept
-    for disc in export.get("discrepancies", []):
-        _correct_discrepancy(disc, index, shas)
+
+    def lookup(sha: str, kind: str, start: int, end: int) -> list[Correction]:
+        return index.get((sha, kind, start, end), [])
+
+    source_of = source_groups(export)
+    export["discrepancies"] = [
+        correct_range(disc, lookup, correct_item, shas, source_of)
+        for disc in export.get("discrepancies", [])
+    ]
+    apply_verdicts(export, lookup, shas, rejected)
     export["rejected"] = rejected
     export["corrections"] = [asdict(c) for c in corrections]
-
-
-def _correct_discrepancy(
-    disc: dict[str, Any], index: CorrectionIndex, shas: dict[str, str]
-) -> None:
-    """Corrected claims in one figure range, and the range recomputed from them."""
-    kept = []
-    for value in disc["values"]:
-        key = (shas.get(value["document"], ""), "figure", value["start"], value["end"])
-        if correct_item(value, "figure", index.get(key, [])) != "wrong":
-            kept.append(value)
-    if not any(v.get("corrected") or v.get("review") for v in kept) and len(kept) == len(
-        disc["values"]
-    ):
-        return
-    disc["values"] = kept
-    disc.update(settle(kept))
-    disc["corrected"] = True
 
 
 def render(export: dict[str, Any], fmt: str) -> str:

@@ -42,32 +42,17 @@ class MapPlace:
     main: bool = False  # the event's own location: labelled first, drawn larger
 
 
-def event_places(event: dict[str, Any], entities: list[dict[str, Any]]) -> list[MapPlace]:
-    """The event's own places, from an export: its location (marked main) and the places
-    with coordinates that its mentions give as where it happened (their location spans).
-    Other places named in the same sentences (a dateline, a mediator's capital, an earlier
-    incident) are not the event's, and are left off."""
-    spans = []
-    for m in event.get("mentions") or []:
-        where = (m.get("spans") or {}).get("location") if isinstance(m, dict) else None
-        if isinstance(where, list | tuple) and len(where) == 2:
-            spans.append((m.get("document"), where[0], where[1]))
-    location = event.get("location")
-    out = []
-    for ent in entities:
-        lat, lon, name = ent.get("lat"), ent.get("lon"), ent.get("canonical")
-        if not isinstance(lat, int | float) or not isinstance(lon, int | float) or not name:
-            continue
-        mentions = [m for m in ent.get("mentions") or [] if isinstance(m, dict)]
-        named = any(
-            m.get("document") == doc and isinstance(m.get("start"), int) and a <= m["start"] < b
-            for m in mentions
-            for doc, a, b in spans
-        )
-        if name == location or named:
-            precision = str(ent.get("precision") or "town")
-            out.append(MapPlace(str(name), float(lat), float(lon), precision, name == location))
-    return out
+EVENT_MAP_WIDTH, EVENT_MAP_HEIGHT = 480, 280  # one size for an event's map, report and server
+
+
+def event_map(places: Iterable[Any]) -> str:
+    """An event's map, as the report and the server both draw it: `places` are the view
+    model's places (name, lat, lon, precision, main: parallax.crossdoc.view.event_places)."""
+    return svg_map(
+        [MapPlace(p.name, p.lat, p.lon, p.precision or "town", p.main) for p in places],
+        EVENT_MAP_WIDTH,
+        EVENT_MAP_HEIGHT,
+    )
 
 
 # -- the basemap ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parallax import mapdraw
+from parallax.crossdoc.view import Place, View
 
 CSV_COLUMNS = [
     "document",
@@ -223,15 +224,6 @@ class _Metric:
 
 
 @dataclass
-class _Place:
-    name: str
-    lat: float
-    lon: float
-    precision: str
-    main: bool = False  # the event's own location
-
-
-@dataclass
 class _Column:
     document: str
     quotes: list[str]
@@ -251,7 +243,7 @@ class _EventView:
     disagreements: list[str]
     agreements: list[str]
     framing: list[str] = field(default_factory=list)
-    places: list[_Place] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
 
 
 @dataclass
@@ -281,15 +273,14 @@ class _Index:
     """Look-ups over the export shared by the view builders."""
 
     def __init__(self, export: dict[str, Any]) -> None:
+        self.view = View(export)  # what the report shares with the server and `summary`
         self.documents = _dicts(export.get("documents"))
-        self.events = _dicts(export.get("events"))
-        self.discrepancies = _dicts(export.get("discrepancies"))
-        self.contradictions = _dicts(export.get("contradictions"))
+        self.events = self.view.events
+        self.discrepancies = self.view.ranges
+        self.contradictions = self.view.contradictions
         self.agreements = _dicts(export.get("agreements"))
         self.failures = _dicts(export.get("failures"))
-        self.framing = _dicts(export.get("framing"))
         self.sources = _dicts(export.get("sources"))
-        self.places = _geocoded(_dicts(export.get("entities")))
         self.by_name: dict[str, dict[str, Any]] = {}
         for doc in self.documents:
             self.by_name.setdefault(_doc_name(doc), doc)
@@ -481,88 +472,21 @@ def _event_view(
         mentions=mentions,
         disagreements=disagreements,
         agreements=[_agreement_line(a) for a in index.agreements if _text(a.get("event")) == ev_id],
-        framing=_framing_lines(ev_id, index),
-        places=_event_places(event, index),
+        framing=index.view.event_framing(ev_id),
+        places=index.view.places(event),
     )
 
 
-def _framing_use(use: dict[str, Any]) -> str:
-    who = _text(use.get("user")) or "the report's own words"
-    how = _text(use.get("how")).replace("_", " ")
-    distance = f", distanced ({how})" if use.get("distanced") else f", {how}" if how else ""
-    return f"“{_text(use.get('text'))}” ({who}, {_text(use.get('document'))}{distance})"
+MAP_WIDTH, MAP_HEIGHT = mapdraw.EVENT_MAP_WIDTH, mapdraw.EVENT_MAP_HEIGHT
 
 
-def _framing_line(term: dict[str, Any], uses: list[dict[str, Any]]) -> str:
-    """'genocide [one side only: X]: “genocidal” (X, a.txt); ...'."""
-    users = _strs(term.get("users"))
-    side = f" [one side only: {users[0]}]" if term.get("one_sided") and users else ""
-    return f"{_text(term.get('term'))}{side}: " + "; ".join(_framing_use(u) for u in uses)
-
-
-def _framing_lines(ev_id: str | None, index: _Index) -> list[str]:
-    """Contested terms used around the event (or, with None, every use)."""
-    out = []
-    for term in index.framing:
-        uses = [
-            u for u in _dicts(term.get("uses")) if ev_id is None or _text(u.get("event")) == ev_id
-        ]
-        if uses:
-            out.append(_framing_line(term, uses))
-    return out
-
-
-def _geocoded(entities: list[dict[str, Any]]) -> list[tuple[_Place, list[tuple[str, int]]]]:
-    """Each entity with coordinates, as a place and its mentions (document, start)."""
-    out = []
-    for ent in entities:
-        lat, lon = ent.get("lat"), ent.get("lon")
-        if not isinstance(lat, int | float) or not isinstance(lon, int | float):
-            continue
-        name = _text(ent.get("canonical"))
-        place = _Place(name, float(lat), float(lon), _text(ent.get("precision")))
-        mentions = [
-            (_text(m.get("document")), m.get("start") or -1) for m in _dicts(ent.get("mentions"))
-        ]
-        out.append((place, mentions))
-    return out
-
-
-def _event_places(event: dict[str, Any], index: _Index) -> list[_Place]:
-    """The event's own places, chosen as the server chooses them (mapdraw.event_places:
-    its location and the places its mentions give as where it happened)."""
-    entities = [
-        {
-            "canonical": p.name,
-            "lat": p.lat,
-            "lon": p.lon,
-            "precision": p.precision,
-            "mentions": [{"document": doc, "start": start} for doc, start in mentions],
-        }
-        for p, mentions in index.places
-    ]
-    by_name = {p.name: p for p, _ in index.places}
-    out = {
-        m.name: _Place(m.name, m.lat, m.lon, by_name[m.name].precision, m.main)
-        for m in mapdraw.event_places(event, entities)
-    }
-    return sorted(out.values(), key=lambda p: p.name)
-
-
-MAP_WIDTH, MAP_HEIGHT = 480, 280
-
-
-def svg_map(places: list[_Place]) -> str:
+def svg_map(places: list[Place]) -> str:
     """The event's places on the offline basemap (parallax.mapdraw: borders, a scale bar,
     precision shown, every name labelled or numbered and listed); the server draws the same."""
-    return mapdraw.svg_map(
-        [mapdraw.MapPlace(p.name, p.lat, p.lon, p.precision or "town", p.main) for p in places],
-        MAP_WIDTH,
-        MAP_HEIGHT,
-    )
+    return mapdraw.event_map(places)
 
 
-def _place_line(p: _Place) -> str:
+def _place_line(p: Place) -> str:
     return f"{p.name} ({p.precision or 'place'}, {p.lat:.3f}, {p.lon:.3f})"
 
 
@@ -670,7 +594,7 @@ def _build_view(export: dict[str, Any]) -> _View:
             if _strs(d.get("flags"))
         ],
         generator=_text(export.get("generator")) if isinstance(export, dict) else "",
-        framing=_framing_lines(None, index),
+        framing=index.view.event_framing(None),
         sources=[_independent_line(s) for s in index.sources],
     )
 

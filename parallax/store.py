@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from parallax.crossdoc.record import Record
 from parallax.models import DocumentRecord, EventMention, Figure, Mention, Quote, TimeExpr
 
 SCHEMA_VERSION = 1
@@ -380,6 +381,15 @@ class Store:
                     ],
                 )
         return True
+
+    def save_record(self, record: Record, if_ids: list[int] | None = None) -> bool:
+        """Store the cross-document record: its tables, and the reports as the record
+        reads them (its new copies, with the dates and names the stage derived)."""
+        return self.save_results(record.to_dict(), record.documents, if_ids)
+
+    def record(self) -> Record:
+        """The stored cross-document record, typed."""
+        return Record.from_dict(self.results())
 
     def results(self) -> dict[str, list[dict[str, Any]]]:
         out = {}

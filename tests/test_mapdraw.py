@@ -9,7 +9,8 @@ import re
 import xml.etree.ElementTree as ET
 from importlib import resources
 
-from parallax.mapdraw import MapPlace, country_at, decode, event_places, svg_map
+from parallax.crossdoc.view import event_places
+from parallax.mapdraw import MapPlace, country_at, decode, svg_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 

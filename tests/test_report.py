@@ -558,7 +558,8 @@ def test_a_rising_toll_states_its_latest_update() -> None:
 def test_map_labels_stay_inside_the_frame() -> None:
     import re
 
-    from parallax.report import MAP_WIDTH, _Place, svg_map
+    from parallax.crossdoc.view import Place as _Place
+    from parallax.report import MAP_WIDTH, svg_map
 
     svg = svg_map([_Place("Corvenia", 47.0, 21.0, "town"), _Place("<script>", 47.3, 21.6, "town")])
     xs = [float(x) for x in re.findall(r'<text class="label"[^>]* x="([\d.-]+)"', svg)]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parallax.report import MAP_HEIGHT, MAP_WIDTH, _Place, svg_map, to_html, to_markdown
+from parallax.crossdoc.view import Place as _Place
+from parallax.report import MAP_HEIGHT, MAP_WIDTH, svg_map, to_html, to_markdown
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -108,16 +109,11 @@ def test_far_apart_places_stay_inside_the_frame() -> None:
 
 
 def test_report_and_server_draw_one_map() -> None:
-    from parallax.mapdraw import MapPlace
-    from parallax.mapdraw import svg_map as draw
+    from parallax.serve.views import svg_map as server_map
 
-    svg = svg_map([_Place("Dornik", 47.05, 21.42, "town"), _Place("Ostravia", 47.1, 21.3, "")])
-    same = draw(
-        [MapPlace("Dornik", 47.05, 21.42, "town"), MapPlace("Ostravia", 47.1, 21.3, "town")],
-        MAP_WIDTH,
-        MAP_HEIGHT,
-    )
-    assert svg == same
+    places = [_Place("Dornik", 47.05, 21.42, "town", True), _Place("Ostravia", 47.1, 21.3, "")]
+    assert svg_map(places) == str(server_map(places))
+    assert '<g class="place town main"><title>Dornik' in svg_map(places)
 
 
 def test_markdown_framing_places_and_sources() -> None:

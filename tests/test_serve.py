@@ -325,6 +325,7 @@ def test_a_correction_whose_item_is_gone_stays_listed(web: TestClient, db: Path)
 
 
 def test_map_draws_the_event_places_only_on_the_basemap() -> None:
+    from parallax.crossdoc.view import event_places
     from parallax.serve.views import svg_map
 
     def at(doc: str, start: int) -> list[dict[str, object]]:
@@ -341,12 +342,12 @@ def test_map_draws_the_event_places_only_on_the_basemap() -> None:
         {"document": "a", "sentence_start": 0, "sentence_end": 400, "spans": {"location": [5, 15]}},
         {"document": "b", "sentence_start": 0, "sentence_end": 50, "spans": {"location": [3, 9]}},
     ]
-    svg = str(svg_map(entities, {"location": "Brindle", "mentions": mentions}))
+    svg = str(svg_map(event_places({"location": "Brindle", "mentions": mentions}, entities)))
     assert all(name in svg for name in ("Aston Vale", "Brindle", "Cobham Reach"))
     assert "Elsewhere" not in svg and "Nowhere" not in svg  # not where the event happened
     assert '<g class="place town main"><title>Brindle' in svg
     assert 'class="country"' in svg and 'class="scale-bar"' in svg
-    assert svg_map(entities, {"location": None, "mentions": []}) == ""
+    assert svg_map(event_places({"location": None, "mentions": []}, entities)) == ""
 
 
 def test_a_speaker_page_shows_the_role_apart_from_the_name(web: TestClient) -> None:

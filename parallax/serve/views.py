@@ -12,6 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from parallax import mapdraw
+from parallax.crossdoc.view import Place, View, event_places, framing_lines
 from parallax.export import correct_item, index_corrections
 from parallax.models import DocumentRecord
 from parallax.store import REVIEW_FIELDS, Correction
@@ -272,36 +273,14 @@ def _sentence_items(doc: DocumentRecord, event: dict[str, Any]) -> list[Item]:
 
 
 def framing(export: dict[str, Any], event: dict[str, Any]) -> list[str]:
-    """Framing terms for the event, where the export has any, as display lines."""
-    found: list[Any] = []
-    for key in ("framing", "frames", "framing_terms"):
-        if event.get(key):
-            value = event[key]
-            found.extend(value if isinstance(value, list) else [value])
-        for entry in export.get(key) or []:
-            if isinstance(entry, dict) and entry.get("event") == event["id"]:
-                found.append({k: v for k, v in entry.items() if k != "event"})
-    return [_line(x) for x in found]
-
-
-def _line(value: Any) -> str:
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_line(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(_line(v) for v in value)
-    return str(value)
+    """Framing terms used around the event, one line per term, as the report writes them
+    (the shared view model)."""
+    return framing_lines(export.get("framing") or [], event["id"])
 
 
 def event_record(export: dict[str, Any], event_id: str) -> dict[str, Any] | None:
     """One event with its figure ranges (corrections applied) and contradictions."""
-    event = next((e for e in export["events"] if e["id"] == event_id), None)
-    if event is None:
-        return None
-    return {
-        **event,
-        "figures": [x for x in export["discrepancies"] if x["event"] == event_id],
-        "contradictions": [c for c in export["contradictions"] if c["event"] == event_id],
-    }
+    return View(export).event(event_id)
 
 
 @dataclass
@@ -361,16 +340,16 @@ def event_view(
         "quotes": sorted(quotes.items()),
         "contradictions": event["contradictions"],
         "framing": framing(export, event),
-        "map": svg_map(index.places, event),
+        # the event's own places, as the report lists them: one map of one event
+        "map": svg_map(event_places(event, index.places)),
     }
 
 
 # -- the map ------------------------------------------------------------------------------
-MAP_W, MAP_H = 360, 220
 
 
-def svg_map(entities: list[dict[str, Any]], event: dict[str, Any]) -> Markup:
-    """The event's own places (its location and the places named in its sentences) on the
-    offline basemap, drawn by parallax.mapdraw as the report draws them; every name escaped
-    there, so the SVG goes into the page as it is."""
-    return Markup(mapdraw.svg_map(mapdraw.event_places(event, entities), MAP_W, MAP_H))
+def svg_map(places: list[Place]) -> Markup:
+    """The event's own places (its location and the places its mentions name) on the
+    offline basemap, drawn by parallax.mapdraw exactly as the report draws them; every name
+    escaped there, so the SVG goes into the page as it is."""
+    return Markup(mapdraw.event_map(places))

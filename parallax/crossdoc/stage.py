@@ -1,0 +1,91 @@
+"""`cross_check`: the cross-document stage as one call. It reads the reports'
+extraction records and returns the typed `Record`; the reports given are never changed
+(linking works on copies, and what it derives per report lives in `Record.facts` and in
+the new copies `Record.documents`)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+
+from parallax.crossdoc.record import (
+    Agreement,
+    Contradiction,
+    DocumentFacts,
+    Entity,
+    Event,
+    Framing,
+    Range,
+    Record,
+    Source,
+    Speaker,
+)
+from parallax.gazetteer import Gazetteer, fold, get_gazetteer
+from parallax.link import link
+from parallax.models import DocumentRecord
+from parallax.reconcile import reconcile
+from parallax.speakers import speaker_index
+
+
+def speaker_id(kind: str | None, name: str) -> str:
+    """A speaker's id from what it is (kind and folded name): the same whatever reports
+    are added, and whatever other speakers say more."""
+    return "spk-" + hashlib.sha1(f"{kind or ''}|{fold(name)}".encode()).hexdigest()[:10]
+
+
+def cross_check(docs: list[DocumentRecord], gaz: Gazetteer | None = None) -> Record:
+    """The cross-document record of `docs` (taken in the order of their content, so the
+    same reports in any order give the same record). `docs` are left as they are."""
+    gaz = gaz or get_gazetteer()
+    work = copy.deepcopy(sorted(docs, key=lambda d: (d.sha256, d.name)))
+    linked = link(work, gaz)
+    results = reconcile(work, linked, gaz)
+    texts = {d.name: d.text for d in work}
+    published = {d.name: d.published for d in work}
+    events = []
+    for e in linked.events:
+        ev = Event.from_dict(e.to_dict(texts))
+        known = sorted(p for n in ev.mentioned_in if (p := published.get(n)))
+        ev.reported_by = known[0][:10] if known else None  # a bound, never a guess
+        events.append(ev)
+    speakers = []
+    for sp in speaker_index(work, linked.entities):
+        typed = Speaker.from_dict(sp.to_dict())
+        typed.id = speaker_id(typed.kind, typed.name)
+        speakers.append(typed)
+    return Record(
+        entities=[Entity.from_dict(e.to_dict()) for e in linked.entities],
+        events=events,
+        ranges=[Range.from_dict(x) for x in results["discrepancies"]],
+        contradictions=[Contradiction.from_dict(x) for x in results["contradictions"]],
+        agreements=[Agreement.from_dict(x) for x in results["agreements"]],
+        speakers=speakers,
+        stories=[list(s) for s in linked.stories],
+        sources=[Source.from_dict(x) for x in results["sources"]],
+        framing=[Framing.from_dict(x) for x in results["framing"]],
+        facts={
+            d.name: document_facts(d, w) for d, w in zip(_by_name(docs, work), work, strict=True)
+        },
+        documents=work,
+    )
+
+
+def _by_name(docs: list[DocumentRecord], work: list[DocumentRecord]) -> list[DocumentRecord]:
+    own = {(d.sha256, d.name): d for d in docs}
+    return [own[(w.sha256, w.name)] for w in work]
+
+
+def document_facts(own: DocumentRecord, linked: DocumentRecord) -> DocumentFacts:
+    """What the stage derived for one report: its record as given (`own`) against the
+    copy the stage linked."""
+    facts = DocumentFacts(own.name, linked.published, linked.published_basis, linked.published_from)
+    for a, b in zip(own.events, linked.events, strict=True):
+        if b.location and a.location != b.location:
+            facts.relocated[b.key] = b.location
+    for qa, qb in zip(own.quotes, linked.quotes, strict=True):
+        if qb.speaker and qa.speaker != qb.speaker:
+            facts.speakers[qb.start] = qb.speaker
+    for fa, fb in zip(own.figures, linked.figures, strict=True):
+        if fb.claimant and fa.claimant != fb.claimant:
+            facts.claimants[fb.start] = fb.claimant
+    return facts
