@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import parallax.extensions  # noqa: F401  (registers doc._.framing)
 from parallax.models import DocumentRecord, Quote
 
 # canonical term -> pattern (lower-cased text)
@@ -48,10 +49,6 @@ DESCRIBED = re.compile(
     r"\s+(?:it|this|them|(?:the|its|their) \w+(?: \w+)?)?\s*(?:as\s+)?(?:an?\s+|the\s+)?[\"\u201c\u2018']?$",
     re.I,
 )
-
-if not Doc.has_extension("framing"):
-    Doc.set_extension("framing", default=None)
-
 
 @dataclass
 class FramingUse:
@@ -126,8 +123,9 @@ def framing_of(d: DocumentRecord) -> list[FramingUse]:
     return find_framing(d.text, d.quotes)
 
 
-@Language.component("parallax_framing")
+@Language.component("parallax_framing", assigns=["doc._.framing"])
 def framing_component(doc: Doc) -> Doc:
-    """Sets doc._.framing (after `parallax_quotes`, whose statements give the users)."""
+    """Sets doc._.framing (after `parallax_quotes`, whose statements give the users; needs
+    no parse)."""
     doc._.framing = find_framing(doc.text, doc._.quotes or [])
     return doc
