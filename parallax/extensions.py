@@ -83,7 +83,7 @@ def decode_record(obj: Any, chain: Any = None) -> Any:
         module, _, qualname = obj[MARK].rpartition(".")
         if module.startswith("parallax."):
             cls = getattr(importlib.import_module(module), qualname, None)
-            if cls is not None and dataclasses.is_dataclass(cls):
+            if isinstance(cls, type) and dataclasses.is_dataclass(cls):
                 return cls(**dict(obj["fields"]))
     return obj if chain is None else chain(obj)
 

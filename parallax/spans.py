@@ -35,14 +35,13 @@ ATTRS = "parallax"  # key of the per-span attributes in a group's attrs
 
 def _plain(record: Any) -> dict[str, Any]:
     """A record's fields as JSON values (tuples become lists; anything else, a string)."""
-    fields = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else dict(record)
+    is_record = dataclasses.is_dataclass(record) and not isinstance(record, type)
+    fields = dataclasses.asdict(record) if is_record else dict(record)
     result: dict[str, Any] = json.loads(json.dumps(fields, default=str))
     return result
 
 
-def write_group(
-    doc: Doc, key: str, items: Iterable[tuple[int, int, str, dict[str, Any]]]
-) -> None:
+def write_group(doc: Doc, key: str, items: Iterable[tuple[int, int, str, dict[str, Any]]]) -> None:
     """Sets doc.spans[key] to one span per (start_char, end_char, label, attributes),
     each span expanded to the tokens it touches; an item whose offsets fall outside the
     text (none of the components' do) is left out, its index kept in the ids."""
@@ -114,7 +113,7 @@ def _attribute_accuracy(examples: Iterable[Example], key: str, names: tuple[str,
         gold: dict[tuple[int, int, str], list[dict[str, Any]]] = {}
         for s in eg.reference.spans[key]:
             gold.setdefault((s.start_char, s.end_char, s.label_), []).append(s._.parallax or {})
-        for s in eg.predicted.spans[key] if key in eg.predicted.spans else []:
+        for s in eg.predicted.spans.get(key, []):
             values = s._.parallax or {}
             # the two ends of a range share a span: each pairs with its own reference
             found = gold.get((s.start_char, s.end_char, s.label_), [])
@@ -140,7 +139,7 @@ def score_spans(examples: Iterable[Example], spans_key: str, **kwargs: Any) -> d
     scores: dict[str, Any] = Scorer.score_spans(
         examples,
         attr=spans_key,
-        getter=lambda doc, key: doc.spans[key] if key in doc.spans else [],
+        getter=lambda doc, key: doc.spans.get(key, []),
         has_annotation=lambda doc: spans_key in doc.spans,
         labeled=True,
         allow_overlap=True,
@@ -154,7 +153,7 @@ def make_spans_scorer() -> Callable[..., dict[str, Any]]:
     return score_spans
 
 
-def score_weights(key: str) -> dict[str, float]:
+def score_weights(key: str) -> dict[str, float | None]:
     return {f"{key}_f": 1.0, f"{key}_p": 0.0, f"{key}_r": 0.0}
 
 

@@ -134,7 +134,9 @@ def test_times_on_a_blank_pipeline_are_a_span_group() -> None:
 
 
 def test_framing_on_a_blank_pipeline() -> None:
-    doc = blank("parallax_framing")("Valdoria called its strikes a \u201ccounter-terrorist operation\u201d.")
+    doc = blank("parallax_framing")(
+        "Valdoria called its strikes a \u201ccounter-terrorist operation\u201d."
+    )
     assert [u.term for u in doc._.framing] == ["anti-terror operation"]
 
 
@@ -151,7 +153,13 @@ def test_figures_and_quotes_round_trip_through_docbin() -> None:
     data = DocBin(store_user_data=True, docs=[doc]).to_bytes()
     (loaded,) = DocBin().from_bytes(data).get_docs(spacy.blank("en").vocab)
     figures = [
-        (s.text, s.label_, s._.parallax["value"], s._.parallax["qualifier"], s._.parallax["claimant"])
+        (
+            s.text,
+            s.label_,
+            s._.parallax["value"],
+            s._.parallax["qualifier"],
+            s._.parallax["claimant"],
+        )
         for s in loaded.spans[FIGURES]
     ]
     ministry = "Valdorian health ministry"
@@ -188,7 +196,9 @@ def test_a_saved_pipeline_loads_with_its_components(tmp_path: Path) -> None:
 def _gold(nlp: Language, key: str, items: list[tuple[str, str, dict]]) -> Doc:
     """A reference document with a span group of (text, label, attributes)."""
     ref = nlp.make_doc(TEXT)
-    write_group(ref, key, [(TEXT.index(t), TEXT.index(t) + len(t), label, a) for t, label, a in items])
+    write_group(
+        ref, key, [(TEXT.index(t), TEXT.index(t) + len(t), label, a) for t, label, a in items]
+    )
     return ref
 
 

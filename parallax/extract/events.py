@@ -78,6 +78,7 @@ PLOVER = {
 }  # fmt: skip
 PLACE_RANK = {"town": 0, "region": 1, "country": 2}
 
+
 def group_of(event_type: str) -> str:
     """Types that may describe one real event: every kind of military attack is one group."""
     return "military" if event_type in MILITARY else event_type

@@ -137,6 +137,7 @@ ARGUMENT_DEPS = {"nummod", "compound", "quantmod", "conj", "attr", "nsubj", "nsu
                  "appos", "npadvmod"}  # fmt: skip
 DEMONYM_ENDINGS = ("ian", "an", "i", "ese", "ish")
 
+
 @dataclass
 class Update:
     """A number given as the new value of a running toll, and what the sentence says of it."""

@@ -50,6 +50,7 @@ DESCRIBED = re.compile(
     re.I,
 )
 
+
 @dataclass
 class FramingUse:
     """One use of a contested term in one report."""

@@ -1091,6 +1091,7 @@ def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None
 
 # -- spaCy component ------------------------------------------------------------
 
+
 def _covered(t_start: int, t_end: int, times: list[TimeExpr]) -> bool:
     return any(t.start < t_end and t_start < t.end for t in times)
 
