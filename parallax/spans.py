@@ -2,8 +2,9 @@
 
 Each Parallax component writes, next to its typed records (`doc._.quotes`, ...), one span
 group: `doc.spans["parallax_quotes"]`, `["parallax_figures"]`, `["parallax_times"]`,
-`["parallax_events"]`. A span's label is the record's kind (a quote's kind, a figure's
-metric, a time expression's kind, an event's type), its id is "<group>/<i>" (the record's
+`["parallax_events"]`, `["parallax_framing"]`. A span's label is the record's kind (a
+quote's kind, a figure's metric, a time expression's kind, an event's type, a contested
+term), its id is "<group>/<i>" (the record's
 index in the doc._ list), and its attributes (every field of the record, as JSON values)
 are in the group's `attrs["parallax"]`, keyed by that id, read through `span._.parallax`.
 A span group and its attrs are part of `Doc.to_bytes` and `DocBin`, so the output is
@@ -24,11 +25,12 @@ from spacy.util import registry
 
 import parallax.extensions  # noqa: F401  (registers the extensions)
 
-QUOTES, FIGURES, TIMES, EVENTS = (
+QUOTES, FIGURES, TIMES, EVENTS, FRAMING = (
     "parallax_quotes",
     "parallax_figures",
     "parallax_times",
     "parallax_events",
+    "parallax_framing",
 )
 ATTRS = "parallax"  # key of the per-span attributes in a group's attrs
 
@@ -85,6 +87,11 @@ def write_times(doc: Doc) -> None:
 def write_events(doc: Doc) -> None:
     events = doc._.events or []
     write_group(doc, EVENTS, ((e.start, e.end, e.type, _plain(e)) for e in events))
+
+
+def write_framing(doc: Doc) -> None:
+    uses = doc._.framing or []
+    write_group(doc, FRAMING, ((u.start, u.end, u.term, _plain(u)) for u in uses))
 
 
 def require_parse(doc: Doc, component: str) -> None:
@@ -196,6 +203,7 @@ __all__ = [
     "ATTRS",
     "EVENTS",
     "FIGURES",
+    "FRAMING",
     "QUOTES",
     "TIMES",
     "SpansComponent",

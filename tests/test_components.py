@@ -138,6 +138,12 @@ def test_framing_on_a_blank_pipeline() -> None:
         "Valdoria called its strikes a \u201ccounter-terrorist operation\u201d."
     )
     assert [u.term for u in doc._.framing] == ["anti-terror operation"]
+    (span,) = doc.spans["parallax_framing"]
+    assert (span.text, span.label_, span._.parallax["how"]) == (
+        "counter-terrorist operation",
+        "anti-terror operation",
+        "attributed",
+    )
 
 
 def test_requires_and_assigns_are_declared() -> None:
@@ -237,3 +243,13 @@ def test_parallax_pipeline_writes_the_groups_of_its_records(nlp: Language) -> No
     assert any(f.event for f in doc._.figures)  # scoped to events after parallax_events ran
     assert [s.label_ for s in doc.spans["parallax_events"]] == [e.type for e in doc._.events]
     assert [s._.parallax["speaker"] for s in doc.spans[QUOTES]] == [q.speaker for q in doc._.quotes]
+
+
+def test_components_run_in_spacy_worker_processes() -> None:
+    """`nlp.pipe(n_process=2)` sends each document back as bytes, user data included: the
+    typed records travel through the msgpack codec."""
+    nlp = stock("parallax_quotes", "parallax_figures")
+    docs = list(nlp.pipe([TEXT, TEXT], n_process=2, batch_size=1))
+    for doc in docs:
+        assert [f.value for f in doc._.figures] == [12, 40, 100, 300]
+        assert [s._.parallax["value"] for s in doc.spans[FIGURES]] == [12, 40, 100, 300]

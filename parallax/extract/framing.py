@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import parallax.extensions  # noqa: F401  (registers doc._.framing)
 from parallax.models import DocumentRecord, Quote
+from parallax.spans import write_framing
 
 # canonical term -> pattern (lower-cased text)
 TERMS: dict[str, str] = {
@@ -124,9 +124,10 @@ def framing_of(d: DocumentRecord) -> list[FramingUse]:
     return find_framing(d.text, d.quotes)
 
 
-@Language.component("parallax_framing", assigns=["doc._.framing"])
+@Language.component("parallax_framing", assigns=["doc._.framing", "doc.spans"])
 def framing_component(doc: Doc) -> Doc:
     """Sets doc._.framing (after `parallax_quotes`, whose statements give the users; needs
-    no parse)."""
+    no parse) and the span group "parallax_framing" (label: the canonical term)."""
     doc._.framing = find_framing(doc.text, doc._.quotes or [])
+    write_framing(doc)
     return doc
