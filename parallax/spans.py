@@ -4,9 +4,9 @@ Each Parallax component writes, next to its typed records (`doc._.quotes`, ...),
 group: `doc.spans["parallax_quotes"]`, `["parallax_figures"]`, `["parallax_times"]`,
 `["parallax_events"]`, `["parallax_framing"]`. A span's label is the record's kind (a
 quote's kind, a figure's metric, a time expression's kind, an event's type, a contested
-term), its id is "<group>/<i>" (the record's
-index in the doc._ list), and its attributes (every field of the record, as JSON values)
-are in the group's `attrs["parallax"]`, keyed by that id, read through `span._.parallax`.
+term), its id is "<group>/<i>" (the record's index in the doc._ list), and its attributes
+(every field of the record, as JSON values) are in the group's `attrs["parallax"]`, keyed
+by that id, read through `span._.parallax`.
 A span group and its attrs are part of `Doc.to_bytes` and `DocBin`, so the output is
 saved and loaded with the document (with `store_user_data` or without it).
 """
