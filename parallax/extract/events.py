@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parallax.extract.times import calendar_date
 from parallax.models import EventMention, Figure, Mention, Quote, TimeExpr
+from parallax.spans import FIGURES, require_parse, write_events, write_figures
 
 # (type, pattern) in order of precedence; patterns match lower-cased sentence text.
 TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
@@ -76,11 +77,6 @@ PLOVER = {
     "appeal": "REQUEST", "reaction": "ACCUSE",
 }  # fmt: skip
 PLACE_RANK = {"town": 0, "region": 1, "country": 2}
-
-if not Doc.has_extension("events"):
-    Doc.set_extension("events", default=None)
-if not Doc.has_extension("mentions"):
-    Doc.set_extension("mentions", default=None)
 
 
 def group_of(event_type: str) -> str:
@@ -489,13 +485,24 @@ def main_event(events: list[EventMention]) -> EventMention | None:
     return max(dated, key=lambda e: (counts.get(e.date_text, 0), -e.start))
 
 
-@Language.component("parallax_events")
+@Language.component(
+    "parallax_events",
+    requires=["token.dep", "token.head", "token.tag", "token.lemma", "doc.sents"],
+    assigns=["doc._.mentions", "doc._.events", "doc._.figures", "doc.spans"],
+)
 def events_component(doc: Doc) -> Doc:
-    """Sets doc._.mentions and doc._.events, and scopes doc._.figures to events."""
+    """Sets doc._.mentions and doc._.events, and scopes doc._.figures to events; writes
+    the span group "parallax_events" (and "parallax_figures" again, with the events).
+    Reads the dependency parse (raises on a document without one); mentions, dates and
+    figures come from parallax_quotes, parallax_times and parallax_figures before it."""
+    require_parse(doc, "parallax_events")
     body_start = doc._.header.body_start if doc._.header else 0
     mentions = doc._.entities.mentions() if doc._.entities else []
     doc._.mentions = mentions
     events = find_events(doc, body_start, doc._.times or [], mentions, doc._.quotes or [])
     doc._.events = events
     scope_figures(doc, doc._.figures or [], events, doc._.times or [])
+    write_events(doc)
+    if FIGURES in doc.spans:
+        write_figures(doc)
     return doc

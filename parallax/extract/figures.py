@@ -20,6 +20,7 @@ from parallax.extract.entities import DocEntities, strip_possessive
 from parallax.extract.quotes import quote_at
 from parallax.models import Figure, Quote, TimeExpr
 from parallax.numbers import parse_number
+from parallax.spans import FIGURES, SpansComponent, score_weights, write_figures
 
 LEXICONS = Path(__file__).resolve().parent.parent / "lexicons"
 DEFAULT_LEXICON = "en/figures.json"
@@ -135,9 +136,6 @@ SCALE_WORDS = {"dozen", "hundred", "thousand", "million"}
 ARGUMENT_DEPS = {"nummod", "compound", "quantmod", "conj", "attr", "nsubj", "nsubjpass", "dobj",
                  "appos", "npadvmod"}  # fmt: skip
 DEMONYM_ENDINGS = ("ian", "an", "i", "ese", "ish")
-
-if not Doc.has_extension("figures"):
-    Doc.set_extension("figures", default=None)
 
 
 @dataclass
@@ -1595,8 +1593,17 @@ class FiguresComponent:
         return doc
 
 
-@Language.factory("parallax_figures", default_config={"lexicon": DEFAULT_LEXICON})
-def make_figures(nlp: Language, name: str, lexicon: str) -> FiguresComponent:
+@Language.factory(
+    "parallax_figures",
+    default_config={"lexicon": DEFAULT_LEXICON},
+    requires=["token.dep", "token.head", "token.lemma", "doc.sents"],
+    assigns=["doc._.figures", "doc.spans"],
+    default_score_weights=score_weights(FIGURES),
+)
+def make_figures(nlp: Language, name: str, lexicon: str) -> SpansComponent:
     """The figures component; `lexicon` names its word lists under parallax/lexicons/
-    (or an absolute path to a JSON file of the same keys)."""
-    return FiguresComponent(lexicon)
+    (or an absolute path to a JSON file of the same keys). Reads the dependency parse
+    (raises on a document without one); claimants that are the speakers of statements
+    need `parallax_quotes` before it, and dated updates `parallax_times`. Writes
+    doc._.figures and the span group "parallax_figures"; scored on that group."""
+    return SpansComponent(FiguresComponent(lexicon), name, FIGURES, write_figures)

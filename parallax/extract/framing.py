@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from parallax.models import DocumentRecord, Quote
+from parallax.spans import write_framing
 
 # canonical term -> pattern (lower-cased text)
 TERMS: dict[str, str] = {
@@ -48,9 +49,6 @@ DESCRIBED = re.compile(
     r"\s+(?:it|this|them|(?:the|its|their) \w+(?: \w+)?)?\s*(?:as\s+)?(?:an?\s+|the\s+)?[\"\u201c\u2018']?$",
     re.I,
 )
-
-if not Doc.has_extension("framing"):
-    Doc.set_extension("framing", default=None)
 
 
 @dataclass
@@ -126,8 +124,10 @@ def framing_of(d: DocumentRecord) -> list[FramingUse]:
     return find_framing(d.text, d.quotes)
 
 
-@Language.component("parallax_framing")
+@Language.component("parallax_framing", assigns=["doc._.framing", "doc.spans"])
 def framing_component(doc: Doc) -> Doc:
-    """Sets doc._.framing (after `parallax_quotes`, whose statements give the users)."""
+    """Sets doc._.framing (after `parallax_quotes`, whose statements give the users; needs
+    no parse) and the span group "parallax_framing" (label: the canonical term)."""
     doc._.framing = find_framing(doc.text, doc._.quotes or [])
+    write_framing(doc)
     return doc

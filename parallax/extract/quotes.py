@@ -31,6 +31,7 @@ from parallax.extract.entities import (
 )
 from parallax.gazetteer import get_gazetteer
 from parallax.models import Quote
+from parallax.spans import QUOTES, SpansComponent, score_weights, write_quotes
 
 SPEECH_VERBS = {
     "say", "tell", "add", "continue", "state", "declare", "announce", "insist", "claim",
@@ -158,12 +159,6 @@ class MarkedSpan:
     end: int
     open_mark: int
     close_mark: int  # offset just after the closing mark (or the paragraph end)
-
-
-if not Doc.has_extension("quotes"):
-    Doc.set_extension("quotes", default=None)
-if not Doc.has_extension("entities"):
-    Doc.set_extension("entities", default=None)
 
 
 # -- quotation marks ------------------------------------------------------------
@@ -1243,10 +1238,19 @@ class QuotesComponent:
         return doc
 
 
-@Language.factory("parallax_quotes", default_config={"gazetteer_files": []})
-def make_quotes(nlp: Language, name: str, gazetteer_files: list[str]) -> QuotesComponent:
-    """The quotes component; `gazetteer_files` are extra place lists for speaker names."""
-    return QuotesComponent(gazetteer_files)
+@Language.factory(
+    "parallax_quotes",
+    default_config={"gazetteer_files": []},
+    requires=["token.dep", "token.head", "token.lemma", "doc.ents", "doc.sents"],
+    assigns=["doc._.quotes", "doc._.entities", "doc.spans"],
+    default_score_weights=score_weights(QUOTES),
+)
+def make_quotes(nlp: Language, name: str, gazetteer_files: list[str]) -> SpansComponent:
+    """The quotes component; `gazetteer_files` are paths of extra place lists for speaker
+    names. Reads the dependency parse and entities (raises on a document without a
+    parse). Writes doc._.quotes, doc._.entities and the span group "parallax_quotes";
+    scored on that group."""
+    return SpansComponent(QuotesComponent(gazetteer_files), name, QUOTES, write_quotes)
 
 
 def quote_at(quotes: list[Quote], start: int, end: int) -> Quote | None:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from parallax.models import TimeExpr
 from parallax.numbers import WORD_NUMBERS, parse_number
+from parallax.spans import write_times
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -1090,9 +1091,6 @@ def infer_document_date(times: list[TimeExpr], text: str = "") -> dt.date | None
 
 # -- spaCy component ------------------------------------------------------------
 
-if not Doc.has_extension("times"):
-    Doc.set_extension("times", default=None)
-
 
 def _covered(t_start: int, t_end: int, times: list[TimeExpr]) -> bool:
     return any(t.start < t_end and t_start < t.end for t in times)
@@ -1153,15 +1151,17 @@ def _header_dateline_times(text: str, body_start: int, header: Any = None) -> li
     return out
 
 
-@Language.component("parallax_times")
+@Language.component("parallax_times", assigns=["doc._.times", "doc.spans"])
 def times_component(doc: Doc) -> Doc:
     """Sets doc._.times: time expressions of the body (after any header lines) and of the
-    header's timestamp lines."""
-    header = doc._.header if doc.has_extension("header") else None
+    header's timestamp lines; and the span group "parallax_times". Needs no parse: the
+    header (doc._.header, from parallax_lines) and DATE entities are used when present."""
+    header = doc._.header
     body_start = header.body_start if header else 0
     times = _header_dateline_times(doc.text, body_start, header) + find_times(doc.text, body_start)
     _dateparser_fallback(doc, times, body_start)
     doc._.times = times
+    write_times(doc)
     return doc
 
 
