@@ -19,7 +19,7 @@ from parallax.extract.events import LABELS, MILITARY, PLACE_RANK, PLOVER, date_e
 from parallax.extract.figures import date_figures
 from parallax.extract.times import calendar_date, iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
-from parallax.models import DocumentRecord, EventMention
+from parallax.models import DocumentRecord, EventMention, Figure
 
 
 @dataclass
@@ -716,14 +716,50 @@ DEVELOPMENTS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (  # unrest the incident set off: news of the protests, the incident only their cause
+        "protest",
+        re.compile(r"\b(protesters|demonstrators|demonstrations|protests|riot police)\b", re.I),
+    ),
     ("reaction", re.compile(r"\b(condemn\w*|atrocit\w+|outrage\w*)\b", re.I)),
 ]
+# casualty counts a later report may open with: the incident's own toll, told again
+TOLL_METRICS = {"killed", "injured", "missing"}
 LATER_DAYS = 1  # a toll given this many days after the incident is news of its own
 HEADLINE_ONLY = {"appeal", "reaction"}
 
 
+# a page's list of links to other stories ("ALSO READ", then their headlines) is no part
+# of the report's opening; the opening resumes at the first paragraph after it
+RELATED_LINKS = re.compile(
+    r"^[ \t]*(?:also read|read more|read also|related(?: stories| articles| news)?|"
+    r"more from \w+|you may also like|recommended)[ \t]*:?[ \t]*$",
+    re.I | re.M,
+)
+PARAGRAPH_CHARS = 100  # a line this long is a paragraph of the story, not a link's title
+
+
+def _lead_start(text: str) -> int:
+    """Where the report's opening begins: 0, or after a list of links that opens it."""
+    m = RELATED_LINKS.search(text, 0, LEAD_CHARS)
+    if m is None:
+        return 0
+    at = m.end()
+    for line in text[at:].split("\n"):
+        if len(line.strip()) >= PARAGRAPH_CHARS:
+            return at
+        at += len(line) + 1
+    return 0
+
+
 def _lead(d: DocumentRecord) -> tuple[str, int]:
-    return d.text[:LEAD_CHARS], 0
+    """The report's opening (its headline and first lines) and where it starts."""
+    start = _lead_start(d.text)
+    return d.text[start : start + LEAD_CHARS], start
+
+
+def _in_lead(d: DocumentRecord, offset: int) -> bool:
+    start = _lead_start(d.text)
+    return start <= offset < start + LEAD_CHARS
 
 
 def _not_before(d: DocumentRecord) -> str | None:
@@ -737,7 +773,7 @@ def _not_before(d: DocumentRecord) -> str | None:
 def _lead_value(d: DocumentRecord) -> int | str | None:
     """The first count the opening gives (the new toll), else the report's date."""
     for f in sorted(d.figures, key=lambda f: f.start):
-        if f.start < LEAD_CHARS and f.value is not None:
+        if _in_lead(d, f.start) and f.value is not None:
             return f.value
     return _not_before(d)
 
@@ -745,10 +781,10 @@ def _lead_value(d: DocumentRecord) -> int | str | None:
 def _lead_speaker(d: DocumentRecord) -> str | None:
     """Who the headline or opening attributes the news to."""
     for q in sorted(d.quotes, key=lambda q: q.start):
-        if q.start < LEAD_CHARS and q.speaker:
+        if _in_lead(d, q.start) and q.speaker:
             return fold(q.speaker)
     for m in sorted(d.mentions, key=lambda m: m.start):
-        if m.start < LEAD_CHARS and m.kind in ("person", "organization", "group"):
+        if _in_lead(d, m.start) and m.kind in ("person", "organization", "group"):
             return fold(m.canonical)
     return None
 
@@ -764,7 +800,7 @@ def _later(d: DocumentRecord, main_day: str | None) -> bool:
     # day before the incident is not counted as six days after it)
     weekday = dt.date.fromisoformat(main_day).weekday()
     return any(
-        t.start < LEAD_CHARS
+        _in_lead(d, t.start)
         and t.rule
         and "weekday" in t.rule
         and not t.rule.get("modifier")
@@ -778,7 +814,7 @@ def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMent
     incident: a denial, an assessment of the cause (an inquiry, an intelligence finding),
     an appeal, a toll given days later, a reaction (in that order of precedence: "X says
     the accusation is lies" is a denial). None: the report's news is the incident."""
-    lead, _ = _lead(d)
+    lead, at = _lead(d)
     headline = lead.lstrip().split("\n", 1)[0]
     headline_at = lead.find(headline)
     for kind, pattern in DEVELOPMENTS:
@@ -795,12 +831,41 @@ def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMent
             key="lead",
             type=kind,
             trigger=m.group(0),
-            start=m.start(),
-            end=m.end(),
-            sentence_start=lead.rfind("\n", 0, m.start()) + 1,
-            sentence_end=end if end >= 0 else len(lead),
+            start=at + m.start(),
+            end=at + m.end(),
+            sentence_start=at + lead.rfind("\n", 0, m.start()) + 1,
+            sentence_end=at + (end if end >= 0 else len(lead)),
             date=d.published[:10] if d.published else None,
         )
+    toll = _lead_toll(d)
+    if toll is not None and _later(d, main_day):
+        # a report days after the incident that opens with its casualty count ("more than
+        # 60 still missing after the blast") brings a later toll even without "rose"
+        end = d.text.find("\n", toll.end)
+        return "toll_update", EventMention(
+            key="lead",
+            type="toll_update",
+            trigger=toll.text,
+            start=toll.start,
+            end=toll.end,
+            sentence_start=d.text.rfind("\n", 0, toll.start) + 1,
+            sentence_end=end if end >= 0 else len(d.text),
+            date=d.published[:10] if d.published else None,
+        )
+    return None
+
+
+def _lead_toll(d: DocumentRecord) -> Figure | None:
+    """The first casualty count of the opening that its sentence gives for an incident of
+    the report (an attack or blast it tells, not history): the incident's toll."""
+    incident = {
+        m.key for m in d.events if m.type in INCIDENT_TYPES and not m.background
+    }
+    for f in sorted(d.figures, key=lambda f: f.start):
+        if not _in_lead(d, f.start):
+            continue
+        if f.value is not None and f.metric in TOLL_METRICS and f.event in incident:
+            return f
     return None
 
 
@@ -818,22 +883,27 @@ def link_developments(
             for doc in e.documents:
                 main_day.setdefault(doc, e.date)
     found: dict[str, tuple[str, EventMention]] = {}
+    keyed: dict[str, str] = {}  # a copy's development is keyed by its source's opening
     for d in docs:
         dev = development(d, main_day.get(d.name))
         if dev is not None:
             found[d.name] = dev
+    # a copy and its source are one text (one of them may be a longer excerpt, or carry
+    # a page's menus before the story): what either brings, the other brings
     for name, source in copies_of(docs, docs).items():
-        if name not in found and source.name in found:
-            kind, m = found[source.name]
-            head = by_name[name].text.find("\n")
-            found[name] = (  # the copy's own opening, with what its source brings
-                kind,
-                replace(m, start=0, end=0, sentence_start=0, sentence_end=max(0, head)),
-            )
+        for copy, origin in ((name, source.name), (source.name, name)):
+            if copy not in found and origin in found:
+                kind, m = found[origin]
+                head = by_name[copy].text.find("\n")
+                found[copy] = (  # the copy's own opening, with what its source brings
+                    kind,
+                    replace(m, start=0, end=0, sentence_start=0, sentence_end=max(0, head)),
+                )
+                keyed[copy] = keyed.get(origin, origin)
     story_of = {doc: i for i, story in enumerate(stories) for doc in story}
     groups: dict[tuple[object, ...], list[Member]] = {}
     for name, (kind, m) in sorted(found.items()):
-        d = by_name[name]
+        d = by_name[keyed.get(name, name)]
         key: tuple[object, ...] = (story_of.get(name, -1), kind)
         if kind == "assessment":
             key += (_lead_speaker(d),)
@@ -845,8 +915,10 @@ def link_developments(
 
 def set_news(events: list[Event], developments: list[Event]) -> None:
     """The reports whose news each event is: a report that brings a development is news
-    of it, not of the incident it mentions; history is nobody's news."""
-    claimed = {doc for e in developments for doc in e.documents}
+    of it, not of the incident it mentions (a denial, an assessment, the protests it set
+    off); a later toll is news of the incident too, whose dead it counts again; history
+    is nobody's news."""
+    claimed = {doc for e in developments if e.type != "toll_update" for doc in e.documents}
     for e in events:
         if e.background:
             e.news = []

@@ -66,14 +66,14 @@ LABELS = {
     "displacement": "Displacement", "statement": "Public statement or appeal",
     "denial": "Denial or counter-claim", "assessment": "Assessment of the cause",
     "toll_update": "Later casualty toll", "appeal": "Appeal or call",
-    "reaction": "Reaction or condemnation",
+    "reaction": "Reaction or condemnation", "protest": "Protest or unrest",
 }  # fmt: skip
 PLOVER = {
     "attack": "ASSAULT", "airstrike": "ASSAULT", "shelling": "ASSAULT",
     "ground_offensive": "ASSAULT", "ceasefire": "AGREE", "ceasefire_violation": "ASSAULT",
     "blockade": "COERCE", "explosion": "ASSAULT", "surrender": "YIELD",
     "displacement": "MOBILIZE", "statement": "COOPERATE", "denial": "REJECT",
-    "appeal": "REQUEST", "reaction": "ACCUSE",
+    "appeal": "REQUEST", "reaction": "ACCUSE", "protest": "PROTEST",
 }  # fmt: skip
 PLACE_RANK = {"town": 0, "region": 1, "country": 2}
 
