@@ -815,7 +815,7 @@ def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMent
     an appeal, a toll given days later, a reaction (in that order of precedence: "X says
     the accusation is lies" is a denial). None: the report's news is the incident."""
     lead, at = _lead(d)
-    headline = lead.lstrip().split("\n", 1)[0]
+    headline = _headline(lead)
     headline_at = lead.find(headline)
     for kind, pattern in DEVELOPMENTS:
         if kind in HEADLINE_ONLY:  # common words in an opening: news only as a headline
@@ -853,6 +853,23 @@ def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMent
             date=d.published[:10] if d.published else None,
         )
     return None
+
+
+# a picture's caption ends with its credit ("... April 6. REUTERS/Jane Doe", "(AP Photo/
+# Jane Doe)", "Photo: Jane Doe/AFP"): the headline is the line after it
+PHOTO_CREDIT = re.compile(
+    r"(?:\b(?:REUTERS|AP Photo|AFP|EPA|Getty Images|Anadolu)\s*/\s*[A-Z][\w.' -]*|"
+    r"\bPhoto(?:graph)?\s*:\s*[^\n]{2,60})\)?\s*$"
+)
+
+
+def _headline(lead: str) -> str:
+    """The first line of the opening that is no picture's caption."""
+    lines = [line for line in lead.split("\n") if line.strip()]
+    for line in lines[:2]:
+        if not PHOTO_CREDIT.search(line):
+            return line.strip()
+    return lines[0].strip() if lines else ""
 
 
 def _lead_toll(d: DocumentRecord) -> Figure | None:
