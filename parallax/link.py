@@ -587,7 +587,7 @@ def _same_incident_across_stories(events: list[Event]) -> list[Event]:
     incidents fall on the same day in the same town and are of kinds that may name one
     event; two blasts in two towns on one day stay two."""
     out: list[Event] = []
-    for e in events:
+    for e in _one_campaign_across_stories(events):
         fam = Counter(family(m) for _, m in e.members).most_common(1)[0][0]
         same = next(
             (
@@ -608,6 +608,27 @@ def _same_incident_across_stories(events: list[Event]) -> list[Event]:
             out.append(e)
         else:
             out[out.index(same)] = _make_event(same.members + e.members)
+    return out
+
+
+def _one_campaign_across_stories(events: list[Event]) -> list[Event]:
+    """A campaign told as history ("the strikes since October 7", "the relentless
+    bombardment") is one event however many stories cite it: the background events of one
+    kind and place whose every mention tells a campaign (not an earlier incident cited as
+    a cause) merge, and their whole-war totals meet in one range."""
+    out: list[Event] = []
+    campaigns: dict[tuple[str, str | None], int] = {}
+    for e in events:
+        if not (e.background and all(m.background for _, m in e.members)):
+            out.append(e)
+            continue
+        key = (group_of(e.type), e.location)
+        if key in campaigns:
+            at = campaigns[key]
+            out[at] = _make_event(out[at].members + e.members, background=True)
+        else:
+            campaigns[key] = len(out)
+            out.append(e)
     return out
 
 

@@ -256,6 +256,13 @@ HISTORY = re.compile(
 )
 
 
+# attacks told as a lasting campaign ("the relentless Israeli bombardment", "the ongoing
+# offensive"): a whole war's course, not one incident
+CAMPAIGN = re.compile(
+    r"\b(?:relentless|ongoing|continu(?:ed|ing)|constant|incessant|unrelenting|sustained)"
+    r"\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 SINCE_REACH = 40  # characters from an attack to the "since" that counts it
 SUPERLATIVE = re.compile(r"\b(worst|deadliest|largest|biggest|heaviest|first|most)\b", re.I)
 
@@ -266,8 +273,9 @@ def _mark_background(
     """Attacks told as a campaign counted from a date ("Israeli strikes since October 7
     have killed ...", "fighting since 1988") are history, not an event of the crisis: an
     attack followed by its `since`, a sentence that opens with one, or a whole-war phrase
-    marks them background, and the sentence's date is not theirs ("the worst shelling
-    since 2020" is no campaign). Ongoing states (a blockade "since December") stay the
+    marks them background, and so does a campaign told as lasting ("the relentless
+    bombardment"); the sentence's date is not theirs ("the worst shelling since 2020" is
+    no campaign). Ongoing states (a blockade "since December") stay the
     crisis's own."""
     whole = bool(HISTORY.search(sent.text))
     since = [t for t in times if sent.start_char <= t.start < sent.end_char and t.kind == "since"]
@@ -280,7 +288,8 @@ def _mark_background(
             or not text[sent.start_char : t.start].strip(" \"'\u201c")  # "Since May, ..."
             for t in since
         )
-        if whole or counted:
+        lasting = bool(CAMPAIGN.search(text, sent.start_char, ev.start))
+        if whole or counted or lasting:
             ev.background = True
             ev.date = ev.date_text = ev.time_index = ev.date_start = ev.date_end = None
 
