@@ -571,6 +571,7 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
             else:
                 singles.append(members)
     _fold_coarse_dates(clusters)
+    singles = _join_the_one_dated(clusters, singles)
     events = [_make_event(ms) for ms in [*clusters.values(), *singles]]
     told: list[Event] = []
     for _, members in sorted(by_story.items()):
@@ -654,6 +655,27 @@ def _assign_ids(events: list[Event], sha: dict[str, str]) -> None:
     counts = Counter(base.values())
     for e in events:
         e.id = base[id(e)] if counts[base[id(e)]] == 1 else digest(base[id(e)], *anchor(e))
+
+
+def _join_the_one_dated(
+    clusters: dict[tuple[str, str], list[Member]], singles: list[list[Member]]
+) -> list[list[Member]]:
+    """A report that tells an event of some kind without a date ("the government
+    eventually resigned", "the blockade") tells the one event of that kind other reports
+    date, when they date exactly one; statements are kept to their own speaker and day.
+    Returns the undated groups that joined none."""
+    dated: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in clusters:
+        dated[key[0]].append(key)
+    left: list[list[Member]] = []
+    for members in singles:
+        kind = group_of(members[0][1].type)
+        fits = dated.get(kind, [])
+        if members[0][1].type != "statement" and len(fits) == 1:
+            clusters[fits[0]].extend(members)
+        else:
+            left.append(members)
+    return left
 
 
 def _fold_coarse_dates(clusters: dict[tuple[str, str], list[Member]]) -> None:

@@ -50,6 +50,8 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("blockade", re.compile(r"\b(blockade|siege|besieged|starved|starving|starvation)\b")),
     ("surrender", re.compile(r"\b(surrender\w*|disarm\w*|disband\w*)\b")),
     ("displacement", re.compile(r"\b(fled|flee|fleeing|displaced|displacement|exodus|refugees)\b")),
+    # a government or an official leaving office: the political development a crisis forces
+    ("resignation", re.compile(r"\b(resign(?:s|ed|ing|ation)?|step(?:s|ped)? down)\b")),
     (
         "attack",
         re.compile(
@@ -67,13 +69,14 @@ LABELS = {
     "denial": "Denial or counter-claim", "assessment": "Assessment of the cause",
     "toll_update": "Later casualty toll", "appeal": "Appeal or call",
     "reaction": "Reaction or condemnation", "protest": "Protest or unrest",
+    "resignation": "Resignation",
 }  # fmt: skip
 PLOVER = {
     "attack": "ASSAULT", "airstrike": "ASSAULT", "shelling": "ASSAULT",
     "ground_offensive": "ASSAULT", "ceasefire": "AGREE", "ceasefire_violation": "ASSAULT",
     "blockade": "COERCE", "explosion": "ASSAULT", "surrender": "YIELD",
     "displacement": "MOBILIZE", "statement": "COOPERATE", "denial": "REJECT",
-    "appeal": "REQUEST", "reaction": "ACCUSE", "protest": "PROTEST",
+    "appeal": "REQUEST", "reaction": "ACCUSE", "protest": "PROTEST", "resignation": "YIELD",
 }  # fmt: skip
 PLACE_RANK = {"town": 0, "region": 1, "country": 2}
 
@@ -424,9 +427,10 @@ TOLD_BY = {
 # kinds that never tell a figure of the metric: people who flee are not killed by fleeing
 # ("a missile hit a station where thousands had gathered to flee, killing 50")
 NEVER_TOLD_BY = {
-    "killed": {"displacement"},
-    "injured": {"displacement"},
-    "missing": {"displacement"},
+    "killed": {"displacement", "resignation"},
+    "injured": {"displacement", "resignation"},
+    "missing": {"displacement", "resignation"},
+    "displaced": {"resignation"},
 }
 # what an attack or blast leaves; people detained are not counted by the event before them
 CASUALTIES = {"killed", "injured", "missing", "displaced", "evacuated"}
