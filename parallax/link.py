@@ -918,9 +918,7 @@ def _headline(lead: str) -> str:
 def _lead_toll(d: DocumentRecord) -> Figure | None:
     """The first casualty count of the opening that its sentence gives for an incident of
     the report (an attack or blast it tells, not history): the incident's toll."""
-    incident = {
-        m.key for m in d.events if m.type in INCIDENT_TYPES and not m.background
-    }
+    incident = {m.key for m in d.events if m.type in INCIDENT_TYPES and not m.background}
     for f in sorted(d.figures, key=lambda f: f.start):
         if not _in_lead(d, f.start):
             continue
