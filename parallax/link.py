@@ -722,8 +722,11 @@ def _top(c: Counter) -> str | None:
 
 def _main_place(members: list[tuple[str, EventMention]]) -> str | None:
     """The place the most reports give (each report counted once: one report naming a far
-    city does not outvote the others), the most specific on a tie."""
-    told = {(doc, m.location, m.location_precision) for doc, m in members if m.location}
+    city does not outvote the others), the most specific on a tie, then the first told (a
+    set's order would make the choice depend on the process's hash seed)."""
+    told = dict.fromkeys(
+        (doc, m.location, m.location_precision) for doc, m in members if m.location
+    )
     places = Counter((place, precision) for _, place, precision in told)
     if not places:
         return None

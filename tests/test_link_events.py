@@ -161,3 +161,17 @@ def test_a_resignation_told_without_a_date_is_the_one_others_date(nlp) -> None:
     assert resignation.documents == ["dated", "undated"]
     assert not [f for d in docs for f in d.figures if f.event and f.metric == "killed"
                 and any(m.key == f.event and m.type == "resignation" for m in d.events)]  # fmt: skip
+
+
+def test_a_tie_between_places_goes_to_the_first_told_whatever_the_hash_seed() -> None:
+    from parallax.link import _main_place
+    from parallax.models import EventMention
+
+    def told(place: str) -> EventMention:
+        return EventMention("e0", "displacement", "fled", 0, 4, 0, 10, location=place,
+                            location_precision="region")  # fmt: skip
+
+    # two reports each: a tie on count and precision; a set would pick by hash order
+    for first, second in (("Ostravia region", "Lisk region"), ("Lisk region", "Ostravia region")):
+        members = [("a", told(first)), ("b", told(second)), ("c", told(first)), ("d", told(second))]
+        assert _main_place(members) == first
