@@ -11,7 +11,7 @@ resolved to a name through `DocEntities`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -122,6 +122,7 @@ DASH_NAME = re.compile(
 )
 # 'Toll rises to 40 - health minister': a headline signed with a dash
 HEADLINE_SIGNED = re.compile(r"(.*?\S)[ \t]+[-\u2013\u2014][ \t]+([a-z][a-z' -]{2,40}?)[ \t.]*$")
+STATEMENT_LOOKBACK = 3  # attributed quotes searched back for who made "the statement"
 RELATIVE_REACH = 40  # tokens searched for a relative clause around a cue
 MIN_DIRECT_WORDS = 4
 MIN_INDIRECT_TOKENS = 2
@@ -147,6 +148,8 @@ SOURCE_DOCUMENTS = {
     "estimate",
     "record",
     "toll",
+    "document",
+    "assessment",
 }
 
 
@@ -560,11 +563,15 @@ class QuoteFinder:
         self.according = [
             t.i
             for t in doc
-            if t.lower_ == "according"
-            and t.i + 1 < len(doc)
-            and doc[t.i + 1].lower_ == "to"
+            if (
+                t.lower_ == "according"
+                and t.i + 1 < len(doc)
+                and doc[t.i + 1].lower_ == "to"
+                or _per_source(t)
+            )
             and not self.marks.inside(t.idx, t.idx + 1)
         ]
+        self.statements: list[Quote] = []  # attributed quotes found so far, in text order
         self.relays = [t.i for t in doc if t.lemma_ in RELAY_VERBS]
         # speech verbs outside quotation marks, the candidates for a quotation's cue
         self.cues = [t for t in doc if _is_cue(t) and not self.marks.inside(t.idx, t.idx + len(t))]
@@ -669,7 +676,7 @@ class QuoteFinder:
                 break
         acc = self.according_to(self.sent_of(cue))
         if relayer is None and acc is not None:
-            relayer = next((c for c in children(self.doc[acc.i + 1]) if c.dep_ == "pobj"), None)
+            relayer = next((c for c in children(_prep_of(acc)) if c.dep_ == "pobj"), None)
         if relayer is None:
             return None
         resolved = self.ents.resolve_np(np_span(relayer))
@@ -689,6 +696,49 @@ class QuoteFinder:
                     return inner
         return None
 
+    def _document_author(self, noun: Token) -> tuple[Resolved | None, Span | None]:
+        """Who wrote a document named without 'from X': the holder before it ('the
+        ministry's statement', 'the Valdorian intelligence document': the Valdorian
+        intelligence) or, for a bare 'the statement', whoever the report last quoted
+        making one."""
+        mods = [c for c in children(noun) if c.i < noun.i and c.dep_ in ("poss", "compound", "amod")]
+        named = [
+            t
+            for c in mods
+            for t in c.subtree
+            if t.pos_ == "PROPN" or t.ent_type_ or c.dep_ == "poss"
+        ]
+        if named:
+            first = min(m.left_edge.i for m in mods)
+            while first < noun.i and self.doc[first].lower_ in ("the", "a", "an", "its"):
+                first += 1
+            end = noun.i
+            if self.doc[end - 1].text in ("'s", "\u2019s", "'", "\u2019"):
+                end -= 1
+            if first < end:
+                span = self.doc[first:end]
+                return self.ents.resolve_np(span), span
+        first_word = self.doc[noun.left_edge.i].lower_
+        if first_word not in ("the", "this", "that") or mods:
+            return None, None
+        earlier = [q for q in self.statements if q.start < noun.idx]
+        for q in earlier[::-1][:STATEMENT_LOOKBACK]:
+            if noun.idx - q.end > CUE_WINDOW or q.speaker_start is None:
+                break
+            if any(t.lemma_ == noun.lemma_ for t in self.sent_at(q.speaker_start)):
+                span = self.doc.char_span(q.speaker_start, q.speaker_end or q.speaker_start)
+                if span is not None and q.speaker:
+                    return Resolved(q.speaker, q.speaker_type or "organization"), span
+        return None, None
+
+    def _note_statements(self, found: list[Quote]) -> None:
+        for q in found:
+            if q.speaker:
+                insort(self.statements, q, key=lambda x: x.start)
+
+    def sent_at(self, offset: int) -> Span:
+        return self.sents[max(0, bisect_right(self.sent_starts, offset) - 1)]
+
     def according_to(self, sent: Span) -> Token | None:
         i = bisect_left(self.according, sent.start)
         if i < len(self.according) and self.according[i] < sent.end:
@@ -696,8 +746,10 @@ class QuoteFinder:
         return None
 
     def _according_speaker(self, tok: Token) -> tuple[Resolved | None, Span | None]:
-        """'according to a statement on Tuesday from Blinken's office' -> the office."""
-        to = self.doc[tok.i + 1]
+        """'according to a statement on Tuesday from Blinken's office' -> the office; 'the
+        agency's report', 'the Valdorian intelligence document' -> who wrote it; 'the
+        statement' the report quoted last -> who made it."""
+        to = _prep_of(tok)
         pobj = next((c for c in children(to) if c.dep_ == "pobj"), None)
         if pobj is None:
             return None, None
@@ -706,7 +758,7 @@ class QuoteFinder:
             if inner is not None:
                 span = np_span(inner)
                 return self.ents.resolve_np(span), span
-            return None, None
+            return self._document_author(pobj)
         if pobj.lemma_ in ("report", "reports", "source", "sources"):
             return None, None
         span = np_span(pobj)
@@ -819,7 +871,7 @@ class QuoteFinder:
                     acc = self.according_to(sent)
                     if acc is not None:
                         speaker, span = self._according_speaker(acc)
-                        cue_text = "according to"
+                        cue_text = "according to" if acc.lower_ == "according" else acc.text
                         break
                 else:
                     speaker, span, cue_text = self._signed_speaker(m)
@@ -857,7 +909,7 @@ class QuoteFinder:
         """An unattributed direct quote takes the speaker of the quote before it in the same
         paragraph ("A," he said. "B."), or else of the one after it."""
         for i, q in enumerate(quotes):
-            if q.speaker or q.kind != "direct":
+            if q.speaker or not (q.kind == "direct" or self._whole_sentence(q)):
                 continue
             para = self._para_of(q.start)
             for j in [i - 1, i + 1]:
@@ -873,6 +925,40 @@ class QuoteFinder:
                 nxt = self._next_para_quote(quotes, i) or self._prev_para_quote(quotes, i)
                 if nxt is not None:
                     _copy_speaker(q, nxt)
+
+    def _whole_sentence(self, q: Quote) -> bool:
+        """A short quotation that is a sentence of its own ('"A," he said. "We wait."'):
+        it opens its paragraph or follows a full stop, and ends one."""
+        para = self._para_of(q.start)
+        if para is None:
+            return False
+        lo = self.paras[para][0]
+        before = self.text[lo : q.start].rstrip(" \t\"'\u201c")
+        after = self.text[q.end : q.end + 2]
+        ends = q.text.rstrip()[-1:] in (".", "?", "!") or after[1:2] in (".", "?", "!")
+        return (before == "" or before[-1] in ".?!\"\u201d") and ends and q.text[:1].isupper()
+
+    def _carry_statements(self, quotes: list[Quote]) -> None:
+        """A paragraph that is one quotation and nothing else, after a paragraph whose last
+        statement is attributed ('X said that A.' then '"B."'): the same speaker goes on."""
+        last: Quote | None = None
+        for q in quotes:
+            if q.speaker:
+                last = q
+                continue
+            if q.kind not in ("direct", "partial") or last is None:
+                continue
+            para = self._para_of(q.start)
+            if para is None or self._para_of(last.start) != para - 1:
+                continue
+            lo, hi = self.paras[para]
+            outside = (self.text[lo : q.start] + " " + self.text[q.end : hi]).strip(
+                " \t\"'\u201c\u201d.,"
+            )
+            if outside or (hi - lo) - (q.end - q.start) > 6 or not self._whole_sentence(q):
+                continue
+            _copy_speaker(q, last)
+            q.via = last.via
 
     def _prev_para_quote(self, quotes: list[Quote], i: int) -> Quote | None:
         """A paragraph that is a quotation and nothing else, after a paragraph that
@@ -977,6 +1063,7 @@ class QuoteFinder:
                 if q is not None:
                     here.append(q)
             out.extend(here)
+            self._note_statements(here)
         return out
 
     def _content(self, verb: Token) -> list[Span]:
@@ -994,8 +1081,10 @@ class QuoteFinder:
             for c in [c for c in clauses if c.i > verb.i] + clauses:
                 if c.i > verb.i and c.left_edge.i < verb.i:  # "which X said had killed 39"
                     return [self.doc[verb.i + 1 : self._clause(c).end]]
-                if c.i > verb.i or self._fronted(c, verb):
+                if c.i > verb.i:
                     return [self._clause(c)]
+                if self._fronted(c, verb):
+                    return [self._up_to_attribution(self._clause(c), verb)]
         if lemma in SPEECH_VERBS:  # "told a briefing that A", parsed as a relative clause
             nouns = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > verb.i]
             for prep in (c for c in kids if c.dep_ == "prep" and c.i > verb.i):
@@ -1066,13 +1155,34 @@ class QuoteFinder:
         return out
 
     def _fronted(self, clause: Token, verb: Token) -> bool:
-        """'A, X said': the clause opens the sentence and a comma sets it off."""
+        """'A, X said': the clause opens the sentence and a comma sets it off (after the
+        clause, or before the subject of the cue when the parse hangs the clause's last
+        phrase on the cue)."""
         edge = clause.right_edge.i
-        return (
-            clause.left_edge.i == self.sent_of(verb).start
-            and edge + 1 < verb.i
-            and (self.doc[edge + 1].text == "," or self.doc[edge].text == ",")
+        if clause.left_edge.i != self.sent_of(verb).start or edge + 1 >= verb.i:
+            return False
+        return self.doc[edge + 1].text == "," or self.doc[edge].text == "," or (
+            self._attribution_comma(verb) is not None
         )
+
+    def _attribution_comma(self, verb: Token) -> int | None:
+        """The comma that sets off a closing 'X said' (the one before its subject)."""
+        subj = next((c for c in children(verb) if c.dep_ == "nsubj" and c.i < verb.i), None)
+        if subj is None or subj.left_edge.i == 0:
+            return None
+        comma = subj.left_edge.i - 1
+        return comma if self.doc[comma].text == "," else None
+
+    def _up_to_attribution(self, span: Span, verb: Token) -> Span:
+        """A fronted clause up to the comma before 'X said' ('A, and not B, X said': the
+        parse may hang B on the cue), when no other cue stands between."""
+        comma = self._attribution_comma(verb)
+        if comma is None or comma <= span.end:
+            return span
+        between = self.doc[span.end : comma]
+        if any(_is_cue(t, INDIRECT_CUES) or t.text in ('"', "\u201c", "\u201d") for t in between):
+            return span
+        return self.doc[span.start : comma]
 
     def _clause(self, head: Token) -> Span:
         """A clause's span without its leading 'that' and without a trailing concession
@@ -1136,8 +1246,13 @@ class QuoteFinder:
         speaker, span = self._according_speaker(acc)
         if speaker is None or span is None:
             return None
-        pp_end = max(t.i for t in self.doc[acc.i + 1].subtree) + 1
-        if acc.i - sent.start <= 1:  # "According to X, CLAUSE."
+        pp_end = max(t.i for t in _prep_of(acc).subtree) + 1
+        relative = self._relative_around(acc, sent)
+        if relative is not None:  # "The blast, which according to X killed 40, ..."
+            content = self.doc[pp_end : relative.right_edge.i + 1]
+            while len(content) and content[0].is_punct:
+                content = content[1:]
+        elif acc.i - sent.start <= 1:  # "According to X, CLAUSE."
             start_tok = pp_end
             while start_tok < sent.end and self.doc[start_tok].is_punct:
                 start_tok += 1
@@ -1150,7 +1265,23 @@ class QuoteFinder:
             return None
         if self.marks.overlaps(content.start_char, content.end_char):
             return None
-        return make_quote(content, "indirect", speaker, span, "according to")
+        cue = "according to" if acc.lower_ == "according" else acc.text
+        return make_quote(content, "indirect", speaker, span, cue)
+
+    def _relative_around(self, acc: Token, sent: Span) -> Token | None:
+        """The verb of a relative clause that 'according to X' opens: 'which according to
+        X killed 40' (the statement is the clause, not the noun it describes)."""
+        prev = self.doc[acc.i - 1] if acc.i > sent.start else None
+        if prev is None or prev.lower_ not in ("which", "who", "that"):
+            return None
+        verb = acc.head
+        for _ in range(3):
+            if verb.dep_ == "relcl":
+                return verb
+            if verb.head.i == verb.i:
+                break
+            verb = verb.head
+        return None
 
     def _has_newline(self, start: int, end: int) -> bool:
         i = bisect_left(self.newlines, start)
@@ -1209,14 +1340,38 @@ class QuoteFinder:
             q for q in self.direct_quotes() if q.speaker or not _overlaps(spans, q.start, q.end)
         ]
         blocks = self.block_quotes()
+        self.statements = sorted((q for q in direct + blocks if q.speaker), key=lambda q: q.start)
         taken = [(q.start, q.end) for q in direct if q.kind == "direct"]
         indirect = self.indirect_quotes(taken + spans)
         quotes = sorted(labelled + direct + blocks + indirect, key=lambda q: q.start)
+        self._carry_statements(quotes)
         roles = self.ents.roles()
         for q in quotes:
             if q.speaker_type == "person" and q.speaker in roles:
                 q.speaker_role, q.speaker_affiliation = roles[q.speaker]
         return quotes
+
+
+def _prep_of(acc: Token) -> Token:
+    """The preposition of 'according to X' ('to') or of 'per X' (itself)."""
+    return acc.doc[acc.i + 1] if acc.lower_ == "according" else acc
+
+
+def _per_source(tok: Token) -> bool:
+    """'per X' naming a source ('..., per a Meridian report', 'per Valdorian officials'),
+    not a rate ('20 per cent', 'once per day')."""
+    if tok.lower_ != "per" or tok.i == 0:
+        return False
+    pobj = next((c for c in children(tok) if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.like_num or tok.doc[tok.i - 1].like_num:
+        return False
+    if pobj.pos_ == "PROPN" or pobj.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
+        return True
+    mods = [c for c in children(pobj) if c.i < pobj.i and c.dep_ in ("compound", "amod", "poss")]
+    return any(m.pos_ == "PROPN" or m.ent_type_ for m in mods) or pobj.lemma_ in (
+        "official",
+        "source",
+    )
 
 
 def _headline(doc: Doc) -> tuple[int, int] | None:
