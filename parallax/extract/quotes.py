@@ -23,6 +23,7 @@ from parallax.extract.entities import (
     DATELINE_MARKS,
     DELIVERY_NOUNS,
     ON_BEHALF,
+    ORGANIZATION_HEADS,
     ROLE_NOUNS,
     DocEntities,
     Resolved,
@@ -53,6 +54,7 @@ BELIEF_VERBS = {
     "determine", "demonstrate", "prove", "sense", "imagine", "concur", "lament", "recount",
     "clarify", "specify",
     "notice", "remember", "bet", "swear", "posit", "theorize", "acknowledge", "announce",
+    "consider", "assess", "detail",
 }  # fmt: skip
 # Statements of intent, reported with a to-infinitive ("vowed to rebuild the bridge").
 INTENT_VERBS = {
@@ -68,7 +70,8 @@ OBJECT_VERBS = {
     "claim", "allege", "report", "disclose", "reveal", "dispute", "confirm", "admit",
     "applaud", "slam", "blast", "decry", "denounce", "tout", "hail", "echo", "repeat",
     "reiterate", "call", "deny", "reject", "dismiss", "refute", "suggest", "support",
-    "back", "oppose", "favor", "favour", "tweet", "say", "express", "voice",
+    "back", "oppose", "favor", "favour", "tweet", "say", "express", "voice", "contest",
+    "assess",
 }  # fmt: skip
 # Statements reported by their topic ("spoke about the blockade", "called for a truce").
 TOPIC_PREPOSITIONS = {
@@ -108,7 +111,8 @@ TRANSCRIPT_SPEAKER = re.compile(
     r"[\"\u201c']*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?=\S)"
 )
 TITLE_SPEAKER = re.compile(
-    r"(?!(?:The|A|An) )([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)"
+    r"(?!(?:The|A|An) )([A-Z][\w.'\u2019-]*(?: (?:(?:of|for|the) )?[A-Z][\w.'\u2019-]*){0,3}):"
+    r"[ \t]+(?=\S)"
 )
 # 'Said Ana Varga: "..."', the attribution inverted before a colon.
 SAID_BEFORE_COLON = re.compile(
@@ -122,6 +126,15 @@ DASH_NAME = re.compile(
 )
 # 'Toll rises to 40 - health minister': a headline signed with a dash
 HEADLINE_SIGNED = re.compile(r"(.*?\S)[ \t]+[-\u2013\u2014][ \t]+([a-z][a-z' -]{2,40}?)[ \t.]*$")
+# Headlines that name their speaker after a comma: '..., says governor', '..., health
+# ministry confirms' (the verb before or after the speaker).
+HEADLINE_VERBS = "says|said|confirms|claims|warns|reports|admits|insists|announces"
+HEADLINE_SAYS = re.compile(
+    rf"(.*?\S),[ \t]+(?:{HEADLINE_VERBS})[ \t]+([\w'\u2019.-]+(?:[ \t][\w'\u2019.-]+){{0,5}}?)[ \t.]*$"
+)
+HEADLINE_SPEAKER_SAYS = re.compile(
+    rf"(.*?\S),[ \t]+([\w'\u2019.-]+(?:[ \t][\w'\u2019.-]+){{0,5}}?)[ \t]+(?:{HEADLINE_VERBS})[ \t.]*$"
+)
 STATEMENT_LOOKBACK = 3  # attributed quotes searched back for who made "the statement"
 RELATIVE_REACH = 40  # tokens searched for a relative clause around a cue
 MIN_DIRECT_WORDS = 4
@@ -351,6 +364,9 @@ def holder_of(noun: Token) -> Token | None:
         return None
     for child in children(noun):
         if child.dep_ == "poss":
+            return child
+    for child in children(noun):  # "Valdorian claims": the people's (their government's)
+        if child.dep_ == "amod" and child.ent_type_ == "NORP" and child.i == noun.i - 1:
             return child
     for child in children(noun):
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
@@ -1312,7 +1328,9 @@ class QuoteFinder:
             name = found.group(1)
             if self.ents.is_dateline(mention):  # "VELGRAD: ..." is where, not who
                 continue
-            speaker = self.ents.resolve_name(name.title() if name.isupper() else name, "PERSON")
+            speaker = (self._role_speaker(mention) if pattern is TITLE_SPEAKER else None) or (
+                self.ents.resolve_name(name.title() if name.isupper() else name, "PERSON")
+            )
             kind = "direct" if pattern is TRANSCRIPT_SPEAKER else "indirect"
             out.append(make_quote(content, kind, speaker, mention, ":"))
         return out
@@ -1324,14 +1342,50 @@ class QuoteFinder:
             return []
         found = HEADLINE_SIGNED.match(self.text, *self.title)
         if found is None or found.group(2).split()[-1].lower() not in ROLE_NOUNS:
-            return []
+            found = HEADLINE_SAYS.match(self.text, *self.title)
+            found = found or HEADLINE_SPEAKER_SAYS.match(self.text, *self.title)
+            if found is None or not self._speaker_words(found.group(2)):
+                return []
         content = self.doc.char_span(found.start(1), found.end(1), alignment_mode="expand")
         mention = self.doc.char_span(found.start(2), found.end(2), alignment_mode="expand")
         if content is None or mention is None or len(content) < MIN_INDIRECT_TOKENS:
             return []
-        speaker = self.ents.resolve_np(mention)
-        cue = self.text[found.end(1) : found.start(2)].strip()
-        return [make_quote(content, "indirect", speaker, mention, cue)]
+        speaker = self._role_speaker(mention) or self.ents.resolve_np(mention)
+        if speaker is None or speaker.kind == "unresolved":
+            return []
+        cue = self.text[found.end(1) : found.end(0)].replace(mention.text, "").strip(" ,.")
+        return [make_quote(content, "indirect", speaker, mention, cue or None)]
+
+    @staticmethod
+    def _speaker_words(words: str) -> bool:
+        """Words that can name a speaker in a headline: a role or body ('governor', 'health
+        ministry') or a name, with no verb or number of a clause."""
+        low = words.lower().split()
+        if not low or any(w[:1].isdigit() for w in low):
+            return False
+        last = low[-1].strip("'\u2019")
+        return (
+            last in ROLE_NOUNS
+            or last in ORGANIZATION_HEADS
+            or last in ("police", "officials", "authorities", "military", "army")
+            or all(w[:1].isupper() for w in words.split())
+        )
+
+    def _role_speaker(self, mention: Span) -> Resolved | None:
+        """A headline's role with no name ('Valdorian Minister of Health'): the one person
+        the report gives that role."""
+        if any(t.ent_type_ == "PERSON" for t in mention):
+            return None
+        roles = [t.lower_ for t in mention if t.lower_ in ROLE_NOUNS]
+        if not roles:
+            return None
+        words = {
+            t.lower_
+            for t in mention
+            if t.is_alpha and not t.is_stop and t.ent_type_ not in ("NORP", "GPE")
+        }
+        holder = self.ents.role_holder(roles[-1], words)
+        return Resolved(holder, "person") if holder else None
 
     def find(self) -> list[Quote]:
         labelled = self.labelled_quotes() + self.headline_quote()
