@@ -177,3 +177,58 @@ def test_detailing_that_speaks_for_the_subject(nlp) -> None:
     )
     q = quote_with(quotes_of(nlp, text), "much heavier")
     assert q.speaker == "Lisk monitors"
+
+
+# -- participles, adverbial clauses, bodies named with 'of' ------------------------------
+
+
+def test_saying_a_clause_speaks_for_the_subject_not_the_clause(nlp) -> None:
+    text = (
+        "Valdoria's defence ministry denied responsibility, saying in a statement the "
+        "missiles that struck the station were used only by the rebels."
+    )
+    q = quote_with(quotes_of(nlp, text), "missiles that struck")
+    assert q.speaker is not None and "defence ministry" in q.speaker
+
+
+def test_a_while_clause_after_the_cue_is_not_the_report(nlp) -> None:
+    text = (
+        "VELGRAD (Meridian) - A missile hit the station in Dornik, killing 50 people "
+        "Friday, Valdorian authorities said, while warning they expect to find more."
+    )
+    said = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    assert said and "killing 50 people" in said[0].text
+    assert "while warning" not in said[0].text
+
+
+def test_the_office_of_a_named_official_is_the_speaker(nlp) -> None:
+    text = (
+        "About 4,000 civilians were in and around the station, according to the office "
+        "of Valdoria's prosecutor-general."
+    )
+    q = quote_with(quotes_of(nlp, text), "4,000 civilians")
+    assert q.speaker == "office of Valdoria's prosecutor-general"
+
+
+# -- claims reported inside other statements ---------------------------------------------
+
+
+def test_a_claim_inside_a_denial_is_its_holders(nlp) -> None:
+    text = (
+        "Allegations by the Valdorian side that Corvenia carried out the attack are "
+        '"provocation and absolutely untrue," the ministry said.'
+    )
+    nested = [q for q in quotes_of(nlp, text) if q.text == "Corvenia carried out the attack"]
+    assert nested and nested[0].speaker == "Valdorian side"
+
+
+def test_a_demonym_holds_the_claim_for_its_country(nlp) -> None:
+    text = "Ivo Brandt rejected Valdorian claims that the shells had been fired from Dornik."
+    quotes = quotes_of(nlp, text)
+    nested = [q for q in quotes if q.text == "the shells had been fired from Dornik"]
+    assert nested and nested[0].speaker == "Valdoria"
+
+
+def test_a_claim_with_no_holder_adds_no_quote(nlp) -> None:
+    text = "Ivo Brandt rejected the claims that the shells had been fired from Dornik."
+    assert not [q for q in quotes_of(nlp, text) if q.cue == "claims"]

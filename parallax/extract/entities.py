@@ -106,11 +106,14 @@ def strip_possessive(text: str) -> str:
 
 
 def clean_np(text: str) -> str:
-    """'both Russia's foreign ministry' -> 'Russia foreign ministry'."""
+    """'both Russia's foreign ministry' -> 'Russia's foreign ministry' ('the office of
+    Valdoria's prosecutor' keeps its inner possessive; a last word loses its own)."""
     words = text.replace("\u2019", "'").split()
     while words and words[0].lower() in DETERMINERS:
         words = words[1:]
-    out = " ".join(re.sub(r"'s$|'$", "", w) for w in words)
+    if words:
+        words[-1] = re.sub(r"'s$|'$", "", words[-1])
+    out = " ".join(words)
     return out.strip(' ,.;:"“”')
 
 

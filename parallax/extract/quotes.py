@@ -135,6 +135,15 @@ HEADLINE_SAYS = re.compile(
 HEADLINE_SPEAKER_SAYS = re.compile(
     rf"(.*?\S),[ \t]+([\w'\u2019.-]+(?:[ \t][\w'\u2019.-]+){{0,5}}?)[ \t]+(?:{HEADLINE_VERBS})[ \t.]*$"
 )
+# Words that open an adverbial clause, not a reported one ("..., X said, while warning")
+SUBORDINATORS = {"while", "as", "although", "though", "because", "after", "before", "when",
+                 "since", "whereas", "until", "despite"}  # fmt: skip
+# Bodies named with 'of' and whose they are ("office of the prosecutor-general of X")
+OF_BODIES = {"office", "ministry", "department", "directorate", "committee", "council",
+             "commission", "bureau", "agency", "service", "administration"}  # fmt: skip
+# Statement nouns whose that-clause is the holder's claim ("Valdorian claims that ...")
+CLAIM_NOUNS = {"claim", "allegation", "accusation", "assertion", "suggestion", "charge",
+               "contention", "insistence"}  # fmt: skip
 STATEMENT_LOOKBACK = 3  # attributed quotes searched back for who made "the statement"
 RELATIVE_REACH = 40  # tokens searched for a relative clause around a cue
 MIN_DIRECT_WORDS = 4
@@ -279,6 +288,7 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
             child.dep_ in ("dobj", "attr")
             and child.i > verb.i
             and verb.lemma_ == "say"
+            and verb.tag_ != "VBG"  # "saying the missiles were ...": content, not speaker
             and child.pos_ in ("PROPN", "NOUN", "PRON")
             and not any(c.dep_ == "ccomp" for c in children(verb))
         ):
@@ -386,6 +396,9 @@ def np_span(token: Token) -> Span:
         if child.dep_ == "punct" and child.i == right + 1:
             continue
         # a person named in apposition after a title ("Azerbaijan's president, Ilham Aliyev")
+        if _body_of(token, child):  # "the office of Valdoria's prosecutor-general"
+            right = max(right, child.right_edge.i)
+            break
         if child.dep_ in ("compound", "flat", "nummod", "case") or (
             child.dep_ == "appos"
             and child.ent_type_ == "PERSON"
@@ -409,6 +422,15 @@ def _closing_relative(verb: Token, subj: Token) -> Token | None:
         if anc.dep_ == "relcl" and anc.head.i < subj.i:
             return anc.head
     return None
+
+
+def _body_of(head: Token, prep: Token) -> bool:
+    """'of X' that names whose body it is: 'the office of Valdoria's prosecutor', 'the
+    Ministry of Health' (a proper name inside), not 'the ministry of the interior'."""
+    if prep.dep_ != "prep" or prep.lower_ != "of" or head.lemma_.lower() not in OF_BODIES:
+        return False
+    inner = [t for t in prep.subtree if t.i != prep.i]
+    return len(inner) <= 6 and any(t.pos_ == "PROPN" for t in inner)
 
 
 def conj_subjects(subj: Token) -> list[Token]:
@@ -1094,7 +1116,11 @@ class QuoteFinder:
             return []
         if lemma in SPEECH_VERBS or lemma in BELIEF_VERBS:
             clauses = [c for c in kids if c.dep_ == "ccomp"]  # "X said (that) A", "A, X said"
-            for c in [c for c in clauses if c.i > verb.i] + clauses:
+            after = [c for c in clauses if c.i > verb.i]
+            if any(c.i < verb.i and self._fronted(c, verb) for c in clauses):
+                # "A, X said, while warning B": B is no report of X's words
+                after = [c for c in after if self.doc[c.left_edge.i].lower_ not in SUBORDINATORS]
+            for c in after + clauses:
                 if c.i > verb.i and c.left_edge.i < verb.i:  # "which X said had killed 39"
                     return [self.doc[verb.i + 1 : self._clause(c).end]]
                 if c.i > verb.i:
@@ -1299,6 +1325,46 @@ class QuoteFinder:
             verb = verb.head
         return None
 
+    def nested_claims(self, found: list[Quote]) -> list[Quote]:
+        """A claim reported inside another's statement: 'X rejected Valdorian claims that
+        A', 'allegations by the Valdorian side that A are untrue' (A is the claim's
+        holder's, whoever reports it)."""
+        spans = {(q.start, q.end) for q in found}
+        out = []
+        for noun in self.doc:
+            if noun.lemma_.lower() not in CLAIM_NOUNS or noun.pos_ != "NOUN":
+                continue
+            if self.marks.inside(noun.idx, noun.idx + 1) or noun.idx < self.body_start:
+                continue
+            clause = next(
+                (
+                    c
+                    for c in children(noun)
+                    if c.dep_ in ("acl", "ccomp", "relcl")
+                    and c.i > noun.i
+                    and self.doc[c.left_edge.i].lower_ == "that"
+                    and (c.dep_ != "relcl" or _that_clause(c))
+                ),
+                None,
+            )
+            holder = holder_of(noun)
+            if clause is None or holder is None:
+                continue
+            content = self._clause(clause)
+            if len(content) and content[0].lower_ == "that":
+                content = content[1:]
+            if len(content) < 3 or (content.start_char, content.end_char) in spans:
+                continue
+            if self.marks.overlaps(content.start_char, content.end_char):
+                continue
+            mention = np_span(holder)
+            country = self.ents.demonym_country(holder.text) if holder.dep_ == "amod" else None
+            speaker = Resolved(country, "country") if country else self.ents.resolve_np(mention)
+            if speaker is None or speaker.kind == "unresolved":
+                continue
+            out.append(make_quote(content, "indirect", speaker, mention, noun.text))
+        return out
+
     def _has_newline(self, start: int, end: int) -> bool:
         i = bisect_left(self.newlines, start)
         return i < len(self.newlines) and self.newlines[i] < end
@@ -1397,7 +1463,8 @@ class QuoteFinder:
         self.statements = sorted((q for q in direct + blocks if q.speaker), key=lambda q: q.start)
         taken = [(q.start, q.end) for q in direct if q.kind == "direct"]
         indirect = self.indirect_quotes(taken + spans)
-        quotes = sorted(labelled + direct + blocks + indirect, key=lambda q: q.start)
+        quotes = labelled + direct + blocks + indirect
+        quotes = sorted(quotes + self.nested_claims(quotes), key=lambda q: q.start)
         self._carry_statements(quotes)
         roles = self.ents.roles()
         for q in quotes:
