@@ -106,13 +106,15 @@ def strip_possessive(text: str) -> str:
 
 
 def clean_np(text: str) -> str:
-    """'both Russia's foreign ministry' -> 'Russia's foreign ministry' ('the office of
-    Valdoria's prosecutor' keeps its inner possessive; a last word loses its own)."""
+    """'both Russia's foreign ministry' -> 'Russia foreign ministry'; a possessive after
+    'of' stays ('the office of Valdoria's prosecutor' names whose office it is)."""
     words = text.replace("\u2019", "'").split()
     while words and words[0].lower() in DETERMINERS:
         words = words[1:]
-    if words:
-        words[-1] = re.sub(r"'s$|'$", "", words[-1])
+    words = [
+        w if 0 < i < len(words) - 1 and words[i - 1].lower() == "of" else re.sub(r"'s$|'$", "", w)
+        for i, w in enumerate(words)
+    ]
     out = " ".join(words)
     return out.strip(' ,.;:"“”')
 
