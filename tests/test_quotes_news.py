@@ -232,3 +232,43 @@ def test_a_demonym_holds_the_claim_for_its_country(nlp) -> None:
 def test_a_claim_with_no_holder_adds_no_quote(nlp) -> None:
     text = "Ivo Brandt rejected the claims that the shells had been fired from Dornik."
     assert not [q for q in quotes_of(nlp, text) if q.cue == "claims"]
+
+
+# -- 'told a briefing that', 'it said' -----------------------------------------------------
+
+
+def test_told_a_briefing_that_reports_the_whole_clause(nlp) -> None:
+    text = (
+        "Spokesman Ivo Brandt told a press briefing that at the time of the strike, the "
+        "Valdorian army was not flying near the school and the shells that hit the "
+        "building did not match theirs."
+    )
+    told = [q for q in quotes_of(nlp, text) if q.cue == "told"]
+    assert told and "the Valdorian army was not flying near the school" in told[0].text
+    assert not told[0].text.endswith(" and")
+
+
+def test_it_said_then_it_added_is_one_speaker(nlp) -> None:
+    text = (
+        "Red Hand says army accusation over Dornik school strike is lies\n\n"
+        "The rebel group Red Hand on Wednesday rejected the army's account.\n\n"
+        "The Valdorian health ministry claimed that the army was behind the attack but "
+        "the Valdorian army blamed a rocket fired by Red Hand.\n\n"
+        '"The enemy is trying to evade its responsibility for the massacre," it said in a '
+        "statement.\n\n"
+        '"We affirm that the accusations are false and baseless," it added.\n\n'
+        'It said the school had "received notice of evacuation under threat of shelling".\n'
+    )
+    quotes = quotes_of(nlp, text)
+    for words in ("evade its responsibility", "false and baseless", "received notice"):
+        assert quote_with(quotes, words).speaker == "Red Hand", words
+
+
+def test_it_said_after_one_body_is_that_body(nlp) -> None:
+    text = (
+        "Red Hand says the army lies\n\n"
+        "The Valdorian health ministry said on Tuesday that 40 people had died in Dornik.\n\n"
+        '"The toll will rise in the coming hours as rescuers reach the school," it said.\n'
+    )
+    q = quote_with(quotes_of(nlp, text), "toll will rise")
+    assert q.speaker is not None and "health ministry" in q.speaker

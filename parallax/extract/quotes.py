@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parallax.extract.entities import (
     CONTRAST_WORDS,
+    IT_LOOKBACK,
     DATELINE_MARKS,
     DELIVERY_NOUNS,
     ON_BEHALF,
@@ -636,6 +637,10 @@ class QuoteFinder:
                 if after is None:
                     return None, None
                 span = after
+            if len(span) == 1 and span[0].lower_ == "it":
+                found = self._it_speaker(span[0], min(before, span.start_char))
+                if found is not None:
+                    return found, span
             return self.ents.resolve_np(span, before=min(before, span.start_char)), span
         resolved = []
         for s in subjects:
@@ -647,6 +652,53 @@ class QuoteFinder:
         ]
         names = tuple(dict.fromkeys(n for r in resolved for n in (r.members or (r.name,))))
         return Resolved(join_names(list(names)), "group", names), full
+
+    def _it_speaker(self, it: Token, before: int) -> Resolved | None:
+        """Who an 'it said' stands for where the last subjects do not tell: the body of the
+        'it said' before ('"A," it said. ... It added B': one speaker goes on); where the
+        nearest sentence sets two bodies against each other ('X claimed A but Y blamed
+        B'), the body the headline reports, when the last sentences mention it."""
+        lo = self.sent_starts[max(0, bisect_right(self.sent_starts, before) - 1 - IT_LOOKBACK)]
+        for q in reversed(self.statements):
+            if q.start >= before or q.speaker_start is None or q.speaker_start >= before:
+                continue
+            if q.end < lo:
+                break
+            if (q.speaker_text or "").lower() == "it" and q.speaker:
+                return Resolved(q.speaker, q.speaker_type or "organization")
+        protagonist = self._protagonist()
+        if protagonist is None or not self._contested(before):
+            return None
+        window = self.text[lo:before].lower()
+        return protagonist if protagonist.name.lower() in window else None
+
+    def _contested(self, before: int) -> bool:
+        """The sentence before sets two speaking bodies against each other."""
+        i = bisect_right(self.sent_starts, before) - 2
+        if i < 0:
+            return False
+        sent = self.sents[i]
+        if sent.end_char > before:
+            return False
+        cues = [t for t in sent if _is_cue(t, INDIRECT_CUES) and subject_of(t) is not None]
+        subjects = {subject_of(t).lower_ for t in cues}  # type: ignore[union-attr]
+        return len(subjects) >= 2 and any(t.lower_ in CONTRAST_WORDS for t in sent)
+
+    def _protagonist(self) -> Resolved | None:
+        """The body whose statement the headline reports ('Red Hand says ...')."""
+        if self.title is None:
+            return None
+        for tok in self.doc:
+            if tok.idx >= self.title[1]:
+                break
+            if tok.idx < self.title[0] or not _is_cue(tok):
+                continue
+            subj = subject_of(tok)
+            if subj is not None and subj.pos_ == "PROPN":
+                found = self.ents.resolve_np(np_span(subj))
+                if found and found.kind in ("organization", "country"):
+                    return found
+        return None
 
     def _for_whom(self, subj: Token) -> Span:
         """The subject's noun phrase; for one who speaks for another with the name after
@@ -917,6 +969,8 @@ class QuoteFinder:
             quotes.append(
                 quote_at_offsets(content, m.start, m.end, kind, speaker, span, cue_text, via)
             )
+            if quotes[-1].speaker:
+                self.statements.append(quotes[-1])
         self._carry_speakers(quotes)
         return quotes
 
@@ -1124,7 +1178,8 @@ class QuoteFinder:
                 if c.i > verb.i and c.left_edge.i < verb.i:  # "which X said had killed 39"
                     return [self.doc[verb.i + 1 : self._clause(c).end]]
                 if c.i > verb.i:
-                    return [self._clause(c)]
+                    split = self._split_that_clause(verb, c)
+                    return [split if split is not None else self._clause(c)]
                 if self._fronted(c, verb):
                     return [self._up_to_attribution(self._clause(c), verb)]
         if lemma in SPEECH_VERBS:  # "told a briefing that A", parsed as a relative clause
@@ -1150,6 +1205,22 @@ class QuoteFinder:
                         if cc.dep_ in ("xcomp", "advcl", "acl") and cc.tag_ == "VB":
                             return [self._clause(cc)]
         return self._object_content(verb)
+
+    def _split_that_clause(self, verb: Token, clause: Token) -> Span | None:
+        """'told a briefing that A and B': a parse that hangs A on the object as a relative
+        clause and B on the cue; the report runs from A's start to B's end."""
+        if verb.lemma_ not in SPEECH_VERBS:
+            return None
+        for noun in children(verb):
+            if noun.dep_ not in ("dobj", "dative") or not verb.i < noun.i < clause.left_edge.i:
+                continue
+            that = next((g for g in children(noun) if _that_clause(g)), None)
+            if that is None or that.left_edge.i >= clause.left_edge.i:
+                continue
+            start = that.left_edge.i + (1 if that.left_edge.lower_ == "that" else 0)
+            end = self._clause(clause).end
+            return self.doc[start:end] if end > start else None
+        return None
 
     def _object_content(self, verb: Token) -> list[Span]:
         """'condemned the shelling of X', 'called X a liar', 'spoke about the blockade'."""
@@ -1260,7 +1331,7 @@ class QuoteFinder:
                 break
         if doc[left].lower_ == "that" and doc[left].dep_ == "mark":
             left += 1
-        while right > left and (doc[right].is_punct or doc[right].is_space):
+        while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].dep_ == "cc"):
             right -= 1
         return doc[left : right + 1]
 
