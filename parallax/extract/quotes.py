@@ -401,6 +401,10 @@ def np_span(token: Token) -> Span:
             right = max(right, child.right_edge.i)
             break
         if child.dep_ in ("compound", "flat", "nummod", "case") or (
+            child.dep_ == "appos"  # "the militant group Red Hand": the name with no comma
+            and child.ent_type_ in ("ORG", "PERSON")
+            and child.left_edge.i == right + 1
+        ) or (
             child.dep_ == "appos"
             and child.ent_type_ == "PERSON"
             and child.left_edge.i == right + 2
@@ -666,11 +670,12 @@ class QuoteFinder:
                 break
             if (q.speaker_text or "").lower() == "it" and q.speaker:
                 return Resolved(q.speaker, q.speaker_type or "organization")
-        protagonist = self._protagonist()
-        if protagonist is None or not self._contested(before):
+        found = self._protagonist()
+        if found is None or not self._contested(before):
             return None
+        protagonist, named = found
         window = self.text[lo:before].lower()
-        return protagonist if protagonist.name.lower() in window else None
+        return protagonist if named.lower() in window else None
 
     def _contested(self, before: int) -> bool:
         """The sentence before sets two speaking bodies against each other."""
@@ -684,20 +689,28 @@ class QuoteFinder:
         subjects = {subject_of(t).lower_ for t in cues}  # type: ignore[union-attr]
         return len(subjects) >= 2 and any(t.lower_ in CONTRAST_WORDS for t in sent)
 
-    def _protagonist(self) -> Resolved | None:
-        """The body whose statement the headline reports ('Red Hand says ...')."""
-        if self.title is None:
-            return None
-        for tok in self.doc:
-            if tok.idx >= self.title[1]:
+    def _protagonist(self) -> tuple[Resolved, str] | None:
+        """The body whose statement the headline reports ('Red Hand says ...'), else the
+        first sentence of the report, with the name the text calls it by."""
+        first = next((s for s in self.sents if s.start_char >= self.body_start), None)
+        spans = [self.title] if self.title is not None else []
+        if first is not None:
+            spans.append((first.start_char, first.end_char))
+        for a, b in spans:
+            i = bisect_left([t.idx for t in self.doc], a)
+            for tok in self.doc[i:]:
+                if tok.idx >= b:
+                    break
+                subj = subject_of(tok) if _is_cue(tok, INDIRECT_CUES) else None
+                if subj is None:
+                    continue
+                mention = np_span(subj)
+                names = [t for t in mention if t.ent_type_ == "ORG"]
+                found = self.ents.resolve_np(mention)
+                if names and found and found.kind in ("organization", "country"):
+                    named = self.doc[names[0].i : names[-1].i + 1].text
+                    return found, named
                 break
-            if tok.idx < self.title[0] or not _is_cue(tok):
-                continue
-            subj = subject_of(tok)
-            if subj is not None and subj.pos_ == "PROPN":
-                found = self.ents.resolve_np(np_span(subj))
-                if found and found.kind in ("organization", "country"):
-                    return found
         return None
 
     def _for_whom(self, subj: Token) -> Span:
@@ -1171,9 +1184,22 @@ class QuoteFinder:
         if lemma in SPEECH_VERBS or lemma in BELIEF_VERBS:
             clauses = [c for c in kids if c.dep_ == "ccomp"]  # "X said (that) A", "A, X said"
             after = [c for c in clauses if c.i > verb.i]
-            if any(c.i < verb.i and self._fronted(c, verb) for c in clauses):
-                # "A, X said, while warning B": B is no report of X's words
-                after = [c for c in after if self.doc[c.left_edge.i].lower_ not in SUBORDINATORS]
+            fronted = [c for c in clauses if c.i < verb.i and self._fronted(c, verb)]
+            if fronted:
+                # "A, X said, while visiting B": B is no report of X's words, unless it
+                # reports more of them ("..., while warning they expect B")
+                subordinate = [
+                    c for c in after if self.doc[c.left_edge.i].lower_ in SUBORDINATORS
+                ]
+                after = [c for c in after if c not in subordinate]
+                if not after:
+                    first = self._up_to_attribution(self._clause(fronted[0]), verb)
+                    more = [
+                        self._clause(c)
+                        for c in subordinate
+                        if any(_is_cue(t, INDIRECT_CUES) for t in c.subtree)
+                    ]
+                    return [first, *more[:1]]
             for c in after + clauses:
                 if c.i > verb.i and c.left_edge.i < verb.i:  # "which X said had killed 39"
                     return [self.doc[verb.i + 1 : self._clause(c).end]]
