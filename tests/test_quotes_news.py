@@ -272,3 +272,27 @@ def test_it_said_after_one_body_is_that_body(nlp) -> None:
     )
     q = quote_with(quotes_of(nlp, text), "toll will rise")
     assert q.speaker is not None and "health ministry" in q.speaker
+
+
+def test_a_while_clause_that_reports_more_words_is_kept(nlp) -> None:
+    text = (
+        "VELGRAD (Meridian) - A missile hit the station in Dornik, killing 50 people "
+        "Friday, Valdorian authorities said, while warning they expect to find more."
+    )
+    said = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    assert any("they expect to find more" in q.text for q in said)
+
+
+def test_a_while_clause_of_doing_is_not_kept(nlp) -> None:
+    text = (
+        "A missile hit the station in Dornik, killing 50 people Friday, Valdorian "
+        "authorities said, while rescuers searched the rubble."
+    )
+    said = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    assert said and not any("rescuers searched" in q.text for q in said)
+
+
+def test_a_descriptor_before_a_name_is_one_speaker(nlp) -> None:
+    text = "The militant group Red Hand said on Wednesday that the army had lied about Dornik."
+    q = quote_with(quotes_of(nlp, text), "the army had lied")
+    assert q.speaker is not None and q.speaker.endswith("Red Hand")
