@@ -20,9 +20,9 @@ from spacy.tokens import Doc, Span, Token
 
 from parallax.extract.entities import (
     CONTRAST_WORDS,
-    IT_LOOKBACK,
     DATELINE_MARKS,
     DELIVERY_NOUNS,
+    IT_LOOKBACK,
     ON_BEHALF,
     ORGANIZATION_HEADS,
     ROLE_NOUNS,
@@ -400,15 +400,19 @@ def np_span(token: Token) -> Span:
         if _body_of(token, child):  # "the office of Valdoria's prosecutor-general"
             right = max(right, child.right_edge.i)
             break
-        if child.dep_ in ("compound", "flat", "nummod", "case") or (
-            child.dep_ == "appos"  # "the militant group Red Hand": the name with no comma
-            and child.ent_type_ in ("ORG", "PERSON")
-            and child.left_edge.i == right + 1
-        ) or (
-            child.dep_ == "appos"
-            and child.ent_type_ == "PERSON"
-            and child.left_edge.i == right + 2
-            and not any(c.dep_ == "conj" for c in children(child))
+        if (
+            child.dep_ in ("compound", "flat", "nummod", "case")
+            or (
+                child.dep_ == "appos"  # "the militant group Red Hand": the name with no comma
+                and child.ent_type_ in ("ORG", "PERSON")
+                and child.left_edge.i == right + 1
+            )
+            or (
+                child.dep_ == "appos"
+                and child.ent_type_ == "PERSON"
+                and child.left_edge.i == right + 2
+                and not any(c.dep_ == "conj" for c in children(child))
+            )
         ):
             right = max(right, child.right_edge.i)
         else:
@@ -804,7 +808,9 @@ class QuoteFinder:
         ministry's statement', 'the Valdorian intelligence document': the Valdorian
         intelligence) or, for a bare 'the statement', whoever the report last quoted
         making one."""
-        mods = [c for c in children(noun) if c.i < noun.i and c.dep_ in ("poss", "compound", "amod")]
+        mods = [
+            c for c in children(noun) if c.i < noun.i and c.dep_ in ("poss", "compound", "amod")
+        ]
         named = [
             t
             for c in mods
@@ -829,9 +835,9 @@ class QuoteFinder:
             if noun.idx - q.end > CUE_WINDOW or q.speaker_start is None:
                 break
             if any(t.lemma_ == noun.lemma_ for t in self.sent_at(q.speaker_start)):
-                span = self.doc.char_span(q.speaker_start, q.speaker_end or q.speaker_start)
-                if span is not None and q.speaker:
-                    return Resolved(q.speaker, q.speaker_type or "organization"), span
+                said = self.doc.char_span(q.speaker_start, q.speaker_end or q.speaker_start)
+                if said is not None and q.speaker:
+                    return Resolved(q.speaker, q.speaker_type or "organization"), said
         return None, None
 
     def _note_statements(self, found: list[Quote]) -> None:
@@ -1041,7 +1047,7 @@ class QuoteFinder:
         before = self.text[lo : q.start].rstrip(" \t\"'\u201c")
         after = self.text[q.end : q.end + 2]
         ends = q.text.rstrip()[-1:] in (".", "?", "!") or after[1:2] in (".", "?", "!")
-        return (before == "" or before[-1] in ".?!\"\u201d") and ends and q.text[:1].isupper()
+        return (before == "" or before[-1] in '.?!"\u201d') and ends and q.text[:1].isupper()
 
     def _carry_statements(self, quotes: list[Quote]) -> None:
         """A paragraph that is one quotation and nothing else, after a paragraph whose last
@@ -1188,9 +1194,7 @@ class QuoteFinder:
             if fronted:
                 # "A, X said, while visiting B": B is no report of X's words, unless it
                 # reports more of them ("..., while warning they expect B")
-                subordinate = [
-                    c for c in after if self.doc[c.left_edge.i].lower_ in SUBORDINATORS
-                ]
+                subordinate = [c for c in after if self.doc[c.left_edge.i].lower_ in SUBORDINATORS]
                 after = [c for c in after if c not in subordinate]
                 if not after:
                     first = self._up_to_attribution(self._clause(fronted[0]), verb)
@@ -1300,8 +1304,10 @@ class QuoteFinder:
         edge = clause.right_edge.i
         if clause.left_edge.i != self.sent_of(verb).start or edge + 1 >= verb.i:
             return False
-        return self.doc[edge + 1].text == "," or self.doc[edge].text == "," or (
-            self._attribution_comma(verb) is not None
+        return (
+            self.doc[edge + 1].text == ","
+            or self.doc[edge].text == ","
+            or (self._attribution_comma(verb) is not None)
         )
 
     def _attribution_comma(self, verb: Token) -> int | None:
@@ -1357,7 +1363,9 @@ class QuoteFinder:
                 break
         if doc[left].lower_ == "that" and doc[left].dep_ == "mark":
             left += 1
-        while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].dep_ == "cc"):
+        while right > left and (
+            doc[right].is_punct or doc[right].is_space or doc[right].dep_ == "cc"
+        ):
             right -= 1
         return doc[left : right + 1]
 
