@@ -531,9 +531,10 @@ def _negated(doc: Doc, first: int, last: int, lex: FigureLexicon) -> bool:
 
 def _second_metric(doc: Doc, metric: str, at: int, sent: Span, lex: FigureLexicon) -> str | None:
     """The other metric of 'dozens of killed and injured', 'killed and injured many
-    civilians': a vague count that two coordinated metric words (at token `at`) share."""
+    civilians', 'killed or injured thousands': a vague count that two coordinated metric
+    words (at token `at`) share."""
     for k, conj in ((at + 2, at + 1), (at - 2, at - 1)):
-        if sent.start <= k < sent.end and doc[conj].lower_ == "and":
+        if sent.start <= k < sent.end and doc[conj].lower_ in ("and", "or"):
             other = _metric_word(doc[k], lex)
             if other is not None and other != metric:
                 return other
@@ -1604,12 +1605,18 @@ def _nearest_attribution(
         if source is not None:
             return source, True  # "500 were killed according to the ministry, X reported"
         if tok.lemma_ in lex.reporting_verbs and tok.pos_ in ("VERB", "AUX"):
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            # the subject nearest the verb: "GAZA CITY: The ministry says" has two
+            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            subj = subjects[-1] if subjects else None
             if subj is None and tok.dep_ == "ROOT":
                 subj = _opening_subject(tok)  # "Mayor X, who ..., said": misparsed
             if subj is None or subj.dep_ == "nsubjpass" and subj.head.i == tok.i:
                 return None, False
-            speaker = _speaker_in(subj, quotes)
+            speaker = next(
+                (s for s in map(lambda c: _speaker_in(c, quotes), subjects[::-1]) if s), None
+            )
+            if speaker is None:
+                speaker = _speaker_in(subj, quotes)
             if speaker is not None:
                 return speaker, True
             if subj.pos_ == "PRON" or subj.tag_ in ("WDT", "WP"):
@@ -1660,7 +1667,9 @@ def _according_to(tok: Token, sent: Span, lex: FigureLexicon) -> str | None:
     return None
 
 
-def _headline_speaker(doc: Doc, sent: Span, fig: Figure, speakers: dict[str, list[str]]) -> str | None:
+def _headline_speaker(
+    doc: Doc, sent: Span, fig: Figure, speakers: dict[str, list[str]]
+) -> str | None:
     """'Health Minister: Toll Rises to 80': the speaker a headline names before a colon,
     a role, an organisation or a person, for the figures after it."""
     colon = next((t for t in sent if t.text == ":" and t.idx < fig.start), None)
@@ -1676,23 +1685,21 @@ def _headline_speaker(doc: Doc, sent: Span, fig: Figure, speakers: dict[str, lis
     return doc[start : colon.i].text
 
 
+BRACKETED = re.compile(r"[ \t]*\(([^()\d\n]{2,60})\)")
+
+
 def _parenthesised_source(doc: Doc, fig: Figure, speakers: dict[str, list[str]]) -> str | None:
     """'Injuries: 314 (Valdorian health ministry)': a source in brackets right after the
     figure, an organisation or role, with no number in it (not '(including 9 children)')."""
-    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
-    if span is None or span.end >= len(doc) or doc[span.end].text != "(":
+    m = BRACKETED.match(doc.text, fig.end)
+    if m is None:
         return None
-    close = next((t.i for t in doc[span.end + 1 : span.end + 10] if t.text == ")"), None)
-    if close is None or close == span.end + 1:
-        return None
-    words = doc[span.end + 1 : close]
+    inner = m.group(1).strip()
+    words = inner.lower().split()
     heads = set(speakers.get("role_nouns", [])) | set(speakers.get("organization_heads", []))
-    if any(t.like_num or t.is_punct for t in words):
+    if not words or not set(words) & heads or words[0] in ("including", "among", "of"):
         return None
-    if not any(t.lower_ in heads or t.ent_type_ in ("ORG", "PERSON") for t in words):
-        return None
-    start = span.end + 1 + (1 if words[0].lower_ == "the" else 0)
-    return doc[start:close].text
+    return inner[4:] if words[0] == "the" else inner
 
 
 @lru_cache(maxsize=1)
@@ -1765,10 +1772,34 @@ def assign_claimants(
             continue
         para_start = text.rfind("\n", 0, sent.start_char) + 1
         earlier = [x for x in quotes if para_start <= x.start < sent.start_char and x.speaker]
-        if earlier:
+        closing = _closing_attribution(text, sent, sents, quotes)
+        if closing is not None:
+            fig.claimant = closing
+        elif earlier:
             fig.claimant = earlier[-1].speaker
         else:
             fig.reportedly = False
+
+
+def _closing_attribution(
+    text: str, sent: Span, sents: list[Span], quotes: list[Quote]
+) -> str | None:
+    """The speaker of a pronoun attribution that closes the next sentence of the same
+    paragraph ('98 people were taken to hospital. Twelve of them died, he said.'): the
+    statement runs over both sentences."""
+    nxt = next((s for s in sents if s.start_char >= sent.end_char), None)
+    if nxt is None or "\n" in text[sent.end_char : nxt.start_char]:
+        return None
+    for q in quotes:
+        if (
+            q.speaker
+            and q.speaker_start is not None
+            and nxt.start_char <= q.speaker_start < nxt.end_char
+            and (q.speaker_text or "").lower() in ("he", "she", "they")
+            and q.speaker_start > q.end
+        ):
+            return q.speaker
+    return None
 
 
 def date_figures(figures: list[Figure], times: list[TimeExpr], published: str | None) -> None:
