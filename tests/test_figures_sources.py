@@ -183,3 +183,27 @@ def test_a_closing_he_said_covers_the_sentence_before_it_in_the_paragraph(nlp) -
     figs = _claims(nlp, text, [q])
     assert [(f.value, f.claimant) for f in figs] == [(98, "Ivo Marek"), (10, "Ivo Marek"),
                                                      (20, None)]  # fmt: skip
+
+
+def test_a_number_a_toll_is_compared_with_is_a_figure_of_that_toll(nlp) -> None:
+    f = one(
+        nlp,
+        "The agency noted that the death toll in Dornik is likely much lower than the 471 "
+        "announced by the Valdorian army.",
+    )
+    assert (f.metric, f.value, f.qualifier) == ("killed", 471, "exact")
+    assert figures_of(nlp, "The number of injured in Lisk is higher than 12 percent.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("The toll in Dornik is likely lower than the 471 announced by the Valdorian army, "
+         "analysts said.", "Valdorian army"),
+        ("The 300 deaths reported by the Lisk health office were disputed by the governor.",
+         "Lisk health office"),
+    ],
+)  # fmt: skip
+def test_a_figure_announced_by_someone_is_theirs(nlp, text: str, claimant: str) -> None:
+    f = one(nlp, text)
+    assert (f.metric, f.claimant) == ("killed", claimant)

@@ -331,9 +331,9 @@ def _metric_before(
         if metric is not None:
             return metric, first - 2  # "Fatalities: 63", "Injuries: 150+", "Deaths | 63"
     q = _qualifier(doc, first, start, lex)[1]
-    grew = _grew_from(doc, q, start)
+    grew = _grew_from(doc, q, start) or _compared_toll(doc, first)
     if grew is not None and not vague:
-        return grew  # "the number of dead grew from 50 on Friday"
+        return grew  # "the number of dead grew from 50", "the toll is lower than the 471"
     if (
         q - 2 >= start
         and doc[first].like_num
@@ -472,6 +472,25 @@ def _grew_from(doc: Doc, q: int, start: int) -> tuple[str, int] | None:
     if metric is None:
         return None
     return metric, verb.i
+
+
+def _compared_toll(doc: Doc, first: int) -> tuple[str, int] | None:
+    """(metric, first token) of a number a toll is compared with, someone's figure of that
+    toll: 'the death toll is likely much lower than the 471 announced by X'."""
+    tok = doc[first]
+    while tok.dep_ in ("compound", "nummod", "quantmod") and tok.head.i > tok.i:
+        tok = tok.head
+    than = tok.head
+    if tok.dep_ != "pobj" or than.lower_ != "than" or than.head.tag_ not in ("JJR", "RBR"):
+        return None
+    if first + 1 < len(doc) and doc[first + 1].pos_ == "NOUN":
+        return None  # "lower than 12 percent", "than the 300 deaths" (read by the noun)
+    verb = than.head.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lower_ not in TALLY_NOUNS:
+        return None
+    metric = _toll_metric(list(subj.subtree), subj)
+    return (metric, first - 1 if doc[first - 1].lower_ == "the" else first) if metric else None
 
 
 def _counts_people(doc: Doc, first: int, lex: FigureLexicon) -> bool:
@@ -1592,6 +1611,15 @@ def _nearest_attribution(
         return None, False
     tok = span.root
     sent = span.sent
+    for rel in tok.children:
+        if rel.dep_ == "acl" and rel.tag_ == "VBN" and rel.lemma_ in lex.reporting_verbs:
+            agent = next((c for c in rel.children if c.dep_ == "agent"), None)
+            obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            if obj is not None and obj.pos_ != "PRON":
+                start = obj.left_edge.i  # "the 471 announced by the ministry"
+                while start < obj.i and doc[start].lower_ in ("the", "a", "an"):
+                    start += 1
+                return doc[start : obj.i + 1].text, True
     for rel in tok.children:
         if rel.dep_ == "relcl" and rel.lemma_ in lex.reporting_verbs:
             subj = next((c for c in rel.children if c.dep_ == "nsubj"), None)
