@@ -207,3 +207,11 @@ def test_a_number_a_toll_is_compared_with_is_a_figure_of_that_toll(nlp) -> None:
 def test_a_figure_announced_by_someone_is_theirs(nlp, text: str, claimant: str) -> None:
     f = one(nlp, text)
     assert (f.metric, f.claimant) == ("killed", claimant)
+
+
+def test_critical_cases_among_the_injured_counted_before_are_a_part_of_them(nlp) -> None:
+    figs = figures_of(nlp, "Of the 5,000 injured in Lisk, 120 are in critical condition.")
+    assert [(f.metric, f.value, f.part_of) for f in figs] == [
+        ("injured", 5000, None),
+        ("injured", 120, 0),
+    ]

@@ -132,6 +132,7 @@ CAUSATIVE_UPDATES = {"raise", "bring", "push", "take", "lift", "put", "revise", 
 TALLY_NOUNS = {"toll", "number", "count", "tally", "total", "figure"}
 COUNT_NOUNS = TALLY_NOUNS | {"deaths", "dead", "fatalities", "injuries", "wounded", "injured",
                              "casualties"}  # fmt: skip
+SEVERITY = {"critical", "serious"}  # "120 are in critical condition": a part of the injured
 POSSESSIVES = {"the", "our", "their", "its", "his", "her", "my", "your"}
 DEICTICS = {"these", "those", "them"}
 SCALE_WORDS = {"dozen", "hundred", "thousand", "million"}
@@ -1105,6 +1106,17 @@ class FigureFinder:
             ):
                 # "twelve of these died": a part of the last total of that metric
                 whole = next((f for f in reversed(previous + out) if f.metric == metric), None)
+            if (
+                whole is None
+                and metric == "injured"
+                and any(t.lower_ in SEVERITY for t in doc[last + 1 : metric_at + 1])
+            ):
+                # "of the 5,000 injured, 120 are in critical condition": a part of the
+                # injured counted before it in the sentence, not a competing total
+                whole = next(
+                    (f for f in reversed(out) if f.metric == metric and _smaller(value, f.value)),
+                    None,
+                )
             if metric == "injured" and _governing_lemma(doc[last]) in KILL_VERBS:
                 metric = "killed"  # "three people wounded in the shelling died in hospital"
                 metric_at = max(metric_at, doc[last].head.head.i)
