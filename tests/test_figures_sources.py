@@ -215,3 +215,17 @@ def test_critical_cases_among_the_injured_counted_before_are_a_part_of_them(nlp)
         ("injured", 5000, None),
         ("injured", 120, 0),
     ]
+
+
+def test_a_closing_he_said_does_not_reach_across_a_paragraph(nlp) -> None:
+    text = (
+        "The death toll in Lisk rose to at least 135 on Wednesday.\n\n"
+        "The city of Lisk was dark at night, he said."
+    )
+    q = _quote(text, "The city of Lisk was dark at night", "Ivo Marek", "he")
+    figs = _claims(nlp, text, [q])
+    assert [(f.value, f.claimant) for f in figs] == [(135, None)]
+
+
+def test_many_people_in_a_serious_condition_is_no_count(nlp) -> None:
+    assert figures_of(nlp, "There are many people in a serious condition in Lisk.") == []

@@ -1107,6 +1107,12 @@ class FigureFinder:
                 # "twelve of these died": a part of the last total of that metric
                 whole = next((f for f in reversed(previous + out) if f.metric == metric), None)
             if (
+                vague
+                and metric == "injured"
+                and any(t.lower_ in SEVERITY for t in doc[last + 1 : metric_at + 1])
+            ):
+                continue  # "many people in a serious condition": severity, not a count
+            if (
                 whole is None
                 and metric == "injured"
                 and any(t.lower_ in SEVERITY for t in doc[last + 1 : metric_at + 1])
@@ -1827,8 +1833,9 @@ def _closing_attribution(
     """The speaker of a pronoun attribution that closes the next sentence of the same
     paragraph ('98 people were taken to hospital. Twelve of them died, he said.'): the
     statement runs over both sentences."""
-    nxt = next((s for s in sents if s.start_char >= sent.end_char), None)
-    if nxt is None or "\n" in text[sent.end_char : nxt.start_char]:
+    nxt = next((s for s in sents if s.start_char >= sent.end_char and s.text.strip()), None)
+    end = sent.start_char + len(sent.text.rstrip())  # a sentence may end with the blank line
+    if nxt is None or "\n" in text[end : nxt.start_char]:
         return None
     for q in quotes:
         if (
