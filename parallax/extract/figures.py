@@ -49,6 +49,8 @@ class FigureLexicon:
     reporting_verbs: frozenset[str]  # lemmas: "said" in "which officials said killed 39"
     noun_metrics: dict[str, str]  # "the killing of 12", "the evacuation of 3,000"
     figure_nouns: frozenset[str]  # "the 100 to 300 range": words for a count itself
+    home_words: frozenset[str] = frozenset()  # "the homes of 300,000 people were destroyed"
+    home_loss_verbs: frozenset[str] = frozenset()  # lemmas: destroy, raze, flatten
 
     @property
     def qualifier_words(self) -> set[str]:
@@ -80,6 +82,8 @@ def load_lexicon(name: str = DEFAULT_LEXICON) -> FigureLexicon:
         reporting_verbs=frozenset(data["reporting_verbs"]),
         noun_metrics=dict(data["noun_metrics"]),
         figure_nouns=frozenset(data["figure_nouns"]),
+        home_words=frozenset(data.get("home_words", [])),
+        home_loss_verbs=frozenset(data.get("home_loss_verbs", [])),
     )
 
 
@@ -129,6 +133,7 @@ CAUSATIVE_UPDATES = {"raise", "bring", "push", "take", "lift", "put", "revise", 
 TALLY_NOUNS = {"toll", "number", "count", "tally", "total", "figure"}
 COUNT_NOUNS = TALLY_NOUNS | {"deaths", "dead", "fatalities", "injuries", "wounded", "injured",
                              "casualties"}  # fmt: skip
+SEVERITY = {"critical", "serious"}  # "120 are in critical condition": a part of the injured
 POSSESSIVES = {"the", "our", "their", "its", "his", "her", "my", "your"}
 DEICTICS = {"these", "those", "them"}
 SCALE_WORDS = {"dozen", "hundred", "thousand", "million"}
@@ -325,6 +330,9 @@ def _metric_before(
         if metric is not None:
             return metric, first - 2  # "Fatalities: 63", "Injuries: 150+", "Deaths | 63"
     q = _qualifier(doc, first, start, lex)[1]
+    grew = _grew_from(doc, q, start) or _compared_toll(doc, first)
+    if grew is not None and not vague:
+        return grew  # "the number of dead grew from 50", "the toll is lower than the 471"
     if (
         q - 2 >= start
         and doc[first].like_num
@@ -359,6 +367,129 @@ def _metric_before(
             at = tok.i - 1 if tok.i > window.start and doc[tok.i - 1].lower_ == "death" else tok.i
             return ("injured" if "injur" in lowered else "killed"), at
     return None, first
+
+
+FINITE_AUX = {"were", "was", "are", "is", "have", "has", "had"}
+
+
+def _counted_noun(doc: Doc, last: int, end: int, lex: FigureLexicon) -> Token | None:
+    """The noun for people a number counts: '50 people', '300 Valdorian civilians',
+    'thousands of residents' (None when it counts no people)."""
+    k = last + 1
+    if k < end and doc[k].lower_ == "of" and doc[last].lower_ in lex.vague:
+        k += 1
+    while k < end and doc[k].pos_ == "ADJ":
+        k += 1
+    if k < end and (doc[k].lower_ in lex.people or doc[k].lower_ in lex.populations):
+        return doc[k]
+    return None
+
+
+def _verb_metric(verb: Token, end: int, lex: FigureLexicon) -> tuple[str, int] | None:
+    """(metric, last token) a verb gives the people it is about: 'were killed', 'have
+    fled', or a metric phrase in a clause under it ('went there to be treated for
+    injuries')."""
+    if verb.pos_ in ("VERB", "AUX"):
+        metric = _metric_word(verb, lex)
+        if metric is not None and verb.lower_ not in ("lives", "wound", "injury", "missing"):
+            return metric, verb.i
+    for c in verb.children:
+        if c.dep_ in ("advcl", "xcomp") and c.i > verb.i:
+            phrase = _phrase_at(verb.doc, c.i, end, lex)
+            if phrase is not None:
+                return phrase
+    return None
+
+
+def _clause_metric(
+    doc: Doc, first: int, last: int, sent: Span, lex: FigureLexicon
+) -> tuple[str, int] | None:
+    """(metric, last token) of the verb whose subject the counted people are, where words
+    about them come between: '50 people trying to leave by train were killed', 'thousands
+    of people seeking refuge have fled', '400 people had gone there to be treated for
+    injuries'. None when the verb is denied or hypothetical."""
+    noun = _counted_noun(doc, last, sent.end, lex)
+    if noun is None:
+        return None
+    home = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    if home is not None and home.lower_ in lex.home_words:
+        # "the homes of 300,000 people were destroyed", "destroyed the homes of 4,000"
+        loss = home.head if home.dep_ in ("nsubjpass", "dobj") else None
+        k = noun.i + 1
+        if loss is None and k < sent.end and doc[k].lower_ in FINITE_AUX:
+            k += 1 if k + 1 < sent.end and doc[k + 1].lower_ == "been" else 0
+            loss = doc[k + 1] if k + 1 < sent.end else None  # misparsed as a coordination
+        if (
+            loss is not None
+            and loss.lemma_ in lex.home_loss_verbs
+            and not any(c.dep_ == "neg" for c in loss.children)
+        ):
+            return "displaced", max(loss.i, noun.i)
+    verb: Token | None = None
+    for tok in (noun, doc[last]):
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i > tok.i:
+            verb = tok.head
+            break
+    found = _verb_metric(verb, sent.end, lex) if verb is not None else None
+    if found is None and noun.i + 1 < sent.end and noun.nbor().tag_ in ("VBG", "VBN"):
+        # "50 people trying to leave were killed", parsed with the participle as the verb
+        k = noun.i + 2
+        while k < min(sent.end, noun.i + 14) and not doc[k].is_punct:
+            if doc[k].lower_ in FINITE_AUX:
+                while k + 1 < sent.end and doc[k + 1].lower_ in ("been", "being", "also"):
+                    k += 1
+                if k + 1 < sent.end and doc[k + 1].tag_ == "VBN":
+                    verb = doc[k + 1]
+                    found = _verb_metric(verb, sent.end, lex)
+                break
+            k += 1
+    if found is None or verb is None:
+        return None
+    if any(c.dep_ == "neg" or c.dep_ in ("aux", "auxpass") and c.lower_ in HYPOTHETICAL
+           for c in verb.children):  # fmt: skip
+        return None
+    if found[0] in ("displaced",) and _counts_things(doc, first, lex):
+        return None
+    return found
+
+
+def _grew_from(doc: Doc, q: int, start: int) -> tuple[str, int] | None:
+    """(metric, verb) of a toll said to have risen from a number, with no new value in
+    the sentence ('the number of dead grew from 50 on Friday'): the old value is a count
+    of its own. With a new value ('rose from 25 to 170') the update reads both."""
+    if q - 1 <= start or doc[q - 1].lower_ != "from":
+        return None
+    verb = doc[q - 1].head
+    if verb.pos_ != "VERB" or verb.lemma_ not in UPDATE_VERBS - CAUSATIVE_UPDATES:
+        return None
+    if any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children):
+        return None
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lower_ not in COUNT_NOUNS:
+        return None
+    metric = _toll_metric(list(subj.subtree), subj)
+    if metric is None:
+        return None
+    return metric, verb.i
+
+
+def _compared_toll(doc: Doc, first: int) -> tuple[str, int] | None:
+    """(metric, first token) of a number a toll is compared with, someone's figure of that
+    toll: 'the death toll is likely much lower than the 471 announced by X'."""
+    tok = doc[first]
+    while tok.dep_ in ("compound", "nummod", "quantmod") and tok.head.i > tok.i:
+        tok = tok.head
+    than = tok.head
+    if tok.dep_ != "pobj" or than.lower_ != "than" or than.head.tag_ not in ("JJR", "RBR"):
+        return None
+    if first + 1 < len(doc) and doc[first + 1].pos_ == "NOUN":
+        return None  # "lower than 12 percent", "than the 300 deaths" (read by the noun)
+    verb = than.head.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lower_ not in TALLY_NOUNS:
+        return None
+    metric = _toll_metric(list(subj.subtree), subj)
+    return (metric, first - 1 if doc[first - 1].lower_ == "the" else first) if metric else None
 
 
 def _counts_people(doc: Doc, first: int, lex: FigureLexicon) -> bool:
@@ -418,9 +549,10 @@ def _negated(doc: Doc, first: int, last: int, lex: FigureLexicon) -> bool:
 
 def _second_metric(doc: Doc, metric: str, at: int, sent: Span, lex: FigureLexicon) -> str | None:
     """The other metric of 'dozens of killed and injured', 'killed and injured many
-    civilians': a vague count that two coordinated metric words (at token `at`) share."""
+    civilians', 'killed or injured thousands': a vague count that two coordinated metric
+    words (at token `at`) share."""
     for k, conj in ((at + 2, at + 1), (at - 2, at - 1)):
-        if sent.start <= k < sent.end and doc[conj].lower_ == "and":
+        if sent.start <= k < sent.end and doc[conj].lower_ in ("and", "or"):
             other = _metric_word(doc[k], lex)
             if other is not None and other != metric:
                 return other
@@ -941,6 +1073,12 @@ class FigureFinder:
                 metric_tok = q_start
                 q_start = min(q_start, _qualifier(doc, first, sent.start, lex)[1])
                 metric_at = first + (1 if _plus(doc, last, sent.end) else 0)
+            if metric is None:
+                clause = _clause_metric(doc, first, last, sent, lex)
+                if clause is not None:
+                    metric, metric_at = clause
+                    metric_tok = metric_at
+                    q_start = _qualifier(doc, first, sent.start, lex)[1]
             whole: Figure | None = None  # the total this figure is a part of
             if metric is None and out and first - 1 > sent.start:
                 # "12 died in hospital and 38 at the station": the metric of the figure
@@ -966,6 +1104,23 @@ class FigureFinder:
             ):
                 # "twelve of these died": a part of the last total of that metric
                 whole = next((f for f in reversed(previous + out) if f.metric == metric), None)
+            if (
+                vague
+                and metric == "injured"
+                and any(t.lower_ in SEVERITY for t in doc[last + 1 : metric_at + 1])
+            ):
+                continue  # "many people in a serious condition": severity, not a count
+            if (
+                whole is None
+                and metric == "injured"
+                and any(t.lower_ in SEVERITY for t in doc[last + 1 : metric_at + 1])
+            ):
+                # "of the 5,000 injured, 120 are in critical condition": a part of the
+                # injured counted before it in the sentence, not a competing total
+                whole = next(
+                    (f for f in reversed(out) if f.metric == metric and _smaller(value, f.value)),
+                    None,
+                )
             if metric == "injured" and _governing_lemma(doc[last]) in KILL_VERBS:
                 metric = "killed"  # "three people wounded in the shelling died in hospital"
                 metric_at = max(metric_at, doc[last].head.head.i)
@@ -1471,6 +1626,16 @@ def _nearest_attribution(
     if span is None or not len(span):
         return None, False
     tok = span.root
+    sent = span.sent
+    for rel in tok.children:
+        if rel.dep_ == "acl" and rel.tag_ == "VBN" and rel.lemma_ in lex.reporting_verbs:
+            agent = next((c for c in rel.children if c.dep_ == "agent"), None)
+            obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            if obj is not None and obj.pos_ != "PRON":
+                start = obj.left_edge.i  # "the 471 announced by the ministry"
+                while start < obj.i and doc[start].lower_ in ("the", "a", "an"):
+                    start += 1
+                return doc[start : obj.i + 1].text, True
     for rel in tok.children:
         if rel.dep_ == "relcl" and rel.lemma_ in lex.reporting_verbs:
             subj = next((c for c in rel.children if c.dep_ == "nsubj"), None)
@@ -1480,20 +1645,24 @@ def _nearest_attribution(
                     start += 1
                 return doc[start : subj.i + 1].text, True
     for _ in range(8):
+        source = _according_to(tok, sent, lex)
+        if source is not None:
+            return source, True  # "500 were killed according to the ministry, X reported"
         if tok.lemma_ in lex.reporting_verbs and tok.pos_ in ("VERB", "AUX"):
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            # the subject nearest the verb: "GAZA CITY: The ministry says" has two
+            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            subj = subjects[-1] if subjects else None
             if subj is None and tok.dep_ == "ROOT":
                 subj = _opening_subject(tok)  # "Mayor X, who ..., said": misparsed
             if subj is None or subj.dep_ == "nsubjpass" and subj.head.i == tok.i:
                 return None, False
-            for q in quotes:
-                if (
-                    q.speaker
-                    and q.speaker_start is not None
-                    and q.speaker_end is not None
-                    and q.speaker_start <= subj.idx < q.speaker_end
-                ):
-                    return q.speaker, True
+            speaker = next(
+                (s for s in map(lambda c: _speaker_in(c, quotes), subjects[::-1]) if s), None
+            )
+            if speaker is None:
+                speaker = _speaker_in(subj, quotes)
+            if speaker is not None:
+                return speaker, True
             if subj.pos_ == "PRON" or subj.tag_ in ("WDT", "WP"):
                 return None, False
             start = subj.left_edge.i
@@ -1504,6 +1673,84 @@ def _nearest_attribution(
             break
         tok = tok.head
     return None, False
+
+
+def _speaker_in(subj: Token, quotes: list[Quote]) -> str | None:
+    """The (resolved) speaker of a quote whose speaker mention is the subject, or lies in
+    the subject's phrase: 'GAZA CITY: The health ministry says' has the dateline as its
+    parsed subject and the ministry as an apposition in it."""
+    for q in quotes:
+        if (
+            q.speaker
+            and q.speaker_start is not None
+            and q.speaker_end is not None
+            and q.speaker_start <= subj.idx < q.speaker_end
+        ):
+            return q.speaker
+    doc = subj.doc
+    lo, hi = doc[subj.left_edge.i].idx, doc[subj.right_edge.i].idx + len(doc[subj.right_edge.i])
+    for q in quotes:
+        if q.speaker and q.speaker_start is not None and lo <= q.speaker_start < hi:
+            return q.speaker
+    return None
+
+
+def _according_to(tok: Token, sent: Span, lex: FigureLexicon) -> str | None:
+    """The source an 'according to X' attached to this word gives, where it is part of the
+    clause ('500 were killed according to the ministry') and not set off by a comma as a
+    note on the whole report ('the hospital said 400 were treated, according to X': X
+    relays what the hospital said)."""
+    for c in tok.children:
+        if c.dep_ != "prep" or c.lower_ != "according" or c.i == sent.start:
+            continue
+        if tok.doc[c.i - 1].is_punct:
+            continue
+        found = _source_phrase(tok.doc[c.i : sent.end], lex)
+        if found is not None:
+            return found[0]
+    return None
+
+
+def _headline_speaker(
+    doc: Doc, sent: Span, fig: Figure, speakers: dict[str, list[str]]
+) -> str | None:
+    """'Health Minister: Toll Rises to 80': the speaker a headline names before a colon,
+    a role, an organisation or a person, for the figures after it."""
+    colon = next((t for t in sent if t.text == ":" and t.idx < fig.start), None)
+    if colon is None or colon.i - sent.start > 8 or colon.i == sent.start:
+        return None
+    words = doc[sent.start : colon.i]
+    heads = set(speakers.get("role_nouns", [])) | set(speakers.get("organization_heads", []))
+    if any(t.like_num or t.is_punct and t.text not in ("'", "’", ".") for t in words):
+        return None
+    if not any(t.lower_ in heads or t.ent_type_ == "PERSON" for t in words):
+        return None
+    start = sent.start + (1 if doc[sent.start].lower_ in ("the", "a", "an") else 0)
+    return doc[start : colon.i].text
+
+
+BRACKETED = re.compile(r"[ \t]*\(([^()\d\n]{2,60})\)")
+
+
+def _parenthesised_source(doc: Doc, fig: Figure, speakers: dict[str, list[str]]) -> str | None:
+    """'Injuries: 314 (Valdorian health ministry)': a source in brackets right after the
+    figure, an organisation or role, with no number in it (not '(including 9 children)')."""
+    m = BRACKETED.match(doc.text, fig.end)
+    if m is None:
+        return None
+    inner = m.group(1).strip()
+    words = inner.lower().split()
+    heads = set(speakers.get("role_nouns", [])) | set(speakers.get("organization_heads", []))
+    if not words or not set(words) & heads or words[0] in ("including", "among", "of"):
+        return None
+    return inner[4:] if words[0] == "the" else inner
+
+
+@lru_cache(maxsize=1)
+def _speaker_words() -> dict[str, list[str]]:
+    """Role and organisation words of the speakers' lexicon (parallax/lexicons/en/)."""
+    data = json.loads((LEXICONS / "en" / "speakers.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if isinstance(v, list)}
 
 
 def assign_claimants(
@@ -1526,7 +1773,12 @@ def assign_claimants(
         if s.start_char >= body_start or title and title[0] <= s.start_char < title[1]
     ]
     text = doc.text
+    speakers = _speaker_words()
     for fig in figures:
+        bracket = _parenthesised_source(doc, fig, speakers)
+        if bracket is not None:
+            fig.claimant = bracket
+            continue
         near, found = _nearest_attribution(doc, fig, quotes, lex)
         if found:
             fig.claimant = near
@@ -1538,6 +1790,11 @@ def assign_claimants(
         sent = next((s for s in sents if s.start_char <= fig.start < s.end_char), None)
         if sent is None:
             continue
+        if title and title[0] <= sent.start_char < title[1]:
+            head = _headline_speaker(doc, sent, fig, speakers)
+            if head is not None:
+                fig.claimant = head
+                continue
         source = _source_phrase(sent, lex)
         if source is not None:
             fig.claimant = source[0]
@@ -1559,10 +1816,35 @@ def assign_claimants(
             continue
         para_start = text.rfind("\n", 0, sent.start_char) + 1
         earlier = [x for x in quotes if para_start <= x.start < sent.start_char and x.speaker]
-        if earlier:
+        closing = _closing_attribution(text, sent, sents, quotes)
+        if closing is not None:
+            fig.claimant = closing
+        elif earlier:
             fig.claimant = earlier[-1].speaker
         else:
             fig.reportedly = False
+
+
+def _closing_attribution(
+    text: str, sent: Span, sents: list[Span], quotes: list[Quote]
+) -> str | None:
+    """The speaker of a pronoun attribution that closes the next sentence of the same
+    paragraph ('98 people were taken to hospital. Twelve of them died, he said.'): the
+    statement runs over both sentences."""
+    nxt = next((s for s in sents if s.start_char >= sent.end_char and s.text.strip()), None)
+    end = sent.start_char + len(sent.text.rstrip())  # a sentence may end with the blank line
+    if nxt is None or "\n" in text[end : nxt.start_char]:
+        return None
+    for q in quotes:
+        if (
+            q.speaker
+            and q.speaker_start is not None
+            and nxt.start_char <= q.speaker_start < nxt.end_char
+            and (q.speaker_text or "").lower() in ("he", "she", "they")
+            and q.speaker_start > q.end
+        ):
+            return q.speaker
+    return None
 
 
 def date_figures(figures: list[Figure], times: list[TimeExpr], published: str | None) -> None:
