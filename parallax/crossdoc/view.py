@@ -198,6 +198,7 @@ class ClaimView:
     ref: SpanRef  # the first report saying it
     reports: int  # how many reports say it (syndicated copies included)
     date: str | None
+    superseded: bool = False  # a newer value of the same claimant replaced it
 
 
 @dataclass
@@ -235,7 +236,8 @@ class TollView:
     metric: str
     value: int
     as_of: str | None
-    previous: int | None
+    previous: int | None  # the value it replaced, if the record links one
+    previous_date: str | None
     claimant: str
     ref: SpanRef
 
@@ -298,6 +300,8 @@ class _Outlets:
 def _claims(values: list[dict[str, Any]], outlet: Any) -> list[ClaimView]:
     folded: dict[tuple[Any, str], ClaimView] = {}
     for v in values:
+        if v.get("value") is None:
+            continue
         claimant = _text(v.get("claimant")) or "unnamed source"
         key = (v.get("value"), claimant)
         doc = _text(v.get("document"))
@@ -310,12 +314,13 @@ def _claims(values: list[dict[str, Any]], outlet: Any) -> list[ClaimView]:
                 SpanRef(doc, int(v.get("start") or 0), int(v.get("end") or 0)),
                 1,
                 _text(v.get("as_of") or v.get("date")) or None,
+                bool(v.get("superseded_by")),
             )
         else:
             found.reports += 1
             if (o := outlet(doc)) and o not in found.outlets:
                 found.outlets.append(o)
-    return sorted(folded.values(), key=lambda c: (-c.reports, c.value or 0, c.claimant))
+    return sorted(folded.values(), key=lambda c: (c.superseded, -c.reports, c.value or 0, c.claimant))
 
 
 def _toll(ranges: list[dict[str, Any]]) -> TollView | None:
@@ -325,21 +330,26 @@ def _toll(ranges: list[dict[str, Any]]) -> TollView | None:
         latest = r.get("latest")
         if not isinstance(latest, dict) or latest.get("value") is None:
             continue
-        as_of = _text(latest.get("as_of"))
+        # the value it replaced: the newest claim it superseded
         earlier = sorted(
-            (_text(v.get("as_of") or v.get("date")), v.get("value"))
+            (_text(v.get("as_of") or v.get("date")), int(v["value"]))
             for v in _dicts(r.get("values"))
             if isinstance(v.get("value"), int)
-            and v.get("value") != latest["value"]
-            and _text(v.get("as_of") or v.get("date"))
-            and (not as_of or _text(v.get("as_of") or v.get("date")) < as_of)
+            and isinstance(v.get("superseded_by"), dict)
+            and v["superseded_by"].get("document") == latest.get("document")
+            and v["superseded_by"].get("start") == latest.get("start")
         )
+        as_of = _text(latest.get("as_of"))
+        before = [e for e in earlier if e[0] and as_of and e[0] < as_of]
+        earlier = before or earlier
         previous = earlier[-1][1] if earlier else None
+        previous_date = earlier[-1][0] or None if earlier else None
         toll = TollView(
             _text(r.get("metric")),
             int(latest["value"]),
             _text(latest.get("as_of")) or None,
-            previous if isinstance(previous, int) else None,
+            previous,
+            previous_date,
             _text(latest.get("claimant")) or "unnamed source",
             SpanRef(
                 _text(latest.get("document")),

@@ -212,10 +212,22 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     # -- pages ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def corpus_page(request: Request, message: str | None = None) -> HTMLResponse:
+    def corpus_page(
+        request: Request,
+        message: str | None = None,
+        event: str = "",
+        metric: str = "",
+        claimant: str = "",
+        outlet: str = "",
+    ) -> HTMLResponse:
         snap = results.current()
-        data = snap.memo("corpus", lambda: views.corpus(snap.export))
-        if message:
+        texts = {d.name: d.text for d in snap.docs}
+        data = snap.memo("corpus", lambda: views.corpus(snap.export, texts))
+        filters = {"event": event, "metric": metric, "claimant": claimant, "outlet": outlet}
+        wanted = {k: v[:200] for k, v in filters.items() if v}
+        key = ("disagreements", tuple(sorted(wanted.items())))
+        data = {**data, **snap.memo(key, lambda: views.disagreements(snap.export, wanted, texts))}
+        if message or wanted:
             return page(request, "corpus.html", message=message, **data)
         return stored_page(snap, request, "corpus.html", lambda: data)
 
@@ -273,10 +285,11 @@ def create_app(config: ServeConfig) -> FastAPI:
         return page(request, "speaker.html", name=name, statements=statements, profile=profile)
 
     @app.get("/document/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(request: Request, doc_id: int) -> HTMLResponse:
+    def document_page(request: Request, doc_id: int, at: str | None = None) -> HTMLResponse:
         with open_store() as store:
             doc = _found(store.document(doc_id) if _is_rowid(doc_id) else None, "document")
-            src = views.source(doc, store.corrections(doc.sha256))
+            marked = views.marked_span(doc.text, at)  # a span linked to from another page
+            src = views.source(doc, store.corrections(doc.sha256), marked)
         return page(request, "document.html", source=src)
 
     # -- forms ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ its sources, figures, quotes and contradictions, a speaker's statements, a small
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -12,7 +13,17 @@ from typing import Any
 from markupsafe import Markup
 
 from parallax import mapdraw
-from parallax.crossdoc.view import Place, View, event_places, framing_lines
+from parallax.crossdoc.view import (
+    FILTERS,
+    Place,
+    SpanRef,
+    View,
+    dateline_outlet,
+    event_places,
+    framing_lines,
+    is_pronoun,
+    overview,
+)
 from parallax.export import correct_item, index_corrections
 from parallax.models import DocumentRecord
 from parallax.store import REVIEW_FIELDS, Correction
@@ -185,14 +196,17 @@ def find_item(doc: DocumentRecord, kind: str, start: int, end: int) -> dict[str,
 
 
 # -- the corpus ---------------------------------------------------------------------------
-def corpus(export: dict[str, Any]) -> dict[str, Any]:
-    """Documents with their counts, events, speakers, from the (corrected) export."""
+def corpus(export: dict[str, Any], texts: dict[str, str] | None = None) -> dict[str, Any]:
+    """Documents with their counts, events, speakers, from the (corrected) export; an
+    outlet the metadata lacks is read from the dateline of the report's text (`texts`)."""
     per_doc = Counter(c["sha256"] for c in export["corrections"])
     docs = []
     for d in export["documents"]:
+        outlet = d["outlet"] or dateline_outlet((texts or {}).get(d["name"], ""))
         docs.append(
             {
-                **{k: d[k] for k in ("id", "name", "title", "outlet", "published", "flags")},
+                **{k: d[k] for k in ("id", "name", "title", "published", "flags")},
+                "outlet": outlet or None,
                 "quotes": len(d["quotes"]),
                 "figures": len(d["figures"]),
                 "times": len(d["times"]),
@@ -220,7 +234,7 @@ def speakers(export: dict[str, Any]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for d in export["documents"]:
         for q in d["quotes"]:
-            if q["speaker"]:
+            if q["speaker"] and not is_pronoun(q["speaker"]):
                 counts[q["speaker"]] = counts.get(q["speaker"], 0) + 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -353,3 +367,43 @@ def svg_map(places: list[Place]) -> Markup:
     offline basemap, drawn by parallax.mapdraw exactly as the report draws them; every name
     escaped there, so the SVG goes into the page as it is."""
     return Markup(mapdraw.event_map(places))
+
+
+# -- where the sources disagree -----------------------------------------------------------
+
+
+def doc_ids(export: dict[str, Any]) -> dict[str, int]:
+    return {d["name"]: d["id"] for d in export["documents"]}
+
+
+def span_href(ids: dict[str, int], ref: SpanRef, kind: str | None = None) -> str:
+    """The span in its report: the document page with the span marked (and, for an
+    extracted item, its details open)."""
+    doc_id = ids.get(ref.document)
+    if doc_id is None:
+        return "#"
+    anchor = f"#d{doc_id}-{kind}-{ref.start}-{ref.end}" if kind else "#at"
+    return f"/document/{doc_id}?at={ref.start}-{ref.end}{anchor}"
+
+
+def disagreements(
+    export: dict[str, Any], filters: dict[str, str], texts: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The overview of the shared view model and what its links need."""
+    ids = doc_ids(export)
+    return {
+        "overview": overview(export, filters, texts=texts),
+        "href": lambda ref, kind=None: span_href(ids, ref, kind),
+        "filter_names": FILTERS,
+        "event_labels": {
+            e["id"]: f"{e['label']} ({e.get('date') or 'undated'})" for e in export["events"]
+        },
+    }
+
+
+def marked_span(text: str, at: str | None) -> list[Item]:
+    """The span `?at=START-END` names, as a pseudo-item the page highlights."""
+    m = re.fullmatch(r"(\d{1,9})-(\d{1,9})", at or "")
+    if not m or not (0 <= int(m[1]) < int(m[2]) <= len(text)):
+        return []
+    return [Item("", "sentence", int(m[1]), int(m[2]), "", {}, {}, None, "")]
