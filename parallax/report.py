@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parallax import mapdraw
-from parallax.crossdoc.view import Place, View
+from parallax.crossdoc.view import ClaimView, Overview, Place, SpanRef, View, overview, place_name
+from parallax.timeaxis import export_items, time_axis
 
 CSV_COLUMNS = [
     "document",
@@ -248,6 +249,7 @@ class _EventView:
 
 @dataclass
 class _DocView:
+    anchor: str
     heading: str
     fields: list[tuple[str, str]]
     times: list[str]
@@ -267,6 +269,10 @@ class _View:
     timeline: list[tuple[str, str, str]] = field(default_factory=list)
     framing: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    overview: Overview | None = None  # where the sources disagree (the shared view model)
+    event_anchors: dict[str, str] = field(default_factory=dict)  # event id -> anchor
+    doc_anchors: dict[str, str] = field(default_factory=dict)  # document name -> anchor
+    axis: str = ""  # the time axis (HTML), as the server draws it
 
 
 class _Index:
@@ -522,12 +528,13 @@ def _time_line(time: dict[str, Any]) -> str:
     return f"{line} (approximate)" if time.get("approximate") else line
 
 
-def _doc_view(doc: dict[str, Any], index: _Index) -> _DocView:
+def _doc_view(number: int, doc: dict[str, Any], index: _Index) -> _DocView:
     quotes = _dicts(doc.get("quotes"))
     unlinked = [
         _quote_line(q) for q in quotes if not any(e in index.event_ids for e in _event_ids(q))
     ]
     return _DocView(
+        anchor=f"doc-{number}",
         heading=_doc_name(doc),
         fields=_doc_fields(doc),
         times=[_time_line(t) for t in _dicts(doc.get("times"))],
@@ -577,6 +584,9 @@ def _build_view(export: dict[str, Any]) -> _View:
         _event_view(number, event, index, quotes) for number, event in enumerate(ordered, start=1)
     ]
     table, lines = _unlinked(index)
+    anchors = {
+        _text(event.get("id")): ev.anchor for event, ev in zip(ordered, events, strict=True)
+    }
     return _View(
         summary=_summary(index),
         events=events,
@@ -584,7 +594,9 @@ def _build_view(export: dict[str, Any]) -> _View:
             (_timeline_when(event, index), ev.short, ev.anchor)
             for event, ev in zip(ordered, events, strict=True)
         ],
-        documents=[_doc_view(doc, index) for doc in index.documents],
+        documents=[
+            _doc_view(number, doc, index) for number, doc in enumerate(index.documents, start=1)
+        ],
         unlinked_figures=table,
         unlinked_lines=lines,
         failures=[f"{_text(f.get('source'))}: {_text(f.get('error'))}" for f in index.failures],
@@ -596,6 +608,14 @@ def _build_view(export: dict[str, Any]) -> _View:
         generator=_text(export.get("generator")) if isinstance(export, dict) else "",
         framing=index.view.event_framing(None),
         sources=[_independent_line(s) for s in index.sources],
+        overview=overview(export) if isinstance(export, dict) else None,
+        event_anchors=anchors,
+        doc_anchors={
+            _doc_name(doc): f"doc-{number}" for number, doc in enumerate(index.documents, start=1)
+        },
+        axis=time_axis(export_items(export, href=lambda i: f"#{anchors.get(i, 'events')}"))
+        if isinstance(export, dict)
+        else "",
     )
 
 
@@ -801,7 +821,10 @@ def _html_event(ev: _EventView) -> str:
 
 
 def _html_document(doc: _DocView) -> str:
-    parts = [f'<section class="document"><h3>{_h(doc.heading)}</h3>', _html_fields(doc.fields)]
+    parts = [
+        f'<section class="document" id="{_h(doc.anchor)}"><h3>{_h(doc.heading)}</h3>',
+        _html_fields(doc.fields),
+    ]
     if doc.times:
         parts.append(f"<h4>Times</h4>{_html_list(doc.times)}")
     if doc.unlinked_quotes:
@@ -811,13 +834,86 @@ def _html_document(doc: _DocView) -> str:
 
 
 def _html_timeline(view: _View) -> str:
-    if not view.timeline:
-        return '<p class="empty">No events.</p>'
-    rows = "".join(
-        f'<li><a href="#{_h(anchor)}">{_h(when)} — {_h(title)}</a></li>'
-        for when, title, anchor in view.timeline
-    )
-    return f"<ol>{rows}</ol>"
+    """The time axis the server draws too (parallax.timeaxis)."""
+    return view.axis or '<p class="empty">No events.</p>'
+
+
+def _html_claim(claim: ClaimView, view: _View) -> str:
+    where = view.doc_anchors.get(claim.ref.document)
+    value = _h(claim.value if claim.value is not None else "?")
+    if where:
+        value = f'<a href="#{_h(where)}" title="{_h(claim.ref.document)}">{value}</a>'
+    extra = [*claim.outlets, *([claim.date] if claim.date else [])]
+    if claim.reports > 1:
+        extra.append(f"{claim.reports} reports")
+    if claim.superseded:
+        extra.append("since updated")
+    return f"<li>{value} — {_h(claim.claimant)}{_h(', ' + ', '.join(extra) if extra else '')}</li>"
+
+
+def _html_side(text: str, who: list[str], ref: SpanRef, view: _View) -> str:
+    where = view.doc_anchors.get(ref.document)
+    quote = f"<q>{_h(text)}</q>"
+    if where:
+        quote = f'<a href="#{_h(where)}" title="{_h(ref.document)}">{quote}</a>'
+    return f"{_h(', '.join(who))} {quote}"
+
+
+def _html_disagreements(view: _View) -> str:
+    """Where the sources disagree: the shared view model's overview, linked to the events
+    and the reports."""
+    ov = view.overview
+    if ov is None or not ov.events:
+        return '<p class="empty">No disagreement found between the sources.</p>'
+    parts = []
+    for ev in ov.events:
+        title = _h(ev.label)
+        if ev.id and ev.id in view.event_anchors:
+            title = f'<a href="#{_h(view.event_anchors[ev.id])}">{title}</a>'
+        when = _when(ev.date, ev.precision) if ev.date else "undated"
+        place = f" · {_h(place_name(ev.location))}" if ev.id else ""
+        parts.append(f'<div class="dispute"><h3>{title} <small>{_h(when)}{place}</small></h3>')
+        if ev.toll:
+            t = ev.toll
+            line = f"Latest toll: {t.value} {t.metric} ({t.claimant}"
+            line += f", as of {t.as_of})" if t.as_of else ")"
+            if t.previous is not None:
+                line += f"; was {t.previous}" + (f" on {t.previous_date}" if t.previous_date else "")
+            parts.append(f'<p class="toll">{_h(line)}.</p>')
+        if ev.ranges:
+            rows = []
+            for r in ev.ranges:
+                metric = r.metric + (f" ({r.group})" if r.group else "")
+                span = f"{r.best} (agreed)" if r.agreed else f"{r.low}–{r.high}"
+                if not r.agreed and r.best is not None:
+                    span += f", best {r.best}"
+                claims = "".join(_html_claim(c, view) for c in r.claims)
+                if r.more_claims:
+                    claims += f"<li>and {r.more_claims} more</li>"
+                rows.append(
+                    f'<tr class="{"agreed" if r.agreed else "disagreed"}"><td>{_h(metric)}</td>'
+                    f"<td>{_h(r.side or '—')}</td><td>{_h(span)}</td>"
+                    f"<td>{r.independent_sources}</td><td><ul>{claims}</ul></td></tr>"
+                )
+            parts.append(
+                "<table><thead><tr><th>Metric</th><th>Side</th><th>Range</th>"
+                "<th>Independent sources</th><th>Claims</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>"
+            )
+        if ev.contradictions:
+            items = "".join(
+                f"<li>{_h(c.kind)}: {_html_side(c.a, c.a_claimants, c.a_ref, view)} vs "
+                f"{_html_side(c.b, c.b_claimants, c.b_ref, view)}</li>"
+                for c in ev.contradictions
+            )
+            parts.append(f'<ul class="contradictions">{items}</ul>')
+        parts.append("</div>")
+    if ov.total_events > len(ov.events):
+        parts.append(
+            f'<p class="more">{len(ov.events)} of {ov.total_events} events shown, '
+            "most disputed first.</p>"
+        )
+    return "".join(parts)
 
 
 def _html_unlinked(view: _View) -> str:
@@ -842,6 +938,8 @@ def to_html(export: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Parallax report</title><style>{_CSS}</style></head><body>"
         "<header><h1>Parallax report</h1></header><main>"
+        f'<section id="disagreements"><h2>Where the sources disagree</h2>'
+        f"{_html_disagreements(view)}</section>"
         f'<section id="summary"><h2>Summary</h2><p>{_h(view.summary)}</p></section>'
         f'<section id="timeline"><h2>Timeline</h2>{_html_timeline(view)}</section>'
         f'<section id="events"><h2>Events</h2>{events}</section>'

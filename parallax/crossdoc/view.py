@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 
@@ -272,6 +273,25 @@ def _plural_noun(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
+def copy_groups(export: dict[str, Any], names: list[str]) -> list[tuple[str, list[str]]]:
+    """`names` (documents) grouped by independent source (the record's source groups:
+    wire copies and near-duplicates of one story together): (first document, its
+    copies), in the order of `names`."""
+    group = {
+        doc: _text(s.get("source"))
+        for s in _dicts(export.get("sources"))
+        for doc in s.get("documents") or []
+    }
+    out: dict[str, tuple[str, list[str]]] = {}
+    for name in names:
+        key = group.get(name) or name
+        if key in out:
+            out[key][1].append(name)
+        else:
+            out[key] = (name, [])
+    return list(out.values())
+
+
 def place_name(location: Any) -> str:
     """An event's place, or 'unknown place'."""
     return _text(location) or "unknown place"
@@ -297,7 +317,12 @@ class _Outlets:
         return self.of.get(document, "")
 
 
-def _claims(values: list[dict[str, Any]], outlet: Any) -> list[ClaimView]:
+def fold_claims(
+    values: list[dict[str, Any]], outlet: Callable[[str], str] | None = None
+) -> list[ClaimView]:
+    """A range's claims, one line per value and claimant (wire copies and repeats
+    counted in `reports`), current values first, the most repeated first."""
+    outlet = outlet or (lambda _doc: "")
     folded: dict[tuple[Any, str], ClaimView] = {}
     for v in values:
         if v.get("value") is None:
@@ -430,7 +455,7 @@ def overview(
             continue
         if not any(claim_ok(v) for v in values):
             continue
-        claims = _claims(values, outlet)
+        claims = fold_claims(values, outlet)
         entry(ev_id).ranges.append(
             RangeView(
                 _text(r.get("metric")),

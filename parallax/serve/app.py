@@ -262,14 +262,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         macros: Any = templates.env.get_template("_macros.html").make_module(
             {"token": config.token}
         )
-        rows = snap.memo(
-            "timeline",
-            lambda: [(e["id"], str(macros.timeline_item(e, False))) for e in index.timeline],
-        )
-        current = str(macros.timeline_item(data["event"], True))
-        data["timeline_html"] = Markup(
-            "\n".join(current if key == event_id else row for key, row in rows)
-        )
+        data["timeline_html"] = Markup(snap.memo("axis", lambda: views.time_axis_html(snap.export)))
         details = [
             snap.memo(("details", s.doc.id), partial(macros.details, s, back), size=DETAILS_KEPT)
             for s in data["sources"]

@@ -13,13 +13,16 @@ from typing import Any
 from markupsafe import Markup
 
 from parallax import mapdraw
+from parallax.timeaxis import export_items, time_axis
 from parallax.crossdoc.view import (
     FILTERS,
     Place,
     SpanRef,
     View,
+    copy_groups,
     dateline_outlet,
     event_places,
+    fold_claims,
     framing_lines,
     is_pronoun,
     overview,
@@ -29,6 +32,10 @@ from parallax.models import DocumentRecord
 from parallax.store import REVIEW_FIELDS, Correction
 
 UNATTRIBUTED = "(unattributed)"
+SOURCE_COLUMNS = 6  # independent sources shown side by side on an event page; the rest linked
+FIGURE_CLAIMS = 12  # distinct claims of a range listed on an event page
+SPEAKERS_SHOWN = 30  # speakers of an event listed (those with most statements)
+SPEAKER_QUOTES = 8  # distinct statements of one speaker listed on an event page
 
 
 @dataclass
@@ -333,6 +340,8 @@ def event_view(
     if event is None:
         return None
     index = index or record_index(export, docs)
+    groups = copy_groups(export, [n for n in event["documents"] if n in index.by_name])
+    shown, hidden = groups[:SOURCE_COLUMNS], groups[SOURCE_COLUMNS:]
     sources = [
         source(
             index.by_name[n],
@@ -340,23 +349,41 @@ def event_view(
             _sentence_items(index.by_name[n], event),
             items(index.by_name[n]) if items else None,
         )
-        for n in event["documents"]
-        if n in index.by_name
+        for n, _copies in shown
     ]
-    quotes: dict[str, list[dict[str, Any]]] = {}
-    for q in index.statements.get(event_id, []):
-        quotes.setdefault(q["speaker"] or UNATTRIBUTED, []).append(q)
+    ids = doc_ids(export)
+    quotes: dict[str, dict[str, dict[str, Any]]] = {}
+    for q in index.statements.get(event_id, []):  # a quote repeated by copies shown once
+        said = quotes.setdefault(q["speaker"] or UNATTRIBUTED, {})
+        if q["text"] in said:
+            said[q["text"]]["copies"] += 1
+        else:
+            said[q["text"]] = {**q, "copies": 0}
+    by_speaker = sorted(quotes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return {
         "event": event,
         "timeline": index.timeline,
         "sources": sources,
-        "figures": event["figures"],
-        "quotes": sorted(quotes.items()),
+        # (first document, its copies) per source column, as links
+        "copies": [[(n, ids.get(n)) for n in copies] for _n, copies in shown],
+        "more_sources": [(n, ids.get(n), len(copies)) for n, copies in hidden],
+        "figures": [_folded_range(f) for f in event["figures"]],
+        "quotes": [
+            (name, list(said.values())[:SPEAKER_QUOTES], max(0, len(said) - SPEAKER_QUOTES))
+            for name, said in sorted(by_speaker[:SPEAKERS_SHOWN])
+        ],
+        "more_speakers": max(0, len(by_speaker) - SPEAKERS_SHOWN),
         "contradictions": event["contradictions"],
         "framing": framing(export, event),
         # the event's own places, as the report lists them: one map of one event
         "map": svg_map(event_places(event, index.places)),
     }
+
+
+def _folded_range(rng: dict[str, Any]) -> dict[str, Any]:
+    """A range with its claims folded (copies counted once per line), bounded."""
+    folded = fold_claims(rng["values"])
+    return {**rng, "folded": folded[:FIGURE_CLAIMS], "more": max(0, len(folded) - FIGURE_CLAIMS)}
 
 
 # -- the map ------------------------------------------------------------------------------
@@ -407,3 +434,8 @@ def marked_span(text: str, at: str | None) -> list[Item]:
     if not m or not (0 <= int(m[1]) < int(m[2]) <= len(text)):
         return []
     return [Item("", "sentence", int(m[1]), int(m[2]), "", {}, {}, None, "")]
+
+
+def time_axis_html(export: dict[str, Any]) -> str:
+    """The crisis's time axis, drawn as the report draws it (parallax.timeaxis)."""
+    return time_axis(export_items(export, href=lambda event_id: f"/event/{event_id}"))
