@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parallax import mapdraw
-from parallax.crossdoc.view import ClaimView, Overview, Place, SpanRef, View, overview, place_name
+from parallax.crossdoc.view import (
+    ClaimView,
+    Overview,
+    Place,
+    SpanRef,
+    View,
+    copy_groups,
+    overview,
+    place_name,
+)
 from parallax.timeaxis import export_items, time_axis
 
 CSV_COLUMNS = [
@@ -228,6 +237,7 @@ class _Metric:
 class _Column:
     document: str
     quotes: list[str]
+    copies: list[str] = field(default_factory=list)  # syndicated copies folded into it
 
 
 @dataclass
@@ -279,6 +289,7 @@ class _Index:
     """Look-ups over the export shared by the view builders."""
 
     def __init__(self, export: dict[str, Any]) -> None:
+        self.export = export
         self.view = View(export)  # what the report shares with the server and `summary`
         self.documents = _dicts(export.get("documents"))
         self.events = self.view.events
@@ -344,10 +355,22 @@ def _figure_row(document: str, item: dict[str, Any]) -> list[str]:
 def _metric_views(ev_id: str, index: _Index) -> list[_Metric]:
     """One figures table per metric, with the discrepancy range when there is one."""
     rows: dict[str, list[list[str]]] = {}
+    seen: dict[tuple[str, ...], list[str]] = {}  # a row repeated by copies: counted once
     for document, fig in index.figures():
         if _text(fig.get("event")) == ev_id:
             metric = _text(fig.get("metric")) or "figure"
-            rows.setdefault(metric, []).append(_figure_row(document, fig))
+            row = _figure_row(document, fig)
+            key = (metric, row[0], row[1], row[3])
+            if key in seen:
+                seen[key].append(document)
+                continue
+            seen[key] = [document]
+            rows.setdefault(metric, []).append(row)
+    for (metric, *_rest), documents in seen.items():
+        if len(documents) > 1:
+            for row in rows[metric]:
+                if row[2] == documents[0]:
+                    row[2] = documents[0] + _and_copies(len(documents) - 1)
     ranges: dict[str, str] = {}
     for disc in index.discrepancies:
         if _text(disc.get("event")) != ev_id:
@@ -401,9 +424,12 @@ def _quote_columns(
     names = _told_in(event)
     names += [n for n in quotes.documents.get(ev_id, []) if n not in names]
     columns = []
-    for name in dict.fromkeys(names):
+    # copies of one story (the record's source groups) share their first report's column
+    for name, copies in copy_groups(index.export, list(dict.fromkeys(names))):
         lines = [_quote_line(q) for q in quotes.lines.get((ev_id, name), [])]
-        columns.append(_Column(_source_line(name, index), lines))
+        for copy in copies:
+            lines += [_quote_line(q) for q in quotes.lines.get((ev_id, copy), [])]
+        columns.append(_Column(_source_line(name, index), list(dict.fromkeys(lines)), copies))
     return columns
 
 
@@ -443,6 +469,11 @@ def _timeline_entry(event: dict[str, Any]) -> str:
     return f"{' · '.join(parts)} ({sources})"
 
 
+def _and_copies(count: int) -> str:
+    """' and 3 copies' (syndicated copies folded into the report named before)."""
+    return f" and {_plural(count, 'copy', 'copies')}" if count else ""
+
+
 def _plural(count: int, noun: str, plural: str | None = None) -> str:
     """'1 quote', '2 quotes'."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
@@ -457,9 +488,13 @@ def _event_view(
         for label, key in (("Actor", "actor"), ("Target", "target"), ("Event id", "id"))
         if event.get(key)
     ]
+    told: dict[tuple[str, str], list[str]] = {}  # a sentence repeated by copies: once
+    for m in _dicts(event.get("mentions")):
+        key = (_text(m.get("trigger")), _text(m.get("sentence")))
+        told.setdefault(key, []).append(_text(m.get("document")))
     mentions = [
-        f"{_text(m.get('document'))} — “{_text(m.get('trigger'))}”: {_text(m.get('sentence'))}"
-        for m in _dicts(event.get("mentions"))
+        f"{docs[0]}{_and_copies(len(docs) - 1)} — “{trigger}”: {sentence}"
+        for (trigger, sentence), docs in told.items()
     ]
     own_discs = [d for d in index.discrepancies if _text(d.get("event")) == ev_id]
     disagreements = [_disagreement_line(d) for d in own_discs if _distinct_values(d) > 1]
@@ -472,7 +507,10 @@ def _event_view(
         when=_when(event.get("date"), event.get("date_precision")),
         short=_timeline_entry(event),
         facts=facts,
-        sources=[_source_line(name, index) for name in _told_in(event)],
+        sources=[
+            _source_line(name, index) + _and_copies(len(copies))
+            for name, copies in copy_groups(index.export, _told_in(event))
+        ],
         metrics=_metric_views(ev_id, index),
         columns=_quote_columns(event, ev_id, index, quotes),
         mentions=mentions,
@@ -779,10 +817,19 @@ def _html_fields(pairs: list[tuple[str, str]]) -> str:
     return "<dl>" + "".join(f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in pairs) + "</dl>"
 
 
+def _html_copies(copies: list[str]) -> str:
+    """'and N copies', expandable to their names."""
+    if not copies:
+        return ""
+    names = "".join(f"<li>{_h(name)}</li>" for name in copies)
+    label = _plural(len(copies), "copy", "copies")
+    return f'<details class="copies"><summary>and {label}</summary><ul>{names}</ul></details>'
+
+
 def _html_quotes(columns: list[_Column]) -> str:
     """A grid with one column per source document."""
     cells = "".join(
-        f'<div class="source-col"><h5>{_h(col.document)}</h5>'
+        f'<div class="source-col"><h5>{_h(col.document)}</h5>{_html_copies(col.copies)}'
         f"{_html_list(col.quotes, 'No quotes linked to this event.')}</div>"
         for col in columns
     )
