@@ -63,7 +63,7 @@ OUTLETS = [
 
 def write_corpus(folder: Path, n: int = 200) -> list[Path]:
     """`n` reports under `folder`: the stories in turn, each copy carried by an outlet
-    under its own headline, the wire's credit kept in the dateline, and every third copy
+    under its own headline and time stamp, the wire's credit kept in the dateline, and every third copy
     with its last paragraph cut (as outlets trim wire copy)."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
@@ -75,7 +75,8 @@ def write_corpus(folder: Path, n: int = 200) -> list[Path]:
         if copy % 3 == 2 and len(paragraphs) > 2:
             paragraphs = paragraphs[:-1]
         title = headline if copy == 0 else f"{headline} ({outlet})"
-        text = f"{title}\n\n" + "\n\n".join(paragraphs) + "\n"
+        stamp = f"Updated {copy % 24:02d}:{(copy * 7) % 60:02d} GMT, copy {copy}"  # every copy differs
+        text = f"{title}\n\n{stamp}\n\n" + "\n\n".join(paragraphs) + "\n"
         path = folder / f"{i:03d}_{outlet.lower().replace(' ', '_')}.txt"
         path.write_text(text, encoding="utf-8")
         out.append(path)

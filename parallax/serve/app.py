@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request, UploadFile
+from fastapi import (
+    Depends,
+    FastAPI,
+    File,
+    Form,
+    Header,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -219,6 +229,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         metric: str = "",
         claimant: str = "",
         outlet: str = "",
+        page_number: Annotated[int, Query(alias="page", ge=1, le=10**6)] = 1,
     ) -> HTMLResponse:
         snap = results.current()
         texts = {d.name: d.text for d in snap.docs}
@@ -227,7 +238,8 @@ def create_app(config: ServeConfig) -> FastAPI:
         wanted = {k: v[:200] for k, v in filters.items() if v}
         key = ("disagreements", tuple(sorted(wanted.items())))
         data = {**data, **snap.memo(key, lambda: views.disagreements(snap.export, wanted, texts))}
-        if message or wanted:
+        data["table"] = views.page_of(data["groups"], page_number)
+        if message or wanted or page_number > 1:
             return page(request, "corpus.html", message=message, **data)
         return stored_page(snap, request, "corpus.html", lambda: data)
 

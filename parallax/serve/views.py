@@ -32,6 +32,9 @@ from parallax.models import DocumentRecord
 from parallax.store import REVIEW_FIELDS, Correction
 
 UNATTRIBUTED = "(unattributed)"
+PAGE_ROWS = 50  # independent sources per page of the corpus table
+EVENTS_SHOWN = 100  # events listed on the corpus page (the most reported)
+SPEAKERS_LISTED = 60  # speakers listed on the corpus page (those quoted most)
 SOURCE_COLUMNS = 6  # independent sources shown side by side on an event page; the rest linked
 FIGURE_CLAIMS = 12  # distinct claims of a range listed on an event page
 SPEAKERS_SHOWN = 30  # speakers of an event listed (those with most statements)
@@ -223,12 +226,27 @@ def corpus(export: dict[str, Any], texts: dict[str, str] | None = None) -> dict[
                 "corrections": per_doc.get(d["sha256"], 0),
             }
         )
+    by_name = {d["name"]: d for d in docs}
+    groups = copy_groups(export, [d["name"] for d in docs])
+    events = timeline(export["events"])
+    most = sorted(events, key=lambda e: -len(e["documents"]))[:EVENTS_SHOWN]
     return {
         "documents": docs,
-        "events": timeline(export["events"]),
-        "speakers": speakers(export),
+        # one row per independent source: its first report, its copies folded under it
+        "groups": [(by_name[n], [by_name[c] for c in copies]) for n, copies in groups],
+        "events": [e for e in events if e in most],
+        "more_events": max(0, len(events) - EVENTS_SHOWN),
+        "speakers": speakers(export)[:SPEAKERS_LISTED],
+        "more_speakers": max(0, len(speakers(export)) - SPEAKERS_LISTED),
         "failures": export["failures"],
     }
+
+
+def page_of(rows: list[Any], number: int, size: int = PAGE_ROWS) -> dict[str, Any]:
+    """One page of `rows`: {rows, page, pages}, the page number kept in range."""
+    pages = max(1, -(-len(rows) // size))
+    number = min(max(1, number), pages)
+    return {"rows": rows[(number - 1) * size : number * size], "page": number, "pages": pages}
 
 
 def timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
