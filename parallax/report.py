@@ -28,6 +28,7 @@ from parallax.crossdoc.view import (
     SpanRef,
     View,
     copy_groups,
+    count_noun,
     overview,
     place_name,
 )
@@ -108,11 +109,13 @@ def _figure_phrase(item: dict[str, Any]) -> str:
         phrase = f"{_QUALIFIER_WORDS[qualifier]} {value}"
     else:
         phrase = f"{value} ({qualifier})"
-    if item.get("population"):
-        phrase += f" {item['population']}"
+    population = _text(item.get("population"))
+    if population:
+        noun = count_noun(1, population)[2:] if value == 1 else population
+        phrase = f"{phrase} {noun}"
     of_which = item.get("of_which")
-    if isinstance(of_which, dict) and of_which:
-        parts = ", ".join(f"{count} {group}" for group, count in of_which.items())
+    if isinstance(of_which, dict) and of_which and of_which != {population: value}:
+        parts = ", ".join(count_noun(count, group) for group, count in of_which.items())
         phrase += f", of which {parts}"
     if item.get("side"):
         phrase += f" ({_text(item['side'])} side)"

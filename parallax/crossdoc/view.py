@@ -7,7 +7,10 @@ which every map draws), the figures where sources disagree."""
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from pathlib import Path
 from dataclasses import dataclass
 from collections.abc import Callable
 from typing import Any
@@ -164,6 +167,29 @@ CLAIMS_SHOWN = 6  # distinct claims of one range shown before "and N more"
 _DATELINE_CREDIT = re.compile(
     r"^\s*[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'’-]{1,30})?\s*\(([A-Z][^()\n]{1,40})\)\s*[-–—:]"
 )
+
+
+_FIGURES_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "en" / "figures.json"
+
+
+@lru_cache(maxsize=1)
+def _singulars() -> dict[str, str]:
+    """Population (plural) -> its singular, from the figures lexicon."""
+    lex = json.loads(_FIGURES_LEXICON.read_text(encoding="utf-8"))
+    singular = set(lex.get("singular_people") or [])
+    out: dict[str, str] = {}
+    for word, population in (lex.get("populations") or {}).items():
+        if word in singular and word != population:
+            out.setdefault(population, word)
+    return out
+
+
+def count_noun(count: Any, noun: str) -> str:
+    """'1 woman', '2 women', '1 fighter': a population named for one."""
+    if count != 1 or not noun:
+        return f"{count} {noun}".strip()
+    one = _singulars().get(noun) or (noun[:-1] if noun.endswith("s") else noun)
+    return f"1 {one}"
 
 
 def is_pronoun(name: str | None) -> bool:
