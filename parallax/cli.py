@@ -237,12 +237,12 @@ def print_summary(
     out.print(table)
     # where the sources disagree: the view model's overview (copies folded), bounded
     ov = overview(results, limit=SUMMARY_ROWS)
-    rows = [(e, r) for e in ov.events for r in e.ranges if not r.agreed]
+    rows = [(ev, r) for ev in ov.events for r in ev.ranges if not r.agreed]
     if rows:
         t2 = Table(title="Figures where sources disagree")
         for col in ("event", "metric", "low", "best", "high", "sources", "claims"):
             t2.add_column(col)
-        for e, r in rows[:SUMMARY_ROWS]:
+        for ev, r in rows[:SUMMARY_ROWS]:
             claims = "; ".join(
                 f"{c.value} ({c.claimant}, {c.ref.document}"
                 + (f" and {c.reports - 1} more" if c.reports > 1 else "")
@@ -250,12 +250,12 @@ def print_summary(
                 for c in r.claims
             ) + (f"; and {r.more_claims} more" if r.more_claims else "")
             metric = r.metric + (f" ({r.group})" if r.group else "")
-            cells = (e.id or "-", metric, r.low, r.best, r.high, r.independent_sources, claims)
+            cells = (ev.id or "-", metric, r.low, r.best, r.high, r.independent_sources, claims)
             t2.add_row(*(Text(str(v)) for v in cells))
         out.print(t2)
         if len(rows) > SUMMARY_ROWS:
             out.print(f" and {len(rows) - SUMMARY_ROWS} more figures where sources disagree")
-    contradictions = [c for e in ov.events for c in e.contradictions]
+    contradictions = [c for ev in ov.events for c in ev.contradictions]
     for c in contradictions[:SUMMARY_ROWS]:
         a_who, b_who = ", ".join(c.a_claimants), ", ".join(c.b_claimants)
         line = f" {a_who}: \u201c{c.a}\u201d vs {b_who}: \u201c{c.b}\u201d"

@@ -625,9 +625,7 @@ def _build_view(export: dict[str, Any]) -> _View:
         _event_view(number, event, index, quotes) for number, event in enumerate(ordered, start=1)
     ]
     table, lines = _unlinked(index)
-    anchors = {
-        _text(event.get("id")): ev.anchor for event, ev in zip(ordered, events, strict=True)
-    }
+    anchors = {_text(event.get("id")): ev.anchor for event, ev in zip(ordered, events, strict=True)}
     return _View(
         summary=_summary(index),
         events=events,
@@ -928,7 +926,9 @@ def _html_disagreements(view: _View) -> str:
             line = f"Latest toll: {t.value} {t.metric} ({t.claimant}"
             line += f", as of {t.as_of})" if t.as_of else ")"
             if t.previous is not None:
-                line += f"; was {t.previous}" + (f" on {t.previous_date}" if t.previous_date else "")
+                line += f"; was {t.previous}" + (
+                    f" on {t.previous_date}" if t.previous_date else ""
+                )
             parts.append(f'<p class="toll">{_h(line)}.</p>')
         if ev.ranges:
             rows = []

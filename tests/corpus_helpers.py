@@ -75,7 +75,9 @@ def write_corpus(folder: Path, n: int = 200) -> list[Path]:
         if copy % 3 == 2 and len(paragraphs) > 2:
             paragraphs = paragraphs[:-1]
         title = headline if copy == 0 else f"{headline} ({outlet})"
-        stamp = f"Updated {copy % 24:02d}:{(copy * 7) % 60:02d} GMT, copy {copy}"  # every copy differs
+        stamp = (
+            f"Updated {copy % 24:02d}:{(copy * 7) % 60:02d} GMT, copy {copy}"  # every copy differs
+        )
         text = f"{title}\n\n{stamp}\n\n" + "\n\n".join(paragraphs) + "\n"
         path = folder / f"{i:03d}_{outlet.lower().replace(' ', '_')}.txt"
         path.write_text(text, encoding="utf-8")

@@ -53,42 +53,95 @@ def _export() -> dict[str, Any]:
             {"source": "post.txt", "documents": ["post.txt"]},
         ],
         "events": [
-            {"id": "ev-1", "label": "Shelling", "date": "2025-03-03", "date_precision": "day",
-             "location": "Dornik", "documents": docs},
-            {"id": "ev-2", "label": "Attack", "date": None, "location": None,
-             "documents": ["post.txt"]},
-            {"id": "ev-3", "label": "Convoy", "date": "2025-03", "date_precision": "month",
-             "location": "Velgrad", "documents": ["post.txt"]},
+            {
+                "id": "ev-1",
+                "label": "Shelling",
+                "date": "2025-03-03",
+                "date_precision": "day",
+                "location": "Dornik",
+                "documents": docs,
+            },
+            {
+                "id": "ev-2",
+                "label": "Attack",
+                "date": None,
+                "location": None,
+                "documents": ["post.txt"],
+            },
+            {
+                "id": "ev-3",
+                "label": "Convoy",
+                "date": "2025-03",
+                "date_precision": "month",
+                "location": "Velgrad",
+                "documents": ["post.txt"],
+            },
         ],  # fmt: skip
         "discrepancies": [
             {
-                "event": "ev-1", "metric": "killed", "side": None, "group": None,
-                "low": 12, "best": 17, "high": 20, "agreed": False, "independent_sources": 3,
-                "latest": {"value": 17, "as_of": "2025-03-05", "claimant": "health ministry",
-                           "document": "post.txt", "start": 10, "end": 14},
+                "event": "ev-1",
+                "metric": "killed",
+                "side": None,
+                "group": None,
+                "low": 12,
+                "best": 17,
+                "high": 20,
+                "agreed": False,
+                "independent_sources": 3,
+                "latest": {
+                    "value": 17,
+                    "as_of": "2025-03-05",
+                    "claimant": "health ministry",
+                    "document": "post.txt",
+                    "start": 10,
+                    "end": 14,
+                },
                 "values": [
                     _value("wire.txt", 12, "council"),
                     _value("copy1.txt", 12, "council"),
                     _value("copy2.txt", 12, "council"),
                     _value("herald.txt", 20, "police", date="2025-03-04"),
-                    _value("post.txt", 14, "health ministry", date="2025-03-03",
-                           superseded_by={"document": "post.txt", "start": 10}),
+                    _value(
+                        "post.txt",
+                        14,
+                        "health ministry",
+                        date="2025-03-03",
+                        superseded_by={"document": "post.txt", "start": 10},
+                    ),
                     _value("post.txt", 17, "health ministry", as_of="2025-03-05"),
                     _value("post.txt", None, "Irena Posk"),
                 ],
             },
             {
-                "event": "ev-3", "metric": "injured", "side": None, "group": None,
-                "low": 2, "best": 2, "high": 2, "agreed": True, "independent_sources": 1,
-                "latest": None, "values": [_value("post.txt", 2, None)],
+                "event": "ev-3",
+                "metric": "injured",
+                "side": None,
+                "group": None,
+                "low": 2,
+                "best": 2,
+                "high": 2,
+                "agreed": True,
+                "independent_sources": 1,
+                "latest": None,
+                "values": [_value("post.txt", 2, None)],
             },
         ],  # fmt: skip
         "contradictions": [
-            {"kind": "allegation_denial", "event": "ev-2", "what": "accusation denied",
-             "a": "Officials accused the army of shelling Velgrad.", "a_claimants": ["officials"],
-             "a_document": "herald.txt", "a_start": 0, "a_end": 20,
-             "b": "The army denied it.", "b_claimants": ["army"], "b_document": "post.txt",
-             "b_start": 30, "b_end": 49},
+            {
+                "kind": "allegation_denial",
+                "event": "ev-2",
+                "what": "accusation denied",
+                "a": "Officials accused the army of shelling Velgrad.",
+                "a_claimants": ["officials"],
+                "a_document": "herald.txt",
+                "a_start": 0,
+                "a_end": 20,
+                "b": "The army denied it.",
+                "b_claimants": ["army"],
+                "b_document": "post.txt",
+                "b_start": 30,
+                "b_end": 49,
+            },
         ],  # fmt: skip
     }
 
@@ -177,9 +230,7 @@ def test_the_report_opens_on_the_disagreements_and_draws_the_time_axis(
     assert to_markdown(export)  # the markdown report still renders
 
 
-def test_the_server_answers_where_the_sources_disagree(
-    examples_db: Path, tmp_path: Path
-) -> None:
+def test_the_server_answers_where_the_sources_disagree(examples_db: Path, tmp_path: Path) -> None:
     c = client(copy_db(examples_db, tmp_path / "w.db"))
     first = c.get("/").text
     assert first.index("Where the sources disagree") < first.index("<h1>Corpus</h1>")

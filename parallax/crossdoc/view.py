@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from dataclasses import dataclass
-from collections.abc import Callable
 from typing import Any
 
 
@@ -161,7 +161,23 @@ class View:
 # -- where the sources disagree -------------------------------------------------------------
 
 PRONOUNS = frozenset(
-    "i me we us you he him she her they them it one someone somebody".split()
+    [
+        "i",
+        "me",
+        "we",
+        "us",
+        "you",
+        "he",
+        "him",
+        "she",
+        "her",
+        "they",
+        "them",
+        "it",
+        "one",
+        "someone",
+        "somebody",
+    ]
 )  # never a speaker to list: the report's own voice or an unresolved pronoun
 CLAIMS_SHOWN = 6  # distinct claims of one range shown before "and N more"
 _DATELINE_CREDIT = re.compile(
@@ -371,7 +387,9 @@ def fold_claims(
             found.reports += 1
             if (o := outlet(doc)) and o not in found.outlets:
                 found.outlets.append(o)
-    return sorted(folded.values(), key=lambda c: (c.superseded, -c.reports, c.value or 0, c.claimant))
+    return sorted(
+        folded.values(), key=lambda c: (c.superseded, -c.reports, c.value or 0, c.claimant)
+    )
 
 
 def _toll(ranges: list[dict[str, Any]]) -> TollView | None:
@@ -433,9 +451,9 @@ def overview(
     options: dict[str, set[str]] = {k: set() for k in FILTERS}
 
     def claim_ok(v: dict[str, Any]) -> bool:
-        return (
-            "claimant" not in wanted or _text(v.get("claimant")) == wanted["claimant"]
-        ) and ("outlet" not in wanted or outlet(_text(v.get("document"))) == wanted["outlet"])
+        return ("claimant" not in wanted or _text(v.get("claimant")) == wanted["claimant"]) and (
+            "outlet" not in wanted or outlet(_text(v.get("document"))) == wanted["outlet"]
+        )
 
     def contradiction_ok(c: dict[str, Any]) -> bool:
         if "metric" in wanted:
@@ -537,13 +555,15 @@ def overview(
     disputed.sort(key=lambda e: (e.id is None, -e.disputes, e.date or "9999", e.label))
     for e in disputed:  # ranges where the sources disagree first
         e.ranges.sort(key=lambda r: (r.agreed, r.metric, r.side, r.group))
-    labels = {e.id: e.label for e in disputed}
+    labels = {e.id: e.label for e in disputed if e.id}
     return Overview(
         disputed[:limit],
         len(disputed),
         wanted,
         {
-            k: sorted(v, key=lambda x: (labels.get(x, x).lower(), x)) if k == "event" else sorted(v)
+            k: sorted(v, key=lambda x: ((labels.get(x) or x).lower(), x))
+            if k == "event"
+            else sorted(v)
             for k, v in options.items()
         },
     )

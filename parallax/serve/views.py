@@ -13,7 +13,6 @@ from typing import Any
 from markupsafe import Markup
 
 from parallax import mapdraw
-from parallax.timeaxis import export_items, time_axis
 from parallax.crossdoc.view import (
     FILTERS,
     Place,
@@ -30,6 +29,7 @@ from parallax.crossdoc.view import (
 from parallax.export import correct_item, index_corrections
 from parallax.models import DocumentRecord
 from parallax.store import REVIEW_FIELDS, Correction
+from parallax.timeaxis import export_items, time_axis
 
 UNATTRIBUTED = "(unattributed)"
 PAGE_ROWS = 50  # independent sources per page of the corpus table
