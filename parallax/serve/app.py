@@ -274,7 +274,8 @@ def create_app(config: ServeConfig) -> FastAPI:
         macros: Any = templates.env.get_template("_macros.html").make_module(
             {"token": config.token}
         )
-        data["timeline_html"] = Markup(snap.memo("axis", lambda: views.time_axis_html(snap.export)))
+        axis = snap.memo("axis", lambda: views.time_axis_html(snap.export))
+        data["timeline_html"] = Markup(views.mark_current(axis, event_id))
         details = [
             snap.memo(("details", s.doc.id), partial(macros.details, s, back), size=DETAILS_KEPT)
             for s in data["sources"]

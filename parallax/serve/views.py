@@ -4,6 +4,7 @@ its sources, figures, quotes and contradictions, a speaker's statements, a small
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -457,3 +458,10 @@ def marked_span(text: str, at: str | None) -> list[Item]:
 def time_axis_html(export: dict[str, Any]) -> str:
     """The crisis's time axis, drawn as the report draws it (parallax.timeaxis)."""
     return time_axis(export_items(export, href=lambda event_id: f"/event/{event_id}"))
+
+
+def mark_current(axis: str, event_id: str) -> str:
+    """The time axis with the page's own event marked (`aria-current`, styled)."""
+    link = f'<a href="{html.escape(f"/event/{event_id}")}">'
+    marked = f'<a href="{html.escape(f"/event/{event_id}")}" class="current" aria-current="page">'
+    return axis.replace(link, marked)
