@@ -491,13 +491,18 @@ def _event_view(
         for label, key in (("Actor", "actor"), ("Target", "target"), ("Event id", "id"))
         if event.get(key)
     ]
-    told: dict[tuple[str, str], list[str]] = {}  # a sentence repeated by copies: once
+    # a sentence told by copies, or holding two of the event's words, is listed once
+    told: dict[str, tuple[list[str], list[str]]] = {}
     for m in _dicts(event.get("mentions")):
-        key = (_text(m.get("trigger")), _text(m.get("sentence")))
-        told.setdefault(key, []).append(_text(m.get("document")))
+        docs, triggers = told.setdefault(_text(m.get("sentence")), ([], []))
+        for value, seen in ((_text(m.get("document")), docs), (_text(m.get("trigger")), triggers)):
+            if value not in seen:
+                seen.append(value)
     mentions = [
-        f"{docs[0]}{_and_copies(len(docs) - 1)} — “{trigger}”: {sentence}"
-        for (trigger, sentence), docs in told.items()
+        f"{docs[0]}{_and_copies(len(docs) - 1)} — "
+        + ", ".join(f"“{t}”" for t in triggers)
+        + f": {sentence}"
+        for sentence, (docs, triggers) in told.items()
     ]
     own_discs = [d for d in index.discrepancies if _text(d.get("event")) == ev_id]
     disagreements = [_disagreement_line(d) for d in own_discs if _distinct_values(d) > 1]

@@ -360,14 +360,17 @@ class _Outlets:
 
 
 def fold_claims(
-    values: list[dict[str, Any]], outlet: Callable[[str], str] | None = None
+    values: list[dict[str, Any]],
+    outlet: Callable[[str], str] | None = None,
+    valued_only: bool = True,
 ) -> list[ClaimView]:
     """A range's claims, one line per value and claimant (wire copies and repeats
-    counted in `reports`), current values first, the most repeated first."""
+    counted in `reports`), current values first, the most repeated first; claims with no
+    number ("civilians were killed") only where not `valued_only`."""
     outlet = outlet or (lambda _doc: "")
     folded: dict[tuple[Any, str], ClaimView] = {}
     for v in values:
-        if v.get("value") is None:
+        if valued_only and v.get("value") is None:
             continue
         claimant = _text(v.get("claimant")) or "unnamed source"
         key = (v.get("value"), claimant)

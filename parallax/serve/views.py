@@ -401,7 +401,7 @@ def event_view(
 
 def _folded_range(rng: dict[str, Any]) -> dict[str, Any]:
     """A range with its claims folded (copies counted once per line), bounded."""
-    folded = fold_claims(rng["values"])
+    folded = fold_claims(rng["values"], valued_only=False)  # every claimant on the event page
     return {**rng, "folded": folded[:FIGURE_CLAIMS], "more": max(0, len(folded) - FIGURE_CLAIMS)}
 
 
