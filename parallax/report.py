@@ -574,7 +574,14 @@ def _time_line(time: dict[str, Any]) -> str:
     return f"{line} (approximate)" if time.get("approximate") else line
 
 
-def _doc_view(number: int, doc: dict[str, Any], index: _Index) -> _DocView:
+def _doc_view(
+    number: int, doc: dict[str, Any], index: _Index, copy_of: str | None = None
+) -> _DocView:
+    """A report's section; a syndicated copy (`copy_of` its first report) gives only its
+    metadata, its times and quotes being those of the report it copies."""
+    if copy_of:
+        fields = [(k, v) for k, v in _doc_fields(doc) if k in ("Title", "Outlet", "Published")]
+        return _DocView(f"doc-{number}", _doc_name(doc), [*fields, ("Copy of", copy_of)], [], [])
     quotes = _dicts(doc.get("quotes"))
     unlinked = [
         _quote_line(q) for q in quotes if not any(e in index.event_ids for e in _event_ids(q))
@@ -631,6 +638,11 @@ def _build_view(export: dict[str, Any]) -> _View:
     ]
     table, lines = _unlinked(index)
     anchors = {_text(event.get("id")): ev.anchor for event, ev in zip(ordered, events, strict=True)}
+    copy_of = {
+        copy: first
+        for first, copies in copy_groups(index.export, [_doc_name(d) for d in index.documents])
+        for copy in copies
+    }
     return _View(
         summary=_summary(index),
         events=events,
@@ -639,7 +651,8 @@ def _build_view(export: dict[str, Any]) -> _View:
             for event, ev in zip(ordered, events, strict=True)
         ],
         documents=[
-            _doc_view(number, doc, index) for number, doc in enumerate(index.documents, start=1)
+            _doc_view(number, doc, index, copy_of.get(_doc_name(doc)))
+            for number, doc in enumerate(index.documents, start=1)
         ],
         unlinked_figures=table,
         unlinked_lines=lines,

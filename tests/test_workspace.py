@@ -253,3 +253,14 @@ def test_the_server_answers_where_the_sources_disagree(examples_db: Path, tmp_pa
     assert 'class="time-axis"' in page and 'id="legend"' in page
     assert "unknown place" in page or event["location"]
     assert views.time_axis_html(export) in page  # the axis the report draws too
+
+
+def test_the_report_folds_syndicated_copies() -> None:
+    page = to_html(_export())
+    shelling = page[page.index('id="event-1"') :]
+    assert "wire.txt (date unknown) and 2 copies" in shelling
+    documents = page[page.index('id="documents"') :]
+    assert documents.count("<dt>Copy of</dt><dd>wire.txt</dd>") == 2
+    # the claims of the first section link to the report sections that exist
+    section = page[: page.index('id="summary"')]
+    assert all(f'id="{a}"' in page for a in re.findall(r'href="#(doc-\d+)"', section))
