@@ -252,7 +252,8 @@ def test_the_server_answers_where_the_sources_disagree(examples_db: Path, tmp_pa
     page = c.get(f"/event/{event['id']}").text
     assert 'class="time-axis"' in page and 'id="legend"' in page
     assert "unknown place" in page or event["location"]
-    assert views.time_axis_html(export) in page  # the axis the report draws too
+    # the axis the report draws too, the page's own event marked
+    assert views.mark_current(views.time_axis_html(export), event["id"]) in page
 
 
 def test_the_report_folds_syndicated_copies() -> None:
