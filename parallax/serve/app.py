@@ -296,7 +296,8 @@ def create_app(config: ServeConfig) -> FastAPI:
             doc = _found(store.document(doc_id) if _is_rowid(doc_id) else None, "document")
             marked = views.marked_span(doc.text, at)  # a span linked to from another page
             src = views.source(doc, store.corrections(doc.sha256), marked)
-        return page(request, "document.html", source=src)
+        outlet = views.dateline_outlet(doc.text)
+        return page(request, "document.html", source=src, outlet=outlet)
 
     # -- forms ------------------------------------------------------------------------------
     @app.post("/review", include_in_schema=False)

@@ -385,6 +385,8 @@ def event_view(
         "sources": sources,
         # (first document, its copies) per source column, as links
         "copies": [[(n, ids.get(n)) for n in copies] for _n, copies in shown],
+        # the outlet of each column: the metadata's, else the one its dateline credits
+        "outlets": [s.doc.outlet or dateline_outlet(s.doc.text) for s in sources],
         "more_sources": [(n, ids.get(n), len(copies)) for n, copies in hidden],
         "figures": [_folded_range(f) for f in event["figures"]],
         "quotes": [
