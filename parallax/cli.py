@@ -236,7 +236,7 @@ def print_summary(
         table.add_row(*(Text(str(v)) for v in row))
     out.print(table)
     # where the sources disagree: the view model's overview (copies folded), bounded
-    ov = overview(results, limit=SUMMARY_ROWS)
+    ov = overview(results, limit=len(view.events) + 1)  # every disputed event, rows bounded below
     rows = [(ev, r) for ev in ov.events for r in ev.ranges if not r.agreed]
     if rows:
         t2 = Table(title="Figures where sources disagree")

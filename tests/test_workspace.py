@@ -265,3 +265,28 @@ def test_the_report_folds_syndicated_copies() -> None:
     # the claims of the first section link to the report sections that exist
     section = page[: page.index('id="summary"')]
     assert all(f'id="{a}"' in page for a in re.findall(r'href="#(doc-\d+)"', section))
+
+
+def test_summary_is_bounded_whatever_the_corpus_size(capsys: pytest.CaptureFixture[str]) -> None:
+    from parallax.cli import SUMMARY_ROWS, print_summary
+
+    export = _export()
+    many = SUMMARY_ROWS + 15
+    export["events"] = [
+        {"id": f"ev-{i}", "label": f"Strike {i}", "date": None, "location": None, "documents": []}
+        for i in range(many)
+    ]
+    rng = export["discrepancies"][0]
+    export["discrepancies"] = [
+        {**rng, "event": f"ev-{i}", "values": [_value(f"r{k}.txt", k, f"c{k}") for k in range(30)]}
+        for i in range(many)
+    ]
+    export["contradictions"] = [
+        {**export["contradictions"][0], "event": f"ev-{i}"} for i in range(many)
+    ]
+    print_summary(export, 3000, 0, 0, [])
+    out = capsys.readouterr().out
+    assert "and 15 more figures where sources disagree" in out
+    assert "and 15 more contradictions" in out
+    assert "and 24 more" in out  # 30 claims of a range: 6 listed
+    assert out.count("contradiction:") == SUMMARY_ROWS
