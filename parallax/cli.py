@@ -210,7 +210,7 @@ def print_summary(
     record with the analysts' corrections applied (the export's view model, as the report
     and the server show it). `not_read`: inputs skipped on purpose (listed above it as
     `skipped:` lines)."""
-    from parallax.crossdoc.view import View
+    from parallax.crossdoc.view import View, overview
 
     view = View(results)
     line = f"[bold]{n_docs}[/] reports stored"
@@ -235,25 +235,33 @@ def print_summary(
         row = (e["id"], e["label"], e["date"] or "?", e["location"] or "?", len(e["documents"]))
         table.add_row(*(Text(str(v)) for v in row))
     out.print(table)
-    discs = view.disagreements()[:SUMMARY_ROWS]
-    if discs:
+    # where the sources disagree: the view model's overview (copies folded), bounded
+    ov = overview(results, limit=len(view.events) + 1)  # every disputed event, rows bounded below
+    rows = [(ev, r) for ev in ov.events for r in ev.ranges if not r.agreed]
+    if rows:
         t2 = Table(title="Figures where sources disagree")
-        for col in ("event", "metric", "low", "best", "high", "claims"):
+        for col in ("event", "metric", "low", "best", "high", "sources", "claims"):
             t2.add_column(col)
-        for d in discs:
+        for ev, r in rows[:SUMMARY_ROWS]:
             claims = "; ".join(
-                f"{v['value'] if v['value'] is not None else '?'} "
-                f"({v['claimant'] or 'unnamed'}, {v['document']})"
-                for v in d["values"]
-            )
-            cells = (d["event"] or "-", d["metric"], d["low"], d["best"], d["high"], claims)
+                f"{c.value} ({c.claimant}, {c.ref.document}"
+                + (f" and {c.reports - 1} more" if c.reports > 1 else "")
+                + ")"
+                for c in r.claims
+            ) + (f"; and {r.more_claims} more" if r.more_claims else "")
+            metric = r.metric + (f" ({r.group})" if r.group else "")
+            cells = (ev.id or "-", metric, r.low, r.best, r.high, r.independent_sources, claims)
             t2.add_row(*(Text(str(v)) for v in cells))
         out.print(t2)
-    for c in view.contradictions:
-        a_who = c["a_claimant"] or c["a_document"]
-        b_who = c["b_claimant"] or c["b_document"]
-        line = f" {a_who}: \u201c{c['a']}\u201d vs {b_who}: \u201c{c['b']}\u201d"
+        if len(rows) > SUMMARY_ROWS:
+            out.print(f" and {len(rows) - SUMMARY_ROWS} more figures where sources disagree")
+    contradictions = [c for ev in ov.events for c in ev.contradictions]
+    for c in contradictions[:SUMMARY_ROWS]:
+        a_who, b_who = ", ".join(c.a_claimants), ", ".join(c.b_claimants)
+        line = f" {a_who}: \u201c{c.a}\u201d vs {b_who}: \u201c{c.b}\u201d"
         out.print(Text.assemble(("contradiction:", "yellow"), line), highlight=False)
+    if len(contradictions) > SUMMARY_ROWS:
+        out.print(f" and {len(contradictions) - SUMMARY_ROWS} more contradictions")
 
 
 def _corrected(store: Store) -> dict[str, Any]:

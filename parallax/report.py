@@ -21,7 +21,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parallax import mapdraw
-from parallax.crossdoc.view import Place, View
+from parallax.crossdoc.view import (
+    ClaimView,
+    Overview,
+    Place,
+    SpanRef,
+    View,
+    copy_groups,
+    count_noun,
+    overview,
+    place_name,
+)
+from parallax.timeaxis import export_items, time_axis
 
 CSV_COLUMNS = [
     "document",
@@ -98,11 +109,13 @@ def _figure_phrase(item: dict[str, Any]) -> str:
         phrase = f"{_QUALIFIER_WORDS[qualifier]} {value}"
     else:
         phrase = f"{value} ({qualifier})"
-    if item.get("population"):
-        phrase += f" {item['population']}"
+    population = _text(item.get("population"))
+    if population:
+        noun = count_noun(1, population)[2:] if value == 1 else population
+        phrase = f"{phrase} {noun}"
     of_which = item.get("of_which")
-    if isinstance(of_which, dict) and of_which:
-        parts = ", ".join(f"{count} {group}" for group, count in of_which.items())
+    if isinstance(of_which, dict) and of_which and of_which != {population: value}:
+        parts = ", ".join(count_noun(count, group) for group, count in of_which.items())
         phrase += f", of which {parts}"
     if item.get("side"):
         phrase += f" ({_text(item['side'])} side)"
@@ -227,6 +240,7 @@ class _Metric:
 class _Column:
     document: str
     quotes: list[str]
+    copies: list[str] = field(default_factory=list)  # syndicated copies folded into it
 
 
 @dataclass
@@ -248,6 +262,7 @@ class _EventView:
 
 @dataclass
 class _DocView:
+    anchor: str
     heading: str
     fields: list[tuple[str, str]]
     times: list[str]
@@ -267,12 +282,17 @@ class _View:
     timeline: list[tuple[str, str, str]] = field(default_factory=list)
     framing: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    overview: Overview | None = None  # where the sources disagree (the shared view model)
+    event_anchors: dict[str, str] = field(default_factory=dict)  # event id -> anchor
+    doc_anchors: dict[str, str] = field(default_factory=dict)  # document name -> anchor
+    axis: str = ""  # the time axis (HTML), as the server draws it
 
 
 class _Index:
     """Look-ups over the export shared by the view builders."""
 
     def __init__(self, export: dict[str, Any]) -> None:
+        self.export = export
         self.view = View(export)  # what the report shares with the server and `summary`
         self.documents = _dicts(export.get("documents"))
         self.events = self.view.events
@@ -338,10 +358,22 @@ def _figure_row(document: str, item: dict[str, Any]) -> list[str]:
 def _metric_views(ev_id: str, index: _Index) -> list[_Metric]:
     """One figures table per metric, with the discrepancy range when there is one."""
     rows: dict[str, list[list[str]]] = {}
+    seen: dict[tuple[str, ...], list[str]] = {}  # a row repeated by copies: counted once
     for document, fig in index.figures():
         if _text(fig.get("event")) == ev_id:
             metric = _text(fig.get("metric")) or "figure"
-            rows.setdefault(metric, []).append(_figure_row(document, fig))
+            row = _figure_row(document, fig)
+            key = (metric, row[0], row[1], row[3])
+            if key in seen:
+                seen[key].append(document)
+                continue
+            seen[key] = [document]
+            rows.setdefault(metric, []).append(row)
+    for (metric, *_rest), documents in seen.items():
+        if len(documents) > 1:
+            for row in rows[metric]:
+                if row[2] == documents[0]:
+                    row[2] = documents[0] + _and_copies(len(documents) - 1)
     ranges: dict[str, str] = {}
     for disc in index.discrepancies:
         if _text(disc.get("event")) != ev_id:
@@ -395,9 +427,12 @@ def _quote_columns(
     names = _told_in(event)
     names += [n for n in quotes.documents.get(ev_id, []) if n not in names]
     columns = []
-    for name in dict.fromkeys(names):
+    # copies of one story (the record's source groups) share their first report's column
+    for name, copies in copy_groups(index.export, list(dict.fromkeys(names))):
         lines = [_quote_line(q) for q in quotes.lines.get((ev_id, name), [])]
-        columns.append(_Column(_source_line(name, index), lines))
+        for copy in copies:
+            lines += [_quote_line(q) for q in quotes.lines.get((ev_id, copy), [])]
+        columns.append(_Column(_source_line(name, index), list(dict.fromkeys(lines)), copies))
     return columns
 
 
@@ -437,6 +472,11 @@ def _timeline_entry(event: dict[str, Any]) -> str:
     return f"{' · '.join(parts)} ({sources})"
 
 
+def _and_copies(count: int) -> str:
+    """' and 3 copies' (syndicated copies folded into the report named before)."""
+    return f" and {_plural(count, 'copy', 'copies')}" if count else ""
+
+
 def _plural(count: int, noun: str, plural: str | None = None) -> str:
     """'1 quote', '2 quotes'."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
@@ -451,9 +491,18 @@ def _event_view(
         for label, key in (("Actor", "actor"), ("Target", "target"), ("Event id", "id"))
         if event.get(key)
     ]
+    # a sentence told by copies, or holding two of the event's words, is listed once
+    told: dict[str, tuple[list[str], list[str]]] = {}
+    for m in _dicts(event.get("mentions")):
+        docs, triggers = told.setdefault(_text(m.get("sentence")), ([], []))
+        for value, seen in ((_text(m.get("document")), docs), (_text(m.get("trigger")), triggers)):
+            if value not in seen:
+                seen.append(value)
     mentions = [
-        f"{_text(m.get('document'))} — “{_text(m.get('trigger'))}”: {_text(m.get('sentence'))}"
-        for m in _dicts(event.get("mentions"))
+        f"{docs[0]}{_and_copies(len(docs) - 1)} — "
+        + ", ".join(f"“{t}”" for t in triggers)
+        + f": {sentence}"
+        for sentence, (docs, triggers) in told.items()
     ]
     own_discs = [d for d in index.discrepancies if _text(d.get("event")) == ev_id]
     disagreements = [_disagreement_line(d) for d in own_discs if _distinct_values(d) > 1]
@@ -466,7 +515,10 @@ def _event_view(
         when=_when(event.get("date"), event.get("date_precision")),
         short=_timeline_entry(event),
         facts=facts,
-        sources=[_source_line(name, index) for name in _told_in(event)],
+        sources=[
+            _source_line(name, index) + _and_copies(len(copies))
+            for name, copies in copy_groups(index.export, _told_in(event))
+        ],
         metrics=_metric_views(ev_id, index),
         columns=_quote_columns(event, ev_id, index, quotes),
         mentions=mentions,
@@ -522,12 +574,20 @@ def _time_line(time: dict[str, Any]) -> str:
     return f"{line} (approximate)" if time.get("approximate") else line
 
 
-def _doc_view(doc: dict[str, Any], index: _Index) -> _DocView:
+def _doc_view(
+    number: int, doc: dict[str, Any], index: _Index, copy_of: str | None = None
+) -> _DocView:
+    """A report's section; a syndicated copy (`copy_of` its first report) gives only its
+    metadata, its times and quotes being those of the report it copies."""
+    if copy_of:
+        fields = [(k, v) for k, v in _doc_fields(doc) if k in ("Title", "Outlet", "Published")]
+        return _DocView(f"doc-{number}", _doc_name(doc), [*fields, ("Copy of", copy_of)], [], [])
     quotes = _dicts(doc.get("quotes"))
     unlinked = [
         _quote_line(q) for q in quotes if not any(e in index.event_ids for e in _event_ids(q))
     ]
     return _DocView(
+        anchor=f"doc-{number}",
         heading=_doc_name(doc),
         fields=_doc_fields(doc),
         times=[_time_line(t) for t in _dicts(doc.get("times"))],
@@ -577,6 +637,12 @@ def _build_view(export: dict[str, Any]) -> _View:
         _event_view(number, event, index, quotes) for number, event in enumerate(ordered, start=1)
     ]
     table, lines = _unlinked(index)
+    anchors = {_text(event.get("id")): ev.anchor for event, ev in zip(ordered, events, strict=True)}
+    copy_of = {
+        copy: first
+        for first, copies in copy_groups(index.export, [_doc_name(d) for d in index.documents])
+        for copy in copies
+    }
     return _View(
         summary=_summary(index),
         events=events,
@@ -584,7 +650,10 @@ def _build_view(export: dict[str, Any]) -> _View:
             (_timeline_when(event, index), ev.short, ev.anchor)
             for event, ev in zip(ordered, events, strict=True)
         ],
-        documents=[_doc_view(doc, index) for doc in index.documents],
+        documents=[
+            _doc_view(number, doc, index, copy_of.get(_doc_name(doc)))
+            for number, doc in enumerate(index.documents, start=1)
+        ],
         unlinked_figures=table,
         unlinked_lines=lines,
         failures=[f"{_text(f.get('source'))}: {_text(f.get('error'))}" for f in index.failures],
@@ -596,6 +665,14 @@ def _build_view(export: dict[str, Any]) -> _View:
         generator=_text(export.get("generator")) if isinstance(export, dict) else "",
         framing=index.view.event_framing(None),
         sources=[_independent_line(s) for s in index.sources],
+        overview=overview(export) if isinstance(export, dict) else None,
+        event_anchors=anchors,
+        doc_anchors={
+            _doc_name(doc): f"doc-{number}" for number, doc in enumerate(index.documents, start=1)
+        },
+        axis=time_axis(export_items(export, href=lambda i: f"#{anchors.get(i, 'events')}"))
+        if isinstance(export, dict)
+        else "",
     )
 
 
@@ -759,10 +836,19 @@ def _html_fields(pairs: list[tuple[str, str]]) -> str:
     return "<dl>" + "".join(f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in pairs) + "</dl>"
 
 
+def _html_copies(copies: list[str]) -> str:
+    """'and N copies', expandable to their names."""
+    if not copies:
+        return ""
+    names = "".join(f"<li>{_h(name)}</li>" for name in copies)
+    label = _plural(len(copies), "copy", "copies")
+    return f'<details class="copies"><summary>and {label}</summary><ul>{names}</ul></details>'
+
+
 def _html_quotes(columns: list[_Column]) -> str:
     """A grid with one column per source document."""
     cells = "".join(
-        f'<div class="source-col"><h5>{_h(col.document)}</h5>'
+        f'<div class="source-col"><h5>{_h(col.document)}</h5>{_html_copies(col.copies)}'
         f"{_html_list(col.quotes, 'No quotes linked to this event.')}</div>"
         for col in columns
     )
@@ -801,7 +887,10 @@ def _html_event(ev: _EventView) -> str:
 
 
 def _html_document(doc: _DocView) -> str:
-    parts = [f'<section class="document"><h3>{_h(doc.heading)}</h3>', _html_fields(doc.fields)]
+    parts = [
+        f'<section class="document" id="{_h(doc.anchor)}"><h3>{_h(doc.heading)}</h3>',
+        _html_fields(doc.fields),
+    ]
     if doc.times:
         parts.append(f"<h4>Times</h4>{_html_list(doc.times)}")
     if doc.unlinked_quotes:
@@ -811,13 +900,88 @@ def _html_document(doc: _DocView) -> str:
 
 
 def _html_timeline(view: _View) -> str:
-    if not view.timeline:
-        return '<p class="empty">No events.</p>'
-    rows = "".join(
-        f'<li><a href="#{_h(anchor)}">{_h(when)} — {_h(title)}</a></li>'
-        for when, title, anchor in view.timeline
-    )
-    return f"<ol>{rows}</ol>"
+    """The time axis the server draws too (parallax.timeaxis)."""
+    return view.axis or '<p class="empty">No events.</p>'
+
+
+def _html_claim(claim: ClaimView, view: _View) -> str:
+    where = view.doc_anchors.get(claim.ref.document)
+    value = _h(claim.value if claim.value is not None else "?")
+    if where:
+        value = f'<a href="#{_h(where)}" title="{_h(claim.ref.document)}">{value}</a>'
+    extra = [*claim.outlets, *([claim.date] if claim.date else [])]
+    if claim.reports > 1:
+        extra.append(f"{claim.reports} reports")
+    if claim.superseded:
+        extra.append("since updated")
+    return f"<li>{value} — {_h(claim.claimant)}{_h(', ' + ', '.join(extra) if extra else '')}</li>"
+
+
+def _html_side(text: str, who: list[str], ref: SpanRef, view: _View) -> str:
+    where = view.doc_anchors.get(ref.document)
+    quote = f"<q>{_h(text)}</q>"
+    if where:
+        quote = f'<a href="#{_h(where)}" title="{_h(ref.document)}">{quote}</a>'
+    return f"{_h(', '.join(who))} {quote}"
+
+
+def _html_disagreements(view: _View) -> str:
+    """Where the sources disagree: the shared view model's overview, linked to the events
+    and the reports."""
+    ov = view.overview
+    if ov is None or not ov.events:
+        return '<p class="empty">No disagreement found between the sources.</p>'
+    parts = []
+    for ev in ov.events:
+        title = _h(ev.label)
+        if ev.id and ev.id in view.event_anchors:
+            title = f'<a href="#{_h(view.event_anchors[ev.id])}">{title}</a>'
+        when = _when(ev.date, ev.precision) if ev.date else "undated"
+        place = f" · {_h(place_name(ev.location))}" if ev.id else ""
+        parts.append(f'<div class="dispute"><h3>{title} <small>{_h(when)}{place}</small></h3>')
+        if ev.toll:
+            t = ev.toll
+            line = f"Latest toll: {t.value} {t.metric} ({t.claimant}"
+            line += f", as of {t.as_of})" if t.as_of else ")"
+            if t.previous is not None:
+                line += f"; was {t.previous}" + (
+                    f" on {t.previous_date}" if t.previous_date else ""
+                )
+            parts.append(f'<p class="toll">{_h(line)}.</p>')
+        if ev.ranges:
+            rows = []
+            for r in ev.ranges:
+                metric = r.metric + (f" ({r.group})" if r.group else "")
+                span = f"{r.best} (agreed)" if r.agreed else f"{r.low}–{r.high}"
+                if not r.agreed and r.best is not None:
+                    span += f", best {r.best}"
+                claims = "".join(_html_claim(c, view) for c in r.claims)
+                if r.more_claims:
+                    claims += f"<li>and {r.more_claims} more</li>"
+                rows.append(
+                    f'<tr class="{"agreed" if r.agreed else "disagreed"}"><td>{_h(metric)}</td>'
+                    f"<td>{_h(r.side or '—')}</td><td>{_h(span)}</td>"
+                    f"<td>{r.independent_sources}</td><td><ul>{claims}</ul></td></tr>"
+                )
+            parts.append(
+                "<table><thead><tr><th>Metric</th><th>Side</th><th>Range</th>"
+                "<th>Independent sources</th><th>Claims</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>"
+            )
+        if ev.contradictions:
+            items = "".join(
+                f"<li>{_h(c.kind)}: {_html_side(c.a, c.a_claimants, c.a_ref, view)} vs "
+                f"{_html_side(c.b, c.b_claimants, c.b_ref, view)}</li>"
+                for c in ev.contradictions
+            )
+            parts.append(f'<ul class="contradictions">{items}</ul>')
+        parts.append("</div>")
+    if ov.total_events > len(ov.events):
+        parts.append(
+            f'<p class="more">{len(ov.events)} of {ov.total_events} events shown, '
+            "most disputed first.</p>"
+        )
+    return "".join(parts)
 
 
 def _html_unlinked(view: _View) -> str:
@@ -842,6 +1006,8 @@ def to_html(export: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Parallax report</title><style>{_CSS}</style></head><body>"
         "<header><h1>Parallax report</h1></header><main>"
+        f'<section id="disagreements"><h2>Where the sources disagree</h2>'
+        f"{_html_disagreements(view)}</section>"
         f'<section id="summary"><h2>Summary</h2><p>{_h(view.summary)}</p></section>'
         f'<section id="timeline"><h2>Timeline</h2>{_html_timeline(view)}</section>'
         f'<section id="events"><h2>Events</h2>{events}</section>'

@@ -1,12 +1,16 @@
 """The review workspace in a real headless Chromium (Debian's `chromium`, driven through
 Playwright without its own browser download): open an event, check the side-by-side view
 and the figure table, correct a speaker, re-analyse, and see the correction kept; a report
-with markup in it shows as text and runs nothing. Screenshots of the event page go to
+with markup in it shows as text and runs nothing; the first page says where the sources
+disagree (filters, links to each span), the event page draws the time axis and the map
+(basemap, labels) on the examples and on a generated 200-report corpus of syndicated
+copies, whose event page stays under 1 MB. Screenshots (1280x800) of each page go to
 bench/screens/ for a reviewer."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -18,7 +22,8 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from serve_helpers import make_app
+from corpus_helpers import write_corpus
+from serve_helpers import SETTINGS, copy_db, make_app
 
 from parallax.ingest import wanted_in_folder
 from parallax.store import Store
@@ -72,6 +77,11 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The workspace over a new, empty database, served on a free loopback port."""
     db = tmp_path_factory.mktemp("e2e") / "e2e.db"
     Store(db).close()
+    yield from serve(db)
+
+
+def serve(db: Path) -> Iterator[str]:
+    """The workspace over `db`, served on a free loopback port until the generator ends."""
     app = make_app(db)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -219,3 +229,111 @@ def test_markup_in_a_report_is_shown_and_never_runs(base_url: str, browser) -> N
     assert page.locator("#statements img").count() == 0
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert dialogs == []
+
+
+def check_first_page(page, base_url: str, name: str) -> None:
+    """The first page answers where the sources disagree: disputed events, filters, a
+    claimant's filter one click away, each claim one click from its span."""
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "/")
+    disputes = page.locator("#disagreements section.dispute")
+    assert disputes.count() > 0
+    expect(page.locator("#filters select")).to_have_count(4)
+    assert page.locator("#disagreements table.ranges tr.disagreed").count() > 0
+    page.screenshot(path=str(SCREENS / f"{name}-disagreements.png"))
+    claimant = page.locator("#disagreements a.claimant").first
+    who = claimant.inner_text()
+    claimant.click()
+    page.wait_for_url("**/?claimant=*")
+    expect(page.locator("#active-filters")).to_contain_text(who)
+    assert page.locator("#disagreements a.claimant", has_text=who).count() > 0
+    page.goto(base_url + "/")
+    page.locator('#disagreements a[href^="/document/"]').first.click()
+    page.wait_for_url("**/document/*")
+    expect(page.locator(".reader mark.linked").first).to_be_visible()  # scrolled to it
+
+
+def check_event_page(page, base_url: str, event_id: str, name: str) -> None:
+    """The event page: the time axis (items on dates), the map (basemap and a label for
+    every place), the colour legend; copies folded, never more than the columns shown."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/event/{event_id}")
+    axis = page.locator("#timeline svg.time-axis")
+    expect(axis).to_be_visible()
+    assert axis.locator("g.item").count() > 0 and axis.locator("text.tick").count() > 0
+    current = axis.locator(f'a[href="/event/{event_id}"]')
+    assert current.count() > 0  # the event itself is on the axis
+    svg = page.locator("#map svg.map")
+    expect(svg).to_be_visible()
+    assert svg.locator("path.country").count() > 0  # the basemap
+    places = svg.locator("g.place").count()
+    assert places > 0 and svg.locator("text.label").count() >= places
+    expect(page.locator("#legend mark.k-quote")).to_be_visible()
+    assert page.locator("#sources article.source").count() <= 6
+    page.screenshot(path=str(SCREENS / f"{name}-event.png"))
+
+
+def test_first_page_and_event_page_on_the_examples(
+    examples_db: Path, tmp_path: Path, browser
+) -> None:
+    db = copy_db(examples_db, tmp_path / "examples.db")
+    server = serve(db)
+    base = next(server)
+    try:
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        check_first_page(page, base, "examples")
+        events = httpx.get(base + "/api/events").json()
+        event = max(events, key=lambda e: len(e["documents"]))
+        check_event_page(page, base, event["id"], "examples")
+        assert errors == []
+    finally:
+        next(server, None)
+
+
+@pytest.fixture(scope="module")
+def corpus_200(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """200 generated reports, most of them syndicated copies, analysed once."""
+    from parallax.analyze import run_analysis
+
+    folder = tmp_path_factory.mktemp("corpus200")
+    paths = write_corpus(folder / "reports", 200)
+    db = folder / "corpus.db"
+    with Store(db) as store:
+        summary = run_analysis([str(p) for p in paths], store, SETTINGS)
+    assert not summary.failed
+    return db
+
+
+def test_a_200_report_corpus_with_copies_stays_small(corpus_200: Path, browser) -> None:
+    server = serve(corpus_200)
+    base = next(server)
+    try:
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        docs = httpx.get(base + "/api/documents").json()
+        assert len(docs) == 200
+        events = httpx.get(base + "/api/events").json()
+        event = max(events, key=lambda e: len(e["documents"]))
+        assert len(event["documents"]) > 20  # copies of one story tell the event
+        body = httpx.get(f"{base}/event/{event['id']}").content
+        assert len(body) < 1_000_000, len(body)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        check_first_page(page, base, "corpus200")
+        # the corpus table: one row per independent source, its copies folded
+        page.goto(base + "/")
+        rows = page.locator("#documents tbody tr")
+        assert 0 < rows.count() < 60
+        assert page.locator("#documents details.copies").count() > 0
+        check_event_page(page, base, event["id"], "corpus200")
+        copies = page.locator("#sources details.copies summary").first
+        expect_text = copies.inner_text()
+        assert re.fullmatch(r"and \d+ cop(y|ies)", expect_text), expect_text
+        assert errors == []
+    finally:
+        next(server, None)

@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request, UploadFile
+from fastapi import (
+    Depends,
+    FastAPI,
+    File,
+    Form,
+    Header,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -214,10 +224,24 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     # -- pages ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def corpus_page(request: Request, message: str | None = None) -> HTMLResponse:
+    def corpus_page(
+        request: Request,
+        message: str | None = None,
+        event: str = "",
+        metric: str = "",
+        claimant: str = "",
+        outlet: str = "",
+        page_number: Annotated[int, Query(alias="page", ge=1, le=10**6)] = 1,
+    ) -> HTMLResponse:
         snap = results.current()
-        data = snap.memo("corpus", lambda: views.corpus(snap.export))
-        if message:
+        texts = {d.name: d.text for d in snap.docs}
+        data = snap.memo("corpus", lambda: views.corpus(snap.export, texts))
+        filters = {"event": event, "metric": metric, "claimant": claimant, "outlet": outlet}
+        wanted = {k: v[:200] for k, v in filters.items() if v}
+        key = ("disagreements", tuple(sorted(wanted.items())))
+        data = {**data, **snap.memo(key, lambda: views.disagreements(snap.export, wanted, texts))}
+        data["table"] = views.page_of(data["groups"], page_number)
+        if message or wanted or page_number > 1:
             return page(request, "corpus.html", message=message, **data)
         return stored_page(snap, request, "corpus.html", lambda: data)
 
@@ -252,14 +276,8 @@ def create_app(config: ServeConfig) -> FastAPI:
         macros: Any = templates.env.get_template("_macros.html").make_module(
             {"token": config.token}
         )
-        rows = snap.memo(
-            "timeline",
-            lambda: [(e["id"], str(macros.timeline_item(e, False))) for e in index.timeline],
-        )
-        current = str(macros.timeline_item(data["event"], True))
-        data["timeline_html"] = Markup(
-            "\n".join(current if key == event_id else row for key, row in rows)
-        )
+        axis = snap.memo("axis", lambda: views.time_axis_html(snap.export))
+        data["timeline_html"] = Markup(views.mark_current(axis, event_id))
         details = [
             snap.memo(("details", s.doc.id), partial(macros.details, s, back), size=DETAILS_KEPT)
             for s in data["sources"]
@@ -275,11 +293,13 @@ def create_app(config: ServeConfig) -> FastAPI:
         return page(request, "speaker.html", name=name, statements=statements, profile=profile)
 
     @app.get("/document/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(request: Request, doc_id: int) -> HTMLResponse:
+    def document_page(request: Request, doc_id: int, at: str | None = None) -> HTMLResponse:
         with open_store() as store:
             doc = _found(store.document(doc_id) if _is_rowid(doc_id) else None, "document")
-            src = views.source(doc, store.corrections(doc.sha256))
-        return page(request, "document.html", source=src)
+            marked = views.marked_span(doc.text, at)  # a span linked to from another page
+            src = views.source(doc, store.corrections(doc.sha256), marked)
+        outlet = views.dateline_outlet(doc.text)
+        return page(request, "document.html", source=src, outlet=outlet)
 
     # -- forms ------------------------------------------------------------------------------
     @app.post("/review", include_in_schema=False)

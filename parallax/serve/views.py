@@ -4,6 +4,8 @@ its sources, figures, quotes and contradictions, a speaker's statements, a small
 
 from __future__ import annotations
 
+import html
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -12,12 +14,32 @@ from typing import Any
 from markupsafe import Markup
 
 from parallax import mapdraw
-from parallax.crossdoc.view import Place, View, event_places, framing_lines
+from parallax.crossdoc.view import (
+    FILTERS,
+    Place,
+    SpanRef,
+    View,
+    copy_groups,
+    dateline_outlet,
+    event_places,
+    fold_claims,
+    framing_lines,
+    is_pronoun,
+    overview,
+)
 from parallax.export import correct_item, index_corrections
 from parallax.models import DocumentRecord
 from parallax.store import REVIEW_FIELDS, Correction
+from parallax.timeaxis import export_items, time_axis
 
 UNATTRIBUTED = "(unattributed)"
+PAGE_ROWS = 50  # independent sources per page of the corpus table
+EVENTS_SHOWN = 100  # events listed on the corpus page (the most reported)
+SPEAKERS_LISTED = 60  # speakers listed on the corpus page (those quoted most)
+SOURCE_COLUMNS = 6  # independent sources shown side by side on an event page; the rest linked
+FIGURE_CLAIMS = 12  # distinct claims of a range listed on an event page
+SPEAKERS_SHOWN = 30  # speakers of an event listed (those with most statements)
+SPEAKER_QUOTES = 8  # distinct statements of one speaker listed on an event page
 
 
 @dataclass
@@ -185,14 +207,17 @@ def find_item(doc: DocumentRecord, kind: str, start: int, end: int) -> dict[str,
 
 
 # -- the corpus ---------------------------------------------------------------------------
-def corpus(export: dict[str, Any]) -> dict[str, Any]:
-    """Documents with their counts, events, speakers, from the (corrected) export."""
+def corpus(export: dict[str, Any], texts: dict[str, str] | None = None) -> dict[str, Any]:
+    """Documents with their counts, events, speakers, from the (corrected) export; an
+    outlet the metadata lacks is read from the dateline of the report's text (`texts`)."""
     per_doc = Counter(c["sha256"] for c in export["corrections"])
     docs = []
     for d in export["documents"]:
+        outlet = d["outlet"] or dateline_outlet((texts or {}).get(d["name"], ""))
         docs.append(
             {
-                **{k: d[k] for k in ("id", "name", "title", "outlet", "published", "flags")},
+                **{k: d[k] for k in ("id", "name", "title", "published", "flags")},
+                "outlet": outlet or None,
                 "quotes": len(d["quotes"]),
                 "figures": len(d["figures"]),
                 "times": len(d["times"]),
@@ -202,12 +227,27 @@ def corpus(export: dict[str, Any]) -> dict[str, Any]:
                 "corrections": per_doc.get(d["sha256"], 0),
             }
         )
+    by_name = {d["name"]: d for d in docs}
+    groups = copy_groups(export, [d["name"] for d in docs])
+    events = timeline(export["events"])
+    most = sorted(events, key=lambda e: -len(e["documents"]))[:EVENTS_SHOWN]
     return {
         "documents": docs,
-        "events": timeline(export["events"]),
-        "speakers": speakers(export),
+        # one row per independent source: its first report, its copies folded under it
+        "groups": [(by_name[n], [by_name[c] for c in copies]) for n, copies in groups],
+        "events": [e for e in events if e in most],
+        "more_events": max(0, len(events) - EVENTS_SHOWN),
+        "speakers": speakers(export)[:SPEAKERS_LISTED],
+        "more_speakers": max(0, len(speakers(export)) - SPEAKERS_LISTED),
         "failures": export["failures"],
     }
+
+
+def page_of(rows: list[Any], number: int, size: int = PAGE_ROWS) -> dict[str, Any]:
+    """One page of `rows`: {rows, page, pages}, the page number kept in range."""
+    pages = max(1, -(-len(rows) // size))
+    number = min(max(1, number), pages)
+    return {"rows": rows[(number - 1) * size : number * size], "page": number, "pages": pages}
 
 
 def timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -220,7 +260,7 @@ def speakers(export: dict[str, Any]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for d in export["documents"]:
         for q in d["quotes"]:
-            if q["speaker"]:
+            if q["speaker"] and not is_pronoun(q["speaker"]):
                 counts[q["speaker"]] = counts.get(q["speaker"], 0) + 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -319,6 +359,8 @@ def event_view(
     if event is None:
         return None
     index = index or record_index(export, docs)
+    groups = copy_groups(export, [n for n in event["documents"] if n in index.by_name])
+    shown, hidden = groups[:SOURCE_COLUMNS], groups[SOURCE_COLUMNS:]
     sources = [
         source(
             index.by_name[n],
@@ -326,23 +368,43 @@ def event_view(
             _sentence_items(index.by_name[n], event),
             items(index.by_name[n]) if items else None,
         )
-        for n in event["documents"]
-        if n in index.by_name
+        for n, _copies in shown
     ]
-    quotes: dict[str, list[dict[str, Any]]] = {}
-    for q in index.statements.get(event_id, []):
-        quotes.setdefault(q["speaker"] or UNATTRIBUTED, []).append(q)
+    ids = doc_ids(export)
+    quotes: dict[str, dict[str, dict[str, Any]]] = {}
+    for q in index.statements.get(event_id, []):  # a quote repeated by copies shown once
+        said = quotes.setdefault(q["speaker"] or UNATTRIBUTED, {})
+        if q["text"] in said:
+            said[q["text"]]["copies"] += 1
+        else:
+            said[q["text"]] = {**q, "copies": 0}
+    by_speaker = sorted(quotes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return {
         "event": event,
         "timeline": index.timeline,
         "sources": sources,
-        "figures": event["figures"],
-        "quotes": sorted(quotes.items()),
+        # (first document, its copies) per source column, as links
+        "copies": [[(n, ids.get(n)) for n in copies] for _n, copies in shown],
+        # the outlet of each column: the metadata's, else the one its dateline credits
+        "outlets": [s.doc.outlet or dateline_outlet(s.doc.text) for s in sources],
+        "more_sources": [(n, ids.get(n), len(copies)) for n, copies in hidden],
+        "figures": [_folded_range(f) for f in event["figures"]],
+        "quotes": [
+            (name, list(said.values())[:SPEAKER_QUOTES], max(0, len(said) - SPEAKER_QUOTES))
+            for name, said in sorted(by_speaker[:SPEAKERS_SHOWN])
+        ],
+        "more_speakers": max(0, len(by_speaker) - SPEAKERS_SHOWN),
         "contradictions": event["contradictions"],
         "framing": framing(export, event),
         # the event's own places, as the report lists them: one map of one event
         "map": svg_map(event_places(event, index.places)),
     }
+
+
+def _folded_range(rng: dict[str, Any]) -> dict[str, Any]:
+    """A range with its claims folded (copies counted once per line), bounded."""
+    folded = fold_claims(rng["values"], valued_only=False)  # every claimant on the event page
+    return {**rng, "folded": folded[:FIGURE_CLAIMS], "more": max(0, len(folded) - FIGURE_CLAIMS)}
 
 
 # -- the map ------------------------------------------------------------------------------
@@ -353,3 +415,55 @@ def svg_map(places: list[Place]) -> Markup:
     offline basemap, drawn by parallax.mapdraw exactly as the report draws them; every name
     escaped there, so the SVG goes into the page as it is."""
     return Markup(mapdraw.event_map(places))
+
+
+# -- where the sources disagree -----------------------------------------------------------
+
+
+def doc_ids(export: dict[str, Any]) -> dict[str, int]:
+    return {d["name"]: d["id"] for d in export["documents"]}
+
+
+def span_href(ids: dict[str, int], ref: SpanRef, kind: str | None = None) -> str:
+    """The span in its report: the document page with the span marked (and, for an
+    extracted item, its details open)."""
+    doc_id = ids.get(ref.document)
+    if doc_id is None:
+        return "#"
+    anchor = f"#d{doc_id}-{kind}-{ref.start}-{ref.end}" if kind else "#at"
+    return f"/document/{doc_id}?at={ref.start}-{ref.end}{anchor}"
+
+
+def disagreements(
+    export: dict[str, Any], filters: dict[str, str], texts: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The overview of the shared view model and what its links need."""
+    ids = doc_ids(export)
+    return {
+        "overview": overview(export, filters, texts=texts),
+        "href": lambda ref, kind=None: span_href(ids, ref, kind),
+        "filter_names": FILTERS,
+        "event_labels": {
+            e["id"]: f"{e['label']} ({e.get('date') or 'undated'})" for e in export["events"]
+        },
+    }
+
+
+def marked_span(text: str, at: str | None) -> list[Item]:
+    """The span `?at=START-END` names, as a pseudo-item the page highlights."""
+    m = re.fullmatch(r"(\d{1,9})-(\d{1,9})", at or "")
+    if not m or not (0 <= int(m[1]) < int(m[2]) <= len(text)):
+        return []
+    return [Item("", "sentence", int(m[1]), int(m[2]), "", {}, {}, None, "")]
+
+
+def time_axis_html(export: dict[str, Any]) -> str:
+    """The crisis's time axis, drawn as the report draws it (parallax.timeaxis)."""
+    return time_axis(export_items(export, href=lambda event_id: f"/event/{event_id}"))
+
+
+def mark_current(axis: str, event_id: str) -> str:
+    """The time axis with the page's own event marked (`aria-current`, styled)."""
+    link = f'<a href="{html.escape(f"/event/{event_id}")}">'
+    marked = f'<a href="{html.escape(f"/event/{event_id}")}" class="current" aria-current="page">'
+    return axis.replace(link, marked)

@@ -47,6 +47,18 @@ document.addEventListener("DOMContentLoaded", () => {
       box.scrollTop = Math.max(0, first.offsetTop - box.offsetTop - 40);
     }
   });
+  // a span linked to from another page (?at=START-END): scroll to it; an item's
+  // details open when the address names it (#d3-figure-12-40)
+  const marked = document.querySelector(".reader mark.k-sentence");
+  if (marked) {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    const item = id ? document.querySelector(`.reader mark[data-items~="${CSS.escape(id)}"]`) : null;
+    if (item) {
+      showItems(item);
+    }
+    marked.classList.add("linked");
+    marked.scrollIntoView({ block: "center" });
+  }
   document.querySelectorAll(".side-details").forEach((panel) => {
     const close = document.createElement("button");
     close.type = "button";
