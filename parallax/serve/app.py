@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parallax import __version__
+from parallax import __version__, schema
 from parallax.analyze import reanalyse, run_analysis
 from parallax.export import coerce_value
 from parallax.pipeline import Settings
@@ -361,7 +361,9 @@ def create_app(config: ServeConfig) -> FastAPI:
         ]
         return documents
 
-    @app.get("/api/documents/{doc_id}", responses=NOT_FOUND)
+    @app.get(
+        "/api/documents/{doc_id}", response_model=schema.DocumentWithText, responses=NOT_FOUND
+    )
     def api_document(doc_id: int) -> dict[str, Any]:
         """One report as exported (corrections applied), with its text."""
         snap = results.current()
@@ -371,7 +373,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         )
         return {**found, "text": doc.text}
 
-    @app.get("/api/events")
+    @app.get("/api/events", response_model=list[schema.Event])
     def api_events() -> list[dict[str, Any]]:
         """Every event of the cross-document record, in date order."""
         return views.timeline(results.current().export["events"])
@@ -386,7 +388,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         """Every statement attributed to a speaker (after corrections) across reports."""
         return views.speaker_statements(results.current().export, name)
 
-    @app.get("/api/export", response_model=dict[str, Any])
+    @app.get("/api/export", response_model=schema.Export)
     def api_export() -> Response:
         """The whole record as `parallax export --format json` writes it, corrected."""
         snap = results.current()
