@@ -67,6 +67,11 @@ def _typed(tp: Any) -> Any:
     return tp
 
 
+def list_of(model: type[BaseModel]) -> Any:
+    """`list[model]` for a model made at run time."""
+    return types.GenericAlias(list, (model,))
+
+
 def _default(f: dataclasses.Field[Any]) -> Any:
     if f.default is not dataclasses.MISSING:
         return f.default
@@ -94,7 +99,10 @@ def _unshadowed(fields: dict[str, Any]) -> dict[str, Any]:
         if not hasattr(BaseModel, name):
             out[name] = (tp, default)
         elif isinstance(default, FieldInfo):
-            out[f"{name}_"] = (tp, Field(default_factory=default.default_factory, alias=name))
+            out[f"{name}_"] = (
+                tp,
+                Field(default_factory=typing.cast(Any, default.default_factory), alias=name),
+            )
         else:
             out[f"{name}_"] = (tp, Field(default, alias=name))
     return out
@@ -161,7 +169,7 @@ SpeakerStatement = _model(
     register=False,
 )
 Speaker = _model(
-    record.Speaker, "Speaker", add={"statements": (list[SpeakerStatement], Field(default=[]))}
+    record.Speaker, "Speaker", add={"statements": (list_of(SpeakerStatement), Field(default=[]))}
 )
 _model(record.EventMentionRef, "EventMention", add={"review": (Review | None, None)})
 Event = _model(record.Event, "Event")
@@ -179,7 +187,14 @@ def _flat_sides() -> dict[str, Any]:
     return out
 
 
-Contradiction = _model(record.Contradiction, "Contradiction", drop=("a", "b"), add=_flat_sides())
+# every claimant on each side, kept by the record for contradictions set from accounts
+_CLAIMANTS: dict[str, Any] = {
+    f"{key}_claimants": (list[str], Field(default=[])) for key in ("a", "b")
+}
+Events = list_of(Event)  # /api/events
+Contradiction = _model(
+    record.Contradiction, "Contradiction", drop=("a", "b"), add={**_flat_sides(), **_CLAIMANTS}
+)
 Agreement = _model(record.Agreement, "Agreement")
 Source = _model(record.Source, "Source")
 _model(record.FramingUse, "FramingUse")
@@ -222,7 +237,7 @@ _tables: dict[str, Any] = {
     for f in dataclasses.fields(record.Record)
     if f.name not in _NOT_EXPORTED
 }
-_tables["stories"] = (list[Story], ...)  # the record's lists of names, written as objects
+_tables["stories"] = (list_of(Story), ...)  # the record's lists of names, written as objects
 assert set(_tables) == set(record.TABLES), "the schema names every table of the record"
 
 Export = create_model(
@@ -232,11 +247,11 @@ Export = create_model(
     "the cross-document record, the failures, and (corrections applied, the default) the "
     "rejected items and the analysts' corrections.",
     generator=(str, ...),
-    documents=(list[Document], ...),
+    documents=(list_of(Document), ...),
     **_tables,
-    failures=(list[Failure], ...),
-    rejected=(list[Rejected], Field(default=[])),
-    corrections=(list[ExportCorrection], Field(default=[])),
+    failures=(list_of(Failure), ...),
+    rejected=(list_of(Rejected), Field(default=[])),
+    corrections=(list_of(ExportCorrection), Field(default=[])),
 )
 
 

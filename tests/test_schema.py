@@ -63,9 +63,7 @@ def examples_export(examples_db: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def corrected_export(
-    examples_db: Path, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Any]:
+def corrected_export(examples_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The examples with a corrected figure, a quote, an event mention and a place mention
     marked wrong, and a place mention marked correct."""
     db = copy_db(examples_db, tmp_path_factory.mktemp("corrected") / "corrected.db")

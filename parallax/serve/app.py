@@ -362,7 +362,10 @@ def create_app(config: ServeConfig) -> FastAPI:
         return documents
 
     @app.get(
-        "/api/documents/{doc_id}", response_model=schema.DocumentWithText, responses=NOT_FOUND
+        "/api/documents/{doc_id}",
+        response_model=schema.DocumentWithText,
+        response_model_exclude_unset=True,
+        responses=NOT_FOUND,
     )
     def api_document(doc_id: int) -> dict[str, Any]:
         """One report as exported (corrections applied), with its text."""
@@ -373,7 +376,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         )
         return {**found, "text": doc.text}
 
-    @app.get("/api/events", response_model=list[schema.Event])
+    @app.get("/api/events", response_model=schema.Events, response_model_exclude_unset=True)
     def api_events() -> list[dict[str, Any]]:
         """Every event of the cross-document record, in date order."""
         return views.timeline(results.current().export["events"])
