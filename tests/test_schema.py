@@ -136,6 +136,13 @@ def test_a_small_corpus_analysed_through_the_api_validates(validator, small_corp
     assert errors(validator, export) == []
 
 
+def test_an_export_with_a_failed_report_validates(validator, script_run) -> None:
+    with Store(script_run.db) as store:
+        export = build_export(store)
+    assert export["failures"] and export["documents"]
+    assert errors(validator, export) == []
+
+
 def test_a_broken_export_does_not_validate(validator, examples_export) -> None:
     broken = copy.deepcopy(examples_export)
     doc = next(d for d in broken["documents"] if d["figures"])
