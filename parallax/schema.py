@@ -53,7 +53,8 @@ REVIEWED: dict[str, Any] = {
 def _typed(tp: Any) -> Any:
     """`tp` with every dataclass in it replaced by the model of its exported dict."""
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _MODELS[tp]
+        # a record nested in another that the export writes as it is (`asdict`)
+        return _MODELS.get(tp) or _model(tp, tp.__name__)
     origin, args = get_origin(tp), get_args(tp)
     if origin is None or not args:
         return tp
@@ -108,6 +109,13 @@ def _unshadowed(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _doc(cls: type | None) -> str | None:
+    """The docstring of a record, not the signature a dataclass without one gets."""
+    if cls is None or cls.__doc__ is None or cls.__doc__.startswith(f"{cls.__name__}("):
+        return None
+    return cls.__doc__
+
+
 def _model(
     cls: type | None,
     name: str,
@@ -122,7 +130,7 @@ def _model(
     `drop`), plus `add` (name -> (type, default)); registered as `cls`'s model."""
     fields = _fields(cls, only, drop) if cls is not None else {}
     fields.update(add or {})
-    description = doc or (cls.__doc__ if cls is not None else None)
+    description = doc or _doc(cls)
     model = create_model(name, __base__=Open, __doc__=description, **_unshadowed(fields))
     if cls is not None and register:
         _MODELS[cls] = model
