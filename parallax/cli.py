@@ -301,26 +301,37 @@ def recheck_cmd(
 @app.command("export")
 def export_cmd(
     db: Annotated[Path, typer.Argument(help="A database written by `parallax analyze`.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | md | html")] = "json",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="json | csv | md | html | acled | ucdp | geojson"),
+    ] = "json",
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="File to write (default: standard output)."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="File to write (default: standard output); for csv a .zip or a FOLDER/.",
+        ),
     ] = None,
 ) -> None:
-    """Export the record: JSON (the gold format plus character offsets), CSV (one row per
-    extracted item), or the analyst's report in Markdown or HTML."""
-    from parallax.export import FORMATS, build_export, render
+    """Export the record: JSON (the gold format plus character offsets), CSV (one table per
+    item kind, as a zip or a folder), ACLED- or UCDP GED-shaped event tables, GeoJSON, or
+    the analyst's report in Markdown or HTML."""
+    from parallax.export import FORMATS, TABLES_ONLY, build_export, render, write
+    from parallax.formats import tables_target
 
     if fmt not in FORMATS:
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "csv" and (output is None or not tables_target(output)):
+        _fail(TABLES_ONLY)
     store = _open_database(db)
     with store:
-        text = render(build_export(store), fmt)
+        export = build_export(store)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(render(export, fmt))
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        write(export, fmt, output)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror}")
     err.print(f"wrote {output}")

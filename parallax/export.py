@@ -1,20 +1,23 @@
 """The export: the stored record as one JSON-ready dict (the gold format of
 ../shared/gold/README.md plus offsets and the cross-document record), and its
-renderings as JSON, CSV, Markdown and HTML."""
+renderings as JSON, Markdown and HTML, and the dataset-shaped ones of `parallax.formats`
+(tidy CSV tables, ACLED- and UCDP-shaped CSV, GeoJSON)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from parallax import __version__
 from parallax.crossdoc.corrections import apply_verdicts, correct_range, source_groups
 from parallax.models import DocumentRecord
-from parallax.report import to_csv, to_html, to_markdown
+from parallax.report import to_html, to_markdown
 from parallax.store import Correction, Store
 
-FORMATS = ("json", "csv", "md", "html")
+FORMATS = ("json", "csv", "md", "html", "acled", "ucdp", "geojson")
+TABLES_ONLY = "csv writes one CSV file per table: give -o FILE.zip or -o FOLDER/"
 
 
 def _quote_events(
@@ -159,13 +162,32 @@ def apply_corrections(export: dict[str, Any], corrections: list[Correction]) -> 
 
 
 def render(export: dict[str, Any], fmt: str) -> str:
-    """The export in one of FORMATS."""
+    """The export in one of FORMATS as text (csv, several tables, is `write`'s)."""
+    from parallax import formats
+
     if fmt == "json":
         return json.dumps(export, ensure_ascii=False, indent=1)
     if fmt == "csv":
-        return to_csv(export)
+        raise ValueError(TABLES_ONLY)
+    if fmt == "acled":
+        return formats.to_acled(export)
+    if fmt == "ucdp":
+        return formats.to_ucdp(export)
+    if fmt == "geojson":
+        return formats.to_geojson(export)
     if fmt == "md":
         return to_markdown(export)
     if fmt == "html":
         return to_html(export)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def write(export: dict[str, Any], fmt: str, output: Path) -> list[Path]:
+    """Write the export in one of FORMATS to `output` (csv: a zip of tables, or a folder
+    of them when `output` is a folder or ends with '/'). Returns the paths written."""
+    from parallax.formats import write_tables
+
+    if fmt == "csv":
+        return write_tables(export, output)
+    output.write_text(render(export, fmt), encoding="utf-8")
+    return [output]

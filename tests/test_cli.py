@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,6 @@ from click.testing import Result
 
 from parallax import cli as cli_module
 from parallax.cli import app
-from parallax.report import CSV_COLUMNS
 from parallax.store import Store
 
 Invoke = Callable[..., Result]
@@ -302,17 +302,21 @@ def test_export_writes_file(
     fmt: str, examples_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Invoke
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    out = Path(f"record.{fmt}")
+    out = Path("record.zip" if fmt == "csv" else f"record.{fmt}")  # csv: a zip of tables
     result = cli("export", examples_db, "--format", fmt, "-o", out)
     assert result.exit_code == 0, result.output
-    assert f"wrote record.{fmt}" in flat(result.stderr)
-    text = out.read_text(encoding="utf-8")
+    assert f"wrote {out}" in flat(result.stderr)
+    text = (
+        zipfile.ZipFile(out).read("documents.csv").decode("utf-8")
+        if fmt == "csv"
+        else out.read_text(encoding="utf-8")
+    )
     assert text.strip()
     if fmt == "json":
         assert len(json.loads(text)["documents"]) == 4
     elif fmt == "csv":
         rows = list(csv.reader(io.StringIO(text)))
-        assert rows[0] == CSV_COLUMNS
+        assert rows[0][0] == "document"
         assert {r[0] for r in rows[1:]} == EXAMPLE_NAMES
     elif fmt == "md":
         assert text.startswith("# ")

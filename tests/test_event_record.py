@@ -258,7 +258,7 @@ TOLL = (
 )
 
 
-def test_a_toll_given_days_later_is_news_of_its_own(nlp) -> None:
+def test_a_toll_given_days_later_is_news_of_its_own_and_of_the_strike(nlp) -> None:
     raws = [
         RawDocument("strike", STRIKE, "strike.txt", "text"),
         RawDocument("toll", TOLL, "toll.txt", "text"),
@@ -269,4 +269,5 @@ def test_a_toll_given_days_later_is_news_of_its_own(nlp) -> None:
     assert strike is not None and _event_of(docs, lk, "toll", 31) == strike
     (update,) = [e for e in lk.events if e.type == "toll_update"]
     assert update.reported_in == ["toll"]
-    assert [e.reported_in for e in lk.events if e.id == strike] == [["strike"]]
+    # a later toll counts the strike's dead again: a report of the strike too
+    assert [e.reported_in for e in lk.events if e.id == strike] == [["strike", "toll"]]

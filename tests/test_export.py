@@ -103,7 +103,7 @@ def test_render_refuses_unknown_format(
     examples_export: tuple[dict[str, Any], dict[str, str]],
 ) -> None:
     export, _ = examples_export
-    assert set(FORMATS) == {"json", "csv", "md", "html"}
+    assert set(FORMATS) == {"json", "csv", "md", "html", "acled", "ucdp", "geojson"}
     with pytest.raises(ValueError, match="unknown format"):
         render(export, "xml")
 

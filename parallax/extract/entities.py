@@ -106,11 +106,16 @@ def strip_possessive(text: str) -> str:
 
 
 def clean_np(text: str) -> str:
-    """'both Russia's foreign ministry' -> 'Russia foreign ministry'."""
+    """'both Russia's foreign ministry' -> 'Russia foreign ministry'; a possessive after
+    'of' stays ('the office of Valdoria's prosecutor' names whose office it is)."""
     words = text.replace("\u2019", "'").split()
     while words and words[0].lower() in DETERMINERS:
         words = words[1:]
-    out = " ".join(re.sub(r"'s$|'$", "", w) for w in words)
+    words = [
+        w if 0 < i < len(words) - 1 and words[i - 1].lower() == "of" else re.sub(r"'s$|'$", "", w)
+        for i, w in enumerate(words)
+    ]
+    out = " ".join(words)
     return out.strip(' ,.;:"“”')
 
 
@@ -612,6 +617,25 @@ class DocEntities:
             return True
         # a bare role, as headlines write it: "..., says governor", "health minister says"
         return all(t.is_lower and t.pos_ in ("NOUN", "ADJ", "PROPN") for t in span)
+
+    def role_holder(self, role: str, words: set[str] | None = None) -> str | None:
+        """The one person the report gives this role (None when none or several); with
+        `words`, the one whose title holds them all ("Minister of Health": the health
+        minister, not the prime minister)."""
+        if not words or words <= {role}:
+            return self._role_holder(role)
+        if self._roles is None:
+            self._roles = self.roles()
+        people = set()
+        for ent in self.ents:
+            if not self._is_person(ent):
+                continue
+            name = self.full_name(self._person_name(ent))
+            near = self.doc[max(0, ent.start - 8) : ent.start].text.lower()
+            found_role = (self._roles.get(name, (None, None))[0] or "").lower()
+            if name and all(w in near or w in found_role for w in words):
+                people.add(name)
+        return people.pop() if len(people) == 1 else None
 
     def _role_holder(self, role: str) -> str | None:
         """The one person the report gives this role, wherever it names them (a headline's

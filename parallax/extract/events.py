@@ -51,6 +51,8 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("blockade", re.compile(r"\b(blockade|siege|besieged|starved|starving|starvation)\b")),
     ("surrender", re.compile(r"\b(surrender\w*|disarm\w*|disband\w*)\b")),
     ("displacement", re.compile(r"\b(fled|flee|fleeing|displaced|displacement|exodus|refugees)\b")),
+    # a government or an official leaving office: the political development a crisis forces
+    ("resignation", re.compile(r"\b(resign(?:s|ed|ing|ation)?|step(?:s|ped)? down)\b")),
     (
         "attack",
         re.compile(
@@ -67,14 +69,15 @@ LABELS = {
     "displacement": "Displacement", "statement": "Public statement or appeal",
     "denial": "Denial or counter-claim", "assessment": "Assessment of the cause",
     "toll_update": "Later casualty toll", "appeal": "Appeal or call",
-    "reaction": "Reaction or condemnation",
+    "reaction": "Reaction or condemnation", "protest": "Protest or unrest",
+    "resignation": "Resignation",
 }  # fmt: skip
 PLOVER = {
     "attack": "ASSAULT", "airstrike": "ASSAULT", "shelling": "ASSAULT",
     "ground_offensive": "ASSAULT", "ceasefire": "AGREE", "ceasefire_violation": "ASSAULT",
     "blockade": "COERCE", "explosion": "ASSAULT", "surrender": "YIELD",
     "displacement": "MOBILIZE", "statement": "COOPERATE", "denial": "REJECT",
-    "appeal": "REQUEST", "reaction": "ACCUSE",
+    "appeal": "REQUEST", "reaction": "ACCUSE", "protest": "PROTEST", "resignation": "YIELD",
 }  # fmt: skip
 PLACE_RANK = {"town": 0, "region": 1, "country": 2}
 
@@ -252,6 +255,13 @@ HISTORY = re.compile(
 )
 
 
+# attacks told as a lasting campaign ("the relentless Israeli bombardment", "the ongoing
+# offensive"): a whole war's course, not one incident
+CAMPAIGN = re.compile(
+    r"\b(?:relentless|ongoing|continu(?:ed|ing)|constant|incessant|unrelenting|sustained)"
+    r"\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 SINCE_REACH = 40  # characters from an attack to the "since" that counts it
 SUPERLATIVE = re.compile(r"\b(worst|deadliest|largest|biggest|heaviest|first|most)\b", re.I)
 
@@ -262,8 +272,9 @@ def _mark_background(
     """Attacks told as a campaign counted from a date ("Israeli strikes since October 7
     have killed ...", "fighting since 1988") are history, not an event of the crisis: an
     attack followed by its `since`, a sentence that opens with one, or a whole-war phrase
-    marks them background, and the sentence's date is not theirs ("the worst shelling
-    since 2020" is no campaign). Ongoing states (a blockade "since December") stay the
+    marks them background, and so does a campaign told as lasting ("the relentless
+    bombardment"); the sentence's date is not theirs ("the worst shelling since 2020" is
+    no campaign). Ongoing states (a blockade "since December") stay the
     crisis's own."""
     whole = bool(HISTORY.search(sent.text))
     since = [t for t in times if sent.start_char <= t.start < sent.end_char and t.kind == "since"]
@@ -276,7 +287,8 @@ def _mark_background(
             or not text[sent.start_char : t.start].strip(" \"'\u201c")  # "Since May, ..."
             for t in since
         )
-        if whole or counted:
+        lasting = bool(CAMPAIGN.search(text, sent.start_char, ev.start))
+        if whole or counted or lasting:
             ev.background = True
             ev.date = ev.date_text = ev.time_index = ev.date_start = ev.date_end = None
 
@@ -411,9 +423,10 @@ TOLD_BY = {
 # kinds that never tell a figure of the metric: people who flee are not killed by fleeing
 # ("a missile hit a station where thousands had gathered to flee, killing 50")
 NEVER_TOLD_BY = {
-    "killed": {"displacement"},
-    "injured": {"displacement"},
-    "missing": {"displacement"},
+    "killed": {"displacement", "resignation"},
+    "injured": {"displacement", "resignation"},
+    "missing": {"displacement", "resignation"},
+    "displaced": {"resignation"},
 }
 # what an attack or blast leaves; people detained are not counted by the event before them
 CASUALTIES = {"killed", "injured", "missing", "displaced", "evacuated"}

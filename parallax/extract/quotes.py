@@ -11,7 +11,7 @@ resolved to a name through `DocEntities`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -22,7 +22,9 @@ from parallax.extract.entities import (
     CONTRAST_WORDS,
     DATELINE_MARKS,
     DELIVERY_NOUNS,
+    IT_LOOKBACK,
     ON_BEHALF,
+    ORGANIZATION_HEADS,
     ROLE_NOUNS,
     DocEntities,
     Resolved,
@@ -54,6 +56,7 @@ BELIEF_VERBS = {
     "determine", "demonstrate", "prove", "sense", "imagine", "concur", "lament", "recount",
     "clarify", "specify",
     "notice", "remember", "bet", "swear", "posit", "theorize", "acknowledge", "announce",
+    "consider", "assess", "detail",
 }  # fmt: skip
 # Statements of intent, reported with a to-infinitive ("vowed to rebuild the bridge").
 INTENT_VERBS = {
@@ -69,7 +72,8 @@ OBJECT_VERBS = {
     "claim", "allege", "report", "disclose", "reveal", "dispute", "confirm", "admit",
     "applaud", "slam", "blast", "decry", "denounce", "tout", "hail", "echo", "repeat",
     "reiterate", "call", "deny", "reject", "dismiss", "refute", "suggest", "support",
-    "back", "oppose", "favor", "favour", "tweet", "say", "express", "voice",
+    "back", "oppose", "favor", "favour", "tweet", "say", "express", "voice", "contest",
+    "assess",
 }  # fmt: skip
 # Statements reported by their topic ("spoke about the blockade", "called for a truce").
 TOPIC_PREPOSITIONS = {
@@ -109,7 +113,8 @@ TRANSCRIPT_SPEAKER = re.compile(
     r"[\"\u201c']*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?=\S)"
 )
 TITLE_SPEAKER = re.compile(
-    r"(?!(?:The|A|An) )([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)"
+    r"(?!(?:The|A|An) )([A-Z][\w.'\u2019-]*(?: (?:(?:of|for|the) )?[A-Z][\w.'\u2019-]*){0,3}):"
+    r"[ \t]+(?=\S)"
 )
 # 'Said Ana Varga: "..."', the attribution inverted before a colon.
 SAID_BEFORE_COLON = re.compile(
@@ -123,6 +128,25 @@ DASH_NAME = re.compile(
 )
 # 'Toll rises to 40 - health minister': a headline signed with a dash
 HEADLINE_SIGNED = re.compile(r"(.*?\S)[ \t]+[-\u2013\u2014][ \t]+([a-z][a-z' -]{2,40}?)[ \t.]*$")
+# Headlines that name their speaker after a comma: '..., says governor', '..., health
+# ministry confirms' (the verb before or after the speaker).
+HEADLINE_VERBS = "says|said|confirms|claims|warns|reports|admits|insists|announces"
+HEADLINE_SAYS = re.compile(
+    rf"(.*?\S),[ \t]+(?:{HEADLINE_VERBS})[ \t]+([\w'\u2019.-]+(?:[ \t][\w'\u2019.-]+){{0,5}}?)[ \t.]*$"
+)
+HEADLINE_SPEAKER_SAYS = re.compile(
+    rf"(.*?\S),[ \t]+([\w'\u2019.-]+(?:[ \t][\w'\u2019.-]+){{0,5}}?)[ \t]+(?:{HEADLINE_VERBS})[ \t.]*$"
+)
+# Words that open an adverbial clause, not a reported one ("..., X said, while warning")
+SUBORDINATORS = {"while", "as", "although", "though", "because", "after", "before", "when",
+                 "since", "whereas", "until", "despite"}  # fmt: skip
+# Bodies named with 'of' and whose they are ("office of the prosecutor-general of X")
+OF_BODIES = {"office", "ministry", "department", "directorate", "committee", "council",
+             "commission", "bureau", "agency", "service", "administration"}  # fmt: skip
+# Statement nouns whose that-clause is the holder's claim ("Valdorian claims that ...")
+CLAIM_NOUNS = {"claim", "allegation", "accusation", "assertion", "suggestion", "charge",
+               "contention", "insistence"}  # fmt: skip
+STATEMENT_LOOKBACK = 3  # attributed quotes searched back for who made "the statement"
 RELATIVE_REACH = 40  # tokens searched for a relative clause around a cue
 MIN_DIRECT_WORDS = 4
 MIN_INDIRECT_TOKENS = 2
@@ -148,6 +172,8 @@ SOURCE_DOCUMENTS = {
     "estimate",
     "record",
     "toll",
+    "document",
+    "assessment",
 }
 
 
@@ -258,6 +284,7 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
             child.dep_ in ("dobj", "attr")
             and child.i > verb.i
             and verb.lemma_ == "say"
+            and verb.tag_ != "VBG"  # "saying the missiles were ...": content, not speaker
             and child.pos_ in ("PROPN", "NOUN", "PRON")
             and not any(c.dep_ == "ccomp" for c in children(verb))
         ):
@@ -344,6 +371,9 @@ def holder_of(noun: Token) -> Token | None:
     for child in children(noun):
         if child.dep_ == "poss":
             return child
+    for child in children(noun):  # "Valdorian claims": the people's (their government's)
+        if child.dep_ == "amod" and child.ent_type_ == "NORP" and child.i == noun.i - 1:
+            return child
     for child in children(noun):
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
             return next((c for c in children(child) if c.dep_ == "pobj"), None)
@@ -362,11 +392,22 @@ def np_span(token: Token) -> Span:
         if child.dep_ == "punct" and child.i == right + 1:
             continue
         # a person named in apposition after a title ("Azerbaijan's president, Ilham Aliyev")
-        if child.dep_ in ("compound", "flat", "nummod", "case") or (
-            child.dep_ == "appos"
-            and child.ent_type_ == "PERSON"
-            and child.left_edge.i == right + 2
-            and not any(c.dep_ == "conj" for c in children(child))
+        if _body_of(token, child):  # "the office of Valdoria's prosecutor-general"
+            right = max(right, child.right_edge.i)
+            break
+        if (
+            child.dep_ in ("compound", "flat", "nummod", "case")
+            or (
+                child.dep_ == "appos"  # "the militant group Red Hand": the name with no comma
+                and child.ent_type_ in ("ORG", "PERSON")
+                and child.left_edge.i == right + 1
+            )
+            or (
+                child.dep_ == "appos"
+                and child.ent_type_ == "PERSON"
+                and child.left_edge.i == right + 2
+                and not any(c.dep_ == "conj" for c in children(child))
+            )
         ):
             right = max(right, child.right_edge.i)
         else:
@@ -385,6 +426,15 @@ def _closing_relative(verb: Token, subj: Token) -> Token | None:
         if anc.dep_ == "relcl" and anc.head.i < subj.i:
             return anc.head
     return None
+
+
+def _body_of(head: Token, prep: Token) -> bool:
+    """'of X' that names whose body it is: 'the office of Valdoria's prosecutor', 'the
+    Ministry of Health' (a proper name inside), not 'the ministry of the interior'."""
+    if prep.dep_ != "prep" or prep.lower_ != "of" or head.lemma_.lower() not in OF_BODIES:
+        return False
+    inner = [t for t in prep.subtree if t.i != prep.i]
+    return len(inner) <= 6 and any(t.pos_ == "PROPN" for t in inner)
 
 
 def conj_subjects(subj: Token) -> list[Token]:
@@ -555,11 +605,15 @@ class QuoteFinder:
         self.according = [
             t.i
             for t in doc
-            if t.lower_ == "according"
-            and t.i + 1 < len(doc)
-            and doc[t.i + 1].lower_ == "to"
+            if (
+                t.lower_ == "according"
+                and t.i + 1 < len(doc)
+                and doc[t.i + 1].lower_ == "to"
+                or _per_source(t)
+            )
             and not self.marks.inside(t.idx, t.idx + 1)
         ]
+        self.statements: list[Quote] = []  # attributed quotes found so far, in text order
         self.relays = [t.i for t in doc if t.lemma_ in RELAY_VERBS]
         # speech verbs outside quotation marks, the candidates for a quotation's cue
         self.cues = [t for t in doc if _is_cue(t) and not self.marks.inside(t.idx, t.idx + len(t))]
@@ -586,6 +640,10 @@ class QuoteFinder:
                 if after is None:
                     return None, None
                 span = after
+            if len(span) == 1 and span[0].lower_ == "it":
+                found = self._it_speaker(span[0], min(before, span.start_char))
+                if found is not None:
+                    return found, span
             return self.ents.resolve_np(span, before=min(before, span.start_char)), span
         resolved = []
         for s in subjects:
@@ -597,6 +655,62 @@ class QuoteFinder:
         ]
         names = tuple(dict.fromkeys(n for r in resolved for n in (r.members or (r.name,))))
         return Resolved(join_names(list(names)), "group", names), full
+
+    def _it_speaker(self, it: Token, before: int) -> Resolved | None:
+        """Who an 'it said' stands for where the last subjects do not tell: the body of the
+        'it said' before ('"A," it said. ... It added B': one speaker goes on); where the
+        nearest sentence sets two bodies against each other ('X claimed A but Y blamed
+        B'), the body the headline reports, when the last sentences mention it."""
+        lo = self.sent_starts[max(0, bisect_right(self.sent_starts, before) - 1 - IT_LOOKBACK)]
+        for q in reversed(self.statements):
+            if q.start >= before or q.speaker_start is None or q.speaker_start >= before:
+                continue
+            if q.end < lo:
+                break
+            if (q.speaker_text or "").lower() == "it" and q.speaker:
+                return Resolved(q.speaker, q.speaker_type or "organization")
+        found = self._protagonist()
+        if found is None or not self._contested(before):
+            return None
+        protagonist, named = found
+        window = self.text[lo:before].lower()
+        return protagonist if named.lower() in window else None
+
+    def _contested(self, before: int) -> bool:
+        """The sentence before sets two speaking bodies against each other."""
+        i = bisect_right(self.sent_starts, before) - 2
+        if i < 0:
+            return False
+        sent = self.sents[i]
+        if sent.end_char > before:
+            return False
+        cues = [t for t in sent if _is_cue(t, INDIRECT_CUES) and subject_of(t) is not None]
+        subjects = {subject_of(t).lower_ for t in cues}  # type: ignore[union-attr]
+        return len(subjects) >= 2 and any(t.lower_ in CONTRAST_WORDS for t in sent)
+
+    def _protagonist(self) -> tuple[Resolved, str] | None:
+        """The body whose statement the headline reports ('Red Hand says ...'), else the
+        first sentence of the report, with the name the text calls it by."""
+        first = next((s for s in self.sents if s.start_char >= self.body_start), None)
+        spans = [self.title] if self.title is not None else []
+        if first is not None:
+            spans.append((first.start_char, first.end_char))
+        for a, b in spans:
+            i = bisect_left([t.idx for t in self.doc], a)
+            for tok in self.doc[i:]:
+                if tok.idx >= b:
+                    break
+                subj = subject_of(tok) if _is_cue(tok, INDIRECT_CUES) else None
+                if subj is None:
+                    continue
+                mention = np_span(subj)
+                names = [t for t in mention if t.ent_type_ == "ORG"]
+                found = self.ents.resolve_np(mention)
+                if names and found and found.kind in ("organization", "country"):
+                    named = self.doc[names[0].i : names[-1].i + 1].text
+                    return found, named
+                break
+        return None
 
     def _for_whom(self, subj: Token) -> Span:
         """The subject's noun phrase; for one who speaks for another with the name after
@@ -664,7 +778,7 @@ class QuoteFinder:
                 break
         acc = self.according_to(self.sent_of(cue))
         if relayer is None and acc is not None:
-            relayer = next((c for c in children(self.doc[acc.i + 1]) if c.dep_ == "pobj"), None)
+            relayer = next((c for c in children(_prep_of(acc)) if c.dep_ == "pobj"), None)
         if relayer is None:
             return None
         resolved = self.ents.resolve_np(np_span(relayer))
@@ -684,6 +798,51 @@ class QuoteFinder:
                     return inner
         return None
 
+    def _document_author(self, noun: Token) -> tuple[Resolved | None, Span | None]:
+        """Who wrote a document named without 'from X': the holder before it ('the
+        ministry's statement', 'the Valdorian intelligence document': the Valdorian
+        intelligence) or, for a bare 'the statement', whoever the report last quoted
+        making one."""
+        mods = [
+            c for c in children(noun) if c.i < noun.i and c.dep_ in ("poss", "compound", "amod")
+        ]
+        named = [
+            t
+            for c in mods
+            for t in c.subtree
+            if t.pos_ == "PROPN" or t.ent_type_ or c.dep_ == "poss"
+        ]
+        if named:
+            first = min(m.left_edge.i for m in mods)
+            while first < noun.i and self.doc[first].lower_ in ("the", "a", "an", "its"):
+                first += 1
+            end = noun.i
+            if self.doc[end - 1].text in ("'s", "\u2019s", "'", "\u2019"):
+                end -= 1
+            if first < end:
+                span = self.doc[first:end]
+                return self.ents.resolve_np(span), span
+        first_word = self.doc[noun.left_edge.i].lower_
+        if first_word not in ("the", "this", "that") or mods:
+            return None, None
+        earlier = [q for q in self.statements if q.start < noun.idx]
+        for q in earlier[::-1][:STATEMENT_LOOKBACK]:
+            if noun.idx - q.end > CUE_WINDOW or q.speaker_start is None:
+                break
+            if any(t.lemma_ == noun.lemma_ for t in self.sent_at(q.speaker_start)):
+                said = self.doc.char_span(q.speaker_start, q.speaker_end or q.speaker_start)
+                if said is not None and q.speaker:
+                    return Resolved(q.speaker, q.speaker_type or "organization"), said
+        return None, None
+
+    def _note_statements(self, found: list[Quote]) -> None:
+        for q in found:
+            if q.speaker:
+                insort(self.statements, q, key=lambda x: x.start)
+
+    def sent_at(self, offset: int) -> Span:
+        return self.sents[max(0, bisect_right(self.sent_starts, offset) - 1)]
+
     def according_to(self, sent: Span) -> Token | None:
         i = bisect_left(self.according, sent.start)
         if i < len(self.according) and self.according[i] < sent.end:
@@ -691,8 +850,10 @@ class QuoteFinder:
         return None
 
     def _according_speaker(self, tok: Token) -> tuple[Resolved | None, Span | None]:
-        """'according to a statement on Tuesday from Blinken's office' -> the office."""
-        to = self.doc[tok.i + 1]
+        """'according to a statement on Tuesday from Blinken's office' -> the office; 'the
+        agency's report', 'the Valdorian intelligence document' -> who wrote it; 'the
+        statement' the report quoted last -> who made it."""
+        to = _prep_of(tok)
         pobj = next((c for c in children(to) if c.dep_ == "pobj"), None)
         if pobj is None:
             return None, None
@@ -701,7 +862,7 @@ class QuoteFinder:
             if inner is not None:
                 span = np_span(inner)
                 return self.ents.resolve_np(span), span
-            return None, None
+            return self._document_author(pobj)
         if pobj.lemma_ in ("report", "reports", "source", "sources"):
             return None, None
         span = np_span(pobj)
@@ -814,7 +975,7 @@ class QuoteFinder:
                     acc = self.according_to(sent)
                     if acc is not None:
                         speaker, span = self._according_speaker(acc)
-                        cue_text = "according to"
+                        cue_text = "according to" if acc.lower_ == "according" else acc.text
                         break
                 else:
                     speaker, span, cue_text = self._signed_speaker(m)
@@ -822,6 +983,8 @@ class QuoteFinder:
             quotes.append(
                 quote_at_offsets(content, m.start, m.end, kind, speaker, span, cue_text, via)
             )
+            if quotes[-1].speaker:
+                self.statements.append(quotes[-1])
         self._carry_speakers(quotes)
         return quotes
 
@@ -852,7 +1015,7 @@ class QuoteFinder:
         """An unattributed direct quote takes the speaker of the quote before it in the same
         paragraph ("A," he said. "B."), or else of the one after it."""
         for i, q in enumerate(quotes):
-            if q.speaker or q.kind != "direct":
+            if q.speaker or not (q.kind == "direct" or self._whole_sentence(q)):
                 continue
             para = self._para_of(q.start)
             for j in [i - 1, i + 1]:
@@ -868,6 +1031,40 @@ class QuoteFinder:
                 nxt = self._next_para_quote(quotes, i) or self._prev_para_quote(quotes, i)
                 if nxt is not None:
                     _copy_speaker(q, nxt)
+
+    def _whole_sentence(self, q: Quote) -> bool:
+        """A short quotation that is a sentence of its own ('"A," he said. "We wait."'):
+        it opens its paragraph or follows a full stop, and ends one."""
+        para = self._para_of(q.start)
+        if para is None:
+            return False
+        lo = self.paras[para][0]
+        before = self.text[lo : q.start].rstrip(" \t\"'\u201c")
+        after = self.text[q.end : q.end + 2]
+        ends = q.text.rstrip()[-1:] in (".", "?", "!") or after[1:2] in (".", "?", "!")
+        return (before == "" or before[-1] in '.?!"\u201d') and ends and q.text[:1].isupper()
+
+    def _carry_statements(self, quotes: list[Quote]) -> None:
+        """A paragraph that is one quotation and nothing else, after a paragraph whose last
+        statement is attributed ('X said that A.' then '"B."'): the same speaker goes on."""
+        last: Quote | None = None
+        for q in quotes:
+            if q.speaker:
+                last = q
+                continue
+            if q.kind not in ("direct", "partial") or last is None:
+                continue
+            para = self._para_of(q.start)
+            if para is None or self._para_of(last.start) != para - 1:
+                continue
+            lo, hi = self.paras[para]
+            outside = (self.text[lo : q.start] + " " + self.text[q.end : hi]).strip(
+                " \t\"'\u201c\u201d.,"
+            )
+            if outside or (hi - lo) - (q.end - q.start) > 6 or not self._whole_sentence(q):
+                continue
+            _copy_speaker(q, last)
+            q.via = last.via
 
     def _prev_para_quote(self, quotes: list[Quote], i: int) -> Quote | None:
         """A paragraph that is a quotation and nothing else, after a paragraph that
@@ -972,6 +1169,7 @@ class QuoteFinder:
                 if q is not None:
                     here.append(q)
             out.extend(here)
+            self._note_statements(here)
         return out
 
     def _content(self, verb: Token) -> list[Span]:
@@ -986,11 +1184,29 @@ class QuoteFinder:
             return []
         if lemma in SPEECH_VERBS or lemma in BELIEF_VERBS:
             clauses = [c for c in kids if c.dep_ == "ccomp"]  # "X said (that) A", "A, X said"
-            for c in [c for c in clauses if c.i > verb.i] + clauses:
+            after = [c for c in clauses if c.i > verb.i]
+            fronted = [c for c in clauses if c.i < verb.i and self._fronted(c, verb)]
+            if fronted:
+                # "A, X said, while visiting B": B is no report of X's words, unless it
+                # reports more of them ("..., while warning they expect B")
+                subordinate = [c for c in after if self.doc[c.left_edge.i].lower_ in SUBORDINATORS]
+                after = [c for c in after if c not in subordinate]
+                if not after:
+                    first = self._up_to_attribution(self._clause(fronted[0]), verb)
+                    more = [
+                        self._clause(c)
+                        for c in subordinate
+                        if any(_is_cue(t, INDIRECT_CUES) for t in c.subtree)
+                    ]
+                    return [first, *more[:1]]
+            for c in after + clauses:
                 if c.i > verb.i and c.left_edge.i < verb.i:  # "which X said had killed 39"
                     return [self.doc[verb.i + 1 : self._clause(c).end]]
-                if c.i > verb.i or self._fronted(c, verb):
-                    return [self._clause(c)]
+                if c.i > verb.i:
+                    split = self._split_that_clause(verb, c)
+                    return [split if split is not None else self._clause(c)]
+                if self._fronted(c, verb):
+                    return [self._up_to_attribution(self._clause(c), verb)]
         if lemma in SPEECH_VERBS:  # "told a briefing that A", parsed as a relative clause
             nouns = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > verb.i]
             for prep in (c for c in kids if c.dep_ == "prep" and c.i > verb.i):
@@ -1014,6 +1230,22 @@ class QuoteFinder:
                         if cc.dep_ in ("xcomp", "advcl", "acl") and cc.tag_ == "VB":
                             return [self._clause(cc)]
         return self._object_content(verb)
+
+    def _split_that_clause(self, verb: Token, clause: Token) -> Span | None:
+        """'told a briefing that A and B': a parse that hangs A on the object as a relative
+        clause and B on the cue; the report runs from A's start to B's end."""
+        if verb.lemma_ not in SPEECH_VERBS:
+            return None
+        for noun in children(verb):
+            if noun.dep_ not in ("dobj", "dative") or not verb.i < noun.i < clause.left_edge.i:
+                continue
+            that = next((g for g in children(noun) if _that_clause(g)), None)
+            if that is None or that.left_edge.i >= clause.left_edge.i:
+                continue
+            start = that.left_edge.i + (1 if that.left_edge.lower_ == "that" else 0)
+            end = self._clause(clause).end
+            return self.doc[start:end] if end > start else None
+        return None
 
     def _object_content(self, verb: Token) -> list[Span]:
         """'condemned the shelling of X', 'called X a liar', 'spoke about the blockade'."""
@@ -1061,13 +1293,36 @@ class QuoteFinder:
         return out
 
     def _fronted(self, clause: Token, verb: Token) -> bool:
-        """'A, X said': the clause opens the sentence and a comma sets it off."""
+        """'A, X said': the clause opens the sentence and a comma sets it off (after the
+        clause, or before the subject of the cue when the parse hangs the clause's last
+        phrase on the cue)."""
         edge = clause.right_edge.i
+        if clause.left_edge.i != self.sent_of(verb).start or edge + 1 >= verb.i:
+            return False
         return (
-            clause.left_edge.i == self.sent_of(verb).start
-            and edge + 1 < verb.i
-            and (self.doc[edge + 1].text == "," or self.doc[edge].text == ",")
+            self.doc[edge + 1].text == ","
+            or self.doc[edge].text == ","
+            or (self._attribution_comma(verb) is not None)
         )
+
+    def _attribution_comma(self, verb: Token) -> int | None:
+        """The comma that sets off a closing 'X said' (the one before its subject)."""
+        subj = next((c for c in children(verb) if c.dep_ == "nsubj" and c.i < verb.i), None)
+        if subj is None or subj.left_edge.i == 0:
+            return None
+        comma = subj.left_edge.i - 1
+        return comma if self.doc[comma].text == "," else None
+
+    def _up_to_attribution(self, span: Span, verb: Token) -> Span:
+        """A fronted clause up to the comma before 'X said' ('A, and not B, X said': the
+        parse may hang B on the cue), when no other cue stands between."""
+        comma = self._attribution_comma(verb)
+        if comma is None or comma <= span.end:
+            return span
+        between = self.doc[span.end : comma]
+        if any(_is_cue(t, INDIRECT_CUES) or t.text in ('"', "\u201c", "\u201d") for t in between):
+            return span
+        return self.doc[span.start : comma]
 
     def _clause(self, head: Token) -> Span:
         """A clause's span without its leading 'that' and without a trailing concession
@@ -1103,7 +1358,9 @@ class QuoteFinder:
                 break
         if doc[left].lower_ == "that" and doc[left].dep_ == "mark":
             left += 1
-        while right > left and (doc[right].is_punct or doc[right].is_space):
+        while right > left and (
+            doc[right].is_punct or doc[right].is_space or doc[right].dep_ == "cc"
+        ):
             right -= 1
         return doc[left : right + 1]
 
@@ -1131,8 +1388,13 @@ class QuoteFinder:
         speaker, span = self._according_speaker(acc)
         if speaker is None or span is None:
             return None
-        pp_end = max(t.i for t in self.doc[acc.i + 1].subtree) + 1
-        if acc.i - sent.start <= 1:  # "According to X, CLAUSE."
+        pp_end = max(t.i for t in _prep_of(acc).subtree) + 1
+        relative = self._relative_around(acc, sent)
+        if relative is not None:  # "The blast, which according to X killed 40, ..."
+            content = self.doc[pp_end : relative.right_edge.i + 1]
+            while len(content) and content[0].is_punct:
+                content = content[1:]
+        elif acc.i - sent.start <= 1:  # "According to X, CLAUSE."
             start_tok = pp_end
             while start_tok < sent.end and self.doc[start_tok].is_punct:
                 start_tok += 1
@@ -1145,7 +1407,63 @@ class QuoteFinder:
             return None
         if self.marks.overlaps(content.start_char, content.end_char):
             return None
-        return make_quote(content, "indirect", speaker, span, "according to")
+        cue = "according to" if acc.lower_ == "according" else acc.text
+        return make_quote(content, "indirect", speaker, span, cue)
+
+    def _relative_around(self, acc: Token, sent: Span) -> Token | None:
+        """The verb of a relative clause that 'according to X' opens: 'which according to
+        X killed 40' (the statement is the clause, not the noun it describes)."""
+        prev = self.doc[acc.i - 1] if acc.i > sent.start else None
+        if prev is None or prev.lower_ not in ("which", "who", "that"):
+            return None
+        verb = acc.head
+        for _ in range(3):
+            if verb.dep_ == "relcl":
+                return verb
+            if verb.head.i == verb.i:
+                break
+            verb = verb.head
+        return None
+
+    def nested_claims(self, found: list[Quote]) -> list[Quote]:
+        """A claim reported inside another's statement: 'X rejected Valdorian claims that
+        A', 'allegations by the Valdorian side that A are untrue' (A is the claim's
+        holder's, whoever reports it)."""
+        spans = {(q.start, q.end) for q in found}
+        out = []
+        for noun in self.doc:
+            if noun.lemma_.lower() not in CLAIM_NOUNS or noun.pos_ != "NOUN":
+                continue
+            if self.marks.inside(noun.idx, noun.idx + 1) or noun.idx < self.body_start:
+                continue
+            clause = next(
+                (
+                    c
+                    for c in children(noun)
+                    if c.dep_ in ("acl", "ccomp", "relcl")
+                    and c.i > noun.i
+                    and self.doc[c.left_edge.i].lower_ == "that"
+                    and (c.dep_ != "relcl" or _that_clause(c))
+                ),
+                None,
+            )
+            holder = holder_of(noun)
+            if clause is None or holder is None:
+                continue
+            content = self._clause(clause)
+            if len(content) and content[0].lower_ == "that":
+                content = content[1:]
+            if len(content) < 3 or (content.start_char, content.end_char) in spans:
+                continue
+            if self.marks.overlaps(content.start_char, content.end_char):
+                continue
+            mention = np_span(holder)
+            country = self.ents.demonym_country(holder.text) if holder.dep_ == "amod" else None
+            speaker = Resolved(country, "country") if country else self.ents.resolve_np(mention)
+            if speaker is None or speaker.kind == "unresolved":
+                continue
+            out.append(make_quote(content, "indirect", speaker, mention, noun.text))
+        return out
 
     def _has_newline(self, start: int, end: int) -> bool:
         i = bisect_left(self.newlines, start)
@@ -1176,7 +1494,9 @@ class QuoteFinder:
             name = found.group(1)
             if self.ents.is_dateline(mention):  # "VELGRAD: ..." is where, not who
                 continue
-            speaker = self.ents.resolve_name(name.title() if name.isupper() else name, "PERSON")
+            speaker = (self._role_speaker(mention) if pattern is TITLE_SPEAKER else None) or (
+                self.ents.resolve_name(name.title() if name.isupper() else name, "PERSON")
+            )
             kind = "direct" if pattern is TRANSCRIPT_SPEAKER else "indirect"
             out.append(make_quote(content, kind, speaker, mention, ":"))
         return out
@@ -1188,14 +1508,50 @@ class QuoteFinder:
             return []
         found = HEADLINE_SIGNED.match(self.text, *self.title)
         if found is None or found.group(2).split()[-1].lower() not in ROLE_NOUNS:
-            return []
+            found = HEADLINE_SAYS.match(self.text, *self.title)
+            found = found or HEADLINE_SPEAKER_SAYS.match(self.text, *self.title)
+            if found is None or not self._speaker_words(found.group(2)):
+                return []
         content = self.doc.char_span(found.start(1), found.end(1), alignment_mode="expand")
         mention = self.doc.char_span(found.start(2), found.end(2), alignment_mode="expand")
         if content is None or mention is None or len(content) < MIN_INDIRECT_TOKENS:
             return []
-        speaker = self.ents.resolve_np(mention)
-        cue = self.text[found.end(1) : found.start(2)].strip()
-        return [make_quote(content, "indirect", speaker, mention, cue)]
+        speaker = self._role_speaker(mention) or self.ents.resolve_np(mention)
+        if speaker is None or speaker.kind == "unresolved":
+            return []
+        cue = self.text[found.end(1) : found.end(0)].replace(mention.text, "").strip(" ,.")
+        return [make_quote(content, "indirect", speaker, mention, cue or None)]
+
+    @staticmethod
+    def _speaker_words(words: str) -> bool:
+        """Words that can name a speaker in a headline: a role or body ('governor', 'health
+        ministry') or a name, with no verb or number of a clause."""
+        low = words.lower().split()
+        if not low or any(w[:1].isdigit() for w in low):
+            return False
+        last = low[-1].strip("'\u2019")
+        return (
+            last in ROLE_NOUNS
+            or last in ORGANIZATION_HEADS
+            or last in ("police", "officials", "authorities", "military", "army")
+            or all(w[:1].isupper() for w in words.split())
+        )
+
+    def _role_speaker(self, mention: Span) -> Resolved | None:
+        """A headline's role with no name ('Valdorian Minister of Health'): the one person
+        the report gives that role."""
+        if any(t.ent_type_ == "PERSON" for t in mention):
+            return None
+        roles = [t.lower_ for t in mention if t.lower_ in ROLE_NOUNS]
+        if not roles:
+            return None
+        words = {
+            t.lower_
+            for t in mention
+            if t.is_alpha and not t.is_stop and t.ent_type_ not in ("NORP", "GPE")
+        }
+        holder = self.ents.role_holder(roles[-1], words)
+        return Resolved(holder, "person") if holder else None
 
     def find(self) -> list[Quote]:
         labelled = self.labelled_quotes() + self.headline_quote()
@@ -1204,14 +1560,39 @@ class QuoteFinder:
             q for q in self.direct_quotes() if q.speaker or not _overlaps(spans, q.start, q.end)
         ]
         blocks = self.block_quotes()
+        self.statements = sorted((q for q in direct + blocks if q.speaker), key=lambda q: q.start)
         taken = [(q.start, q.end) for q in direct if q.kind == "direct"]
         indirect = self.indirect_quotes(taken + spans)
-        quotes = sorted(labelled + direct + blocks + indirect, key=lambda q: q.start)
+        quotes = labelled + direct + blocks + indirect
+        quotes = sorted(quotes + self.nested_claims(quotes), key=lambda q: q.start)
+        self._carry_statements(quotes)
         roles = self.ents.roles()
         for q in quotes:
             if q.speaker_type == "person" and q.speaker in roles:
                 q.speaker_role, q.speaker_affiliation = roles[q.speaker]
         return quotes
+
+
+def _prep_of(acc: Token) -> Token:
+    """The preposition of 'according to X' ('to') or of 'per X' (itself)."""
+    return acc.doc[acc.i + 1] if acc.lower_ == "according" else acc
+
+
+def _per_source(tok: Token) -> bool:
+    """'per X' naming a source ('..., per a Meridian report', 'per Valdorian officials'),
+    not a rate ('20 per cent', 'once per day')."""
+    if tok.lower_ != "per" or tok.i == 0:
+        return False
+    pobj = next((c for c in children(tok) if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.like_num or tok.doc[tok.i - 1].like_num:
+        return False
+    if pobj.pos_ == "PROPN" or pobj.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
+        return True
+    mods = [c for c in children(pobj) if c.i < pobj.i and c.dep_ in ("compound", "amod", "poss")]
+    return any(m.pos_ == "PROPN" or m.ent_type_ for m in mods) or pobj.lemma_ in (
+        "official",
+        "source",
+    )
 
 
 def _headline(doc: Doc) -> tuple[int, int] | None:

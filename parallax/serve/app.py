@@ -36,7 +36,7 @@ from parallax.analyze import reanalyse, run_analysis
 from parallax.export import coerce_value
 from parallax.pipeline import Settings
 from parallax.serve import views
-from parallax.serve.cache import Results, Snapshot
+from parallax.serve.cache import Results, Snapshot, Stored
 from parallax.store import REVIEW_FIELDS, Correction, Store, check_correction
 
 HERE = Path(__file__).resolve().parent
@@ -197,9 +197,11 @@ def create_app(config: ServeConfig) -> FastAPI:
     def stored_page(
         snap: Snapshot, request: Request, template: str, make: Callable[[], dict[str, Any]]
     ) -> HTMLResponse:
-        """A page that shows only the stored record: rendered once per database version."""
+        """A page that shows only the stored record: rendered and encoded once per database
+        version, its bytes served as they are (304 to a client that has them)."""
         key = ("page", template, request.url.path)
-        return HTMLResponse(snap.memo(key, lambda: render(request, template, **make())))
+        body = snap.memo(key, lambda: Stored.of(render(request, template, **make()).encode()))
+        return body.response(request, HTMLResponse)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -392,11 +394,11 @@ def create_app(config: ServeConfig) -> FastAPI:
         return views.speaker_statements(results.current().export, name)
 
     @app.get("/api/export", response_model=schema.Export)
-    def api_export() -> Response:
+    def api_export(request: Request) -> Response:
         """The whole record as `parallax export --format json` writes it, corrected."""
         snap = results.current()
-        body = snap.memo("export.json", lambda: _json_bytes(snap.export))
-        return Response(body, media_type="application/json")
+        body = snap.memo("export.json", lambda: Stored.of(_json_bytes(snap.export)))
+        return body.response(request, Response, "application/json")
 
     @app.get("/api/corrections", response_model=list[CorrectionOut])
     def api_corrections() -> list[dict[str, Any]]:

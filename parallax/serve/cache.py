@@ -10,6 +10,7 @@ its own writes."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import threading
@@ -19,11 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from starlette.requests import Request
+from starlette.responses import Response
+
 from parallax.export import build_export
 from parallax.models import DocumentRecord
 from parallax.store import Correction, Store
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Response)
 MEMO_SIZE = 256  # derived values of one kind kept per snapshot, least recently used out
 
 Version = tuple[int, int, int, int]
@@ -61,6 +66,33 @@ class Snapshot:
                 kept.move_to_end(key)
             found: T = kept[key]
             return found
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A response body kept as bytes, with its entity tag (a digest of the bytes: the same
+    body always has the same tag, across database versions and server restarts)."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes) -> Stored:
+        return cls(body, '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"')
+
+    def response(self, request: Request, kind: type[R], media_type: str | None = None) -> R:
+        """The body as a response of class `kind`, or 304 Not Modified (no body) to a
+        request whose If-None-Match names it."""
+        headers = {"ETag": self.etag}
+        if self.matches(request.headers.get("if-none-match")):
+            return kind(status_code=304, headers=headers, media_type=media_type)
+        return kind(self.body, headers=headers, media_type=media_type)
+
+    def matches(self, if_none_match: str | None) -> bool:
+        if not if_none_match:
+            return False
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or self.etag in tags
 
 
 class Results:
