@@ -355,6 +355,28 @@ def summary_cmd(
         print_summary(_corrected(store), store.count(), 0, 0, [])
 
 
+@app.command("schema")
+def schema_cmd(
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="File to write (default: standard output)."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of `parallax export --format json`, generated
+    from the typed records; `/openapi.json` of `parallax serve` types /api/* with it."""
+    from parallax.schema import schema_json
+
+    text = schema_json()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    err.print(f"wrote {output}")
+
+
 @app.command("serve")
 def serve_cmd(
     db: Annotated[Path, typer.Argument(help="A database written by `parallax analyze`.")],

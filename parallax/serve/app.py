@@ -41,7 +41,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parallax import __version__
+from parallax import __version__, schema
 from parallax.analyze import reanalyse, run_analysis
 from parallax.export import coerce_value
 from parallax.pipeline import Settings
@@ -383,7 +383,12 @@ def create_app(config: ServeConfig) -> FastAPI:
         ]
         return documents
 
-    @app.get("/api/documents/{doc_id}", responses=NOT_FOUND)
+    @app.get(
+        "/api/documents/{doc_id}",
+        response_model=schema.DocumentWithText,
+        response_model_exclude_unset=True,
+        responses=NOT_FOUND,
+    )
     def api_document(doc_id: int) -> dict[str, Any]:
         """One report as exported (corrections applied), with its text."""
         snap = results.current()
@@ -393,7 +398,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         )
         return {**found, "text": doc.text}
 
-    @app.get("/api/events")
+    @app.get("/api/events", response_model=schema.Events, response_model_exclude_unset=True)
     def api_events() -> list[dict[str, Any]]:
         """Every event of the cross-document record, in date order."""
         return views.timeline(results.current().export["events"])
@@ -408,7 +413,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         """Every statement attributed to a speaker (after corrections) across reports."""
         return views.speaker_statements(results.current().export, name)
 
-    @app.get("/api/export", response_model=dict[str, Any])
+    @app.get("/api/export", response_model=schema.Export)
     def api_export(request: Request) -> Response:
         """The whole record as `parallax export --format json` writes it, corrected."""
         snap = results.current()
