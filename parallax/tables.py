@@ -35,6 +35,8 @@ DERIVED_TABLES = (
 )
 VIEWS = ("event_ranges", "disagreements", "contradictions_by_event", "reports_per_event")
 
+# Every foreign key column has an index: a parent row deleted (a report re-analysed, the
+# record rewritten) finds its children without a scan.
 # documents(id) is the report's integer key; the record names reports by `name`, kept
 # next to the id so a row reads without a join (and stays when a name is not stored).
 _DOC = "INTEGER REFERENCES documents(id) ON DELETE SET NULL"
@@ -67,6 +69,7 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_range ON claims(range_id);
 CREATE INDEX IF NOT EXISTS claims_event ON claims(event_id);
 CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
+CREATE INDEX IF NOT EXISTS claims_figure ON claims(figure_id);
 CREATE TABLE IF NOT EXISTS contradictions (
     id INTEGER PRIMARY KEY, event_id TEXT REFERENCES events(id) ON DELETE CASCADE,
     kind TEXT NOT NULL, what TEXT,
@@ -76,6 +79,8 @@ CREATE TABLE IF NOT EXISTS contradictions (
     b_end INTEGER,
     documents TEXT, reports INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS contradictions_event ON contradictions(event_id);
+CREATE INDEX IF NOT EXISTS contradictions_a_document ON contradictions(a_document_id);
+CREATE INDEX IF NOT EXISTS contradictions_b_document ON contradictions(b_document_id);
 CREATE TABLE IF NOT EXISTS entities (
     id TEXT PRIMARY KEY, canonical TEXT NOT NULL, kind TEXT, aliases TEXT, lat REAL, lon REAL,
     precision TEXT, reports INTEGER NOT NULL, mentions INTEGER NOT NULL);
@@ -89,12 +94,16 @@ CREATE TABLE IF NOT EXISTS speakers (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT,
     entity_id TEXT REFERENCES entities(id) ON DELETE SET NULL, roles TEXT, affiliations TEXT,
     reports INTEGER NOT NULL, statements INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS speakers_entity ON speakers(entity_id);
 CREATE TABLE IF NOT EXISTS sources (
     id INTEGER PRIMARY KEY, source TEXT NOT NULL, basis TEXT, reports INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS source_reports (
     source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE, document TEXT NOT NULL,
     document_id {_DOC}, PRIMARY KEY (source_id, document));
 CREATE INDEX IF NOT EXISTS source_reports_document ON source_reports(document_id);
+-- the items' event ids (store.ITEM_EXTRA_COLUMNS): a rewritten event is found at once
+CREATE INDEX IF NOT EXISTS figures_event ON figures(event_id);
+CREATE INDEX IF NOT EXISTS event_mentions_event ON event_mentions(event_id);
 """
 
 VIEWS_SCHEMA = """
