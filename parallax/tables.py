@@ -227,8 +227,21 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
     conn.executemany(
         "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (e.id, e.type, e.label, e.plover, e.date, e.date_precision, e.location, e.actor,
-             e.target, int(e.background), e.reported_by, len(e.documents), len(e.mentions))
+            (
+                e.id,
+                e.type,
+                e.label,
+                e.plover,
+                e.date,
+                e.date_precision,
+                e.location,
+                e.actor,
+                e.target,
+                int(e.background),
+                e.reported_by,
+                len(e.documents),
+                len(e.mentions),
+            )
             for e in record.events
         ],  # fmt: skip
     )
@@ -261,11 +274,33 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
             "date, population, source, role, copy, counted, superseded, corrected, review) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (rid, event(rng.event), rng.metric, c.side if c.side is not None else rng.side,
-                 _int(c.value), c.qualifier, c.claimant, c.document, doc(c.document), c.text,
-                 c.start, c.end, int(c.reportedly), int(c.update), _int(c.previous), c.as_of,
-                 c.date, c.population, c.source, c.role, int(c.copy), int(c.counted),
-                 int(bool(c.superseded_by)), int(c.corrected), c.review)
+                (
+                    rid,
+                    event(rng.event),
+                    rng.metric,
+                    c.side if c.side is not None else rng.side,
+                    _int(c.value),
+                    c.qualifier,
+                    c.claimant,
+                    c.document,
+                    doc(c.document),
+                    c.text,
+                    c.start,
+                    c.end,
+                    int(c.reportedly),
+                    int(c.update),
+                    _int(c.previous),
+                    c.as_of,
+                    c.date,
+                    c.population,
+                    c.source,
+                    c.role,
+                    int(c.copy),
+                    int(c.counted),
+                    int(bool(c.superseded_by)),
+                    int(c.corrected),
+                    c.review,
+                )
                 for c in rng.values
             ],  # fmt: skip
         )
@@ -275,21 +310,45 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
         "ORDER BY f.id LIMIT 1)"
     )
     conn.executemany(
-        "INSERT INTO contradictions VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO contradictions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (i, event(c.event), c.kind, c.what,
-             c.a.text, c.a.claimant, c.a.document, doc(c.a.document), c.a.start, c.a.end,
-             c.b.text, c.b.claimant, c.b.document, doc(c.b.document), c.b.start, c.b.end,
-             _json(c.documents), len(c.documents))
+            (
+                i,
+                event(c.event),
+                c.kind,
+                c.what,
+                c.a.text,
+                c.a.claimant,
+                c.a.document,
+                doc(c.a.document),
+                c.a.start,
+                c.a.end,
+                c.b.text,
+                c.b.claimant,
+                c.b.document,
+                doc(c.b.document),
+                c.b.start,
+                c.b.end,
+                _json(c.documents),
+                len(c.documents),
+            )
             for i, c in enumerate(record.contradictions, 1)
         ],  # fmt: skip
     )
     conn.executemany(
         "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (e.id, e.canonical, e.kind, _json(e.aliases), e.lat, e.lon, e.precision,
-             len(e.documents), len(e.mentions))
+            (
+                e.id,
+                e.canonical,
+                e.kind,
+                _json(e.aliases),
+                e.lat,
+                e.lon,
+                e.precision,
+                len(e.documents),
+                len(e.mentions),
+            )
             for e in record.entities
         ],  # fmt: skip
     )
@@ -306,8 +365,16 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
     conn.executemany(
         "INSERT OR REPLACE INTO speakers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (s.id or s.name, s.name, s.kind, s.entity if s.entity in entities else None,
-             _json(s.roles), _json(s.affiliations), len(s.documents), len(s.statements))
+            (
+                s.id or s.name,
+                s.name,
+                s.kind,
+                s.entity if s.entity in entities else None,
+                _json(s.roles),
+                _json(s.affiliations),
+                len(s.documents),
+                len(s.statements),
+            )
             for s in record.speakers
         ],  # fmt: skip
     )
@@ -317,11 +384,7 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
     )
     conn.executemany(
         "INSERT OR IGNORE INTO source_reports VALUES (?, ?, ?)",
-        [
-            (i, name, doc(name))
-            for i, s in enumerate(record.sources, 1)
-            for name in s.documents
-        ],
+        [(i, name, doc(name)) for i, s in enumerate(record.sources, 1) for name in s.documents],
     )
     # the exported event id of each stored figure and event mention (the report keeps its
     # own key in `event` / `key`)

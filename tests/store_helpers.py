@@ -57,8 +57,16 @@ def report(name: str) -> DocumentRecord:
         title=f"Flood in Selm Reach ({name})",
         quotes=[Quote(text[q0:q1], q0, q1, "direct", speaker=speaker)],
         figures=[
-            Figure(text[f0:f1], f0, f1, "killed", 7 if name == "ledger.txt" else 9, "exact",
-                   claimant="police" if name == "ledger.txt" else speaker, event="e0"),
+            Figure(
+                text[f0:f1],
+                f0,
+                f1,
+                "killed",
+                7 if name == "ledger.txt" else 9,
+                "exact",
+                claimant="police" if name == "ledger.txt" else speaker,
+                event="e0",
+            ),
         ],  # fmt: skip
         events=[EventMention("e0", "flood", "killed", k0, k1, 0, text.index(".") + 1)],
     )
@@ -95,8 +103,18 @@ def record() -> Record:
         events=[flood],
         ranges=[killed],
         contradictions=[dam],
-        speakers=[Speaker("spk-ada-quill", "Ada Quill", "person", None, ["mayor"], [],
-                          ["ledger.txt"], [{"document": "ledger.txt"}])],  # fmt: skip
+        speakers=[
+            Speaker(
+                "spk-ada-quill",
+                "Ada Quill",
+                "person",
+                None,
+                ["mayor"],
+                [],
+                ["ledger.txt"],
+                [{"document": "ledger.txt"}],
+            )
+        ],  # fmt: skip
         sources=[Source("Ledger", "own", ["ledger.txt"]), Source("Herald", "own", ["herald.txt"])],
         documents=[report(d) for d in docs],
     )

@@ -451,7 +451,9 @@ def test_item_tables_have_keys_and_foreign_keys(tmp_path: Path) -> None:
             "figures",
         }
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        indexes = {r[1] for r in conn.execute("SELECT type, name FROM sqlite_master") if r[0] == "index"}
+        indexes = {
+            r[1] for r in conn.execute("SELECT type, name FROM sqlite_master") if r[0] == "index"
+        }
         assert {"claims_range", "ranges_event", "event_reports_document"} <= indexes
 
 
@@ -472,7 +474,9 @@ def test_full_text_search_on_reports_and_quotes(tmp_path: Path) -> None:
         assert quote == [("Ada Quill",)]
         # a re-analysis rewrites the items: the index follows, a removed report leaves it
         store.remove(next(d.id for d in store.documents() if d.name == "herald.txt"))  # type: ignore[arg-type]
-        assert conn.execute("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH 'dam'").fetchone() == (1,)
+        assert conn.execute(
+            "SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH 'dam'"
+        ).fetchone() == (1,)
         assert conn.execute(
             "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'rescue'"
         ).fetchone() == (0,)
@@ -500,7 +504,9 @@ def test_loose_results_leave_the_typed_tables_empty(tmp_path: Path) -> None:
         assert store.conn.execute("SELECT COUNT(*) FROM events").fetchone() == (1,)
         store.save_results(results_sample(), [])  # events without a type: no typed record
         assert store.conn.execute("SELECT COUNT(*) FROM events").fetchone() == (0,)
-        assert store.conn.execute("SELECT COUNT(*) FROM figures WHERE event_id IS NOT NULL").fetchone() == (0,)
+        assert store.conn.execute(
+            "SELECT COUNT(*) FROM figures WHERE event_id IS NOT NULL"
+        ).fetchone() == (0,)
         assert store.results() == results_sample()
 
 
@@ -514,7 +520,11 @@ def _downgrade(path: Path) -> None:
     conn.execute("PRAGMA foreign_keys = OFF")
     tables.drop(conn)
     for table, _ in ITEM_TABLES.values():
-        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in ("id", "event_id")]
+        cols = [
+            r[1]
+            for r in conn.execute(f"PRAGMA table_info({table})")
+            if r[1] not in ("id", "event_id")
+        ]
         names = ", ".join(f'"{c}"' for c in cols)
         conn.execute(f"CREATE TABLE old_{table} AS SELECT {names} FROM {table} ORDER BY id")
         conn.execute(f"DROP TABLE {table}")
@@ -533,10 +543,15 @@ def test_a_version_1_database_is_migrated_when_opened(tmp_path: Path) -> None:
     _downgrade(path)
     conn = sqlite3.connect(path)
     assert "id" not in {r[1] for r in conn.execute("PRAGMA table_info(quotes)")}
-    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'event_ranges'").fetchone() is None
+    assert (
+        conn.execute("SELECT name FROM sqlite_master WHERE name = 'event_ranges'").fetchone()
+        is None
+    )
     conn.close()
     with Store(path) as store:
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        assert store.conn.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchone() == ("2",)
         assert "id" in {r[1] for r in store.conn.execute("PRAGMA table_info(quotes)")}
         assert store.documents() == before  # items in their order, every field
         assert store.record().to_dict() == record().to_dict()
