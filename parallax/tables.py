@@ -112,27 +112,27 @@ CREATE VIEW IF NOT EXISTS event_ranges AS
         r.best, r.high, r.agreed, r.claims, r.claimant_count, r.claimants, r.sources,
         r.independent_sources, r.latest_value, r.latest_as_of, r.id AS range_id
     FROM ranges r LEFT JOIN events e ON e.id = r.event_id
-    ORDER BY e.date, r.event_id, r.metric, r.side;
+    ORDER BY e.date IS NULL, e.date, r.event_id, r.metric, r.side;
 CREATE VIEW IF NOT EXISTS disagreements AS
     SELECT * FROM event_ranges WHERE NOT agreed;
 CREATE VIEW IF NOT EXISTS contradictions_by_event AS
     SELECT c.event_id, e.label, e.date, e.location, c.kind, c.what, c.a_claimant, c.a_text,
         c.a_document, c.b_claimant, c.b_text, c.b_document, c.reports, c.id AS contradiction_id
     FROM contradictions c LEFT JOIN events e ON e.id = c.event_id
-    ORDER BY e.date, c.event_id, c.id;
+    ORDER BY e.date IS NULL, e.date, c.event_id, c.id;
 CREATE VIEW IF NOT EXISTS reports_per_event AS
     SELECT e.id AS event_id, e.label, e.date, e.location, e.background,
         SUM(er.news) AS reports, COUNT(er.document) AS mentioned_in,
         GROUP_CONCAT(er.document, ', ') AS documents
     FROM events e LEFT JOIN event_reports er ON er.event_id = e.id
-    GROUP BY e.id ORDER BY reports DESC, e.date;
+    GROUP BY e.id ORDER BY reports DESC, e.date IS NULL, e.date;
 """
 
 # Full-text search: external-content FTS5 tables kept in step by triggers (Datasette finds
-# them by their `content=` and offers `?_search=` on the table's page).
+# them by their double-quoted `content="table"` and offer `?_search=` on the table's page).
 FTS_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
-    title, text, content='documents', content_rowid='id');
+    title, text, content="documents", content_rowid="id");
 CREATE TRIGGER IF NOT EXISTS documents_fts_insert AFTER INSERT ON documents BEGIN
     INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
 END;
@@ -146,7 +146,7 @@ CREATE TRIGGER IF NOT EXISTS documents_fts_update AFTER UPDATE OF title, text ON
     INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
 END;
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
-    text, speaker, content='quotes', content_rowid='id');
+    text, speaker, content="quotes", content_rowid="id");
 CREATE TRIGGER IF NOT EXISTS quotes_fts_insert AFTER INSERT ON quotes BEGIN
     INSERT INTO quotes_fts(rowid, text, speaker) VALUES (new.id, new.text, new.speaker);
 END;
