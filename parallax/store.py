@@ -187,22 +187,25 @@ class Store:
 
     def _prepare(self) -> None:
         """WAL journal (readers never wait for the writer), the schema, and a database
-        written by an earlier version brought up to this one (see `_migrate`)."""
+        written by an earlier version brought up to this one (see `_migrate` and
+        `_rebuild_tables`)."""
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             for stmt in _schema():
                 self.conn.execute(stmt)
-            row = self.conn.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
+            meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
             self._add_new_columns()
-            if row is not None and int(row[0]) < SCHEMA_VERSION:
+            migrate = int(meta.get("schema_version", SCHEMA_VERSION)) < 2
+            if migrate:
                 self._migrate()
+            if migrate or meta.get("tables_layout") != tables.LAYOUT:
+                self._rebuild_tables()
             else:
                 tables.create(self.conn)
-            self.conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [("schema_version", str(SCHEMA_VERSION)), ("tables_layout", tables.LAYOUT)],
             )
             self.conn.commit()
         except BaseException:
@@ -220,12 +223,9 @@ class Store:
                     self.conn.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {decl}')
 
     def _migrate(self) -> None:
-        """An earlier version's database, in this run's transaction: item tables without
-        a primary key are copied into tables with one (`id` = the old rowid, so the order
-        of items is kept); the derived tables, views and full-text indexes are dropped
-        and made anew, indexed and filled from the stored record (`result_*`). Should
-        the stored record not read as one, the typed tables stay empty until the next
-        `parallax analyze` or `parallax recheck` rewrites them."""
+        """A version-1 database, in this run's transaction: item tables without a primary
+        key are copied into tables with one (`id` = the old rowid, so the order of items
+        is kept). The typed tables follow (`_rebuild_tables`: version 1 had none)."""
         tables.drop(self.conn)
         tables.create(self.conn)  # the parents of the items' new foreign keys
         for table, cls in ITEM_TABLES.values():
@@ -240,6 +240,14 @@ class Store:
             self.conn.execute(f"DROP TABLE {table}")
             self.conn.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
             self.conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table}(doc_id)")
+
+    def _rebuild_tables(self) -> None:
+        """The typed tables, views and full-text indexes of a database written with
+        another layout of them (`tables.LAYOUT`, or none: a new or version-1 database),
+        dropped, made anew and filled from the stored record (`result_*`) and items.
+        Should the stored record not read as one, the typed tables stay empty until the
+        next `parallax analyze` or `parallax recheck` rewrites them."""
+        tables.drop(self.conn)
         tables.create(self.conn)
         tables.reindex_text(self.conn)
         try:

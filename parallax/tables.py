@@ -5,20 +5,21 @@ the reports and their quotes, and the views an analyst opens first.
 
 These tables are derived: the store writes them from the typed record after each
 analysis or recheck, next to the `result_*` tables from which it reads the record back
-(`Store.record()`), and drops and rebuilds them when their layout changes
-(`SCHEMA_VERSION`). Nothing here is read back into the record."""
+(`Store.record()`), and drops, rebuilds and refills them when a database written with
+another layout of them is opened (`LAYOUT`). Nothing here is read back into the record."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from typing import Any
 
 from parallax.crossdoc.record import Record
 
-# 1: item tables without keys, the record as JSON only; 2: item tables with an `id`
-# primary key, `figures.event_id` / `event_mentions.event_id`, the typed tables, FTS5 and
-# views below.
+# Of the store's own tables: 1, item tables without keys, the record as JSON only; 2, item
+# tables with an `id` primary key and `figures.event_id` / `event_mentions.event_id`
+# (with the typed tables, FTS5 and views below, which follow `LAYOUT`).
 SCHEMA_VERSION = 2
 
 DERIVED_TABLES = (
@@ -161,6 +162,9 @@ CREATE TRIGGER IF NOT EXISTS quotes_fts_update AFTER UPDATE OF text, speaker ON 
 END;
 """
 FTS_TABLES = ("documents_fts", "quotes_fts")
+# The layout of everything above: a database whose `meta.tables_layout` differs (written
+# by another version) has them dropped, made anew and refilled when it is opened.
+LAYOUT = hashlib.sha256((DERIVED_SCHEMA + FTS_SCHEMA + VIEWS_SCHEMA).encode()).hexdigest()[:16]
 
 
 def create(conn: sqlite3.Connection) -> None:

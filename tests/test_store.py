@@ -530,6 +530,7 @@ def _downgrade(path: Path) -> None:
         conn.execute(f"DROP TABLE {table}")
         conn.execute(f"ALTER TABLE old_{table} RENAME TO {table}")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.execute("DELETE FROM meta WHERE key = 'tables_layout'")
     conn.commit()
     conn.close()
 
@@ -569,3 +570,24 @@ def test_a_version_1_database_is_migrated_when_opened(tmp_path: Path) -> None:
             doc.id = next(d.id for d in before if d.name == doc.name)
         assert store.save_record(rec)
         assert store.conn.execute("SELECT COUNT(*) FROM claims").fetchone() == (2,)
+
+
+def test_typed_tables_of_another_layout_are_rebuilt_when_opened(tmp_path: Path) -> None:
+    from store_helpers import EVENT, stored
+
+    path = stored(tmp_path / "layout.db")
+    conn = sqlite3.connect(path)  # as written by a version with other views and columns
+    conn.execute("DROP VIEW event_ranges")
+    conn.execute("CREATE VIEW event_ranges AS SELECT 1 AS old")
+    conn.execute("DELETE FROM claims")
+    conn.execute("UPDATE meta SET value = 'older' WHERE key = 'tables_layout'")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.conn.execute("SELECT event_id, best FROM event_ranges").fetchall() == [
+            (EVENT, 8)
+        ]
+        assert store.conn.execute("SELECT COUNT(*) FROM claims").fetchone() == (2,)
+        assert store.conn.execute(
+            "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'flood'"
+        ).fetchone() == (2,)
