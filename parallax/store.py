@@ -203,10 +203,11 @@ class Store:
                 self._rebuild_tables()
             else:
                 tables.create(self.conn)
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                [("schema_version", str(SCHEMA_VERSION)), ("tables_layout", tables.LAYOUT)],
-            )
+            want = {"schema_version": str(SCHEMA_VERSION), "tables_layout": tables.LAYOUT}
+            if any(meta.get(k) != v for k, v in want.items()):
+                # written only when it changes: opening a database never changes it (a
+                # reader watching `PRAGMA data_version`, the server's cache, sees no write)
+                self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", want.items())
             self.conn.commit()
         except BaseException:
             self.conn.rollback()

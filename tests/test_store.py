@@ -591,3 +591,16 @@ def test_typed_tables_of_another_layout_are_rebuilt_when_opened(tmp_path: Path) 
         assert store.conn.execute(
             "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'flood'"
         ).fetchone() == (2,)
+
+
+def test_opening_a_current_database_writes_nothing(tmp_path: Path) -> None:
+    from store_helpers import stored
+
+    path = stored(tmp_path / "quiet.db")
+    watcher = sqlite3.connect(path, isolation_level=None)
+    (before,) = watcher.execute("PRAGMA data_version").fetchone()
+    with Store(path) as store:
+        store.documents()
+    (after,) = watcher.execute("PRAGMA data_version").fetchone()
+    watcher.close()
+    assert after == before
