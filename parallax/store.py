@@ -1,6 +1,8 @@
 """SQLite storage (the embedded default): one row per report, one table per kind of
-extracted item (each row with its document id and character offsets), and the
-cross-document record (entities, events, discrepancies, ...) rewritten after each run."""
+extracted item (each row with its own id, its document id and character offsets), and the
+cross-document record (entities, events, discrepancies, ...) rewritten after each run:
+as JSON in `result_*` (what `Store.record()` reads back) and as typed tables, views and
+full-text indexes for SQL and Datasette (`parallax.tables`)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from parallax import tables
 from parallax.crossdoc.record import Record
 from parallax.models import DocumentRecord, EventMention, Figure, Mention, Quote, TimeExpr
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = tables.SCHEMA_VERSION
 DOC_COLUMNS = [
     "sha256",
     "name",
@@ -38,6 +41,13 @@ ITEM_TABLES: dict[str, tuple[str, type]] = {
     "times": ("times", TimeExpr),
     "mentions": ("mentions", Mention),
     "events": ("event_mentions", EventMention),
+}
+# Columns an item table has beyond its record's fields (not read back into the record):
+# the event id the export gives a figure or event mention (the report's own key is `event`
+# / `key`), written with the cross-document record.
+ITEM_EXTRA_COLUMNS: dict[str, dict[str, str]] = {
+    "figures": {"event_id": "TEXT REFERENCES events(id) ON DELETE SET NULL"},
+    "event_mentions": {"event_id": "TEXT REFERENCES events(id) ON DELETE SET NULL"},
 }
 RESULT_TABLES = [
     "entities",
@@ -95,7 +105,17 @@ def _sql_type(ftype: object) -> str:
     return "REAL" if text.startswith("float") else "TEXT"
 
 
-def _schema() -> str:
+def _item_table(table: str, cls: type, name: str | None = None) -> str:
+    """An item table: its own integer key, its document, the record's fields, extras."""
+    cols = [f'"{f.name}" {_sql_type(f.type)}' for f in fields(cls)]
+    cols += [f'"{c}" {decl}' for c, decl in ITEM_EXTRA_COLUMNS.get(table, {}).items()]
+    return (
+        f"CREATE TABLE IF NOT EXISTS {name or table} (id INTEGER PRIMARY KEY, doc_id INTEGER "
+        f"NOT NULL REFERENCES documents(id) ON DELETE CASCADE, {', '.join(cols)})"
+    )
+
+
+def _schema() -> list[str]:
     parts = [
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
         "CREATE TABLE IF NOT EXISTS documents (id INTEGER PRIMARY KEY, "
@@ -107,11 +127,7 @@ def _schema() -> str:
         "at TEXT DEFAULT CURRENT_TIMESTAMP)",
     ]
     for table, cls in ITEM_TABLES.values():
-        cols = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in fields(cls))
-        parts.append(
-            f"CREATE TABLE IF NOT EXISTS {table} (doc_id INTEGER NOT NULL REFERENCES "
-            f"documents(id) ON DELETE CASCADE, {cols})"
-        )
+        parts.append(_item_table(table, cls))
         parts.append(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table}(doc_id)")
     for table in RESULT_TABLES:
         parts.append(
@@ -119,7 +135,7 @@ def _schema() -> str:
             "data TEXT NOT NULL)"
         )
     parts.append(CORRECTIONS_SCHEMA)
-    return ";\n".join(parts) + ";"
+    return parts
 
 
 _INT64 = range(-(2**63), 2**63)
@@ -170,24 +186,76 @@ class Store:
                 time.sleep(0.05)
 
     def _prepare(self) -> None:
-        """WAL journal (readers never wait for the writer), the schema, new columns."""
+        """WAL journal (readers never wait for the writer), the schema, and a database
+        written by an earlier version brought up to this one (see `_migrate` and
+        `_rebuild_tables`)."""
         self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.executescript("BEGIN IMMEDIATE;\n" + _schema() + "\nCOMMIT;")
-        self._add_new_columns()
-        self.conn.execute(
-            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
-        self.conn.commit()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in _schema():
+                self.conn.execute(stmt)
+            meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+            self._add_new_columns()
+            migrate = int(meta.get("schema_version", SCHEMA_VERSION)) < 2
+            if migrate:
+                self._migrate()
+            if migrate or meta.get("tables_layout") != tables.LAYOUT:
+                self._rebuild_tables()
+            else:
+                tables.create(self.conn)
+            want = {"schema_version": str(SCHEMA_VERSION), "tables_layout": tables.LAYOUT}
+            if any(meta.get(k) != v for k, v in want.items()):
+                # written only when it changes: opening a database never changes it (a
+                # reader watching `PRAGMA data_version`, the server's cache, sees no write)
+                self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", want.items())
+            self.conn.commit()
+        except BaseException:
+            self.conn.rollback()
+            raise
 
     def _add_new_columns(self) -> None:
         """A database written by an earlier version gets the item fields added since."""
         for table, cls in ITEM_TABLES.values():
             have = {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
-            for f in fields(cls):
-                if f.name not in have:
-                    self.conn.execute(
-                        f'ALTER TABLE {table} ADD COLUMN "{f.name}" {_sql_type(f.type)}'
-                    )
+            new = {f.name: _sql_type(f.type) for f in fields(cls)}
+            new.update(ITEM_EXTRA_COLUMNS.get(table, {}))
+            for name, decl in new.items():
+                if name not in have:
+                    self.conn.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {decl}')
+
+    def _migrate(self) -> None:
+        """A version-1 database, in this run's transaction: item tables without a primary
+        key are copied into tables with one (`id` = the old rowid, so the order of items
+        is kept). The typed tables follow (`_rebuild_tables`: version 1 had none)."""
+        tables.drop(self.conn)
+        tables.create(self.conn)  # the parents of the items' new foreign keys
+        for table, cls in ITEM_TABLES.values():
+            have = [row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")]
+            if "id" in have:
+                continue
+            cols = ", ".join(f'"{c}"' for c in have)
+            self.conn.execute(_item_table(table, cls, f"{table}__new"))
+            self.conn.execute(
+                f"INSERT INTO {table}__new (id, {cols}) SELECT rowid, {cols} FROM {table}"
+            )
+            self.conn.execute(f"DROP TABLE {table}")
+            self.conn.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
+            self.conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table}(doc_id)")
+
+    def _rebuild_tables(self) -> None:
+        """The typed tables, views and full-text indexes of a database written with
+        another layout of them (`tables.LAYOUT`, or none: a new or version-1 database),
+        dropped, made anew and filled from the stored record (`result_*`) and items.
+        Should the stored record not read as one, the typed tables stay empty until the
+        next `parallax analyze` or `parallax recheck` rewrites them."""
+        tables.drop(self.conn)
+        tables.create(self.conn)
+        tables.reindex_text(self.conn)
+        try:
+            record = Record.from_dict(self.results())
+        except (KeyError, TypeError, ValueError):
+            return
+        tables.write(self.conn, record)
 
     def close(self) -> None:
         self.conn.close()
@@ -360,10 +428,18 @@ class Store:
         results: dict[str, list[dict[str, Any]]],
         docs: list[DocumentRecord],
         if_ids: list[int] | None = None,
+        record: Record | None = None,
     ) -> bool:
         """Replace the cross-document record and the linked documents' items at once.
         With `if_ids`, only if the stored documents are still those (another run may have
-        added some meanwhile); False when they are not and nothing was written."""
+        added some meanwhile); False when they are not and nothing was written. The typed
+        tables are written from `record`, else from `results` read as a record (left
+        empty when they do not read as one)."""
+        if record is None:
+            try:
+                record = Record.from_dict(results)
+            except (KeyError, TypeError, ValueError):
+                record = Record()
         with self.conn:
             if not self.conn.in_transaction:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -380,12 +456,13 @@ class Store:
                         for i, item in enumerate(results.get(table, []))
                     ],
                 )
+            tables.write(self.conn, record)
         return True
 
     def save_record(self, record: Record, if_ids: list[int] | None = None) -> bool:
         """Store the cross-document record: its tables, and the reports as the record
         reads them (its new copies, with the dates and names the stage derived)."""
-        return self.save_results(record.to_dict(), record.documents, if_ids)
+        return self.save_results(record.to_dict(), record.documents, if_ids, record)
 
     def record(self) -> Record:
         """The stored cross-document record, typed."""

@@ -372,3 +372,235 @@ def test_results_are_not_saved_over_reports_added_meanwhile(tmp_path: Path) -> N
         assert first.results()["events"] == []
         assert first.save_results({"events": [{"id": "ev1"}]}, [], if_ids=first.document_ids())
         assert second.results()["events"] == [{"id": "ev1"}]
+
+
+# -- typed tables, keys, full-text search, views, migration ----------------------------------
+
+
+def _rows(conn: sqlite3.Connection, sql: str, *args: Any) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, args)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def test_the_record_is_stored_typed_and_still_reads_back(tmp_path: Path) -> None:
+    from store_helpers import EVENT, record, stored
+
+    with Store(stored(tmp_path / "typed.db")) as store:
+        assert store.record().to_dict() == record().to_dict()  # the blobs stay the truth
+        conn = store.conn
+        (event,) = _rows(conn, "SELECT * FROM events")
+        assert (event["id"], event["date"], event["reports"]) == (EVENT, "2031-05-05", 2)
+        ids = {n: i for i, n in conn.execute("SELECT id, name FROM documents")}
+        reports = _rows(conn, "SELECT * FROM event_reports ORDER BY document")
+        assert [(r["document"], r["document_id"], r["news"]) for r in reports] == [
+            ("herald.txt", ids["herald.txt"], 1),
+            ("ledger.txt", ids["ledger.txt"], 1),
+        ]
+        (rng,) = _rows(conn, "SELECT * FROM ranges")
+        assert (rng["event_id"], rng["low"], rng["best"], rng["high"]) == (EVENT, 7, 8, 9)
+        assert (rng["claimant_count"], rng["independent_sources"]) == (2, 2)
+        claims = _rows(conn, "SELECT * FROM claims ORDER BY value")
+        assert [(c["value"], c["claimant"], c["event_id"]) for c in claims] == [
+            (7, "police", EVENT),
+            (9, "Tor Vennick", EVENT),
+        ]
+        # each claim points at the stored figure it was read from
+        fig = _rows(conn, "SELECT * FROM figures WHERE id = ?", claims[0]["figure_id"])
+        assert fig[0]["doc_id"] == ids["ledger.txt"] and fig[0]["value"] == 7
+        (con,) = _rows(conn, "SELECT * FROM contradictions")
+        assert (con["a_claimant"], con["b_claimant"], con["event_id"]) == (
+            "Ada Quill",
+            "Tor Vennick",
+            EVENT,
+        )
+        assert con["b_document_id"] == ids["herald.txt"]
+        assert conn.execute("SELECT COUNT(*) FROM entity_mentions").fetchone()[0] == 2
+        assert conn.execute("SELECT reports FROM sources ORDER BY id").fetchall() == [(1,), (1,)]
+
+
+def test_figures_carry_the_exported_event_id(tmp_path: Path) -> None:
+    from store_helpers import EVENT, stored
+
+    with Store(stored(tmp_path / "ev.db")) as store:
+        rows = store.conn.execute("SELECT event, event_id FROM figures").fetchall()
+        assert rows == [("e0", EVENT), ("e0", EVENT)]
+        mentions = store.conn.execute("SELECT key, event_id FROM event_mentions").fetchall()
+        assert mentions == [("e0", EVENT), ("e0", EVENT)]
+        # the report still reads back with its own key
+        assert {f.event for d in store.documents() for f in d.figures} == {"e0"}
+
+
+def test_item_tables_have_keys_and_foreign_keys(tmp_path: Path) -> None:
+    from store_helpers import stored
+
+    with Store(stored(tmp_path / "keys.db")) as store:
+        conn = store.conn
+        for table in ("quotes", "figures", "times", "mentions", "event_mentions"):
+            pk = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[5]]
+            assert pk == ["id"], table
+            refs = {r[2] for r in conn.execute(f"PRAGMA foreign_key_list({table})")}
+            assert "documents" in refs, table
+        for table, pk_cols in (("events", ["id"]), ("event_reports", ["event_id", "document"])):
+            info = sorted((r[5], r[1]) for r in conn.execute(f"PRAGMA table_info({table})") if r[5])
+            assert [name for _, name in info] == pk_cols
+        assert {r[2] for r in conn.execute("PRAGMA foreign_key_list(claims)")} == {
+            "ranges",
+            "events",
+            "documents",
+            "figures",
+        }
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        indexes = {
+            r[1] for r in conn.execute("SELECT type, name FROM sqlite_master") if r[0] == "index"
+        }
+        assert {"claims_range", "ranges_event", "event_reports_document"} <= indexes
+
+
+def test_full_text_search_on_reports_and_quotes(tmp_path: Path) -> None:
+    from store_helpers import stored
+
+    with Store(stored(tmp_path / "fts.db")) as store:
+        conn = store.conn
+        hits = conn.execute(
+            "SELECT d.name FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
+            "WHERE documents_fts MATCH 'rescue'"
+        ).fetchall()
+        assert hits == [("herald.txt",)]
+        quote = conn.execute(
+            "SELECT q.speaker FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid "
+            "WHERE quotes_fts MATCH 'dam NOT broke'"
+        ).fetchall()
+        assert quote == [("Ada Quill",)]
+        # a re-analysis rewrites the items: the index follows, a removed report leaves it
+        store.remove(next(d.id for d in store.documents() if d.name == "herald.txt"))  # type: ignore[arg-type]
+        assert conn.execute(
+            "SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH 'dam'"
+        ).fetchone() == (1,)
+        assert conn.execute(
+            "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'rescue'"
+        ).fetchone() == (0,)
+
+
+def test_views_an_analyst_opens_first(tmp_path: Path) -> None:
+    from store_helpers import EVENT, stored
+
+    with Store(stored(tmp_path / "views.db")) as store:
+        conn = store.conn
+        (rng,) = _rows(conn, "SELECT * FROM event_ranges")
+        assert (rng["event_id"], rng["label"], rng["low"], rng["high"]) == (EVENT, "Flood", 7, 9)
+        assert rng["claimants"] == "Tor Vennick, police"
+        assert len(_rows(conn, "SELECT * FROM disagreements")) == 1
+        (con,) = _rows(conn, "SELECT * FROM contradictions_by_event")
+        assert (con["event_id"], con["a_text"]) == (EVENT, "The dam held until noon,")
+        (per,) = _rows(conn, "SELECT * FROM reports_per_event")
+        assert (per["event_id"], per["reports"], per["mentioned_in"]) == (EVENT, 2, 2)
+
+
+def test_loose_results_leave_the_typed_tables_empty(tmp_path: Path) -> None:
+    from store_helpers import stored
+
+    with Store(stored(tmp_path / "loose.db")) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM events").fetchone() == (1,)
+        store.save_results(results_sample(), [])  # events without a type: no typed record
+        assert store.conn.execute("SELECT COUNT(*) FROM events").fetchone() == (0,)
+        assert store.conn.execute(
+            "SELECT COUNT(*) FROM figures WHERE event_id IS NOT NULL"
+        ).fetchone() == (0,)
+        assert store.results() == results_sample()
+
+
+def _downgrade(path: Path) -> None:
+    """Make a database look written by version 1: item tables without keys, no typed
+    tables, views or full-text indexes, schema_version 1."""
+    from parallax import tables
+    from parallax.store import ITEM_TABLES
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    tables.drop(conn)
+    for table, _ in ITEM_TABLES.values():
+        cols = [
+            r[1]
+            for r in conn.execute(f"PRAGMA table_info({table})")
+            if r[1] not in ("id", "event_id")
+        ]
+        names = ", ".join(f'"{c}"' for c in cols)
+        conn.execute(f"CREATE TABLE old_{table} AS SELECT {names} FROM {table} ORDER BY id")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE old_{table} RENAME TO {table}")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.execute("DELETE FROM meta WHERE key = 'tables_layout'")
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_1_database_is_migrated_when_opened(tmp_path: Path) -> None:
+    from store_helpers import EVENT, record, stored
+
+    path = stored(tmp_path / "old.db")
+    with Store(path) as store:
+        before = store.documents()
+    _downgrade(path)
+    conn = sqlite3.connect(path)
+    assert "id" not in {r[1] for r in conn.execute("PRAGMA table_info(quotes)")}
+    assert (
+        conn.execute("SELECT name FROM sqlite_master WHERE name = 'event_ranges'").fetchone()
+        is None
+    )
+    conn.close()
+    with Store(path) as store:
+        assert store.conn.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchone() == ("2",)
+        assert "id" in {r[1] for r in store.conn.execute("PRAGMA table_info(quotes)")}
+        assert store.documents() == before  # items in their order, every field
+        assert store.record().to_dict() == record().to_dict()
+        # the typed tables, views and indexes are there at once, from the stored record
+        assert store.conn.execute("SELECT event_id, low, high FROM event_ranges").fetchall() == [
+            (EVENT, 7, 9)
+        ]
+        assert store.conn.execute("SELECT DISTINCT event_id FROM figures").fetchall() == [(EVENT,)]
+        assert store.conn.execute(
+            "SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH 'dam'"
+        ).fetchone() == (2,)
+        # and the next analysis writes them as usual
+        rec = record()
+        for doc in rec.documents:
+            doc.id = next(d.id for d in before if d.name == doc.name)
+        assert store.save_record(rec)
+        assert store.conn.execute("SELECT COUNT(*) FROM claims").fetchone() == (2,)
+
+
+def test_typed_tables_of_another_layout_are_rebuilt_when_opened(tmp_path: Path) -> None:
+    from store_helpers import EVENT, stored
+
+    path = stored(tmp_path / "layout.db")
+    conn = sqlite3.connect(path)  # as written by a version with other views and columns
+    conn.execute("DROP VIEW event_ranges")
+    conn.execute("CREATE VIEW event_ranges AS SELECT 1 AS old")
+    conn.execute("DELETE FROM claims")
+    conn.execute("UPDATE meta SET value = 'older' WHERE key = 'tables_layout'")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.conn.execute("SELECT event_id, best FROM event_ranges").fetchall() == [
+            (EVENT, 8)
+        ]
+        assert store.conn.execute("SELECT COUNT(*) FROM claims").fetchone() == (2,)
+        assert store.conn.execute(
+            "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'flood'"
+        ).fetchone() == (2,)
+
+
+def test_opening_a_current_database_writes_nothing(tmp_path: Path) -> None:
+    from store_helpers import stored
+
+    path = stored(tmp_path / "quiet.db")
+    watcher = sqlite3.connect(path, isolation_level=None)
+    (before,) = watcher.execute("PRAGMA data_version").fetchone()
+    with Store(path) as store:
+        store.documents()
+    (after,) = watcher.execute("PRAGMA data_version").fetchone()
+    watcher.close()
+    assert after == before

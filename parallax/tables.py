@@ -1,0 +1,400 @@
+"""The cross-document record as typed SQLite tables, for SQL and Datasette: events and the
+reports that tell them, ranges with the claims they settle, contradictions, entities,
+speakers and sources, with primary and foreign keys, indexes, full-text search (FTS5) on
+the reports and their quotes, and the views an analyst opens first.
+
+These tables are derived: the store writes them from the typed record after each
+analysis or recheck, next to the `result_*` tables from which it reads the record back
+(`Store.record()`), and drops, rebuilds and refills them when a database written with
+another layout of them is opened (`LAYOUT`). Nothing here is read back into the record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any
+
+from parallax.crossdoc.record import Record
+
+# Of the store's own tables: 1, item tables without keys, the record as JSON only; 2, item
+# tables with an `id` primary key and `figures.event_id` / `event_mentions.event_id`
+# (with the typed tables, FTS5 and views below, which follow `LAYOUT`).
+SCHEMA_VERSION = 2
+
+DERIVED_TABLES = (
+    "events",
+    "event_reports",
+    "ranges",
+    "claims",
+    "contradictions",
+    "entities",
+    "entity_mentions",
+    "speakers",
+    "sources",
+    "source_reports",
+)
+VIEWS = ("event_ranges", "disagreements", "contradictions_by_event", "reports_per_event")
+
+# Every foreign key column has an index: a parent row deleted (a report re-analysed, the
+# record rewritten) finds its children without a scan.
+# documents(id) is the report's integer key; the record names reports by `name`, kept
+# next to the id so a row reads without a join (and stays when a name is not stored).
+_DOC = "INTEGER REFERENCES documents(id) ON DELETE SET NULL"
+DERIVED_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, label TEXT, plover TEXT, date TEXT,
+    date_precision TEXT, location TEXT, actor TEXT, target TEXT, background INTEGER NOT NULL,
+    reported_by TEXT, reports INTEGER NOT NULL, mentions INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS events_date ON events(date);
+CREATE TABLE IF NOT EXISTS event_reports (
+    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE, document TEXT NOT NULL,
+    document_id {_DOC}, news INTEGER NOT NULL, PRIMARY KEY (event_id, document));
+CREATE INDEX IF NOT EXISTS event_reports_document ON event_reports(document_id);
+CREATE TABLE IF NOT EXISTS ranges (
+    id INTEGER PRIMARY KEY, event_id TEXT REFERENCES events(id) ON DELETE CASCADE,
+    metric TEXT NOT NULL, side TEXT, "group" TEXT, low INTEGER, best INTEGER, high INTEGER,
+    agreed INTEGER NOT NULL, rule TEXT, claims INTEGER NOT NULL, claimants TEXT,
+    claimant_count INTEGER NOT NULL, sources INTEGER NOT NULL,
+    independent_sources INTEGER NOT NULL, latest_value INTEGER, latest_as_of TEXT,
+    latest_claimant TEXT, corrected INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS ranges_event ON ranges(event_id, metric);
+CREATE TABLE IF NOT EXISTS claims (
+    id INTEGER PRIMARY KEY, range_id INTEGER NOT NULL REFERENCES ranges(id) ON DELETE CASCADE,
+    event_id TEXT REFERENCES events(id) ON DELETE CASCADE, metric TEXT NOT NULL, side TEXT,
+    value INTEGER, qualifier TEXT, claimant TEXT, document TEXT NOT NULL,
+    document_id {_DOC}, figure_id INTEGER REFERENCES figures(id) ON DELETE SET NULL,
+    text TEXT, start INTEGER, "end" INTEGER, reportedly INTEGER, "update" INTEGER,
+    previous INTEGER, as_of TEXT, date TEXT, population TEXT, source TEXT, role TEXT,
+    copy INTEGER, counted INTEGER, superseded INTEGER, corrected INTEGER, review TEXT);
+CREATE INDEX IF NOT EXISTS claims_range ON claims(range_id);
+CREATE INDEX IF NOT EXISTS claims_event ON claims(event_id);
+CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
+CREATE INDEX IF NOT EXISTS claims_figure ON claims(figure_id);
+CREATE TABLE IF NOT EXISTS contradictions (
+    id INTEGER PRIMARY KEY, event_id TEXT REFERENCES events(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL, what TEXT,
+    a_text TEXT, a_claimant TEXT, a_document TEXT, a_document_id {_DOC}, a_start INTEGER,
+    a_end INTEGER,
+    b_text TEXT, b_claimant TEXT, b_document TEXT, b_document_id {_DOC}, b_start INTEGER,
+    b_end INTEGER,
+    documents TEXT, reports INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS contradictions_event ON contradictions(event_id);
+CREATE INDEX IF NOT EXISTS contradictions_a_document ON contradictions(a_document_id);
+CREATE INDEX IF NOT EXISTS contradictions_b_document ON contradictions(b_document_id);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY, canonical TEXT NOT NULL, kind TEXT, aliases TEXT, lat REAL, lon REAL,
+    precision TEXT, reports INTEGER NOT NULL, mentions INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS entities_kind ON entities(kind);
+CREATE TABLE IF NOT EXISTS entity_mentions (
+    id INTEGER PRIMARY KEY, entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    document TEXT NOT NULL, document_id {_DOC}, start INTEGER, "end" INTEGER, text TEXT);
+CREATE INDEX IF NOT EXISTS entity_mentions_entity ON entity_mentions(entity_id);
+CREATE INDEX IF NOT EXISTS entity_mentions_document ON entity_mentions(document_id);
+CREATE TABLE IF NOT EXISTS speakers (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT,
+    entity_id TEXT REFERENCES entities(id) ON DELETE SET NULL, roles TEXT, affiliations TEXT,
+    reports INTEGER NOT NULL, statements INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS speakers_entity ON speakers(entity_id);
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, basis TEXT, reports INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS source_reports (
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE, document TEXT NOT NULL,
+    document_id {_DOC}, PRIMARY KEY (source_id, document));
+CREATE INDEX IF NOT EXISTS source_reports_document ON source_reports(document_id);
+-- the items' event ids (store.ITEM_EXTRA_COLUMNS): a rewritten event is found at once
+CREATE INDEX IF NOT EXISTS figures_event ON figures(event_id);
+CREATE INDEX IF NOT EXISTS event_mentions_event ON event_mentions(event_id);
+"""
+
+VIEWS_SCHEMA = """
+CREATE VIEW IF NOT EXISTS event_ranges AS
+    SELECT r.event_id, e.label, e.date, e.location, r.metric, r.side, r."group", r.low,
+        r.best, r.high, r.agreed, r.claims, r.claimant_count, r.claimants, r.sources,
+        r.independent_sources, r.latest_value, r.latest_as_of, r.id AS range_id
+    FROM ranges r LEFT JOIN events e ON e.id = r.event_id
+    ORDER BY e.date IS NULL, e.date, r.event_id, r.metric, r.side;
+CREATE VIEW IF NOT EXISTS disagreements AS
+    SELECT * FROM event_ranges WHERE NOT agreed;
+CREATE VIEW IF NOT EXISTS contradictions_by_event AS
+    SELECT c.event_id, e.label, e.date, e.location, c.kind, c.what, c.a_claimant, c.a_text,
+        c.a_document, c.b_claimant, c.b_text, c.b_document, c.reports, c.id AS contradiction_id
+    FROM contradictions c LEFT JOIN events e ON e.id = c.event_id
+    ORDER BY e.date IS NULL, e.date, c.event_id, c.id;
+CREATE VIEW IF NOT EXISTS reports_per_event AS
+    SELECT e.id AS event_id, e.label, e.date, e.location, e.background,
+        SUM(er.news) AS reports, COUNT(er.document) AS mentioned_in,
+        GROUP_CONCAT(er.document, ', ') AS documents
+    FROM events e LEFT JOIN event_reports er ON er.event_id = e.id
+    GROUP BY e.id ORDER BY reports DESC, e.date IS NULL, e.date;
+"""
+
+# Full-text search: external-content FTS5 tables kept in step by triggers (Datasette finds
+# them by their double-quoted `content="table"` and offer `?_search=` on the table's page).
+FTS_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
+    title, text, content="documents", content_rowid="id");
+CREATE TRIGGER IF NOT EXISTS documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
+    text, speaker, content="quotes", content_rowid="id");
+CREATE TRIGGER IF NOT EXISTS quotes_fts_insert AFTER INSERT ON quotes BEGIN
+    INSERT INTO quotes_fts(rowid, text, speaker) VALUES (new.id, new.text, new.speaker);
+END;
+CREATE TRIGGER IF NOT EXISTS quotes_fts_delete AFTER DELETE ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, text, speaker)
+        VALUES ('delete', old.id, old.text, old.speaker);
+END;
+CREATE TRIGGER IF NOT EXISTS quotes_fts_update AFTER UPDATE OF text, speaker ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, text, speaker)
+        VALUES ('delete', old.id, old.text, old.speaker);
+    INSERT INTO quotes_fts(rowid, text, speaker) VALUES (new.id, new.text, new.speaker);
+END;
+"""
+FTS_TABLES = ("documents_fts", "quotes_fts")
+# The layout of everything above: a database whose `meta.tables_layout` differs (written
+# by another version) has them dropped, made anew and refilled when it is opened.
+LAYOUT = hashlib.sha256((DERIVED_SCHEMA + FTS_SCHEMA + VIEWS_SCHEMA).encode()).hexdigest()[:16]
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """The derived tables, views and full-text indexes, where missing (inside the
+    caller's transaction: no executescript, which would commit it)."""
+    for script in (DERIVED_SCHEMA, FTS_SCHEMA, VIEWS_SCHEMA):
+        for stmt in _statements(script):
+            conn.execute(stmt)
+
+
+def drop(conn: sqlite3.Connection) -> None:
+    """Drop the derived tables, views and full-text indexes (a layout change rebuilds
+    them; the documents, items and `result_*` tables stay)."""
+    for view in VIEWS:
+        conn.execute(f"DROP VIEW IF EXISTS {view}")
+    for name in ("documents", "quotes"):
+        for op in ("insert", "delete", "update"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}_fts_{op}")
+    for table in (*FTS_TABLES, *reversed(DERIVED_TABLES)):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def reindex_text(conn: sqlite3.Connection) -> None:
+    """Fill the full-text indexes from their tables (after a migration)."""
+    for table in FTS_TABLES:
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a script, triggers kept whole (their bodies hold semicolons)."""
+    out, buf = [], ""
+    for line in script.strip().splitlines():
+        buf += line + "\n"
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return out
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _int(value: Any) -> Any:
+    """An integer as SQLite can hold it: one beyond 64 bits as its digits (text)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        return str(value)
+    return value
+
+
+def write(conn: sqlite3.Connection, record: Record) -> None:
+    """Replace the typed tables with the record's (inside the caller's transaction), and
+    give each stored figure and event mention the record's event id."""
+    for table in reversed(DERIVED_TABLES):
+        conn.execute(f"DELETE FROM {table}")
+    doc_ids: dict[str, int] = {}
+    for doc_id, name in conn.execute("SELECT id, name FROM documents ORDER BY id DESC"):
+        doc_ids[name] = doc_id  # a name stored twice: the first report keeps it
+
+    def doc(name: str | None) -> int | None:
+        return doc_ids.get(name) if name is not None else None
+
+    events = {e.id for e in record.events}
+    conn.executemany(
+        "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                e.id,
+                e.type,
+                e.label,
+                e.plover,
+                e.date,
+                e.date_precision,
+                e.location,
+                e.actor,
+                e.target,
+                int(e.background),
+                e.reported_by,
+                len(e.documents),
+                len(e.mentions),
+            )
+            for e in record.events
+        ],  # fmt: skip
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO event_reports VALUES (?, ?, ?, ?)",
+        [
+            (e.id, name, doc(name), int(name in e.documents))
+            for e in record.events
+            for name in dict.fromkeys([*e.documents, *e.mentioned_in])
+        ],
+    )
+
+    def event(eid: str | None) -> str | None:
+        return eid if eid in events else None
+
+    for rid, rng in enumerate(record.ranges, 1):
+        latest = rng.latest
+        claimants = rng.claimants
+        conn.execute(
+            "INSERT INTO ranges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rid, event(rng.event), rng.metric, rng.side, rng.group, _int(rng.low),
+             _int(rng.best), _int(rng.high), int(rng.agreed), rng.rule, len(rng.values),
+             ", ".join(claimants), len(claimants), rng.sources, rng.independent_sources,
+             _int(latest.value) if latest else None, latest.as_of if latest else None,
+             latest.claimant if latest else None, int(rng.corrected)),
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO claims (range_id, event_id, metric, side, value, qualifier, claimant, "
+            'document, document_id, text, start, "end", reportedly, "update", previous, as_of, '
+            "date, population, source, role, copy, counted, superseded, corrected, review) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    rid,
+                    event(rng.event),
+                    rng.metric,
+                    c.side if c.side is not None else rng.side,
+                    _int(c.value),
+                    c.qualifier,
+                    c.claimant,
+                    c.document,
+                    doc(c.document),
+                    c.text,
+                    c.start,
+                    c.end,
+                    int(c.reportedly),
+                    int(c.update),
+                    _int(c.previous),
+                    c.as_of,
+                    c.date,
+                    c.population,
+                    c.source,
+                    c.role,
+                    int(c.copy),
+                    int(c.counted),
+                    int(bool(c.superseded_by)),
+                    int(c.corrected),
+                    c.review,
+                )
+                for c in rng.values
+            ],  # fmt: skip
+        )
+    conn.execute(
+        "UPDATE claims SET figure_id = (SELECT f.id FROM figures f WHERE "
+        'f.doc_id = claims.document_id AND f.start = claims.start AND f."end" = claims."end" '
+        "ORDER BY f.id LIMIT 1)"
+    )
+    conn.executemany(
+        "INSERT INTO contradictions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                i,
+                event(c.event),
+                c.kind,
+                c.what,
+                c.a.text,
+                c.a.claimant,
+                c.a.document,
+                doc(c.a.document),
+                c.a.start,
+                c.a.end,
+                c.b.text,
+                c.b.claimant,
+                c.b.document,
+                doc(c.b.document),
+                c.b.start,
+                c.b.end,
+                _json(c.documents),
+                len(c.documents),
+            )
+            for i, c in enumerate(record.contradictions, 1)
+        ],  # fmt: skip
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                e.id,
+                e.canonical,
+                e.kind,
+                _json(e.aliases),
+                e.lat,
+                e.lon,
+                e.precision,
+                len(e.documents),
+                len(e.mentions),
+            )
+            for e in record.entities
+        ],  # fmt: skip
+    )
+    conn.executemany(
+        'INSERT INTO entity_mentions (entity_id, document, document_id, start, "end", text) '
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (e.id, m.document, doc(m.document), m.start, m.end, m.text)
+            for e in record.entities
+            for m in e.mentions
+        ],
+    )
+    entities = {e.id for e in record.entities}
+    conn.executemany(
+        "INSERT OR REPLACE INTO speakers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                s.id or s.name,
+                s.name,
+                s.kind,
+                s.entity if s.entity in entities else None,
+                _json(s.roles),
+                _json(s.affiliations),
+                len(s.documents),
+                len(s.statements),
+            )
+            for s in record.speakers
+        ],  # fmt: skip
+    )
+    conn.executemany(
+        "INSERT INTO sources VALUES (?, ?, ?, ?)",
+        [(i, s.source, s.basis, len(s.documents)) for i, s in enumerate(record.sources, 1)],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO source_reports VALUES (?, ?, ?)",
+        [(i, name, doc(name)) for i, s in enumerate(record.sources, 1) for name in s.documents],
+    )
+    # the exported event id of each stored figure and event mention (the report keeps its
+    # own key in `event` / `key`)
+    keys = [(e.id, doc_ids[m.document], m.key) for e in record.events for m in e.mentions
+            if m.document in doc_ids]  # fmt: skip
+    conn.execute("UPDATE figures SET event_id = NULL")
+    conn.execute("UPDATE event_mentions SET event_id = NULL")
+    conn.executemany("UPDATE figures SET event_id = ? WHERE doc_id = ? AND event = ?", keys)
+    conn.executemany("UPDATE event_mentions SET event_id = ? WHERE doc_id = ? AND key = ?", keys)
