@@ -127,6 +127,17 @@ def index_corrections(corrections: list[Correction]) -> CorrectionIndex:
     return index
 
 
+def rejected_item(document: str, kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    """An item marked wrong as `rejected[]` lists it: its document, what it is (`kind`:
+    quote, figure, time...) and its own fields; a quote's or time's own kind (direct,
+    date...) kept apart as `item_kind`, never over the item's."""
+    out = {"document": document, "kind": kind}
+    out.update((k, v) for k, v in item.items() if k != "kind")
+    if "kind" in item:
+        out["item_kind"] = item["kind"]
+    return out
+
+
 def apply_corrections(export: dict[str, Any], corrections: list[Correction]) -> None:
     """Use the analysts' corrections in the export, once, for every page and report built
     from it: corrected fields (marked `corrected` with the `machine_value`), items marked
@@ -143,7 +154,7 @@ def apply_corrections(export: dict[str, Any], corrections: list[Correction]) -> 
             for item in doc[key]:
                 found = index.get((doc["sha256"], kind, item["start"], item["end"]), [])
                 if correct_item(item, kind, found) == "wrong":
-                    rejected.append({"document": doc["name"], "kind": kind, **item})
+                    rejected.append(rejected_item(doc["name"], kind, item))
                 else:
                     kept.append(item)
             doc[key] = kept

@@ -224,9 +224,9 @@ Rejected = _model(
     "Rejected",
     add={
         "document": (str, ...),
-        # quote | figure | time | event | mention; a rejected quote or time keeps its own
-        # `kind` (direct, date, ...) over it (`parallax.export.apply_corrections`)
-        "kind": (str, ...),
+        "kind": (Literal["quote", "figure", "time", "event", "mention"], ...),
+        # a quote's or time's own kind (direct, date, ...): `parallax.export.rejected_item`
+        "item_kind": (str | None, None),
         "start": (int, ...),
         "end": (int, ...),
         "event": (str | None, None),

@@ -26,17 +26,21 @@ def _bench() -> ModuleType:
 
 crises = _bench()
 
-# Floors per category, the lowest of the three crises: raise them whenever results improve.
+# Floors per category, at least the targets of the issues that set them (quote_attr 0.85,
+# quote_attr_precision 0.90, figures 0.80, figure_precision 0.90, times 0.85, metadata
+# 0.90; figure_events 0.85, event_docs 0.85, numeric_disagreements 0.75,
+# claim_contradictions 0.6), raised to just under the lowest of the three crises where
+# results are better: raise them whenever results improve.
 FLOORS = {
     "metadata": 0.93,
-    "quote_attr": 0.74,
-    "quote_attr_precision": 0.87,
-    "figures": 0.77,
+    "quote_attr": 0.85,
+    "quote_attr_precision": 0.92,
+    "figures": 0.87,
     "figure_precision": 0.98,
     "times": 0.85,
-    "figure_events": 0.68,
-    "event_docs": 0.63,
-    "numeric_disagreements": 0.33,
+    "figure_events": 0.93,
+    "event_docs": 0.87,
+    "numeric_disagreements": 0.99,
     "claim_contradictions": 0.71,
 }
 NAMES = ("beirut-port-2020", "gaza-hospital-2023", "kramatorsk-2022")

@@ -123,8 +123,9 @@ def test_the_examples_export_validates(validator, examples_export) -> None:
 
 def test_an_export_with_corrections_applied_validates(validator, corrected_export) -> None:
     rejected = corrected_export["rejected"]
-    assert {"event", "mention"} <= {r["kind"] for r in rejected}
-    assert any(r.get("corrected") and "speaker" in r for r in rejected)  # the quote
+    assert {"event", "mention", "quote"} <= {r["kind"] for r in rejected}
+    (quote,) = [r for r in rejected if r["kind"] == "quote"]  # its own kind kept apart
+    assert quote.get("corrected") and "speaker" in quote and quote["item_kind"] != "quote"
     assert len(corrected_export["corrections"]) == 6
     assert any(r.get("corrected") for r in corrected_export["discrepancies"])
     assert errors(validator, corrected_export) == []

@@ -222,6 +222,25 @@ def test_helpers_keep_names_and_redirects_tame() -> None:
     assert _local("/event/ev1") == "/event/ev1"
 
 
+def test_an_uploaded_pdf_is_read_as_a_pdf(tmp_path: Path) -> None:
+    from test_pdf import make_pdf
+
+    assert _safe_name("sitrep.pdf") == "sitrep.pdf" and _safe_name("feed.rss") == "feed.rss"
+    db = tmp_path / "upload.db"
+    Store(db).close()
+    web = client(db)
+    data = make_pdf([["Shelling hit Dornik on Monday, police said."]])
+    r = web.post(
+        "/analyze",
+        data={"token": TOKEN},
+        files={"upload": ("sitrep.pdf", data, "application/pdf")},
+    )
+    assert r.status_code == 200 and "analysed: sitrep.pdf" in r.text
+    (doc,) = web.get("/api/documents").json()
+    full = web.get(f"/api/documents/{doc['id']}").json()
+    assert full["format"] == "pdf" and "Dornik" in full["text"]
+
+
 def test_pasted_html_is_shown_as_text_and_reanalysis_keeps_corrections(
     tmp_path: Path,
 ) -> None:
