@@ -3,9 +3,10 @@ spaCy's components and Parallax's extractors, separately, in CPU seconds (of eve
 that worked on it), the wall time, and the peak memory of a process that analyses only that
 report (and of the largest copy it forked to parse pieces).
 
-Three synthetic reports (no data needed): `He said "no, ` repeated (unbalanced quotation
-marks in one paragraph), a run of bare `"` marks, and one plain paragraph of ordinary
-sentences. Run from the repository root:
+Four synthetic reports (no data needed): a quote-heavy report (paragraphs of quotations
+with their speakers, as a long live blog runs), `He said "no, ` repeated (unbalanced
+quotation marks in one paragraph), a run of bare `"` marks, and one plain paragraph of
+ordinary sentences. Run from the repository root:
 `.venv/bin/python bench/long_reports.py [--size 200000] [--whole]`. The last line is for
 machines: `long_reports: unbalanced_wall_s=... unbalanced_spacy_s=...
 unbalanced_parallax_s=... unbalanced_rss_mb=... ... model_rss_mb=...`; `model_rss_mb` is
@@ -33,11 +34,20 @@ PLAIN = (
 )
 
 
+QUOTED = (
+    '"We will rebuild the bridge before the winter," the minister said on Monday. '
+    'The mayor told reporters that "nobody was hurt", adding that 12 people had been moved '
+    'from their homes. "The water is still rising," said Anna Berg, a spokeswoman for the '
+    "regional council.\n\n"
+)
+
+
 def texts(size: int) -> dict[str, str]:
     def fill(unit: str) -> str:
         return (unit * (size // len(unit) + 1))[:size]
 
     return {
+        "quoted": "Title\n\n" + fill(QUOTED),
         "unbalanced": "Title\n\n" + fill('He said "no, '),
         "marks": "Title\n\n" + '"' * (size // 5),  # the issue's case: 40 kB of marks at 200 kB
         "plain": "Title\n\n" + fill(PLAIN),
