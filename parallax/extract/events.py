@@ -6,12 +6,14 @@ sentence gives. Figures are scoped to the event of their sentence (or paragraph)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from parallax.extract.times import calendar_date
+from parallax.intervals import Intervals
 from parallax.models import EventMention, Figure, Mention, Quote, TimeExpr
 from parallax.spans import FIGURES, require_parse, write_events, write_figures
 
@@ -139,17 +141,26 @@ def _reporting_date(doc: Doc, t: TimeExpr) -> bool:
 
 
 def _sentence_dates(
-    sent: Span, times: list[TimeExpr], since: bool = False
+    sent_times: list[tuple[int, TimeExpr]], since: bool = False
 ) -> list[tuple[int, TimeExpr]]:
     """The dates of the sentence in order ("since" dates only for ongoing states)."""
     kinds = ("date", "since") if since else ("date",)
-    return [
-        (i, t)
-        for i, t in enumerate(times)
-        if sent.start_char <= t.start < sent.end_char
-        and t.kind in kinds
-        and t.value != "PRESENT_REF"
-    ]
+    return [(i, t) for i, t in sent_times if t.kind in kinds and t.value != "PRESENT_REF"]
+
+
+class _TimesBySentence:
+    """The document's time expressions that start inside a span, as (index, time) in the
+    list's order, found by bisection: each sentence looks only at its own times, so that
+    the events of a long report cost what its sentences cost, not sentences x times."""
+
+    def __init__(self, times: list[TimeExpr]) -> None:
+        self.times = times
+        self.order = sorted(range(len(times)), key=lambda i: times[i].start)
+        self.starts = [times[i].start for i in self.order]
+
+    def within(self, start: int, end: int) -> list[tuple[int, TimeExpr]]:
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [(i, self.times[i]) for i in sorted(self.order[lo:hi])]
 
 
 def _place(sent: Span, mentions: list[Mention], near: int | None = None) -> Mention | None:
@@ -199,9 +210,12 @@ def find_events(
     """One event mention per trigger; statements with a date of their own become events."""
     events: list[EventMention] = []
     text = doc.text
+    by_sentence = _TimesBySentence(times)
+    said = _Said(quotes)
     for sent in doc.sents:
         if sent.start_char < body_start:
             continue
+        sent_times = by_sentence.within(sent.start_char, sent.end_char)
         low = sent.text.lower()
         taken: list[tuple[int, int]] = []
         found: list[EventMention] = []
@@ -236,13 +250,13 @@ def find_events(
                     )
                 )
         _mark_alleged_violations(sent, found, events)
-        _date_nearest(sent, found, times)
-        _mark_background(sent, found, times, text)
+        _date_nearest(sent, found, sent_times)
+        _mark_background(sent, found, sent_times, text)
         for ev in sorted(found, key=lambda x: x.start):
             ev.key = f"e{len(events)}"
             events.append(ev)
         if not taken:
-            events.extend(_statement_events(sent, times, quotes, len(events)))
+            events.extend(_statement_events(sent, sent_times, said, len(events)))
     return events
 
 
@@ -267,7 +281,7 @@ SUPERLATIVE = re.compile(r"\b(worst|deadliest|largest|biggest|heaviest|first|mos
 
 
 def _mark_background(
-    sent: Span, found: list[EventMention], times: list[TimeExpr], text: str
+    sent: Span, found: list[EventMention], sent_times: list[tuple[int, TimeExpr]], text: str
 ) -> None:
     """Attacks told as a campaign counted from a date ("Israeli strikes since October 7
     have killed ...", "fighting since 1988") are history, not an event of the crisis: an
@@ -277,7 +291,7 @@ def _mark_background(
     no campaign). Ongoing states (a blockade "since December") stay the
     crisis's own."""
     whole = bool(HISTORY.search(sent.text))
-    since = [t for t in times if sent.start_char <= t.start < sent.end_char and t.kind == "since"]
+    since = [t for _, t in sent_times if t.kind == "since"]
     for ev in found:
         if ev.type not in INCIDENTS:
             continue
@@ -319,7 +333,9 @@ def _figurative(doc: Doc, start: int, end: int) -> bool:
     )
 
 
-def _date_nearest(sent: Span, found: list[EventMention], times: list[TimeExpr]) -> None:
+def _date_nearest(
+    sent: Span, found: list[EventMention], sent_times: list[tuple[int, TimeExpr]]
+) -> None:
     """The sentence's date goes to the trigger nearest to it; the others stay undated
     ("a ceasefire on Tuesday ended a 36-hour barrage": Tuesday is the ceasefire's). A date
     of saying or counting ("officials said on Tuesday that the blast...", "the toll rose
@@ -327,7 +343,7 @@ def _date_nearest(sent: Span, found: list[EventMention], times: list[TimeExpr]) 
     if not found:
         return
     for since in (False, True):
-        for idx, t in _sentence_dates(sent, times, since=since):
+        for idx, t in _sentence_dates(sent_times, since=since):
             cands = [e for e in found if since == (e.type == "blockade")]
             if _reporting_date(sent.doc, t):  # when it was said, not when it was struck
                 cands = [e for e in cands if e.type not in INCIDENTS]
@@ -351,48 +367,61 @@ def _day_level(t: TimeExpr) -> bool:
     return len(t.value or "") == 10
 
 
+class _Said:
+    """The report's quotations: the text they cover, and the first of them (in the list's
+    order) whose speaker stands in a span, each found by bisection."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        self.covered = Intervals((q.start, q.end) for q in quotes)
+        self.speakers = sorted(
+            (q.speaker_start, i)
+            for i, q in enumerate(quotes)
+            if q.speaker and q.speaker_start is not None
+        )
+        self.speaker_starts = [start for start, _ in self.speakers]
+
+    def speaker_within(self, start: int, end: int) -> Quote | None:
+        lo = bisect_left(self.speaker_starts, start)
+        hi = bisect_left(self.speaker_starts, end)
+        found = [i for _, i in self.speakers[lo:hi]]
+        return self.quotes[min(found)] if found else None
+
+
 def _statement_events(
-    sent: Span, times: list[TimeExpr], quotes: list[Quote], n: int
+    sent: Span, sent_times: list[tuple[int, TimeExpr]], said: _Said, n: int
 ) -> list[EventMention]:
     """A dated statement ("Pope Francis said at his general audience on September 20"); a
     date inside what was said ("the convoy will cross on Thursday") is not the statement's."""
-    said = [(q.start, q.end) for q in quotes]
     dates = [
         (i, t)
-        for i, t in enumerate(times)
-        if sent.start_char <= t.start < sent.end_char
-        and t.kind == "date"
-        and _day_level(t)
-        and not any(a <= t.start < b for a, b in said)
+        for i, t in sent_times
+        if t.kind == "date" and _day_level(t) and t.start not in said.covered
     ]
     if not dates:
         return []
     idx, t = dates[0]
-    for q in quotes:
-        if (
-            q.speaker
-            and q.speaker_start is not None
-            and sent.start_char <= q.speaker_start < sent.end_char
-        ):
-            return [
-                EventMention(
-                    key=f"e{n}",
-                    type="statement",
-                    trigger=q.speaker_text or q.speaker,
-                    start=q.speaker_start,
-                    end=q.speaker_end or q.speaker_start,
-                    sentence_start=sent.start_char,
-                    sentence_end=sent.end_char,
-                    date=t.value,
-                    date_text=t.text,
-                    time_index=idx,
-                    actor=q.speaker,
-                    date_start=t.start,
-                    date_end=t.end,
-                    actor_start=q.speaker_start,
-                    actor_end=q.speaker_end,
-                )
-            ]
+    q = said.speaker_within(sent.start_char, sent.end_char)
+    if q is not None and q.speaker and q.speaker_start is not None:
+        return [
+            EventMention(
+                key=f"e{n}",
+                type="statement",
+                trigger=q.speaker_text or q.speaker,
+                start=q.speaker_start,
+                end=q.speaker_end or q.speaker_start,
+                sentence_start=sent.start_char,
+                sentence_end=sent.end_char,
+                date=t.value,
+                date_text=t.text,
+                time_index=idx,
+                actor=q.speaker,
+                date_start=t.start,
+                date_end=t.end,
+                actor_start=q.speaker_start,
+                actor_end=q.speaker_end,
+            )
+        ]
     return []
 
 

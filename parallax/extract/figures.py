@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parallax.extract.entities import DocEntities, strip_possessive
 from parallax.extract.quotes import quote_at
+from parallax.intervals import Intervals
 from parallax.models import Figure, Quote, TimeExpr
 from parallax.numbers import parse_number
 from parallax.spans import FIGURES, SpansComponent, score_weights, write_figures
@@ -232,9 +233,14 @@ def _vague_qualifier(value: float | None, vague: bool, qualifier: str) -> str:
 def _phrase_at(doc: Doc, k: int, end: int, lex: FigureLexicon) -> tuple[str, int] | None:
     """(metric, last token) of a metric phrase starting at token k ('made homeless',
     'taken hostage')."""
+    if k >= end:
+        return None
+    first = doc[k].lower_
     for phrase, metric in lex.metric_phrases.items():
         words = phrase.split()
-        if k + len(words) <= end and [t.lower_ for t in doc[k : k + len(words)]] == words:
+        if words[0] != first or k + len(words) > end:  # the cheap test first: most fail it
+            continue
+        if [t.lower_ for t in doc[k : k + len(words)]] == words:
             return metric, k + len(words) - 1
     return None
 
@@ -844,7 +850,7 @@ class FigureFinder:
         self.body_start = body_start
         self.quotes = quotes
         self.times = times
-        self.time_spans = [(t.start, t.end) for t in times]
+        self.time_spans = Intervals((t.start, t.end) for t in times)
         self.entities: DocEntities | None = doc._.entities
 
     def find(self) -> list[Figure]:
@@ -1008,7 +1014,7 @@ class FigureFinder:
         return out
 
     def _in_time(self, tok: Token) -> bool:
-        return any(a <= tok.idx < b for a, b in self.time_spans)
+        return tok.idx in self.time_spans
 
     def _sentence(self, sent: Span, previous: list[Figure]) -> list[Figure]:
         doc = self.doc
