@@ -7,8 +7,10 @@ which every map draws), the figures where sources disagree."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,30 +50,54 @@ def _location_spans(event: dict[str, Any]) -> list[tuple[str, int, int]]:
     return out
 
 
+class PlaceIndex:
+    """The geocoded entities, and where the reports name each (document -> offsets), so
+    that an event's places are found from its own spans instead of every entity's every
+    mention (a page per event over a large corpus)."""
+
+    def __init__(self, entities: list[dict[str, Any]]) -> None:
+        self.entities = [
+            e
+            for e in entities
+            if isinstance(e.get("lat"), int | float) and isinstance(e.get("lon"), int | float)
+        ]
+        named: dict[str, list[tuple[int, int]]] = {}
+        for k, ent in enumerate(self.entities):
+            for m in _dicts(ent.get("mentions")):
+                named.setdefault(_text(m.get("document")), []).append(
+                    (int(m.get("start") or -1), k)
+                )
+        self.named = {doc: sorted(pairs) for doc, pairs in named.items()}
+        self.starts = {doc: [start for start, _ in pairs] for doc, pairs in self.named.items()}
+        self.by_name: dict[str, list[int]] = {}
+        for k, ent in enumerate(self.entities):
+            self.by_name.setdefault(_text(ent.get("canonical")), []).append(k)
+
+    def within(self, doc: str, start: int, end: int) -> list[int]:
+        """The entities (by position) named at an offset in [start, end) of `doc`."""
+        starts = self.starts.get(doc, [])
+        lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+        return [k for _, k in self.named[doc][lo:hi]] if hi > lo else []
+
+
 def event_place_entities(
-    event: dict[str, Any], entities: list[dict[str, Any]]
+    event: dict[str, Any], entities: list[dict[str, Any]] | PlaceIndex
 ) -> list[dict[str, Any]]:
     """The geocoded entities where the event happened: its location and the place each
     of its mentions names (not every place its reports name elsewhere), by name."""
-    spans = _location_spans(event)
+    index = entities if isinstance(entities, PlaceIndex) else PlaceIndex(entities)
     location = _text(event.get("location"))
+    found = set(index.by_name.get(location, [])) if location else set()
+    for doc, a, b in _location_spans(event):
+        found.update(index.within(doc, a, b))
     out: dict[str, dict[str, Any]] = {}
-    for ent in entities:
-        lat, lon = ent.get("lat"), ent.get("lon")
-        if not isinstance(lat, int | float) or not isinstance(lon, int | float):
-            continue
-        name = _text(ent.get("canonical"))
-        own = any(
-            doc == _text(m.get("document")) and a <= int(m.get("start") or -1) < b
-            for m in _dicts(ent.get("mentions"))
-            for doc, a, b in spans
-        )
-        if (location and name == location) or own:
-            out.setdefault(name, ent)
+    for k in sorted(found):  # the first entity of a name, in the record's order
+        ent = index.entities[k]
+        out.setdefault(_text(ent.get("canonical")), ent)
     return [out[name] for name in sorted(out)]
 
 
-def event_places(event: dict[str, Any], entities: list[dict[str, Any]]) -> list[Place]:
+def event_places(event: dict[str, Any], entities: list[dict[str, Any]] | PlaceIndex) -> list[Place]:
     """`event_place_entities` as places."""
     location = _text(event.get("location"))
     return [
@@ -147,11 +173,15 @@ class View:
     def event_framing(self, event_id: str | None) -> list[str]:
         return framing_lines(self.framing, event_id)
 
+    @functools.cached_property
+    def place_index(self) -> PlaceIndex:
+        return PlaceIndex(self.entities)
+
     def places(self, event: dict[str, Any]) -> list[Place]:
-        return event_places(event, self.entities)
+        return event_places(event, self.place_index)
 
     def place_entities(self, event: dict[str, Any]) -> list[dict[str, Any]]:
-        return event_place_entities(event, self.entities)
+        return event_place_entities(event, self.place_index)
 
     def disagreements(self) -> list[dict[str, Any]]:
         """The ranges whose claims differ."""

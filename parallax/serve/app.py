@@ -248,7 +248,8 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str) -> HTMLResponse:
         snap = results.current()
-        _found(views.event_record(snap.export, event_id), "event")
+        index = snap.memo("index", lambda: views.record_index(snap.export, snap.docs))
+        _found(index.view.event(event_id), "event")
         return stored_page(
             snap, request, "event.html", lambda: event_context(snap, event_id, request.url.path)
         )

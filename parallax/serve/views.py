@@ -17,6 +17,7 @@ from parallax import mapdraw
 from parallax.crossdoc.view import (
     FILTERS,
     Place,
+    PlaceIndex,
     SpanRef,
     View,
     copy_groups,
@@ -330,7 +331,8 @@ class RecordIndex:
     by_name: dict[str, DocumentRecord]
     timeline: list[dict[str, Any]]
     statements: dict[str, list[dict[str, Any]]]  # event id -> its quotes, in record order
-    places: list[dict[str, Any]]  # entities with coordinates
+    places: PlaceIndex  # entities with coordinates, and where the reports name them
+    view: View  # the record as every renderer looks it up
 
 
 def record_index(export: dict[str, Any], docs: list[DocumentRecord]) -> RecordIndex:
@@ -338,10 +340,10 @@ def record_index(export: dict[str, Any], docs: list[DocumentRecord]) -> RecordIn
     for q in _statements(export):
         for event_id in dict.fromkeys(q["events"]):
             statements.setdefault(event_id, []).append(q)
-    places = [
-        e for e in export["entities"] if e.get("lat") is not None and e.get("lon") is not None
-    ]
-    return RecordIndex({d.name: d for d in docs}, timeline(export["events"]), statements, places)
+    view = View(export)
+    return RecordIndex(
+        {d.name: d for d in docs}, timeline(export["events"]), statements, view.place_index, view
+    )
 
 
 def event_view(
@@ -355,10 +357,10 @@ def event_view(
     """Everything the event page shows, from the (corrected) export of `docs` and the
     `corrections` it applied; `index` (`record_index`) and `items` (a document's
     `document_items`) where the caller keeps them."""
-    event = event_record(export, event_id)
+    index = index or record_index(export, docs)
+    event = index.view.event(event_id)
     if event is None:
         return None
-    index = index or record_index(export, docs)
     groups = copy_groups(export, [n for n in event["documents"] if n in index.by_name])
     shown, hidden = groups[:SOURCE_COLUMNS], groups[SOURCE_COLUMNS:]
     sources = [
