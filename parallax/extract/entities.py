@@ -786,18 +786,7 @@ class DocEntities:
         text = strip_possessive(ent.text)
         place = self.gaz.lookup(text, cities=False) if label != "NORP" and len(text) > 2 else None
         if place is not None and (label != "PERSON" or text not in self.persons):
-            kind = "country" if place.kind == "country" else "place"
-            return Mention(
-                ent.text,
-                ent.start_char,
-                ent.end_char,
-                label,
-                place.canonical,
-                kind,
-                place.lat,
-                place.lon,
-                place.kind,
-            )
+            return self._place_mention(ent, label, place)
         if label == "NORP":
             country = self.demonym_country(text)
             return Mention(ent.text, ent.start_char, ent.end_char, label, country or text, "group")
@@ -813,17 +802,7 @@ class DocEntities:
         if label in PLACE_LABELS:  # geocoded against GeoNames cities at the link stage
             known = self._demonym_as_place(text)
             if known is not None:  # "a Gazan hospital": Gaza, not a town called Gazan
-                return Mention(
-                    ent.text,
-                    ent.start_char,
-                    ent.end_char,
-                    label,
-                    known.canonical,
-                    "country" if known.kind == "country" else "place",
-                    known.lat,
-                    known.lon,
-                    known.kind,
-                )
+                return self._place_mention(ent, label, known)
             after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
             if after is not None and after.lower_ in self.gaz.region_words:
                 # "the Donetsk region": the region, not its town (resolved at the link stage)
@@ -839,6 +818,25 @@ class DocEntities:
             return Mention(ent.text, ent.start_char, ent.end_char, label, text, "place")
         return Mention(
             ent.text, ent.start_char, ent.end_char, label, clean_np(text), "organization"
+        )
+
+    def _place_mention(self, ent: Span, label: str, place: Place) -> Mention:
+        """A mention of a place the gazetteer knows, with where it lies."""
+        areas = self.gaz.admin(place)
+        return Mention(
+            ent.text,
+            ent.start_char,
+            ent.end_char,
+            label,
+            place.canonical,
+            "country" if place.kind == "country" else "place",
+            place.lat,
+            place.lon,
+            place.kind,
+            areas.country,
+            areas.country_code,
+            areas.admin1,
+            areas.admin2,
         )
 
 
