@@ -16,8 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from parallax.crossdoc.view import View
 from parallax.admin import geo_precision, where_prec
+from parallax.crossdoc.view import View
 from parallax.gazetteer import fold
 from parallax.timeaxis import period
 
