@@ -325,11 +325,10 @@ class Gazetteer:
         """The country (name, ISO code) and admin areas of a resolved place: a country has
         none below itself, a region is its own admin1 unless it names another."""
         if place.kind == "country":
-            key = fold(place.canonical)
-            return AdminAreas(place.canonical, self.country_iso.get(key))
-        key = self.country_key(place)
+            return AdminAreas(place.canonical, self.country_iso.get(fold(place.canonical)))
+        key = self.country_key(place) or ""
         country = self.countries[key].canonical if key in self.countries else place.country
-        code = self.country_iso.get(key) if key else None
+        code = self.country_iso.get(key)
         admin1 = place.admin1 or (place.canonical if place.kind == "region" else None)
         return AdminAreas(country, code, admin1, place.admin2)
 
