@@ -218,17 +218,25 @@ class Gazetteer:
             return city
         return close if ratio > FUZZY_MIN_RATIO else None
 
-    def resolve(self, name: str, countries: frozenset[str] = frozenset()) -> Place | None:
+    def resolve(
+        self,
+        name: str,
+        countries: frozenset[str] = frozenset(),
+        actors: frozenset[str] = frozenset(),
+    ) -> Place | None:
         """Resolve a place name in the context of one report: `countries` are the
         (folded) countries and regions' countries the report names. A town in one of them
         beats a more populous namesake elsewhere (Pokrovsk in a report about Ukraine), "X
         region" is the region, not the town X; and a weak match (a town found under
         another of its names, a small town, a fuzzy match) in a country the report never
-        names is no place rather than a far-away namesake."""
+        names is no place rather than a far-away namesake. `actors` are the countries
+        only its nationality adjectives name ("Russian forces shelled Pokrovsk"): an
+        attacker's country is no evidence of where a place lies, so they never choose a
+        town, but they are context enough that a weak match stays unknown."""
         key = fold(name)
         head, _, last = key.rpartition(" ")
         if head and last in self.region_words and not self._exact(key):
-            base = self.resolve(head, countries)
+            base = self.resolve(head, countries, actors)
             if base is None or base.kind != "town":
                 return base  # "the Ostravia region" is Ostravia; a country stays one
             return Place(
@@ -250,7 +258,7 @@ class Gazetteer:
             return max(named, key=lambda t: (not t.alias, t.population))  # own name first
         if place.population >= BIG_CITY:
             return place
-        if place.alias or (countries and place.population < KNOWN_CITY):
+        if place.alias or ((countries or actors) and place.population < KNOWN_CITY):
             return None
         return place
 
@@ -274,10 +282,14 @@ class Gazetteer:
 
     def report_countries(self, names: list[str]) -> frozenset[str]:
         """The folded countries a report names: its countries, and the countries of its
-        curated places and regions (Donbas: Ukraine), demonyms read as their country."""
+        curated places and regions (Donbas: Ukraine) and of the regions it names after a
+        town ("Donetsk region"), demonyms read as their country."""
         out = set()
         for name in names:
             place = self.lookup(name, fuzzy=False, cities=False)
+            head, _, last = fold(name).rpartition(" ")
+            if place is None and head and last in self.region_words:
+                place = self.resolve(name)  # "Donetsk region": the region of a known town
             country = self.country_key(place) if place else None
             if country:
                 out.add(country)

@@ -143,12 +143,15 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
         [m.canonical for d in docs for m in d.mentions if m.kind == "place" and m.precision is None]
     )
     for d in docs:
+        # the countries the report names (and its places' and regions' countries) choose
+        # among namesakes; a nationality adjective ("Russian forces") does not
         named = gaz.report_countries(
-            [m.canonical for m in d.mentions if m.kind in ("country", "group") or m.precision]
+            [m.canonical for m in d.mentions if m.kind in ("country", "place")]
         )
+        actors = gaz.report_countries([m.canonical for m in d.mentions if m.kind == "group"])
         for m in d.mentions:
             if m.kind == "place" and m.precision is None:
-                place = gaz.resolve(m.canonical, named)
+                place = gaz.resolve(m.canonical, named, actors - named)
                 if place is None:
                     continue
                 m.canonical, m.lat, m.lon, m.precision = (

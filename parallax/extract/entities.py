@@ -126,6 +126,7 @@ class DocEntities:
         self.doc = doc
         self.gaz = gazetteer or get_gazetteer()
         self.ents = [e for e in doc.ents if e.start_char >= body_start]
+        self.body_start = body_start
         self.sents = list(doc.sents)  # once: spaCy rebuilds doc.sents on every access
         self.persons: dict[str, str] = {}  # surname or name -> fullest name
         for ent in self.ents:
@@ -777,6 +778,40 @@ class DocEntities:
             m = self._mention(ent)
             if m:
                 out.append(m)
+        regions = self._region_mentions(out)
+        return sorted([*out, *regions], key=lambda m: m.start) if regions else out
+
+    def _region_mentions(self, found: list[Mention]) -> list[Mention]:
+        """Regions named after a place that NER left untagged: a proper noun the
+        gazetteer knows before a region word ("in the Donetsk region", "Kherson oblast"),
+        resolved at the link stage like a tagged one."""
+        out: list[Mention] = []
+        covered = [(m.start, m.end) for m in found]
+        for tok in self.doc:
+            if tok.lower_ not in self.gaz.region_words or tok.i == 0:
+                continue
+            words: list[Token] = []
+            i = tok.i - 1
+            while i >= 0 and len(words) < 3:
+                prev = self.doc[i]
+                if prev.pos_ != "PROPN" or not prev.text[:1].isupper() or not prev.is_alpha:
+                    break
+                words.insert(0, prev)
+                i -= 1
+            if not words or words[0].idx < self.body_start:
+                continue
+            start, end = words[0].idx, tok.idx + len(tok.text)
+            if any(a < end and start < b for a, b in covered):
+                continue
+            name = " ".join(w.text for w in words)
+            if self.gaz.lookup(name, fuzzy=False) is None:
+                continue  # "the Southern Military District": no place of that name
+            label = "LOC"
+            out.append(
+                Mention(
+                    self.doc.text[start:end], start, end, label, f"{name} {tok.lower_}", "place"
+                )
+            )
         return out
 
     def _mention(self, ent: Span) -> Mention | None:
@@ -816,6 +851,12 @@ class DocEntities:
                     "place",
                 )
             return Mention(ent.text, ent.start_char, ent.end_char, label, text, "place")
+        head, _, last = text.rpartition(" ")
+        if head and last.lower() in self.gaz.region_words and self.gaz.lookup(head, False):
+            # "Donetsk Oblast" tagged ORG: a region named after a place the gazetteer knows
+            return Mention(
+                ent.text, ent.start_char, ent.end_char, label, f"{head} {last.lower()}", "place"
+            )
         return Mention(
             ent.text, ent.start_char, ent.end_char, label, clean_np(text), "organization"
         )
