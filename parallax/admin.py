@@ -66,8 +66,9 @@ def iso_admin1_names(
       Donetska oblast), and that town's code is the subdivision's when the town is the
       code's most populous and no other subdivision's town lies under the same code (the
       West Bank is one GeoNames code and many governorates);
-    - a country whose every GeoNames code is an ISO code of its own (the United States'
-      "CA") takes the ISO names as they are (Washington, DC is in District of Columbia).
+    - a country whose every GeoNames code is an ISO code of its own, in letters (the
+      United States' "CA"), takes the ISO names as they are (Washington, DC is in
+      District of Columbia, not Washington).
     A code left out stays a code."""
     try:
         import pycountry
@@ -102,7 +103,9 @@ def iso_admin1_names(
         voted[(cc, code)] = voted.get((cc, code), 0) + 1
     out = {key: names[0] for key, names in named.items() if voted[key] == 1}
     for cc, own in codes.items():
-        if own <= subs[cc].keys():  # GeoNames writes this country's ISO codes
+        if own <= subs[cc].keys() and not all(code.isdigit() for code in own):
+            # GeoNames writes this country's ISO codes: letters, where FIPS codes that
+            # happen to be ISO codes of other divisions are digits (UA.05)
             out.update({(cc, code): subs[cc][code] for code in own})
     return out
 
