@@ -150,6 +150,8 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
         )
         actors = gaz.report_countries([m.canonical for m in d.mentions if m.kind == "group"])
         for m in d.mentions:
+            if m.context:
+                continue  # read for `named` only
             if m.kind == "place" and m.precision is None:
                 place = gaz.resolve(m.canonical, named, actors - named)
                 if place is None:

@@ -784,7 +784,8 @@ class DocEntities:
     def _region_mentions(self, found: list[Mention]) -> list[Mention]:
         """Regions named after a place that NER left untagged: a proper noun the
         gazetteer knows before a region word ("in the Donetsk region", "Kherson oblast"),
-        resolved at the link stage like a tagged one."""
+        read at the link stage as context for the report's other places only (`context`):
+        an event's place comes from what NER tagged."""
         out: list[Mention] = []
         covered = [(m.start, m.end) for m in found]
         for tok in self.doc:
@@ -806,12 +807,8 @@ class DocEntities:
             name = " ".join(w.text for w in words)
             if self.gaz.lookup(name, fuzzy=False) is None:
                 continue  # "the Southern Military District": no place of that name
-            label = "LOC"
-            out.append(
-                Mention(
-                    self.doc.text[start:end], start, end, label, f"{name} {tok.lower_}", "place"
-                )
-            )
+            text, canonical = self.doc.text[start:end], f"{name} {tok.lower_}"
+            out.append(Mention(text, start, end, "LOC", canonical, "place", context=True))
         return out
 
     def _mention(self, ent: Span) -> Mention | None:
@@ -853,9 +850,11 @@ class DocEntities:
             return Mention(ent.text, ent.start_char, ent.end_char, label, text, "place")
         head, _, last = text.rpartition(" ")
         if head and last.lower() in self.gaz.region_words and self.gaz.lookup(head, False):
-            # "Donetsk Oblast" tagged ORG: a region named after a place the gazetteer knows
+            # "Donetsk Oblast" tagged ORG: a region named after a place the gazetteer
+            # knows, read as context for the report's other places (see `_region_mentions`)
+            canonical = f"{head} {last.lower()}"
             return Mention(
-                ent.text, ent.start_char, ent.end_char, label, f"{head} {last.lower()}", "place"
+                ent.text, ent.start_char, ent.end_char, label, canonical, "place", context=True
             )
         return Mention(
             ent.text, ent.start_char, ent.end_char, label, clean_np(text), "organization"
