@@ -21,6 +21,7 @@ ACLED_GEO = {"town": 1, "region": 3, "country": 3}
 # division, 4 a first-order one, 5 a larger area, 6 only the country
 UCDP_WHERE = {"town": 1, "admin2": 3, "region": 4, "area": 5, "country": 6}
 
+LATIN = re.compile(r"^[\x20-\x7e\u00c0-\u024f]+$")  # names as English reports write them
 GENERIC = re.compile(
     r"\b(oblast|oblast'|province|governorate|region|state|district|prefecture|county|"
     r"muhafazat|city|municipality|autonomous|republic|of|the)\b"
@@ -62,8 +63,9 @@ def iso_admin1_names(
 ) -> dict[tuple[str, str], str]:
     """(country code, GeoNames admin1 code) -> the ISO 3166-2 first-order subdivision's
     name, where the evidence is plain:
-    - a subdivision is named by its country's most populous town of that name (Donetsk:
-      Donetska oblast), and that town's code is the subdivision's when the town is the
+    - a subdivision is named by its country's most populous town of that name, its own
+      or another Latin-script name of it (Donetsk: Donetska oblast; Beirut, also written
+      Bayrut: Bayrūt), and that town's code is the subdivision's when the town is the
       code's most populous and no other subdivision's town lies under the same code (the
       West Bank is one GeoNames code and many governorates);
     - a country whose every GeoNames code is an ISO code of its own, in letters (the
@@ -90,9 +92,10 @@ def iso_admin1_names(
         population = int(c.get("population") or 0)
         codes.setdefault(cc, set()).add(code)
         largest[(cc, code)] = max(largest.get((cc, code), -1), population)
-        town = fold(c["name"])
+        towns = {fold(n) for n in (c["name"], *c.get("alternatenames", [])) if LATIN.match(n)}
         for stem, name in stems[cc]:
-            if _names_town(stem, town) and best.get((cc, name), (-1, ""))[0] < population:
+            hit = any(_names_town(stem, t) for t in towns)
+            if hit and best.get((cc, name), (-1, ""))[0] < population:
                 best[(cc, name)] = (population, code)
     named: dict[tuple[str, str], list[str]] = {}
     for (cc, name), (population, code) in best.items():

@@ -23,7 +23,7 @@ Invoke = Callable[..., Result]
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
     g = get_gazetteer((GAZETTEER,))
-    g.prefetch(["Pokrovsk", "Donetsk", "Kramatorsk", "Washington"])
+    g.prefetch(["Pokrovsk", "Donetsk", "Kramatorsk", "Washington", "Beirut"])
     return g
 
 
@@ -87,6 +87,8 @@ def test_geonames_town_has_country_name_code_and_named_admin1(gaz: Gazetteer) ->
     )
     capital = gaz.resolve("Washington")
     assert capital is not None and gaz.admin(capital).admin1 == "District of Columbia"
+    beirut = gaz.resolve("Beirut")  # named by another of its names (Bayrut)
+    assert beirut is not None and gaz.admin(beirut).admin1 == "Bayrūt"
 
 
 # -- precision codes ------------------------------------------------------------------------
