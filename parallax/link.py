@@ -31,6 +31,10 @@ class Entity:
     lat: float | None = None
     lon: float | None = None
     precision: str | None = None
+    country: str | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
     documents: set[str] = field(default_factory=set)
     mentions: list[tuple[str, int, int, str]] = field(default_factory=list)  # doc, start, end, text
 
@@ -43,6 +47,10 @@ class Entity:
             "lat": self.lat,
             "lon": self.lon,
             "precision": self.precision,
+            "country": self.country,
+            "country_code": self.country_code,
+            "admin1": self.admin1,
+            "admin2": self.admin2,
             "documents": sorted(self.documents),
             "mentions": [
                 {"document": d, "start": a, "end": b, "text": t} for d, a, b, t in self.mentions
@@ -135,12 +143,17 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
         [m.canonical for d in docs for m in d.mentions if m.kind == "place" and m.precision is None]
     )
     for d in docs:
+        # the countries the report names (and its places' and regions' countries) choose
+        # among namesakes; a nationality adjective ("Russian forces") does not
         named = gaz.report_countries(
-            [m.canonical for m in d.mentions if m.kind in ("country", "group") or m.precision]
+            [m.canonical for m in d.mentions if m.kind in ("country", "place")]
         )
+        actors = gaz.report_countries([m.canonical for m in d.mentions if m.kind == "group"])
         for m in d.mentions:
+            if m.context:
+                continue  # read for `named` only
             if m.kind == "place" and m.precision is None:
-                place = gaz.resolve(m.canonical, named)
+                place = gaz.resolve(m.canonical, named, actors - named)
                 if place is None:
                     continue
                 m.canonical, m.lat, m.lon, m.precision = (
@@ -149,6 +162,9 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
                     place.lon,
                     place.kind,
                 )
+                areas = gaz.admin(place)
+                m.country, m.country_code = areas.country, areas.country_code
+                m.admin1, m.admin2 = areas.admin1, areas.admin2
                 m.kind = "country" if place.kind == "country" else "place"
             if m.kind == "person" and len(m.canonical.split()) == 1:
                 names = fullnames.get(m.canonical, set())
@@ -164,6 +180,10 @@ def link_entities(docs: list[DocumentRecord], gaz: Gazetteer) -> list[Entity]:
                     lat=m.lat,
                     lon=m.lon,
                     precision=m.precision,
+                    country=m.country,
+                    country_code=m.country_code,
+                    admin1=m.admin1,
+                    admin2=m.admin2,
                 )
             ent.aliases.add(m.text.replace("\u2019s", "").replace("'s", ""))
             ent.documents.add(d.name)

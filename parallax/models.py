@@ -114,6 +114,13 @@ class Mention:
     lat: float | None = None
     lon: float | None = None
     precision: str | None = None  # town | region | country (places only)
+    country: str | None = None  # the country a place lies in (places only)
+    country_code: str | None = None  # its ISO 3166-1 alpha-2 code, where known
+    admin1: str | None = None  # first-order division (name, else GeoNames' code "UA.05")
+    admin2: str | None = None  # second-order division, where known
+    # a place NER left untagged, read only as context for resolving the report's other
+    # places ("in the Donetsk region"): no entity, no event's place
+    context: bool = False
 
 
 @dataclass

@@ -63,7 +63,7 @@ def test_towns_keep_the_first_city_of_a_name_and_country_in_file_order(
         ("Velgrad", "VA", 5000),
         ("Velgrad", "OS", 90000),
     ]
-    assert index.towns("port dornik") == [("Dornik", "OS", 5.0, 6.0, 1200, True)]
+    assert index.towns("port dornik") == [("Dornik", "OS", 5.0, 6.0, 1200, True, None)]
     assert index.towns("dornik")[0][5] is False  # under its own name: not an alias
     assert index.towns("велград") == []  # not Latin script: English reports never write it
     assert index.towns("velgrad-town") == []  # lower-case: not a name as written

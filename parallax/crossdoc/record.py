@@ -66,6 +66,12 @@ class Entity(_Keeps):
     precision: str | None = None
     documents: list[str] = field(default_factory=list)
     mentions: list[EntityMention] = field(default_factory=list)
+    # where a place lies: its country (name, ISO 3166-1 code) and admin areas (names, else
+    # GeoNames' admin1 code such as "UA.05"); None where unknown or not a place
+    country: str | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
 
     @property
     def geocoded(self) -> bool:
@@ -80,6 +86,10 @@ class Entity(_Keeps):
             "lat": self.lat,
             "lon": self.lon,
             "precision": self.precision,
+            "country": self.country,
+            "country_code": self.country_code,
+            "admin1": self.admin1,
+            "admin2": self.admin2,
             "documents": list(self.documents),
             "mentions": [m.to_dict() for m in self.mentions],
         }
@@ -96,6 +106,10 @@ class Entity(_Keeps):
             d.get("precision"),
             list(d.get("documents", [])),
             [EntityMention(**m) for m in d.get("mentions", [])],
+            d.get("country"),
+            d.get("country_code"),
+            d.get("admin1"),
+            d.get("admin2"),
         )
 
 

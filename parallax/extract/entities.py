@@ -126,6 +126,7 @@ class DocEntities:
         self.doc = doc
         self.gaz = gazetteer or get_gazetteer()
         self.ents = [e for e in doc.ents if e.start_char >= body_start]
+        self.body_start = body_start
         self.sents = list(doc.sents)  # once: spaCy rebuilds doc.sents on every access
         self.persons: dict[str, str] = {}  # surname or name -> fullest name
         for ent in self.ents:
@@ -777,6 +778,37 @@ class DocEntities:
             m = self._mention(ent)
             if m:
                 out.append(m)
+        regions = self._region_mentions(out)
+        return sorted([*out, *regions], key=lambda m: m.start) if regions else out
+
+    def _region_mentions(self, found: list[Mention]) -> list[Mention]:
+        """Regions named after a place that NER left untagged: a proper noun the
+        gazetteer knows before a region word ("in the Donetsk region", "Kherson oblast"),
+        read at the link stage as context for the report's other places only (`context`):
+        an event's place comes from what NER tagged."""
+        out: list[Mention] = []
+        covered = [(m.start, m.end) for m in found]
+        for tok in self.doc:
+            if tok.lower_ not in self.gaz.region_words or tok.i == 0:
+                continue
+            words: list[Token] = []
+            i = tok.i - 1
+            while i >= 0 and len(words) < 3:
+                prev = self.doc[i]
+                if prev.pos_ != "PROPN" or not prev.text[:1].isupper() or not prev.is_alpha:
+                    break
+                words.insert(0, prev)
+                i -= 1
+            if not words or words[0].idx < self.body_start:
+                continue
+            start, end = words[0].idx, tok.idx + len(tok.text)
+            if any(a < end and start < b for a, b in covered):
+                continue
+            name = " ".join(w.text for w in words)
+            if self.gaz.lookup(name, fuzzy=False) is None:
+                continue  # "the Southern Military District": no place of that name
+            text, canonical = self.doc.text[start:end], f"{name} {tok.lower_}"
+            out.append(Mention(text, start, end, "LOC", canonical, "place", context=True))
         return out
 
     def _mention(self, ent: Span) -> Mention | None:
@@ -786,18 +818,7 @@ class DocEntities:
         text = strip_possessive(ent.text)
         place = self.gaz.lookup(text, cities=False) if label != "NORP" and len(text) > 2 else None
         if place is not None and (label != "PERSON" or text not in self.persons):
-            kind = "country" if place.kind == "country" else "place"
-            return Mention(
-                ent.text,
-                ent.start_char,
-                ent.end_char,
-                label,
-                place.canonical,
-                kind,
-                place.lat,
-                place.lon,
-                place.kind,
-            )
+            return self._place_mention(ent, label, place)
         if label == "NORP":
             country = self.demonym_country(text)
             return Mention(ent.text, ent.start_char, ent.end_char, label, country or text, "group")
@@ -813,17 +834,7 @@ class DocEntities:
         if label in PLACE_LABELS:  # geocoded against GeoNames cities at the link stage
             known = self._demonym_as_place(text)
             if known is not None:  # "a Gazan hospital": Gaza, not a town called Gazan
-                return Mention(
-                    ent.text,
-                    ent.start_char,
-                    ent.end_char,
-                    label,
-                    known.canonical,
-                    "country" if known.kind == "country" else "place",
-                    known.lat,
-                    known.lon,
-                    known.kind,
-                )
+                return self._place_mention(ent, label, known)
             after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
             if after is not None and after.lower_ in self.gaz.region_words:
                 # "the Donetsk region": the region, not its town (resolved at the link stage)
@@ -837,8 +848,35 @@ class DocEntities:
                     "place",
                 )
             return Mention(ent.text, ent.start_char, ent.end_char, label, text, "place")
+        head, _, last = text.rpartition(" ")
+        if head and last.lower() in self.gaz.region_words and self.gaz.lookup(head, False):
+            # "Donetsk Oblast" tagged ORG: a region named after a place the gazetteer
+            # knows, read as context for the report's other places (see `_region_mentions`)
+            canonical = f"{head} {last.lower()}"
+            return Mention(
+                ent.text, ent.start_char, ent.end_char, label, canonical, "place", context=True
+            )
         return Mention(
             ent.text, ent.start_char, ent.end_char, label, clean_np(text), "organization"
+        )
+
+    def _place_mention(self, ent: Span, label: str, place: Place) -> Mention:
+        """A mention of a place the gazetteer knows, with where it lies."""
+        areas = self.gaz.admin(place)
+        return Mention(
+            ent.text,
+            ent.start_char,
+            ent.end_char,
+            label,
+            place.canonical,
+            "country" if place.kind == "country" else "place",
+            place.lat,
+            place.lon,
+            place.kind,
+            areas.country,
+            areas.country_code,
+            areas.admin1,
+            areas.admin2,
         )
 
 
