@@ -6,6 +6,7 @@ full-text indexes for SQL and Datasette (`parallax.tables`)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import time
@@ -154,8 +155,15 @@ def _encode(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _field_types(cls: type) -> dict[str, str]:
+    """A dataclass's field names and their types as written (looked up once per class:
+    reading a database decodes every field of every stored item)."""
+    return {f.name: str(f.type) for f in fields(cls)}
+
+
 def _decode(name: str, value: Any, cls: type) -> Any:
-    ftype = str(next(f.type for f in fields(cls) if f.name == name))
+    ftype = _field_types(cls)[name]
     if isinstance(value, bytes) and ftype.startswith("int"):  # beyond 64 bits: see _encode
         return int(value)
     if value is not None and ("dict" in ftype or "list" in ftype):
@@ -361,7 +369,7 @@ class Store:
                     items = self.conn.execute(
                         f"SELECT * FROM {table} WHERE doc_id = ? ORDER BY rowid", (row["id"],)
                     )
-                    names = [f.name for f in fields(cls)]
+                    names = list(_field_types(cls))
                     setattr(
                         rec, attr, [cls(**{n: _decode(n, r[n], cls) for n in names}) for r in items]
                     )
