@@ -10,7 +10,8 @@ then times, each in a fresh Python process (imports before the clock):
   settings (one worker per core): documents/s and words/s, the cross-document share of the
   time (`relink`: linking, reconciliation and storing the record), and peak memory
   (`resource.getrusage` maxrss of the process plus that of its largest child);
-- adding 10 new reports to the database of N (a second `run_analysis`, cross-check included);
+- adding 10 new reports to the database of N (a second `run_analysis`, cross-check included),
+  then the same 10 again (a third run that adds nothing: no cross-check, `readd_s`);
 - bare spaCy, `nlp.pipe(texts, n_process=2, batch_size=BATCH_SIZE)` on the same texts, the
   batch size Parallax's workers use, model loading left out;
 - with `--ray`, the per-report stage alone on a local Ray (`--ray-n` reports, default 200)
@@ -172,6 +173,9 @@ def run_parallax(corpus: Path, extra: Path) -> dict[str, Any]:
         t = time.perf_counter()
         more = analyze_mod.run_analysis([str(extra)], store, settings)
         add_s = time.perf_counter() - t
+        t = time.perf_counter()  # the same reports again: nothing new, no cross-check
+        again = analyze_mod.run_analysis([str(extra)], store, settings)
+        readd_s = time.perf_counter() - t
         return {
             "docs": len(summary.added),
             "skipped": len(summary.skipped),
@@ -181,6 +185,8 @@ def run_parallax(corpus: Path, extra: Path) -> dict[str, Any]:
             "add10_s": add_s,
             "add10_crossdoc_s": relink_s[1],
             "added": len(more.added),
+            "readd_s": readd_s,
+            "readd_rechecked": again.rechecked,
             "peak_mb": max(peak, peak_mb()),
             "events": len(summary.results.get("events", [])),
         }
@@ -279,7 +285,9 @@ def show(row: dict[str, Any]) -> None:
     )
     print(
         f"  adding {ADDED} reports: {row['add10_s']:.1f} s "
-        f"(cross-document {row['add10_crossdoc_s']:.1f} s)"
+        f"(cross-document {row['add10_crossdoc_s']:.1f} s); the same {ADDED} again "
+        f"(nothing new): {row['readd_s']:.1f} s, cross-check "
+        f"{'run again' if row['readd_rechecked'] else 'not run again'}"
     )
     print(
         f"  bare spaCy, n_process=2, batch_size={row['batch_size']}: {row['spacy_s']:.1f} s, "
@@ -328,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         line = (
             f"scale: n={r['n']} words_per_s={r['words_per_s']:.0f} "
             f"ratio_to_spacy={r['ratio_to_spacy']:.2f} crossdoc_share={r['crossdoc_share']:.3f} "
-            f"add10_s={r['add10_s']:.1f} peak_mb={r['peak_mb']:.0f}"
+            f"add10_s={r['add10_s']:.1f} readd_s={r['readd_s']:.1f} peak_mb={r['peak_mb']:.0f}"
         )
         if "ray_efficiency" in r:
             line += f" ray_efficiency={r['ray_efficiency']:.2f}"

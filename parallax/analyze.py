@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from parallax.crossdoc import Record, cross_check
@@ -27,6 +30,9 @@ class Summary:
     not_read: list[SkippedInput] = field(default_factory=list)
     results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     documents: int = 0
+    # False when the run added no report and the stored record already covered every
+    # stored report: the cross-check was not run again (the record stays as it was)
+    rechecked: bool = True
 
 
 def collect(paths: Sequence[str], store: Store, summary: Summary) -> list[RawDocument]:
@@ -101,22 +107,78 @@ def _store(rec: DocumentRecord, raw: RawDocument | None, store: Store, summary: 
 RELINK_TRIES = 5
 
 
-def relink(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
+def relink(
+    store: Store, settings: Settings, rewrite_all: bool = False
+) -> dict[str, list[dict[str, Any]]]:
     """Recompute the cross-document record over everything stored. When another run adds
     reports meanwhile, the record is computed again over them (the last run to finish
-    leaves the record of every report)."""
+    leaves the record of every report). Only the reports whose linked copy differs from
+    what is stored (a date or a name found through the new reports) are written again;
+    `rewrite_all` writes every one."""
     record = Record()
     for attempt in range(RELINK_TRIES):
         ids = store.document_ids()
-        record = _cross_check(store, settings)
+        stored = store.documents()
+        record = _cross_check(stored, settings)
         last = attempt == RELINK_TRIES - 1
-        if store.save_record(record, if_ids=None if last else ids):
+        # the last try stores its record whatever was added meanwhile: it is then not
+        # known to cover every report, and the next run checks again
+        covers = None if last else record_key(ids, settings)
+        docs = record.documents if rewrite_all else changed_documents(record, stored)
+        if store.save_record(record, None if last else ids, covers, docs):
             break
     return record.to_dict()
 
 
-def _cross_check(store: Store, settings: Settings) -> Record:
-    docs = [d for d in store.documents() if "not_english" not in d.flags]
+def changed_documents(record: Record, stored: list[DocumentRecord]) -> list[DocumentRecord]:
+    """The record's linked copies that differ from the reports as stored: writing the
+    others again would store what is there."""
+    own = {(d.sha256, d.name): d for d in stored}
+    return [d for d in record.documents if own.get((d.sha256, d.name)) != d]
+
+
+def record_key(ids: list[int], settings: Settings) -> str:
+    """What a cross-document record depends on besides the stored reports' contents: which
+    reports (their ids: a report's row never changes but by `reanalyse`, which gives it a
+    new id), the extra gazetteer files (by content) and this version of Parallax. The same
+    key: the same record."""
+    from parallax import __version__
+
+    digest = hashlib.sha256()
+    for path in settings.gazetteer_files:
+        try:
+            digest.update(Path(path).read_bytes())
+        except OSError:
+            digest.update(b"\0missing:" + path.encode())
+        digest.update(b"\0")
+    return json.dumps(
+        {"version": __version__, "gazetteer": digest.hexdigest(), "ids": ids},
+        separators=(",", ":"),
+    )
+
+
+def cross_check_stored(
+    store: Store, settings: Settings, added: bool
+) -> tuple[dict[str, list[dict[str, Any]]], bool]:
+    """The cross-document record after a run that stored new reports (`added`) or none;
+    and whether the cross-check ran: a run that added none keeps the stored record when
+    it covers every stored report."""
+    stored = None if added else current_results(store, settings)
+    if stored is not None:
+        return stored, False
+    return relink(store, settings), True
+
+
+def current_results(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]] | None:
+    """The stored record when it covers every stored report (same reports, gazetteer and
+    version: re-running the cross-check would give it again), else None."""
+    if store.record_covers() == record_key(store.document_ids(), settings):
+        return store.results()
+    return None
+
+
+def _cross_check(stored: list[DocumentRecord], settings: Settings) -> Record:
+    docs = [d for d in stored if "not_english" not in d.flags]
     # in the order of their content, not of their arrival: the same reports added in any
     # order give the same record; the stage never changes the reports it reads
     return cross_check(docs, get_gazetteer(settings.gazetteer_files))
@@ -151,7 +213,7 @@ def run_analysis(
             continue
         raw = by_sha.get(result.sha256)
         _store(with_ingest_flags(result, raw), raw, store, summary)
-    summary.results = relink(store, settings)
+    summary.results, summary.rechecked = cross_check_stored(store, settings, bool(summary.added))
     summary.documents = store.count()
     return summary
 

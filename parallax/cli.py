@@ -149,6 +149,12 @@ def analyze_cmd(
     for note in summary.notes:
         err.print(Text.assemble(("warning:", "yellow"), " ", note), highlight=False)
     _print_not_read([str(s) for s in summary.not_read])
+    if not summary.rechecked and not quiet:
+        err.print(
+            "cross-check not run again: no report added and the stored record covers every "
+            "stored report (`parallax recheck` runs it anyway)",
+            highlight=False,
+        )
     if not quiet:
         with Store(db) as reread:
             corrected = _corrected(reread)
@@ -301,7 +307,7 @@ def recheck_cmd(
     settings = _settings(None, gazetteer, workers=1)
     store = _open_database(db)
     with store:
-        relink(store, settings)
+        relink(store, settings, rewrite_all=True)  # every report written again
         if not quiet:
             print_summary(_corrected(store), store.count(), 0, 0, [])
 

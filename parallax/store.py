@@ -6,6 +6,7 @@ full-text indexes for SQL and Datasette (`parallax.tables`)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import time
@@ -138,6 +139,7 @@ def _schema() -> list[str]:
     return parts
 
 
+RECORD_COVERS = "record_covers"  # meta key: what the stored cross-document record covers
 _INT64 = range(-(2**63), 2**63)
 BUSY_TIMEOUT = 600.0  # seconds a write waits for another run's write (concurrent analyses)
 
@@ -153,8 +155,15 @@ def _encode(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _field_types(cls: type) -> dict[str, str]:
+    """A dataclass's field names and their types as written (looked up once per class:
+    reading a database decodes every field of every stored item)."""
+    return {f.name: str(f.type) for f in fields(cls)}
+
+
 def _decode(name: str, value: Any, cls: type) -> Any:
-    ftype = str(next(f.type for f in fields(cls) if f.name == name))
+    ftype = _field_types(cls)[name]
     if isinstance(value, bytes) and ftype.startswith("int"):  # beyond 64 bits: see _encode
         return int(value)
     if value is not None and ("dict" in ftype or "list" in ftype):
@@ -360,7 +369,7 @@ class Store:
                     items = self.conn.execute(
                         f"SELECT * FROM {table} WHERE doc_id = ? ORDER BY rowid", (row["id"],)
                     )
-                    names = [f.name for f in fields(cls)]
+                    names = list(_field_types(cls))
                     setattr(
                         rec, attr, [cls(**{n: _decode(n, r[n], cls) for n in names}) for r in items]
                     )
@@ -429,12 +438,14 @@ class Store:
         docs: list[DocumentRecord],
         if_ids: list[int] | None = None,
         record: Record | None = None,
+        covers: str | None = None,
     ) -> bool:
         """Replace the cross-document record and the linked documents' items at once.
         With `if_ids`, only if the stored documents are still those (another run may have
         added some meanwhile); False when they are not and nothing was written. The typed
         tables are written from `record`, else from `results` read as a record (left
-        empty when they do not read as one)."""
+        empty when they do not read as one). `covers`: what the record was computed over
+        (see `record_covers`), kept beside it; without it the record counts as stale."""
         if record is None:
             try:
                 record = Record.from_dict(results)
@@ -457,12 +468,34 @@ class Store:
                     ],
                 )
             tables.write(self.conn, record)
+            if covers is None:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (RECORD_COVERS,))
+            else:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", (RECORD_COVERS, covers)
+                )
         return True
 
-    def save_record(self, record: Record, if_ids: list[int] | None = None) -> bool:
+    def save_record(
+        self,
+        record: Record,
+        if_ids: list[int] | None = None,
+        covers: str | None = None,
+        documents: list[DocumentRecord] | None = None,
+    ) -> bool:
         """Store the cross-document record: its tables, and the reports as the record
-        reads them (its new copies, with the dates and names the stage derived)."""
-        return self.save_results(record.to_dict(), record.documents, if_ids, record)
+        reads them (its new copies, with the dates and names the stage derived).
+        `documents`: only those of its copies to write (the others are stored as they
+        read already); all of them by default."""
+        docs = record.documents if documents is None else documents
+        return self.save_results(record.to_dict(), docs, if_ids, record, covers)
+
+    def record_covers(self) -> str | None:
+        """What the stored record was computed over (a key its writer chose: the reports'
+        ids, the gazetteer, the version), or None when unknown (a record written without
+        it, or by a run that could not be sure no report was added meanwhile)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (RECORD_COVERS,)).fetchone()
+        return None if row is None else str(row[0])
 
     def record(self) -> Record:
         """The stored cross-document record, typed."""

@@ -5,8 +5,8 @@ the new copies `Record.documents`)."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import pickle
 
 from parallax.crossdoc.record import (
     Agreement,
@@ -37,7 +37,7 @@ def cross_check(docs: list[DocumentRecord], gaz: Gazetteer | None = None) -> Rec
     """The cross-document record of `docs` (taken in the order of their content, so the
     same reports in any order give the same record). `docs` are left as they are."""
     gaz = gaz or get_gazetteer()
-    work = copy.deepcopy(sorted(docs, key=lambda d: (d.sha256, d.name)))
+    work = _copied(sorted(docs, key=lambda d: (d.sha256, d.name)))
     linked = link(work, gaz)
     results = reconcile(work, linked, gaz)
     texts = {d.name: d.text for d in work}
@@ -68,6 +68,12 @@ def cross_check(docs: list[DocumentRecord], gaz: Gazetteer | None = None) -> Rec
         },
         documents=work,
     )
+
+
+def _copied(docs: list[DocumentRecord]) -> list[DocumentRecord]:
+    """Deep copies of the reports to link (plain data: a pickle round trip gives what
+    `copy.deepcopy` gives, several times faster)."""
+    return list(pickle.loads(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)))
 
 
 def _by_name(docs: list[DocumentRecord], work: list[DocumentRecord]) -> list[DocumentRecord]:
