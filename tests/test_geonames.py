@@ -94,6 +94,29 @@ def test_the_index_is_built_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert first.path == second.path and first.towns("dornik") == second.towns("dornik")
 
 
+def test_a_new_layout_removes_the_old_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(geonames.CACHE_ENV, str(cache))
+    cache.mkdir()
+    for old in ("geonames-2.0-1000-aaaa.sqlite", "geonames-3.0-1000-bbbb.sqlite"):
+        (cache / old).write_bytes(b"old")
+        (cache / f"{old}.lock").touch()
+    (cache / "notes.txt").write_text("kept")
+
+    def make(path: Path) -> None:
+        geonames.build(path, CITIES, fold, _indexable, _city_keys)
+
+    index = geonames.open_index("geonames-3.0-1000-cccc.sqlite", make)
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "geonames-3.0-1000-cccc.sqlite",
+        "geonames-3.0-1000-cccc.sqlite.lock",
+        "notes.txt",
+    ]
+    assert index.towns("dornik")
+
+
 def test_a_full_lookup_and_a_prefetch_find_the_same_towns() -> None:
     """Every city counting (a worker's dateline check) or a prefetched few (the
     cross-check): the same town under the same name."""
