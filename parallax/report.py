@@ -11,10 +11,8 @@ holds unescaped strings and each renderer escapes them as it writes them out.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -33,20 +31,6 @@ from parallax.crossdoc.view import (
     place_name,
 )
 from parallax.timeaxis import export_items, time_axis
-
-CSV_COLUMNS = [
-    "document",
-    "item",
-    "start",
-    "end",
-    "text",
-    "kind_or_metric",
-    "value",
-    "qualifier",
-    "speaker_or_claimant",
-    "event",
-    "extra",
-]
 
 _QUALIFIER_WORDS = {"at_least": "at least", "at_most": "at most", "about": "about"}
 _FIGURE_HEADERS = ["Figure", "Claimant", "Document", "As reported"]
@@ -1021,63 +1005,3 @@ def to_html(export: dict[str, Any]) -> str:
         f"<h3>Flagged documents</h3>{_html_list(view.flagged, 'None.')}</section>"
         f"</main>{footer}</body></html>\n"
     )
-
-
-# ------------------------------------------------------------------------------- csv
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell; strings that a spreadsheet would run as a formula get a leading "'"."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _extra(item: dict[str, Any], keys: tuple[str, ...]) -> str:
-    """The listed non-empty fields as compact JSON, or ''."""
-    data = {key: item[key] for key in keys if item.get(key) not in (None, "", {}, [], False)}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True) if data else ""
-
-
-def _csv_rows(doc: dict[str, Any]) -> list[list[Any]]:
-    name = _doc_name(doc)
-    rows: list[list[Any]] = []
-    quote_extra = ("speaker_text", "speaker_type", "speaker_start", "speaker_end", "cue", "via")
-    for q in _dicts(doc.get("quotes")):
-        rows.append(
-            [name, "quote", q.get("start"), q.get("end"), q.get("text"), q.get("kind"), None]
-            + [None, q.get("speaker"), ";".join(_event_ids(q)), _extra(q, quote_extra)]
-        )
-    figure_extra = ("population", "of_which", "reportedly")
-    for f in _dicts(doc.get("figures")):
-        rows.append(
-            [name, "figure", f.get("start"), f.get("end"), f.get("text"), f.get("metric")]
-            + [f.get("value"), f.get("qualifier"), f.get("claimant"), f.get("event")]
-            + [_extra(f, figure_extra)]
-        )
-    for t in _dicts(doc.get("times")):
-        qualifier = "approximate" if t.get("approximate") else None
-        rows.append(
-            [name, "time", t.get("start"), t.get("end"), t.get("text"), t.get("kind")]
-            + [t.get("value"), qualifier, None, None, ""]
-        )
-    return rows
-
-
-def to_csv(export: dict[str, Any]) -> str:
-    """Render every extracted item (quote, figure, time) as one row of a flat CSV table."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    documents = _dicts(export.get("documents")) if isinstance(export, dict) else []
-    for doc in documents:
-        for row in _csv_rows(doc):
-            writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue()

@@ -9,38 +9,18 @@ reports also mention it as one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import hashlib
 
+from parallax.crossdoc.record import Speaker
 from parallax.gazetteer import fold
 from parallax.link import Entity
 from parallax.models import DocumentRecord
 
 
-@dataclass
-class Speaker:
-    """One speaker with all their statements (document, offsets, kind, cue)."""
-
-    id: str
-    name: str
-    kind: str | None
-    entity: str | None = None
-    roles: list[str] = field(default_factory=list)
-    affiliations: list[str] = field(default_factory=list)
-    documents: list[str] = field(default_factory=list)
-    statements: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind,
-            "entity": self.entity,
-            "roles": self.roles,
-            "affiliations": self.affiliations,
-            "documents": self.documents,
-            "statements": self.statements,
-        }
+def speaker_id(kind: str | None, name: str) -> str:
+    """A speaker's id from what it is (kind and folded name): the same whatever reports
+    are added, and whatever other speakers say more."""
+    return "spk-" + hashlib.sha1(f"{kind or ''}|{fold(name)}".encode()).hexdigest()[:10]
 
 
 def _add_unique(values: list[str], value: str | None) -> None:
@@ -61,7 +41,9 @@ def speaker_index(docs: list[DocumentRecord], entities: list[Entity]) -> list[Sp
             sp = speakers.get(key)
             if sp is None:
                 entity = entity_of.get(key) or by_name.get(key[1])
-                sp = speakers[key] = Speaker("", q.speaker, q.speaker_type, entity)
+                sp = speakers[key] = Speaker(
+                    speaker_id(q.speaker_type, q.speaker), q.speaker, q.speaker_type, entity
+                )
             _add_unique(sp.roles, q.speaker_role)
             _add_unique(sp.affiliations, q.speaker_affiliation)
             _add_unique(sp.documents, d.name)
@@ -77,7 +59,4 @@ def speaker_index(docs: list[DocumentRecord], entities: list[Entity]) -> list[Sp
                     "via": q.via,
                 }
             )
-    ranked = sorted(speakers.values(), key=lambda s: (-len(s.statements), s.name))
-    for i, sp in enumerate(ranked, 1):
-        sp.id = f"spk{i}"
-    return ranked
+    return sorted(speakers.values(), key=lambda s: (-len(s.statements), s.name))

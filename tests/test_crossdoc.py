@@ -12,13 +12,12 @@ import pytest
 from conftest import GAZETTEER
 
 from parallax.crossdoc import Record, cross_check
-from parallax.crossdoc.stage import speaker_id
 from parallax.gazetteer import get_gazetteer
 from parallax.link import link
 from parallax.models import DocumentRecord, RawDocument
 from parallax.pipeline import record_from_doc
 from parallax.reconcile import reconcile
-from parallax.speakers import speaker_index
+from parallax.speakers import speaker_id, speaker_index
 
 # Invented: Dornik, Valdoria, Mira Tessik, Lena Morav and Ivo Brandt do not exist.
 DATED = """Guns pound the market in Dornik

@@ -249,6 +249,19 @@ def check_geojson(doc: dict[str, Any]) -> list[str]:
     return errors
 
 
+def test_table_cells_keep_hostile_text_and_defuse_formulas() -> None:
+    from parallax.formats import table_texts
+
+    export = record()
+    doc = {"name": "a.txt", "sha256": "0" * 64, "quotes": [], "figures": [], "times": []}
+    doc["quotes"] = [{"text": '=HYPERLINK("http://evil","x"),\n"q"', "start": 0, "end": 9,
+                      "kind": "direct", "speaker": "<script>alert(1)</script>"}]  # fmt: skip
+    export["documents"] = [doc]
+    rows = list(csv.DictReader(io.StringIO(table_texts(export)["quotes.csv"])))
+    assert rows[0]["text"] == '\'=HYPERLINK("http://evil","x"),\n"q"'
+    assert rows[0]["speaker"] == "<script>alert(1)</script>"  # kept as written: CSV is data
+
+
 def test_geojson_of_the_record() -> None:
     doc = geojson(record())
     assert check_geojson(doc) == []

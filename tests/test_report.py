@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import copy
-import csv
-import io
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 
-from parallax.report import CSV_COLUMNS, to_csv, to_html, to_markdown
+from parallax.report import to_html, to_markdown
 
 SCRIPT = "<script>alert(1)</script>"
 ATTR_BREAK = '" onmouseover="x'
@@ -448,35 +446,6 @@ def test_html_shows_figures_range_and_unnamed() -> None:
     assert "Range: low 2 · best 25 · high 27" in attack
 
 
-# --------------------------------------------------------------------------------- csv
-
-
-def test_csv_parses_back() -> None:
-    rows = list(csv.reader(io.StringIO(to_csv(_export()))))
-    assert rows[0] == CSV_COLUMNS
-    body = rows[1:]
-    assert len(body) == 7  # 3 quotes + 3 figures + 1 time
-    assert all(len(row) == len(CSV_COLUMNS) for row in rows)
-    records = [dict(zip(CSV_COLUMNS, row, strict=True)) for row in body]
-    items = [r["item"] for r in records]
-    assert items.count("quote") == 3 and items.count("figure") == 3 and items.count("time") == 1
-    figure = next(r for r in records if r["text"] == "27 people were killed")
-    assert figure["value"] == "27" and figure["speaker_or_claimant"] == "Health Office"
-    assert figure["event"] == "ev1" and '"children": 4' in figure["extra"]
-    time = next(r for r in records if r["item"] == "time")
-    assert (time["document"], time["value"], time["start"]) == ("a.txt", "2031-04-01", "5")
-
-
-def test_csv_keeps_hostile_text_in_cells_and_defuses_formulas() -> None:
-    export = _hostile_export()
-    export["documents"][1]["quotes"][0]["text"] = '=HYPERLINK("http://evil","x"),\n"q"'
-    rows = list(csv.reader(io.StringIO(to_csv(export))))
-    assert all(len(row) == len(CSV_COLUMNS) for row in rows)
-    texts = [row[4] for row in rows[1:]]
-    assert SCRIPT in texts
-    assert '\'=HYPERLINK("http://evil","x"),\n"q"' in texts
-
-
 # ------------------------------------------------------------------------------- empty
 
 
@@ -488,7 +457,6 @@ def test_empty_export_renders(export: dict[str, Any]) -> None:
     checker = _parse(page)
     assert checker.errors == [] and checker.stack == []
     assert "No events." in page
-    assert list(csv.reader(io.StringIO(to_csv(export)))) == [CSV_COLUMNS]
 
 
 def test_nulls_and_missing_keys_render() -> None:
@@ -501,8 +469,6 @@ def test_nulls_and_missing_keys_render() -> None:
     assert "## Not linked to an event" in md
     checker = _parse(to_html(export))
     assert checker.errors == [] and checker.stack == []
-    rows = list(csv.reader(io.StringIO(to_csv(export))))
-    assert len(rows) == 1 + 8
 
 
 def _timeline(md: str) -> list[str]:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from parallax.crossdoc.stage import speaker_id
 from parallax.models import DocumentRecord, Quote
-from parallax.speakers import speaker_index
+from parallax.speakers import speaker_id, speaker_index
 
 FIRST = """Bridge at Lesnya to reopen
 

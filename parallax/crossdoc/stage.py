@@ -5,7 +5,6 @@ the new copies `Record.documents`)."""
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 
 from parallax.crossdoc.record import (
@@ -18,19 +17,12 @@ from parallax.crossdoc.record import (
     Range,
     Record,
     Source,
-    Speaker,
 )
-from parallax.gazetteer import Gazetteer, fold, get_gazetteer
+from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.link import link
 from parallax.models import DocumentRecord
 from parallax.reconcile import reconcile
 from parallax.speakers import speaker_index
-
-
-def speaker_id(kind: str | None, name: str) -> str:
-    """A speaker's id from what it is (kind and folded name): the same whatever reports
-    are added, and whatever other speakers say more."""
-    return "spk-" + hashlib.sha1(f"{kind or ''}|{fold(name)}".encode()).hexdigest()[:10]
 
 
 def cross_check(docs: list[DocumentRecord], gaz: Gazetteer | None = None) -> Record:
@@ -48,11 +40,7 @@ def cross_check(docs: list[DocumentRecord], gaz: Gazetteer | None = None) -> Rec
         known = sorted(p for n in ev.mentioned_in if (p := published.get(n)))
         ev.reported_by = known[0][:10] if known else None  # a bound, never a guess
         events.append(ev)
-    speakers = []
-    for sp in speaker_index(work, linked.entities):
-        typed = Speaker.from_dict(sp.to_dict())
-        typed.id = speaker_id(typed.kind, typed.name)
-        speakers.append(typed)
+    speakers = speaker_index(work, linked.entities)
     return Record(
         entities=[Entity.from_dict(e.to_dict()) for e in linked.entities],
         events=events,
