@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from parallax.models import DocumentRecord, InputError, RawDocument
@@ -57,6 +57,7 @@ class _Job:
     pos: int  # the report's place in its batch (0 for a whole batch)
     raws: list[RawDocument]
     alone: bool = False
+    retried: bool = False  # blamed once for an actor's death already, and run again
 
 
 def connect(address: str) -> bool:
@@ -113,7 +114,9 @@ def _run(
 ) -> Iterator[DocumentRecord | InputError]:
     """Batches over actors of class `actor`, results in input order. An actor runs its
     tasks one after another, so when it dies the earliest task still running on it is the
-    one that killed it; the others queued there go again, unchanged, on a new actor."""
+    one that killed it; the others queued there go again, unchanged, on a new actor. A
+    report blamed alone runs once more before it fails: a dying process may not have sent
+    the result of a report it had finished, which then looks like the one that killed it."""
     remote = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(actor)
     actors = [remote.remote(settings) for _ in range(actor_count(settings, len(batches)))]
     ray.get([a.ready.remote() for a in actors])  # a model that cannot load fails here, once
@@ -146,6 +149,9 @@ def _run(
                 todo.appendleft(job)  # queued behind the task that killed the actor
                 continue
             if _split(job, todo, waiting):
+                continue
+            if not job.retried:  # a result the dying process never sent looks the same as
+                todo.appendleft(replace(job, retried=True))  # the crash: once more, alone
                 continue
             results = [_failure(exc, job.raws[0])]
         except Exception as exc:  # noqa: BLE001  the batch failed whole (not one report)

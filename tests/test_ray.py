@@ -73,6 +73,12 @@ def stand_in() -> type:
         def run(self, raws: list[RawDocument]) -> list[DocumentRecord | InputError]:
             if any("CRASH" in raw.text for raw in raws):
                 os._exit(1)
+            for raw in raws:  # "FLAKY <file>": kills its worker on its first two runs only
+                if raw.text.startswith("FLAKY "):
+                    marks = Path(raw.text.split()[1])
+                    marks.write_text(marks.read_text() + "x" if marks.exists() else "x")
+                    if len(marks.read_text()) <= 2:
+                        os._exit(1)
             if any("BOOM" in raw.text for raw in raws):
                 raise ValueError("boom")
             return [flagged_record(raw, "xx") for raw in raws]
@@ -102,6 +108,20 @@ def test_a_failing_report_fails_alone_and_order_is_kept(local_ray: Any) -> None:
         or "ValueError" in errors["r6.txt"]
     )
     assert sum(done) == len(raws)
+
+
+def test_a_report_whose_worker_died_alone_gets_one_more_run(local_ray: Any, tmp_path: Path) -> None:
+    """A worker that dies may take a finished report's unsent result with it: a report
+    blamed once, alone, runs once more before it is given up."""
+    from parallax.distributed import _run
+
+    marks = tmp_path / "flaky.marks"
+    texts = ["Report about the Dornik ferry.", f"FLAKY {marks}", "Another report."]
+    raws = [RawDocument(f"r{i}.txt", t, f"r{i}.txt", "txt") for i, t in enumerate(texts)]
+    results = list(_run(local_ray, [raws], Settings(workers=1), None, actor=stand_in()))
+    assert [r.source for r in results] == [raw.source for raw in raws]
+    assert not any(isinstance(r, InputError) for r in results)
+    assert marks.read_text() == "xxx"  # the batch, the report alone, its one more run
 
 
 def test_without_the_flag_ray_is_not_imported(tmp_path: Path) -> None:
