@@ -15,7 +15,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from parallax.extract.events import LABELS, MILITARY, PLACE_RANK, PLOVER, date_events, group_of
+from parallax.extract.events import (
+    LABELS,
+    MILITARY,
+    PLACE_RANK,
+    PLOVER,
+    date_events,
+    detach_earlier_incidents,
+    group_of,
+)
 from parallax.extract.figures import date_figures
 from parallax.extract.times import calendar_date, iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
@@ -362,6 +370,7 @@ def link_dates(docs: list[DocumentRecord]) -> None:
             resolve_all(d.text, d.times, dt.date.fromisoformat(similar[0].published[:10]))
     for d in docs:
         date_events(d.events, d.times)
+        detach_earlier_incidents(d.figures, d.events, d.times)
         date_figures(d.figures, d.times, d.published)
 
 

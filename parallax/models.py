@@ -82,6 +82,11 @@ class Figure:
     # the document's `figures` list of the total it is a part of, so that ranges and
     # disagreements can leave the part out. None for a total or a figure of its own.
     part_of: int | None = None
+    # A figure whose sentence tells no event of its own but dates it ("the strike that
+    # hit Velgrad on March 14, killing 17"): index in `times` of that date. Once dates are
+    # resolved, a date before the event the figure was placed with makes it an earlier
+    # incident's, with no event here (`extract.events.detach_earlier_incidents`).
+    told_on: int | None = None
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from parallax.extract.events import date_events
+from parallax.extract.events import date_events, detach_earlier_incidents
 from parallax.extract.figures import date_figures
 from parallax.extract.metadata import byline_author, find_image_credit, page_date
 from parallax.extract.times import infer_document_date, resolve_all
@@ -72,6 +72,7 @@ def record_from_doc(raw: RawDocument, doc: Doc) -> DocumentRecord:
     anchor = dt.date.fromisoformat(rec.published) if rec.published else None
     resolve_all(rec.text, rec.times, anchor)
     date_events(rec.events, rec.times)
+    detach_earlier_incidents(rec.figures, rec.events, rec.times)
     date_figures(rec.figures, rec.times, rec.published)
     return rec
 

@@ -175,3 +175,28 @@ def test_a_tie_between_places_goes_to_the_first_told_whatever_the_hash_seed() ->
     for first, second in (("Ostravia region", "Lisk region"), ("Lisk region", "Ostravia region")):
         members = [("a", told(first)), ("b", told(second)), ("c", told(first)), ("d", told(second))]
         assert _main_place(members) == first
+
+
+def test_a_figure_dated_before_the_event_it_fell_to_is_an_earlier_incidents(nlp) -> None:
+    (doc,) = _docs(
+        nlp,
+        {
+            "velgrad": STRIKE + "\nThe ministry said the missile was like one that hit the "
+            "centre of Dornik on March 14, killing 17 people, the agency reported.\n"
+        },
+        {"velgrad": "2025-04-02"},
+    )
+    by_value = {f.value: f for f in doc.figures}
+    assert by_value[20].event is not None  # the strike's own toll
+    assert by_value[17].event is None  # the March strike's: out of this strike's range
+    assert by_value[17].told_on is not None
+
+
+def test_an_offensive_told_from_its_start_is_history(nlp) -> None:
+    (doc,) = _docs(
+        nlp,
+        {"war": "The invasion, which began on February 24, has killed thousands of civilians.\n"},
+        {"war": "2025-04-02"},
+    )
+    (invasion,) = [e for e in doc.events if e.type == "ground_offensive"]
+    assert invasion.background and invasion.date is None

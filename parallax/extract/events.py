@@ -302,9 +302,18 @@ def _mark_background(
             for t in since
         )
         lasting = bool(CAMPAIGN.search(text, sent.start_char, ev.start))
+        lasting = lasting or (
+            ev.type in CAMPAIGNS and bool(BEGUN.match(text, ev.end, ev.end + SINCE_REACH))
+        )
         if whole or counted or lasting:
             ev.background = True
             ev.date = ev.date_text = ev.time_index = ev.date_start = ev.date_end = None
+
+
+# an offensive told from its start ("the invasion, which began on February 24, has ..."):
+# the war's course, counted from a date as "since" counts it
+CAMPAIGNS = {"ground_offensive"}
+BEGUN = re.compile(r"\W*(?:which|that)\s+(?:began|started|was launched|erupted|broke out)\b", re.I)
 
 
 ACCUSED_OF = re.compile(r"\b(accus\w*|blam\w*)\b[^.]*\bof\s+$", re.I)
@@ -482,6 +491,7 @@ def scope_figures(
     soldiers died') is not the event's: with no event of its own it has none."""
     text = doc.text
     main = main_event(events)
+    by_sentence = _TimesBySentence(list(times))
     for fig in figures:
         same = [
             e
@@ -502,6 +512,7 @@ def scope_figures(
         if _tells_history(doc, fig, times) or fig.metric not in CASUALTIES:
             fig.event = None  # a whole-war total, or arrests: no event of their own
             continue
+        fig.told_on = _told_on(doc, fig, by_sentence)
         para_start = text.rfind("\n", 0, fig.start) + 1
         earlier = [
             e
@@ -512,6 +523,35 @@ def scope_figures(
             fig.event = earlier[-1].key
         elif main is not None:
             fig.event = main.key
+
+
+def _told_on(doc: Doc, fig: Figure, by_sentence: _TimesBySentence) -> int | None:
+    """The index of a date the figure's own sentence gives before it, other than a date of
+    saying or of a rising toll."""
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None:
+        return None
+    for i, t in by_sentence.within(span[0].sent.start_char, fig.start):
+        if t.kind == "date" and not _reporting_date(doc, t):
+            return i
+    return None
+
+
+def detach_earlier_incidents(
+    figures: list[Figure], events: list[EventMention], times: list[TimeExpr]
+) -> None:
+    """Once dates are resolved: a figure placed with an event its sentence does not tell
+    belongs to an earlier incident when its sentence dates it before that event ("a
+    missile like the one that hit Velgrad on March 14, killing 17"): it has no event here,
+    and stays out of the event's range."""
+    by_key = {e.key: e for e in events}
+    for fig in figures:
+        ev = by_key.get(fig.event) if fig.event else None
+        if ev is None or fig.told_on is None or fig.told_on >= len(times):
+            continue
+        day, event_day = times[fig.told_on].value or "", ev.date or ""
+        if len(day) == 10 and len(event_day) == 10 and day < event_day:
+            fig.event = None
 
 
 def main_event(events: list[EventMention]) -> EventMention | None:
