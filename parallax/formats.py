@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from parallax.admin import geo_precision, where_prec
-from parallax.crossdoc.view import View
+from parallax.crossdoc.view import View, as_text
 from parallax.gazetteer import fold
 from parallax.timeaxis import period
+
+_text = as_text
 
 LEXICONS = Path(__file__).resolve().parent / "lexicons"
 
@@ -46,10 +48,6 @@ UCDP_COLUMNS = [
     # Parallax's own columns
     "deaths_vague", "parallax_event_type", "event_id",
 ]  # fmt: skip
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def _code(value: int | None) -> int | str:

@@ -25,12 +25,16 @@ from parallax.crossdoc.view import (
     Place,
     SpanRef,
     View,
+    as_dicts,
+    as_text,
     copy_groups,
     count_noun,
     overview,
     place_name,
 )
 from parallax.timeaxis import export_items, time_axis
+
+_dicts, _text = as_dicts, as_text  # the export read as every renderer reads it
 
 _QUALIFIER_WORDS = {"at_least": "at least", "at_most": "at most", "about": "about"}
 _FIGURE_HEADERS = ["Figure", "Claimant", "Document", "As reported"]
@@ -39,23 +43,11 @@ _FIGURE_HEADERS = ["Figure", "Claimant", "Document", "As reported"]
 # --------------------------------------------------------------------------- access
 
 
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    """The dict items of a list field; a missing, null or malformed field gives []."""
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, dict)]
-
-
 def _strs(value: Any) -> list[str]:
     """The non-null items of a list field, as strings."""
     if not isinstance(value, list):
         return []
     return [str(item) for item in value if item is not None]
-
-
-def _text(value: Any) -> str:
-    """A value as text; None gives ''."""
-    return "" if value is None else str(value)
 
 
 def _doc_name(doc: dict[str, Any]) -> str:

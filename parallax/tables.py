@@ -131,37 +131,31 @@ CREATE VIEW IF NOT EXISTS reports_per_event AS
 
 # Full-text search: external-content FTS5 tables kept in step by triggers (Datasette finds
 # them by their double-quoted `content="table"` and offer `?_search=` on the table's page).
-FTS_SCHEMA = """
-CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
-    title, text, content="documents", content_rowid="id");
-CREATE TRIGGER IF NOT EXISTS documents_fts_insert AFTER INSERT ON documents BEGIN
-    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS documents_fts_delete AFTER DELETE ON documents BEGIN
-    INSERT INTO documents_fts(documents_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-END;
-CREATE TRIGGER IF NOT EXISTS documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
-    INSERT INTO documents_fts(documents_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
-CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
-    text, speaker, content="quotes", content_rowid="id");
-CREATE TRIGGER IF NOT EXISTS quotes_fts_insert AFTER INSERT ON quotes BEGIN
-    INSERT INTO quotes_fts(rowid, text, speaker) VALUES (new.id, new.text, new.speaker);
-END;
-CREATE TRIGGER IF NOT EXISTS quotes_fts_delete AFTER DELETE ON quotes BEGIN
-    INSERT INTO quotes_fts(quotes_fts, rowid, text, speaker)
-        VALUES ('delete', old.id, old.text, old.speaker);
-END;
-CREATE TRIGGER IF NOT EXISTS quotes_fts_update AFTER UPDATE OF text, speaker ON quotes BEGIN
-    INSERT INTO quotes_fts(quotes_fts, rowid, text, speaker)
-        VALUES ('delete', old.id, old.text, old.speaker);
-    INSERT INTO quotes_fts(rowid, text, speaker) VALUES (new.id, new.text, new.speaker);
-END;
-"""
-FTS_TABLES = ("documents_fts", "quotes_fts")
+FTS_INDEXED = {"documents": ("title", "text"), "quotes": ("text", "speaker")}
+
+
+def _fts(table: str, columns: tuple[str, ...]) -> str:
+    """The FTS5 index of `table`'s `columns`, and the triggers that keep it in step."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    fts = f"{table}_fts"
+    add = f"    INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});\n"
+    drop = (
+        f"    INSERT INTO {fts}({fts}, rowid, {cols})\n        VALUES ('delete', old.id, {old});\n"
+    )
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(\n"
+        f'    {cols}, content="{table}", content_rowid="id");\n'
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN\n{add}END;\n"
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN\n{drop}END;\n"
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {cols} ON {table} BEGIN\n"
+        f"{drop}{add}END;\n"
+    )
+
+
+FTS_SCHEMA = "\n" + "".join(_fts(t, cols) for t, cols in FTS_INDEXED.items())
+FTS_TABLES = tuple(f"{t}_fts" for t in FTS_INDEXED)
 # The layout of everything above: a database whose `meta.tables_layout` differs (written
 # by another version) has them dropped, made anew and refilled when it is opened.
 LAYOUT = hashlib.sha256((DERIVED_SCHEMA + FTS_SCHEMA + VIEWS_SCHEMA).encode()).hexdigest()[:16]

@@ -29,12 +29,18 @@ class Place:
     main: bool = False  # the event's own location (the map marks it)
 
 
-def _dicts(value: Any) -> list[dict[str, Any]]:
+def as_dicts(value: Any) -> list[dict[str, Any]]:
+    """The dict items of a list field of the export; a missing, null or malformed field
+    gives [] (every renderer reads the export this way)."""
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value of the export as text; None gives ''."""
     return "" if value is None else str(value)
+
+
+_dicts, _text = as_dicts, as_text
 
 
 # -- places -------------------------------------------------------------------------------
