@@ -407,7 +407,9 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/api/events/{event_id}", responses=NOT_FOUND)
     def api_event(event_id: str) -> dict[str, Any]:
         """One event with its figure ranges (corrections applied) and contradictions."""
-        return _found(views.event_record(results.current().export, event_id), "event")
+        snap = results.current()
+        index = snap.memo("index", lambda: views.record_index(snap.export, snap.docs))
+        return _found(index.view.event(event_id), "event")
 
     @app.get("/api/speakers/{name}", response_model=list[Statement])
     def api_speaker(name: str) -> list[dict[str, Any]]:

@@ -319,11 +319,6 @@ def framing(export: dict[str, Any], event: dict[str, Any]) -> list[str]:
     return framing_lines(export.get("framing") or [], event["id"])
 
 
-def event_record(export: dict[str, Any], event_id: str) -> dict[str, Any] | None:
-    """One event with its figure ranges (corrections applied) and contradictions."""
-    return View(export).event(event_id)
-
-
 @dataclass
 class RecordIndex:
     """What every event page looks up in the whole record, gathered once."""
