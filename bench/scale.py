@@ -145,8 +145,9 @@ def peak_mb() -> float:
     return (me + children) / 1024
 
 
-def run_parallax(corpus: Path, extra: Path) -> dict[str, Any]:
-    """In a fresh process: the whole run into a new database, then adding ADDED reports."""
+def run_parallax(corpus: Path, extra: Path, db: Path) -> dict[str, Any]:
+    """In a fresh process: the whole run into a new database `db`, then adding ADDED
+    reports."""
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     import parallax.analyze as analyze_mod
@@ -165,7 +166,7 @@ def run_parallax(corpus: Path, extra: Path) -> dict[str, Any]:
 
     analyze_mod.relink = timed_relink  # type: ignore[assignment]
     settings = Settings()
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "scale.db") as store:
+    with Store(db) as store:
         t = time.perf_counter()
         summary = analyze_mod.run_analysis([str(corpus)], store, settings)
         whole_s = time.perf_counter() - t
@@ -188,23 +189,55 @@ def run_parallax(corpus: Path, extra: Path) -> dict[str, Any]:
             "readd_s": readd_s,
             "readd_rechecked": again.rechecked,
             "peak_mb": max(peak, peak_mb()),
-            "events": len(summary.results.get("events", [])),
+            "events": store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0],
+            "blocks": len(store.blocked()),
         }
 
 
-def run_spacy(corpus: Path) -> dict[str, Any]:
-    """In a fresh process: bare spaCy over the same texts, 2 processes, Parallax's batch."""
+def run_recheck(db: Path, upto: int) -> dict[str, Any]:
+    """In a fresh process: the cross-document stage over the first `upto` reports of a
+    copy of `db`, as the whole run computes it (their block keys, blocks and record
+    computed anew)."""
+    import sqlite3
+
+    import parallax.analyze as analyze_mod
+    from parallax.pipeline import Settings
+    from parallax.store import RESULT_TABLES, Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "part.db"
+        with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+            src.backup(dst)
+        with sqlite3.connect(copy) as conn:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("DELETE FROM documents WHERE id > ?", (upto,))
+            for table in ("doc_blocks", "block_keys", *(f"result_{t}" for t in RESULT_TABLES)):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("DELETE FROM meta WHERE key = 'record_covers'")
+        with Store(copy) as store:
+            docs = store.count()
+            t = time.perf_counter()
+            blocks = analyze_mod.relink(store, Settings())
+            took = time.perf_counter() - t
+    return {"upto": upto, "docs": docs, "crossdoc_s": took, "blocks": blocks, "peak_mb": peak_mb()}
+
+
+def run_spacy(corpus: Path, limit: int | None = None) -> dict[str, Any]:
+    """In a fresh process: bare spaCy over the same texts (the first `limit`), 2
+    processes, Parallax's batch."""
     import spacy
 
     from parallax.nlp import model_name
     from parallax.pipeline import BATCH_SIZE
 
-    texts = [p.read_text("utf-8") for p in sorted(corpus.glob("*.txt"))]
+    texts = [p.read_text("utf-8") for p in sorted(corpus.glob("*.txt"))[:limit]]
     nlp = spacy.load(model_name())
     t = time.perf_counter()
     for _ in nlp.pipe(texts, n_process=2, batch_size=BATCH_SIZE):
         pass
-    return {"spacy_s": time.perf_counter() - t, "batch_size": BATCH_SIZE}
+    took = time.perf_counter() - t
+    return {"spacy_s": took, "spacy_words": words(texts), "spacy_docs": len(texts),
+            "batch_size": BATCH_SIZE}  # fmt: skip
 
 
 def run_ray(corpus: Path, limit: int) -> dict[str, Any]:
@@ -257,17 +290,27 @@ def measure(n: int, texts: list[str], args: argparse.Namespace) -> dict[str, Any
         corpus, more = Path(tmp) / "corpus", Path(tmp) / "more"
         write_corpus(reports, corpus)
         write_corpus(extra, more)
+        keep = args.keep or Path(tmp)
+        keep.mkdir(parents=True, exist_ok=True)
+        db = keep / f"scale_{n}.db"
+        for old in keep.glob(f"scale_{n}.db*"):
+            old.unlink()
         row: dict[str, Any] = {"n": n, "words": words(reports)}
         print(f"n={n}: {row['words']} words; parallax ...", file=sys.stderr, flush=True)
-        row |= child("parallax", str(corpus), str(more))
-        print(f"n={n}: spacy ...", file=sys.stderr, flush=True)
-        row |= child("spacy", str(corpus))
+        row |= child("parallax", str(corpus), str(more), str(db))
+        row["rechecks"] = []
+        for upto in sorted(k for k in args.recheck_at if k < n):
+            print(f"n={n}: cross-check of the first {upto} ...", file=sys.stderr, flush=True)
+            row["rechecks"].append(child("recheck", str(db), str(upto)))
+        limit = args.spacy_limit if args.spacy_limit and args.spacy_limit < n else None
+        print(f"n={n}: spacy on {limit or n} reports ...", file=sys.stderr, flush=True)
+        row |= child("spacy", str(corpus), str(limit or 0))
         if args.ray:
             print(f"n={n}: ray, 1 then 2 workers ...", file=sys.stderr, flush=True)
             row |= child("ray", str(corpus), str(args.ray_n))
     row["docs_per_s"] = n / row["whole_s"]
     row["words_per_s"] = row["words"] / row["whole_s"]
-    row["spacy_words_per_s"] = row["words"] / row["spacy_s"]
+    row["spacy_words_per_s"] = row["spacy_words"] / row["spacy_s"]
     row["ratio_to_spacy"] = row["words_per_s"] / row["spacy_words_per_s"]
     row["crossdoc_share"] = row["crossdoc_s"] / row["whole_s"]
     return row
@@ -290,9 +333,15 @@ def show(row: dict[str, Any]) -> None:
         f"{'run again' if row['readd_rechecked'] else 'not run again'}"
     )
     print(
-        f"  bare spaCy, n_process=2, batch_size={row['batch_size']}: {row['spacy_s']:.1f} s, "
-        f"{row['spacy_words_per_s']:.0f} words/s; Parallax at {row['ratio_to_spacy']:.2f} of it"
+        f"  bare spaCy, n_process=2, batch_size={row['batch_size']}, on {row['spacy_docs']} "
+        f"reports: {row['spacy_s']:.1f} s, {row['spacy_words_per_s']:.0f} words/s; Parallax "
+        f"at {row['ratio_to_spacy']:.2f} of it"
     )
+    for r in row.get("rechecks", []):
+        print(
+            f"  cross-document stage over the first {r['docs']} reports: "
+            f"{r['crossdoc_s']:.1f} s, {r['blocks']} blocks, peak {r['peak_mb']:.0f} MB"
+        )
     if "ray_efficiency" in row:
         print(
             f"  Ray, per-report stage on {row['ray_docs']} reports: 1 worker "
@@ -307,14 +356,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ray", action="store_true", help="also the per-report stage on Ray")
     parser.add_argument("--ray-n", type=int, default=200, help="reports for the Ray runs")
     parser.add_argument("--eval", type=Path, default=EVAL, help="../shared/eval")
+    parser.add_argument(
+        "--recheck-at",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also time the cross-document stage over the first K reports of the largest N",
+    )
+    parser.add_argument(
+        "--spacy-limit",
+        type=int,
+        default=0,
+        help="time bare spaCy on the first K reports only (its words/s do not depend on N)",
+    )
+    parser.add_argument("--keep", type=Path, help="keep the databases in this folder")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child
         if kind == "parallax":
-            out = run_parallax(Path(rest[0]), Path(rest[1]))
+            out = run_parallax(Path(rest[0]), Path(rest[1]), Path(rest[2]))
+        elif kind == "recheck":
+            out = run_recheck(Path(rest[0]), int(rest[1]))
         elif kind == "spacy":
-            out = run_spacy(Path(rest[0]))
+            out = run_spacy(Path(rest[0]), int(rest[1]) or None)
         else:
             out = run_ray(Path(rest[0]), int(rest[1]))
         print(json.dumps(out))
@@ -329,7 +394,9 @@ def main(argv: list[str] | None = None) -> int:
         row = measure(n, texts, args)
         show(row)
         rows.append(row)
-    exponent = fitted_exponent([(r["n"], r["crossdoc_s"]) for r in rows])
+    points = [(r["n"], r["crossdoc_s"]) for r in rows]
+    points += [(x["docs"], x["crossdoc_s"]) for r in rows for x in r.get("rechecks", [])]
+    exponent = fitted_exponent(sorted(set(points)))
     if exponent is not None:
         print(f"cross-document time grows as N^{exponent:.2f} (N log N is about N^1.1)")
     for r in rows:

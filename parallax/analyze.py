@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.crossdoc import Record, cross_check
+from parallax.crossdoc.blocks import WHOLE, WHOLE_LIMIT, block_keys, components, neighbours
 from parallax.gazetteer import get_gazetteer
 from parallax.ingest import REPLACED_FLAG, iter_inputs
 from parallax.models import DocumentRecord, InputError, RawDocument, SkippedInput
@@ -28,7 +29,6 @@ class Summary:
     # deliberately not read (a folder's hidden or unsupported files, a feed's items past its
     # cap or without text): listed and counted, not failures (the exit status stays 0)
     not_read: list[SkippedInput] = field(default_factory=list)
-    results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     documents: int = 0
     # False when the run added no report and the stored record already covered every
     # stored report: the cross-check was not run again (the record stays as it was)
@@ -104,30 +104,75 @@ def _store(rec: DocumentRecord, raw: RawDocument | None, store: Store, summary: 
         )
 
 
-RELINK_TRIES = 5
+FULL_SHARE = 4  # new reports over a quarter of all: every block is computed again
 
 
-def relink(
-    store: Store, settings: Settings, rewrite_all: bool = False
-) -> dict[str, list[dict[str, Any]]]:
-    """Recompute the cross-document record over everything stored. When another run adds
-    reports meanwhile, the record is computed again over them (the last run to finish
-    leaves the record of every report). Only the reports whose linked copy differs from
-    what is stored (a date or a name found through the new reports) are written again;
-    `rewrite_all` writes every one."""
-    record = Record()
-    for attempt in range(RELINK_TRIES):
+def relink(store: Store, settings: Settings, rewrite_all: bool = False) -> int:
+    """Bring the cross-document record up to date with every stored report, and return
+    the number of blocks cross-checked (see `crossdoc.blocks`). Up to `WHOLE_LIMIT`
+    reports the corpus is one block, checked whole. Beyond, only the blocks that the
+    reports added since the last cross-check join are checked again (a full re-check with
+    `rewrite_all`, or when the corpus just grew past the limit). The write lock is held
+    throughout, so a run adding reports meanwhile waits and then checks its own. Only the
+    reports whose linked copy differs from what is stored (a date or a name found
+    through other reports) are written again; `rewrite_all` writes every one."""
+    gaz = get_gazetteer(settings.gazetteer_files)
+    store.begin()
+    try:
+        keyed = [(d.id, block_keys(d, gaz)) for d in store.documents_by_ids(store.unkeyed())]
+        store.save_keys([(i, k) for i, k in keyed if i is not None])
         ids = store.document_ids()
-        stored = store.documents()
-        record = _cross_check(stored, settings)
-        last = attempt == RELINK_TRIES - 1
-        # the last try stores its record whatever was added meanwhile: it is then not
-        # known to cover every report, and the next run checks again
-        covers = None if last else record_key(ids, settings)
-        docs = record.documents if rewrite_all else changed_documents(record, stored)
-        if store.save_record(record, None if last else ids, covers, docs):
-            break
-    return record.to_dict()
+        english = store.english_ids()
+        blocked = store.blocked()
+        whole = len(english) <= WHOLE_LIMIT
+        old: Sequence[str | None]
+        if whole:
+            groups, old = [english], list(blocked)
+        elif rewrite_all or WHOLE in blocked or blocked.get(None, 0) * FULL_SHARE > len(english):
+            # a corpus just grown past the limit, or mostly new: every block computed
+            # at once (the same blocks the incremental path finds, at less cost)
+            groups, old = components(store.keys_of(english)), list(blocked)
+        else:
+            groups, old = _joined(store, english)
+        every = whole or set(old) == set(blocked)
+        shared = store.shared_ids([b for b in old if b])
+        store.replace_blocks(None if every else [b for b in old if b])
+        for members in groups:
+            docs = store.documents_by_ids(members)
+            record = cross_check(docs, gaz, anchored=not whole)
+            name = WHOLE if whole else block_name(docs)
+            changed = record.documents if rewrite_all else changed_documents(record, docs)
+            store.write_block(name, members, record, changed, docs)
+            shared[0].update(e.id for e in record.entities)
+            shared[1].update(s.id or s.name for s in record.speakers)
+        store.exclude([i for i in ids if i not in set(english)])
+        store.write_shared(None if every else shared)
+        store.set_covers(record_key(ids, settings))
+        store.conn.commit()
+    except BaseException:
+        store.conn.rollback()
+        raise
+    return len(groups)
+
+
+def _joined(store: Store, english: list[int]) -> tuple[list[list[int]], list[str]]:
+    """The blocks the reports not yet cross-checked join, as they are now, and the old
+    blocks they replace."""
+    where = store.blocks_of(english)
+    new = [i for i in english if where.get(i) is None]
+    keys = store.keys_of(new)
+    touched: set[int] = set()
+    for i in new:
+        touched |= neighbours(keys[i], *store.sharing(keys[i]))
+    old = sorted({b for i, b in store.blocks_of(sorted(touched)).items() if b})
+    members = sorted({*store.block_members(old), *new} & set(english))
+    return components(store.keys_of(members)), old
+
+
+def block_name(docs: list[DocumentRecord]) -> str:
+    """A block's id, from its reports' contents: the same reports, the same id."""
+    digest = hashlib.sha1("|".join(sorted(d.sha256 for d in docs)).encode())
+    return "blk-" + digest.hexdigest()[:12]
 
 
 def changed_documents(record: Record, stored: list[DocumentRecord]) -> list[DocumentRecord]:
@@ -157,16 +202,14 @@ def record_key(ids: list[int], settings: Settings) -> str:
     )
 
 
-def cross_check_stored(
-    store: Store, settings: Settings, added: bool
-) -> tuple[dict[str, list[dict[str, Any]]], bool]:
-    """The cross-document record after a run that stored new reports (`added`) or none;
-    and whether the cross-check ran: a run that added none keeps the stored record when
-    it covers every stored report."""
-    stored = None if added else current_results(store, settings)
-    if stored is not None:
-        return stored, False
-    return relink(store, settings), True
+def cross_check_stored(store: Store, settings: Settings, added: bool) -> bool:
+    """Bring the record up to date after a run that stored new reports (`added`) or
+    none; whether the cross-check ran: a run that added none keeps the stored record
+    when it covers every stored report."""
+    if not added and store.record_covers() == record_key(store.document_ids(), settings):
+        return False
+    relink(store, settings)
+    return True
 
 
 def current_results(store: Store, settings: Settings) -> dict[str, list[dict[str, Any]]] | None:
@@ -175,13 +218,6 @@ def current_results(store: Store, settings: Settings) -> dict[str, list[dict[str
     if store.record_covers() == record_key(store.document_ids(), settings):
         return store.results()
     return None
-
-
-def _cross_check(stored: list[DocumentRecord], settings: Settings) -> Record:
-    docs = [d for d in stored if "not_english" not in d.flags]
-    # in the order of their content, not of their arrival: the same reports added in any
-    # order give the same record; the stage never changes the reports it reads
-    return cross_check(docs, get_gazetteer(settings.gazetteer_files))
 
 
 def run_analysis(
@@ -213,7 +249,7 @@ def run_analysis(
             continue
         raw = by_sha.get(result.sha256)
         _store(with_ingest_flags(result, raw), raw, store, summary)
-    summary.results, summary.rechecked = cross_check_stored(store, settings, bool(summary.added))
+    summary.rechecked = cross_check_stored(store, settings, bool(summary.added))
     summary.documents = store.count()
     return summary
 

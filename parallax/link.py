@@ -4,6 +4,7 @@ borrowed from linked reports, and events grouped by type, date and place."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import heapq
 import math
@@ -278,7 +279,8 @@ MIN_LINK_SIMILARITY = 0.15  # to look for a shared event to anchor weekdays on
 CLOSE_SIMILARITY = 0.25  # to read a report's weekdays in the week of a close report
 
 
-def _shingles(text: str) -> set[int]:
+@functools.lru_cache(maxsize=4096)
+def _shingles(text: str) -> frozenset[int]:
     """A fixed sample (one in SHINGLE_SAMPLE, by hash) of the opening's word shingles: the
     share two texts have in common is kept, the index stays small."""
     words = WORD.findall(text[:COPY_PREFIX].lower())
@@ -287,7 +289,7 @@ def _shingles(text: str) -> set[int]:
         h = zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())  # the same in every run
         if h % SHINGLE_SAMPLE == 0:
             out.add(h)
-    return out
+    return frozenset(out)
 
 
 def copies_of(
@@ -560,7 +562,9 @@ def incidents(
     return [(ms, background[k]) for k, ms in slots.items()]
 
 
-def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = None) -> list[Event]:
+def link_events(
+    docs: list[DocumentRecord], stories: list[list[str]] | None = None, anchored: bool = False
+) -> list[Event]:
     """Events across documents. Attacks and blasts are grouped per story (reports of the
     same real events; all reports are one story when none are given) into the incidents
     the story tells (see `incidents`); other kinds merge when their type group and date
@@ -607,7 +611,7 @@ def link_events(docs: list[DocumentRecord], stories: list[list[str]] | None = No
         told += [_make_event(ms, bg) for ms, bg in incidents(members, towns, weak, texts)]
     events += _same_incident_across_stories(told)
     sha = {d.name: d.sha256 for d in docs}
-    _assign_ids(events, sha)
+    _assign_ids(events, sha, anchored)
     events.sort(key=lambda e: (e.date is None, e.date or "", e.type, e.id))
     return events
 
@@ -662,7 +666,7 @@ def _one_campaign_across_stories(events: list[Event]) -> list[Event]:
     return out
 
 
-def _assign_ids(events: list[Event], sha: dict[str, str]) -> None:
+def _assign_ids(events: list[Event], sha: dict[str, str], anchored: bool = False) -> None:
     """Ids from what an event is, not where it falls in a list: its kind and date (and, for
     an undated or colliding one, the first report and offset that tell it), so an event
     keeps its id when reports are added or analysed again. The place is left out: the
@@ -683,7 +687,8 @@ def _assign_ids(events: list[Event], sha: dict[str, str]) -> None:
     }
     counts = Counter(base.values())
     for e in events:
-        e.id = base[id(e)] if counts[base[id(e)]] == 1 else digest(base[id(e)], *anchor(e))
+        alone = counts[base[id(e)]] == 1 and not anchored
+        e.id = base[id(e)] if alone else digest(base[id(e)], *anchor(e))
 
 
 def _join_the_one_dated(
@@ -1042,19 +1047,20 @@ def _relocate(docs: list[DocumentRecord]) -> None:
                 ev.location_start, ev.location_end = best.start, best.end
 
 
-def link(docs: list[DocumentRecord], gaz: Gazetteer) -> Linked:
+def link(docs: list[DocumentRecord], gaz: Gazetteer, anchored: bool = False) -> Linked:
     """Run every cross-document step in order; updates the records' dates and names.
     The reports are taken in the order of their content hash, so the same reports in
-    any order give the same record."""
+    any order give the same record. `anchored`: every event id names the report and
+    offset that first tell it (a block of a larger corpus: ids unique across blocks)."""
     docs = sorted(docs, key=lambda d: (d.sha256, d.name))
     entities = link_entities(docs, gaz)
     _relocate(docs)
     link_dates(docs)
     stories = link_stories(docs)
-    events = link_events(docs, stories)
+    events = link_events(docs, stories, anchored)
     developments = link_developments(docs, stories, events)
     set_news(events, developments)
-    _assign_ids(developments, {d.name: d.sha256 for d in docs})
+    _assign_ids(developments, {d.name: d.sha256 for d in docs}, anchored)
     events = sorted(
         [*events, *developments], key=lambda e: (e.date is None, e.date or "", e.type, e.id)
     )

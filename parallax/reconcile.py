@@ -1069,10 +1069,11 @@ def independent_sources(docs: list[DocumentRecord]) -> list[dict[str, Any]]:
     for i, wire in enumerate(credits):
         if wire is not None:
             union(first_of.setdefault(wire, i), i)
-    shingles = [_shingles(d.text) for d in docs]
-    for i, j in sorted(candidate_pairs([shingle_hashes(s) for s in shingles])):
-        if root(i) != root(j) and _near_duplicate_shingles(shingles[i], shingles[j]):
-            union(i, j)
+    if len(docs) > 1:  # one report is its own copy of nothing
+        shingles = [_shingles(d.text) for d in docs]
+        for i, j in sorted(candidate_pairs([shingle_hashes(s) for s in shingles])):
+            if root(i) != root(j) and _near_duplicate_shingles(shingles[i], shingles[j]):
+                union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(docs)):
         groups[root(i)].append(i)

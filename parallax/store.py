@@ -10,12 +10,15 @@ import functools
 import json
 import sqlite3
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from parallax import tables
-from parallax.crossdoc.record import Record
+from parallax.crossdoc.blocks import WHOLE, BlockKeys
+from parallax.crossdoc.record import Entity, Record, Speaker, merge_entities, merge_speakers, merged
 from parallax.models import DocumentRecord, EventMention, Figure, Mention, Quote, TimeExpr
 
 SCHEMA_VERSION = tables.SCHEMA_VERSION
@@ -133,12 +136,30 @@ def _schema() -> list[str]:
     for table in RESULT_TABLES:
         parts.append(
             f"CREATE TABLE IF NOT EXISTS result_{table} (position INTEGER PRIMARY KEY, "
-            "data TEXT NOT NULL)"
+            f"data TEXT NOT NULL{RESULT_EXTRA})"
         )
     parts.append(CORRECTIONS_SCHEMA)
+    parts += BLOCK_SCHEMA
     return parts
 
 
+# A record row's block (see `crossdoc.blocks`) and, for an entity or speaker, its id (a
+# record is kept per block, so adding reports rewrites only the blocks they join).
+RESULT_COLUMNS = {"block": f"TEXT NOT NULL DEFAULT '{WHOLE}'", "item": "TEXT"}
+RESULT_EXTRA = "".join(f", {c} {decl}" for c, decl in RESULT_COLUMNS.items())
+# Per report: the block it was last cross-checked in (NULL: not yet) and the number of its
+# sampled shingles; its block keys (`BlockKeys.rows`).
+BLOCK_SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS doc_blocks (doc_id INTEGER PRIMARY KEY REFERENCES "
+    "documents(id) ON DELETE CASCADE, block TEXT, shingles INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS doc_blocks_block ON doc_blocks(block)",
+    "CREATE TABLE IF NOT EXISTS block_keys (key TEXT NOT NULL, doc_id INTEGER NOT NULL "
+    "REFERENCES documents(id) ON DELETE CASCADE)",
+    "CREATE INDEX IF NOT EXISTS block_keys_key ON block_keys(key)",
+    "CREATE INDEX IF NOT EXISTS block_keys_doc ON block_keys(doc_id)",
+]
+SHARED_RESULTS = ("entities", "speakers")  # merged over the blocks that name them
+CHUNK = 500  # ids per SQL statement
 RECORD_COVERS = "record_covers"  # meta key: what the stored cross-document record covers
 _INT64 = range(-(2**63), 2**63)
 BUSY_TIMEOUT = 600.0  # seconds a write waits for another run's write (concurrent analyses)
@@ -162,17 +183,27 @@ def _field_types(cls: type) -> dict[str, str]:
     return {f.name: str(f.type) for f in fields(cls)}
 
 
-def _decode(name: str, value: Any, cls: type) -> Any:
-    ftype = _field_types(cls)[name]
-    if isinstance(value, bytes) and ftype.startswith("int"):  # beyond 64 bits: see _encode
-        return int(value)
-    if value is not None and ("dict" in ftype or "list" in ftype):
-        return json.loads(value)
-    if value is not None and ftype.startswith("bool"):
-        return bool(value)
-    if value is not None and ftype.startswith("float"):
-        return float(value)
-    return value
+def _as_int(value: Any) -> Any:
+    return int(value) if isinstance(value, bytes) else value  # beyond 64 bits: see _encode
+
+
+@functools.cache
+def _readers(cls: type) -> tuple[list[str], list[tuple[int, Callable[[Any], Any]]]]:
+    """An item class's fields in order, and the decoder of each field stored otherwise
+    than read (by position; see `_decode`)."""
+    names: list[str] = []
+    decoders: list[tuple[int, Callable[[Any], Any]]] = []
+    for i, (name, ftype) in enumerate(_field_types(cls).items()):
+        names.append(name)
+        if ftype.startswith("int"):
+            decoders.append((i, _as_int))
+        elif "dict" in ftype or "list" in ftype:
+            decoders.append((i, json.loads))
+        elif ftype.startswith("bool"):
+            decoders.append((i, bool))
+        elif ftype.startswith("float"):
+            decoders.append((i, float))
+    return names, decoders
 
 
 class Store:
@@ -224,6 +255,19 @@ class Store:
 
     def _add_new_columns(self) -> None:
         """A database written by an earlier version gets the item fields added since."""
+        for table in RESULT_TABLES:
+            have = {row[1] for row in self.conn.execute(f"PRAGMA table_info(result_{table})")}
+            for name, decl in RESULT_COLUMNS.items():
+                if name not in have:
+                    self.conn.execute(f"ALTER TABLE result_{table} ADD COLUMN {name} {decl}")
+        for table in RESULT_TABLES:
+            self.conn.execute(
+                f"CREATE INDEX IF NOT EXISTS result_{table}_block ON result_{table}(block)"
+            )
+        for table in SHARED_RESULTS:
+            self.conn.execute(
+                f"CREATE INDEX IF NOT EXISTS result_{table}_item ON result_{table}(item)"
+            )
         for table, cls in ITEM_TABLES.values():
             have = {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
             new = {f.name: _sql_type(f.type) for f in fields(cls)}
@@ -261,10 +305,13 @@ class Store:
         tables.create(self.conn)
         tables.reindex_text(self.conn)
         try:
-            record = Record.from_dict(self.results())
+            blocks = self._block_records()
+            record = merged([r for _, r in blocks]) if blocks else Record()
         except (KeyError, TypeError, ValueError):
             return
-        tables.write(self.conn, record)
+        tables.write_shared(self.conn, record.entities, record.speakers)
+        for block, rec in blocks:
+            tables.write(self.conn, rec, block)
 
     def close(self) -> None:
         self.conn.close()
@@ -331,16 +378,27 @@ class Store:
                 rows,
             )
 
-    def update(self, rec: DocumentRecord) -> None:
-        """Rewrite a stored report's dates and items after linking."""
+    def update(self, rec: DocumentRecord, before: DocumentRecord | None = None) -> None:
+        """Rewrite a stored report's dates and items after linking; with `before` (the
+        report as stored), only the kinds of item that differ from it."""
         assert rec.id is not None
         self.conn.execute(
             "UPDATE documents SET published = ?, published_basis = ?, published_from = ? WHERE id = ?",
             (rec.published, rec.published_basis, rec.published_from, rec.id),
         )
-        for table, _ in ITEM_TABLES.values():
+        for attr, (table, cls) in ITEM_TABLES.items():
+            if before is not None and getattr(before, attr) == getattr(rec, attr):
+                continue
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (rec.id,))
-        self._write_items(rec.id, rec)
+            self._write_table(rec.id, getattr(rec, attr), table, cls)
+
+    def _write_table(self, doc_id: int, items: list[Any], table: str, cls: type) -> None:
+        names = [f.name for f in fields(cls)]
+        cols = ", ".join(f'"{n}"' for n in names)
+        self.conn.executemany(
+            f"INSERT INTO {table} (doc_id, {cols}) VALUES ({', '.join('?' * (len(names) + 1))})",
+            [[doc_id, *(_encode(getattr(item, n)) for n in names)] for item in items],
+        )
 
     def documents(self) -> list[DocumentRecord]:
         """Every stored report with its items, in the order they were added."""
@@ -358,25 +416,31 @@ class Store:
         return found[0] if found else None
 
     def _read_documents(self, where: str, args: tuple[Any, ...]) -> list[DocumentRecord]:
-        self.conn.row_factory = sqlite3.Row
-        try:
-            docs = []
-            for row in self.conn.execute(f"SELECT * FROM documents{where} ORDER BY id", args):
-                data = {c: row[c] for c in DOC_COLUMNS}
-                data["flags"] = json.loads(data["flags"] or "[]")
-                rec = DocumentRecord(**data, id=row["id"])
-                for attr, (table, cls) in ITEM_TABLES.items():
-                    items = self.conn.execute(
-                        f"SELECT * FROM {table} WHERE doc_id = ? ORDER BY rowid", (row["id"],)
-                    )
-                    names = list(_field_types(cls))
-                    setattr(
-                        rec, attr, [cls(**{n: _decode(n, r[n], cls) for n in names}) for r in items]
-                    )
-                docs.append(rec)
-            return docs
-        finally:
-            self.conn.row_factory = None
+        cols = ", ".join(f'"{c}"' for c in DOC_COLUMNS)
+        docs: dict[int, DocumentRecord] = {}
+        for row in self.conn.execute(f"SELECT id, {cols} FROM documents{where} ORDER BY id", args):
+            data = dict(zip(DOC_COLUMNS, row[1:], strict=True))
+            data["flags"] = json.loads(data["flags"] or "[]")
+            docs[row[0]] = DocumentRecord(**data, id=row[0])
+        ids = list(docs)
+        for attr, (table, cls) in ITEM_TABLES.items():
+            names, decoders = _readers(cls)
+            select = ", ".join(f'"{n}"' for n in names)
+            for doc in docs.values():
+                setattr(doc, attr, [])
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                for row in self.conn.execute(
+                    f"SELECT doc_id, {select} FROM {table} WHERE doc_id IN ({marks}) "
+                    "ORDER BY doc_id, id",
+                    chunk,
+                ):
+                    values = list(row[1:])
+                    for i, decode in decoders:
+                        if values[i] is not None:
+                            values[i] = decode(values[i])
+                    getattr(docs[row[0]], attr).append(cls(*values))
+        return list(docs.values())
 
     def remove(self, doc_id: int) -> None:
         """Delete one report and its machine output (its corrections stay)."""
@@ -460,13 +524,9 @@ class Store:
                 self.update(rec)
             for table in RESULT_TABLES:
                 self.conn.execute(f"DELETE FROM result_{table}")
-                self.conn.executemany(
-                    f"INSERT INTO result_{table} (position, data) VALUES (?, ?)",
-                    [
-                        (i, json.dumps(item, ensure_ascii=False))
-                        for i, item in enumerate(results.get(table, []))
-                    ],
-                )
+            self._insert_results(WHOLE, results)
+            tables.clear(self.conn)
+            tables.write_shared(self.conn, record.entities, record.speakers)
             tables.write(self.conn, record)
             if covers is None:
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (RECORD_COVERS,))
@@ -502,6 +562,15 @@ class Store:
         return Record.from_dict(self.results())
 
     def results(self) -> dict[str, list[dict[str, Any]]]:
+        """The stored record as the export reads it: one block's rows as stored; those of
+        several blocks merged (`crossdoc.record.merged`)."""
+        names = {
+            r[0]
+            for t in RESULT_TABLES
+            for r in self.conn.execute(f"SELECT DISTINCT block FROM result_{t}")
+        }
+        if len(names) > 1:
+            return merged([r for _, r in self._block_records()]).to_dict()
         out = {}
         for table in RESULT_TABLES:
             rows = self.conn.execute(
@@ -509,6 +578,266 @@ class Store:
             ).fetchall()
             out[table] = [json.loads(r[0]) for r in rows]
         return out
+
+    def _block_records(self, blocks: list[str] | None = None) -> list[tuple[str, Record]]:
+        """The stored record's blocks (all, or those named), in the order of their ids."""
+        rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for table in RESULT_TABLES:
+            if blocks is None:
+                found = self.conn.execute(
+                    f"SELECT block, data FROM result_{table} ORDER BY block, position"
+                ).fetchall()
+            else:
+                found = []
+                for b in blocks:
+                    found += [
+                        (b, r[0])
+                        for r in self.conn.execute(
+                            f"SELECT data FROM result_{table} WHERE block = ? ORDER BY position",
+                            (b,),
+                        )
+                    ]
+            for block, data in found:
+                rows.setdefault(block, {t: [] for t in RESULT_TABLES})[table].append(
+                    json.loads(data)
+                )
+        return [(b, Record.from_dict(rows[b])) for b in sorted(rows)]
+
+    def _insert_results(self, block: str, results: dict[str, list[dict[str, Any]]]) -> None:
+        for table in RESULT_TABLES:
+            self.conn.executemany(
+                f"INSERT INTO result_{table} (data, block, item) VALUES (?, ?, ?)",
+                [
+                    (
+                        json.dumps(item, ensure_ascii=False),
+                        block,
+                        (item.get("id") or item.get("name")) if table in SHARED_RESULTS else None,
+                    )
+                    for item in results.get(table, [])
+                ],
+            )
+
+    # -- blocks of the record (see `crossdoc.blocks`) ------------------------------------
+
+    def unkeyed(self) -> list[int]:
+        """Reports whose block keys are not stored yet."""
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM doc_blocks) "
+                "ORDER BY id"
+            )
+        ]
+
+    def save_keys(self, keyed: list[tuple[int, BlockKeys]]) -> None:
+        """Store reports' block keys (inside the caller's transaction)."""
+        for doc_id, keys in keyed:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO doc_blocks VALUES (?, NULL, ?)",
+                (doc_id, len(keys.shingles)),
+            )
+            self.conn.execute("DELETE FROM block_keys WHERE doc_id = ?", (doc_id,))
+            self.conn.executemany(
+                "INSERT INTO block_keys VALUES (?, ?)", [(k, doc_id) for k in keys.rows()]
+            )
+
+    def keys_of(self, ids: list[int]) -> dict[int, BlockKeys]:
+        rows: dict[int, list[str]] = {i: [] for i in ids}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for key, doc_id in self.conn.execute(
+                f"SELECT key, doc_id FROM block_keys WHERE doc_id IN ({marks})", chunk
+            ):
+                rows[int(doc_id)].append(key)
+        return {i: BlockKeys.from_rows(r) for i, r in rows.items()}
+
+    def sharing(self, keys: BlockKeys) -> tuple[set[int], Counter[int], dict[int, int]]:
+        """The stored reports sharing an incident place with `keys`; the shingles each
+        report shares with them; and those reports' numbers of shingles."""
+        places: set[int] = set()
+        for chunk in _chunks(sorted(f"p{p}" for p in keys.places)):
+            marks = ",".join("?" * len(chunk))
+            places.update(
+                int(r[0])
+                for r in self.conn.execute(
+                    f"SELECT DISTINCT doc_id FROM block_keys WHERE key IN ({marks})", chunk
+                )
+            )
+        hits: Counter[int] = Counter()
+        for chunk in _chunks(sorted(f"s{h}" for h in keys.shingles)):
+            marks = ",".join("?" * len(chunk))
+            for doc_id, n in self.conn.execute(
+                f"SELECT doc_id, COUNT(*) FROM block_keys WHERE key IN ({marks}) GROUP BY doc_id",
+                chunk,
+            ):
+                hits[int(doc_id)] += int(n)
+        sizes: dict[int, int] = {}
+        for chunk in _chunks(sorted(hits)):
+            marks = ",".join("?" * len(chunk))
+            sizes.update(
+                (int(a), int(b))
+                for a, b in self.conn.execute(
+                    f"SELECT doc_id, shingles FROM doc_blocks WHERE doc_id IN ({marks})", chunk
+                )
+            )
+        return places, hits, sizes
+
+    def blocks_of(self, ids: list[int]) -> dict[int, str | None]:
+        out: dict[int, str | None] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                (int(a), b)
+                for a, b in self.conn.execute(
+                    f"SELECT doc_id, block FROM doc_blocks WHERE doc_id IN ({marks})", chunk
+                )
+            )
+        return out
+
+    def block_members(self, blocks: list[str]) -> list[int]:
+        out: list[int] = []
+        for chunk in _chunks(blocks):
+            marks = ",".join("?" * len(chunk))
+            out += [
+                int(r[0])
+                for r in self.conn.execute(
+                    f"SELECT doc_id FROM doc_blocks WHERE block IN ({marks})", chunk
+                )
+            ]
+        return sorted(out)
+
+    def english_ids(self) -> list[int]:
+        """The reports the cross-check reads (those flagged `not_english` are stored,
+        not extracted)."""
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT id FROM documents WHERE flags IS NULL OR flags NOT LIKE "
+                "'%\"not_english\"%' ORDER BY id"
+            )
+        ]
+
+    def exclude(self, ids: list[int]) -> None:
+        """Reports the cross-check does not read: in no block (the empty name)."""
+        self.conn.executemany(
+            "UPDATE doc_blocks SET block = '' WHERE doc_id = ?", [(i,) for i in ids]
+        )
+
+    def blocked(self) -> dict[str | None, int]:
+        """How many reports each block holds (None: not yet cross-checked)."""
+        return {
+            b: int(n)
+            for b, n in self.conn.execute("SELECT block, COUNT(*) FROM doc_blocks GROUP BY block")
+        }
+
+    def documents_by_ids(self, ids: list[int]) -> list[DocumentRecord]:
+        out: list[DocumentRecord] = []
+        for chunk in _chunks(sorted(ids)):
+            out += self._read_documents(
+                f" WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk)
+            )
+        return out
+
+    def begin(self) -> None:
+        """Take the write lock now (a cross-check that reads and writes blocks)."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+        # blocks' rows name entities written after the last block (`write_shared`)
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")
+
+    def replace_blocks(self, old: list[str] | None) -> None:
+        """Delete the record's rows of `old` blocks, of every block when None (inside
+        `begin`'s transaction)."""
+        for table in RESULT_TABLES:
+            if old is None:
+                self.conn.execute(f"DELETE FROM result_{table}")
+            else:
+                self.conn.executemany(
+                    f"DELETE FROM result_{table} WHERE block = ?", [(b,) for b in old]
+                )
+        tables.clear(self.conn, old)
+
+    def write_block(
+        self,
+        block: str,
+        ids: list[int],
+        record: Record,
+        docs: list[DocumentRecord],
+        stored: list[DocumentRecord] | None = None,
+    ) -> None:
+        """One block's record, its reports' assignment to it, and the given linked copies
+        of its reports (inside `begin`'s transaction; entities and speakers need
+        `write_shared` after the last block). `stored`: the reports as stored, to write
+        only the kinds of item that changed."""
+        before = {(d.sha256, d.name): d for d in stored or []}
+        for rec in docs:
+            self.update(rec, before.get((rec.sha256, rec.name)))
+        self._insert_results(block, record.to_dict())
+        tables.write(self.conn, record, block, [d.name for d in record.documents])
+        self.conn.executemany(
+            "UPDATE doc_blocks SET block = ? WHERE doc_id = ?", [(block, i) for i in ids]
+        )
+
+    def write_shared(self, touched: tuple[set[str], set[str]] | None) -> None:
+        """The typed entity and speaker rows of the ids `touched` (entities, speakers),
+        merged over the blocks that have them; None: all of them."""
+        ents: dict[str, list[Entity]] = {}
+        spks: dict[str, list[Speaker]] = {}
+        for table, want in (
+            ("entities", touched[0] if touched else None),
+            ("speakers", touched[1] if touched else None),
+        ):
+            if want is None:
+                found = self.conn.execute(
+                    f"SELECT item, data FROM result_{table} ORDER BY block, position"
+                ).fetchall()
+            else:
+                found = []
+                for chunk in _chunks(sorted(want)):
+                    marks = ",".join("?" * len(chunk))
+                    found += self.conn.execute(
+                        f"SELECT item, data FROM result_{table} WHERE item IN ({marks}) "
+                        "ORDER BY block, position",
+                        chunk,
+                    ).fetchall()
+            for item, data in found:
+                if table == "entities":
+                    ents.setdefault(item, []).append(Entity.from_dict(json.loads(data)))
+                else:
+                    spks.setdefault(item, []).append(Speaker.from_dict(json.loads(data)))
+        gone = None
+        if touched is not None:
+            gone = (sorted(touched[0] - ents.keys()), sorted(touched[1] - spks.keys()))
+        tables.write_shared(
+            self.conn,
+            [merge_entities(found) for found in ents.values()],
+            [merge_speakers(found) for found in spks.values()],
+            gone,
+        )
+
+    def shared_ids(self, blocks: list[str]) -> tuple[set[str], set[str]]:
+        """The entity and speaker ids the record's `blocks` name."""
+        out: tuple[set[str], set[str]] = (set(), set())
+        for table, into in zip(SHARED_RESULTS, out, strict=True):
+            for chunk in _chunks(blocks):
+                marks = ",".join("?" * len(chunk))
+                into.update(
+                    r[0]
+                    for r in self.conn.execute(
+                        f"SELECT item FROM result_{table} WHERE block IN ({marks})", chunk
+                    )
+                )
+        return out
+
+    def set_covers(self, covers: str | None) -> None:
+        if covers is None:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (RECORD_COVERS,))
+        else:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (RECORD_COVERS, covers))
+
+
+def _chunks(items: list[Any]) -> list[list[Any]]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
 def check_correction(corr: Correction) -> None:

@@ -15,7 +15,7 @@ import json
 import sqlite3
 from typing import Any
 
-from parallax.crossdoc.record import Record
+from parallax.crossdoc.record import Entity, Record, Speaker
 
 # Of the store's own tables: 1, item tables without keys, the record as JSON only; 2, item
 # tables with an `id` primary key and `figures.event_id` / `event_mentions.event_id`
@@ -45,11 +45,13 @@ DERIVED_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, label TEXT, plover TEXT, date TEXT,
     date_precision TEXT, location TEXT, actor TEXT, target TEXT, background INTEGER NOT NULL,
-    reported_by TEXT, reports INTEGER NOT NULL, mentions INTEGER NOT NULL);
+    reported_by TEXT, reports INTEGER NOT NULL, mentions INTEGER NOT NULL,
+    block TEXT NOT NULL DEFAULT 'whole');
 CREATE INDEX IF NOT EXISTS events_date ON events(date);
 CREATE TABLE IF NOT EXISTS event_reports (
     event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE, document TEXT NOT NULL,
-    document_id {_DOC}, news INTEGER NOT NULL, PRIMARY KEY (event_id, document));
+    document_id {_DOC}, news INTEGER NOT NULL,
+    block TEXT NOT NULL DEFAULT 'whole', PRIMARY KEY (event_id, document));
 CREATE INDEX IF NOT EXISTS event_reports_document ON event_reports(document_id);
 CREATE TABLE IF NOT EXISTS ranges (
     id INTEGER PRIMARY KEY, event_id TEXT REFERENCES events(id) ON DELETE CASCADE,
@@ -57,7 +59,8 @@ CREATE TABLE IF NOT EXISTS ranges (
     agreed INTEGER NOT NULL, rule TEXT, claims INTEGER NOT NULL, claimants TEXT,
     claimant_count INTEGER NOT NULL, sources INTEGER NOT NULL,
     independent_sources INTEGER NOT NULL, latest_value INTEGER, latest_as_of TEXT,
-    latest_claimant TEXT, corrected INTEGER NOT NULL);
+    latest_claimant TEXT, corrected INTEGER NOT NULL,
+    block TEXT NOT NULL DEFAULT 'whole');
 CREATE INDEX IF NOT EXISTS ranges_event ON ranges(event_id, metric);
 CREATE TABLE IF NOT EXISTS claims (
     id INTEGER PRIMARY KEY, range_id INTEGER NOT NULL REFERENCES ranges(id) ON DELETE CASCADE,
@@ -66,7 +69,8 @@ CREATE TABLE IF NOT EXISTS claims (
     document_id {_DOC}, figure_id INTEGER REFERENCES figures(id) ON DELETE SET NULL,
     text TEXT, start INTEGER, "end" INTEGER, reportedly INTEGER, "update" INTEGER,
     previous INTEGER, as_of TEXT, date TEXT, population TEXT, source TEXT, role TEXT,
-    copy INTEGER, counted INTEGER, superseded INTEGER, corrected INTEGER, review TEXT);
+    copy INTEGER, counted INTEGER, superseded INTEGER, corrected INTEGER, review TEXT,
+    block TEXT NOT NULL DEFAULT 'whole');
 CREATE INDEX IF NOT EXISTS claims_range ON claims(range_id);
 CREATE INDEX IF NOT EXISTS claims_event ON claims(event_id);
 CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
@@ -78,7 +82,8 @@ CREATE TABLE IF NOT EXISTS contradictions (
     a_end INTEGER,
     b_text TEXT, b_claimant TEXT, b_document TEXT, b_document_id {_DOC}, b_start INTEGER,
     b_end INTEGER,
-    documents TEXT, reports INTEGER NOT NULL);
+    documents TEXT, reports INTEGER NOT NULL,
+    block TEXT NOT NULL DEFAULT 'whole');
 CREATE INDEX IF NOT EXISTS contradictions_event ON contradictions(event_id);
 CREATE INDEX IF NOT EXISTS contradictions_a_document ON contradictions(a_document_id);
 CREATE INDEX IF NOT EXISTS contradictions_b_document ON contradictions(b_document_id);
@@ -88,7 +93,8 @@ CREATE TABLE IF NOT EXISTS entities (
 CREATE INDEX IF NOT EXISTS entities_kind ON entities(kind);
 CREATE TABLE IF NOT EXISTS entity_mentions (
     id INTEGER PRIMARY KEY, entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
-    document TEXT NOT NULL, document_id {_DOC}, start INTEGER, "end" INTEGER, text TEXT);
+    document TEXT NOT NULL, document_id {_DOC}, start INTEGER, "end" INTEGER, text TEXT,
+    block TEXT NOT NULL DEFAULT 'whole');
 CREATE INDEX IF NOT EXISTS entity_mentions_entity ON entity_mentions(entity_id);
 CREATE INDEX IF NOT EXISTS entity_mentions_document ON entity_mentions(document_id);
 CREATE TABLE IF NOT EXISTS speakers (
@@ -97,11 +103,21 @@ CREATE TABLE IF NOT EXISTS speakers (
     reports INTEGER NOT NULL, statements INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS speakers_entity ON speakers(entity_id);
 CREATE TABLE IF NOT EXISTS sources (
-    id INTEGER PRIMARY KEY, source TEXT NOT NULL, basis TEXT, reports INTEGER NOT NULL);
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, basis TEXT, reports INTEGER NOT NULL,
+    block TEXT NOT NULL DEFAULT 'whole');
 CREATE TABLE IF NOT EXISTS source_reports (
     source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE, document TEXT NOT NULL,
-    document_id {_DOC}, PRIMARY KEY (source_id, document));
+    document_id {_DOC},
+    block TEXT NOT NULL DEFAULT 'whole', PRIMARY KEY (source_id, document));
 CREATE INDEX IF NOT EXISTS source_reports_document ON source_reports(document_id);
+CREATE INDEX IF NOT EXISTS events_block ON events(block);
+CREATE INDEX IF NOT EXISTS event_reports_block ON event_reports(block);
+CREATE INDEX IF NOT EXISTS ranges_block ON ranges(block);
+CREATE INDEX IF NOT EXISTS claims_block ON claims(block);
+CREATE INDEX IF NOT EXISTS contradictions_block ON contradictions(block);
+CREATE INDEX IF NOT EXISTS entity_mentions_block ON entity_mentions(block);
+CREATE INDEX IF NOT EXISTS sources_block ON sources(block);
+CREATE INDEX IF NOT EXISTS source_reports_block ON source_reports(block);
 -- the items' event ids (store.ITEM_EXTRA_COLUMNS): a rewritten event is found at once
 CREATE INDEX IF NOT EXISTS figures_event ON figures(event_id);
 CREATE INDEX IF NOT EXISTS event_mentions_event ON event_mentions(event_id);
@@ -209,13 +225,41 @@ def _int(value: Any) -> Any:
     return value
 
 
-def write(conn: sqlite3.Connection, record: Record) -> None:
-    """Replace the typed tables with the record's (inside the caller's transaction), and
-    give each stored figure and event mention the record's event id."""
-    for table in reversed(DERIVED_TABLES):
-        conn.execute(f"DELETE FROM {table}")
+BLOCK_TABLES = tuple(t for t in DERIVED_TABLES if t not in ("entities", "speakers"))
+
+
+def clear(conn: sqlite3.Connection, blocks: list[str] | None = None) -> None:
+    """Delete the rows of the record's `blocks` (see `crossdoc.blocks`), of every block
+    when None; entities and speakers, shared between blocks, are `write_shared`'s."""
+    for table in reversed(BLOCK_TABLES):
+        if blocks is None:
+            conn.execute(f"DELETE FROM {table}")
+        else:
+            conn.executemany(f"DELETE FROM {table} WHERE block = ?", [(b,) for b in blocks])
+
+
+def write(
+    conn: sqlite3.Connection,
+    record: Record,
+    block: str = "whole",
+    documents: list[str] | None = None,
+) -> None:
+    """Write one block of the record into the typed tables (inside the caller's
+    transaction, after `clear` and `write_shared`), and give each stored figure and event
+    mention of its `documents` (by name; None: every report) the record's event id."""
     doc_ids: dict[str, int] = {}
-    for doc_id, name in conn.execute("SELECT id, name FROM documents ORDER BY id DESC"):
+    if documents is None:
+        rows = conn.execute("SELECT id, name FROM documents ORDER BY id DESC").fetchall()
+    else:
+        rows = []
+        for i in range(0, len(documents), 500):
+            part = documents[i : i + 500]
+            rows += conn.execute(
+                f"SELECT id, name FROM documents WHERE name IN ({','.join('?' * len(part))})",
+                part,
+            ).fetchall()
+        rows.sort(reverse=True)
+    for doc_id, name in rows:
         doc_ids[name] = doc_id  # a name stored twice: the first report keeps it
 
     def doc(name: str | None) -> int | None:
@@ -223,7 +267,7 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
 
     events = {e.id for e in record.events}
     conn.executemany(
-        "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 e.id,
@@ -239,14 +283,15 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
                 e.reported_by,
                 len(e.documents),
                 len(e.mentions),
+                block,
             )
             for e in record.events
         ],  # fmt: skip
     )
     conn.executemany(
-        "INSERT OR IGNORE INTO event_reports VALUES (?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO event_reports VALUES (?, ?, ?, ?, ?)",
         [
-            (e.id, name, doc(name), int(name in e.documents))
+            (e.id, name, doc(name), int(name in e.documents), block)
             for e in record.events
             for name in dict.fromkeys([*e.documents, *e.mentioned_in])
         ],
@@ -255,22 +300,22 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
     def event(eid: str | None) -> str | None:
         return eid if eid in events else None
 
-    for rid, rng in enumerate(record.ranges, 1):
+    for rng in record.ranges:
         latest = rng.latest
         claimants = rng.claimants
-        conn.execute(
-            "INSERT INTO ranges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rid, event(rng.event), rng.metric, rng.side, rng.group, _int(rng.low),
+        rid = conn.execute(
+            "INSERT INTO ranges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (None, event(rng.event), rng.metric, rng.side, rng.group, _int(rng.low),
              _int(rng.best), _int(rng.high), int(rng.agreed), rng.rule, len(rng.values),
              ", ".join(claimants), len(claimants), rng.sources, rng.independent_sources,
              _int(latest.value) if latest else None, latest.as_of if latest else None,
-             latest.claimant if latest else None, int(rng.corrected)),
-        )  # fmt: skip
+             latest.claimant if latest else None, int(rng.corrected), block),
+        ).lastrowid  # fmt: skip
         conn.executemany(
             "INSERT INTO claims (range_id, event_id, metric, side, value, qualifier, claimant, "
             'document, document_id, text, start, "end", reportedly, "update", previous, as_of, '
-            "date, population, source, role, copy, counted, superseded, corrected, review) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "date, population, source, role, copy, counted, superseded, corrected, review, block) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     rid,
@@ -298,6 +343,7 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
                     int(bool(c.superseded_by)),
                     int(c.corrected),
                     c.review,
+                    block,
                 )
                 for c in rng.values
             ],  # fmt: skip
@@ -305,13 +351,14 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
     conn.execute(
         "UPDATE claims SET figure_id = (SELECT f.id FROM figures f WHERE "
         'f.doc_id = claims.document_id AND f.start = claims.start AND f."end" = claims."end" '
-        "ORDER BY f.id LIMIT 1)"
+        "ORDER BY f.id LIMIT 1) WHERE block = ?",
+        (block,),
     )
     conn.executemany(
-        "INSERT INTO contradictions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO contradictions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                i,
+                None,
                 event(c.event),
                 c.kind,
                 c.what,
@@ -329,12 +376,66 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
                 c.b.end,
                 _json(c.documents),
                 len(c.documents),
+                block,
             )
-            for i, c in enumerate(record.contradictions, 1)
+            for c in record.contradictions
         ],  # fmt: skip
     )
     conn.executemany(
-        "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        'INSERT INTO entity_mentions (entity_id, document, document_id, start, "end", text, '
+        "block) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (e.id, m.document, doc(m.document), m.start, m.end, m.text, block)
+            for e in record.entities
+            for m in e.mentions
+        ],
+    )
+    for s in record.sources:
+        sid = conn.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?)",
+            (None, s.source, s.basis, len(s.documents), block),
+        ).lastrowid
+        conn.executemany(
+            "INSERT OR IGNORE INTO source_reports VALUES (?, ?, ?, ?)",
+            [(sid, name, doc(name), block) for name in s.documents],
+        )
+    # the exported event id of each stored figure and event mention (the report keeps its
+    # own key in `event` / `key`)
+    keys = [(e.id, doc_ids[m.document], m.key) for e in record.events for m in e.mentions
+            if m.document in doc_ids]  # fmt: skip
+    if documents is None:
+        conn.execute("UPDATE figures SET event_id = NULL")
+        conn.execute("UPDATE event_mentions SET event_id = NULL")
+    else:
+        own = [(doc_ids[n],) for n in documents if n in doc_ids]
+        conn.executemany("UPDATE figures SET event_id = NULL WHERE doc_id = ?", own)
+        conn.executemany("UPDATE event_mentions SET event_id = NULL WHERE doc_id = ?", own)
+    conn.executemany("UPDATE figures SET event_id = ? WHERE doc_id = ? AND event = ?", keys)
+    conn.executemany("UPDATE event_mentions SET event_id = ? WHERE doc_id = ? AND key = ?", keys)
+
+
+def write_shared(
+    conn: sqlite3.Connection,
+    entities: list[Entity],
+    speakers: list[Speaker],
+    gone: tuple[list[str], list[str]] | None = None,
+) -> None:
+    """Write entities and speakers, each merged over every block that has it (inserted or
+    updated in place, so their mentions stay); `gone`: the entity and speaker ids no
+    block has any more, deleted; None: every entity and speaker not given is deleted."""
+    if gone is None:
+        keep = ({e.id for e in entities}, {s.id or s.name for s in speakers})
+        gone = (
+            [r[0] for r in conn.execute("SELECT id FROM entities") if r[0] not in keep[0]],
+            [r[0] for r in conn.execute("SELECT id FROM speakers") if r[0] not in keep[1]],
+        )
+    conn.executemany("DELETE FROM speakers WHERE id = ?", [(i,) for i in gone[1]])
+    conn.executemany("DELETE FROM entities WHERE id = ?", [(i,) for i in gone[0]])
+    conn.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        "canonical = excluded.canonical, kind = excluded.kind, aliases = excluded.aliases, "
+        "lat = excluded.lat, lon = excluded.lon, precision = excluded.precision, "
+        "reports = excluded.reports, mentions = excluded.mentions",
         [
             (
                 e.id,
@@ -347,48 +448,26 @@ def write(conn: sqlite3.Connection, record: Record) -> None:
                 len(e.documents),
                 len(e.mentions),
             )
-            for e in record.entities
+            for e in entities
         ],  # fmt: skip
     )
     conn.executemany(
-        'INSERT INTO entity_mentions (entity_id, document, document_id, start, "end", text) '
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (e.id, m.document, doc(m.document), m.start, m.end, m.text)
-            for e in record.entities
-            for m in e.mentions
-        ],
-    )
-    entities = {e.id for e in record.entities}
-    conn.executemany(
-        "INSERT OR REPLACE INTO speakers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO speakers VALUES (?, ?, ?, (SELECT id FROM entities WHERE id = ?), ?, ?, ?, "
+        "?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
+        "entity_id = excluded.entity_id, roles = excluded.roles, "
+        "affiliations = excluded.affiliations, reports = excluded.reports, "
+        "statements = excluded.statements",
         [
             (
                 s.id or s.name,
                 s.name,
                 s.kind,
-                s.entity if s.entity in entities else None,
+                s.entity,
                 _json(s.roles),
                 _json(s.affiliations),
                 len(s.documents),
                 len(s.statements),
             )
-            for s in record.speakers
+            for s in speakers
         ],  # fmt: skip
     )
-    conn.executemany(
-        "INSERT INTO sources VALUES (?, ?, ?, ?)",
-        [(i, s.source, s.basis, len(s.documents)) for i, s in enumerate(record.sources, 1)],
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO source_reports VALUES (?, ?, ?)",
-        [(i, name, doc(name)) for i, s in enumerate(record.sources, 1) for name in s.documents],
-    )
-    # the exported event id of each stored figure and event mention (the report keeps its
-    # own key in `event` / `key`)
-    keys = [(e.id, doc_ids[m.document], m.key) for e in record.events for m in e.mentions
-            if m.document in doc_ids]  # fmt: skip
-    conn.execute("UPDATE figures SET event_id = NULL")
-    conn.execute("UPDATE event_mentions SET event_id = NULL")
-    conn.executemany("UPDATE figures SET event_id = ? WHERE doc_id = ? AND event = ?", keys)
-    conn.executemany("UPDATE event_mentions SET event_id = ? WHERE doc_id = ? AND key = ?", keys)

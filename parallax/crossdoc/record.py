@@ -7,7 +7,7 @@ extraction records; nothing here changes a report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Self
 
 from parallax.models import DocumentRecord
@@ -613,3 +613,72 @@ class Record:
             sources=[Source.from_dict(x) for x in d.get("sources", [])],
             framing=[Framing.from_dict(x) for x in d.get("framing", [])],
         )
+
+
+def _union(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def merge_entities(found: list[Entity]) -> Entity:
+    """One entity that several blocks of the record name (the same id: kind and folded
+    name): the first's name and place, every spelling, report and mention of them all."""
+    if len(found) == 1:
+        return found[0]
+    first = found[0]
+    return replace(
+        first,
+        aliases=sorted({a for e in found for a in e.aliases}),
+        documents=sorted({d for e in found for d in e.documents}),
+        mentions=[m for e in found for m in e.mentions],
+    )
+
+
+def merge_speakers(found: list[Speaker]) -> Speaker:
+    """One speaker several blocks name: every role, affiliation, report and statement."""
+    if len(found) == 1:
+        return found[0]
+    return replace(
+        found[0],
+        entity=next((s.entity for s in found if s.entity), None),
+        roles=_union([r for s in found for r in s.roles]),
+        affiliations=_union([a for s in found for a in s.affiliations]),
+        documents=_union([d for s in found for d in s.documents]),
+        statements=[x for s in found for x in s.statements],
+    )
+
+
+def event_order(e: Event) -> tuple[bool, str, str, str]:
+    """The order events are listed in: by date (undated last), kind, id."""
+    return (e.date is None, e.date or "", e.type, e.id)
+
+
+def merged(blocks: list[Record]) -> Record:
+    """The record of a corpus from the records of its blocks (see `crossdoc.blocks`, in
+    the order given): lists joined, an entity or speaker several blocks name merged into
+    one, events in `event_order`, speakers most statements first."""
+    if len(blocks) == 1:
+        return blocks[0]
+    entities: dict[str, list[Entity]] = {}
+    speakers: dict[str, list[Speaker]] = {}
+    out = Record()
+    for r in blocks:
+        for e in r.entities:
+            entities.setdefault(e.id, []).append(e)
+        for s in r.speakers:
+            speakers.setdefault(s.id or s.name, []).append(s)
+        out.events += r.events
+        out.ranges += r.ranges
+        out.contradictions += r.contradictions
+        out.agreements += r.agreements
+        out.stories += r.stories
+        out.sources += r.sources
+        out.framing += r.framing
+        out.facts |= r.facts
+        out.documents += r.documents
+    out.entities = [merge_entities(found) for found in entities.values()]
+    out.speakers = sorted(
+        (merge_speakers(found) for found in speakers.values()),
+        key=lambda s: (-len(s.statements), s.name),
+    )
+    out.events.sort(key=event_order)
+    return out

@@ -25,12 +25,15 @@ from parallax.reconcile import reconcile
 from parallax.speakers import speaker_index
 
 
-def cross_check(docs: list[DocumentRecord], gaz: Gazetteer | None = None) -> Record:
+def cross_check(
+    docs: list[DocumentRecord], gaz: Gazetteer | None = None, anchored: bool = False
+) -> Record:
     """The cross-document record of `docs` (taken in the order of their content, so the
-    same reports in any order give the same record). `docs` are left as they are."""
+    same reports in any order give the same record). `docs` are left as they are.
+    `anchored`: the docs are one block of a larger corpus (see `link.link`)."""
     gaz = gaz or get_gazetteer()
     work = _copied(sorted(docs, key=lambda d: (d.sha256, d.name)))
-    linked = link(work, gaz)
+    linked = link(work, gaz, anchored)
     results = reconcile(work, linked, gaz)
     texts = {d.name: d.text for d in work}
     published = {d.name: d.published for d in work}

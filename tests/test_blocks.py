@@ -1,0 +1,140 @@
+"""Blocks of a large corpus (`parallax.crossdoc.blocks`): which reports are compared, and
+the incremental cross-check per block giving what a full re-check gives."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_incremental import SETTINGS, analysed, assert_same_record_in_any_order, export
+from test_incremental import corpus as corpus  # noqa: F401 (the fixture)
+
+import parallax.analyze as analyze_mod
+from parallax.analyze import relink
+from parallax.crossdoc.blocks import WHOLE, BlockKeys, components, copies, neighbours
+from parallax.models import DocumentRecord
+from parallax.store import Store
+
+keys_sets = st.dictionaries(
+    st.integers(0, 30),
+    st.builds(
+        BlockKeys,
+        st.frozensets(st.integers(0, 12), max_size=8),
+        st.frozensets(st.sampled_from(["attack|velgrad", "protest|dornik"]), max_size=1),
+    ),
+    max_size=12,
+)
+
+
+def brute_force(keys: dict[int, BlockKeys]) -> list[list[int]]:
+    """Every pair compared: the reference for `components`' prefix filtering."""
+    group = {i: {i} for i in keys}
+    for a, b in itertools.combinations(sorted(keys), 2):
+        ka, kb = keys[a], keys[b]
+        if (ka.places & kb.places or copies(ka.shingles, kb.shingles)) and group[a] is not group[b]:
+            joined = group[a] | group[b]
+            for i in joined:
+                group[i] = joined
+    return sorted(sorted(g) for g in {frozenset(g) for g in group.values()})
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys_sets)
+def test_prefix_filtering_finds_every_copy_pair(keys: dict[int, BlockKeys]) -> None:
+    assert components(keys) == brute_force(keys)
+
+
+@settings(max_examples=100, deadline=None)
+@given(keys_sets, st.randoms())
+def test_the_blocks_do_not_depend_on_the_order_of_reports(
+    keys: dict[int, BlockKeys], rnd: random.Random
+) -> None:
+    items = list(keys.items())
+    rnd.shuffle(items)
+    assert components(dict(items)) == components(keys)
+
+
+def test_copies_and_incident_places_join_reports() -> None:
+    text = frozenset(range(20))
+    keys = {
+        1: BlockKeys(text, frozenset()),
+        2: BlockKeys(frozenset(range(8, 20)), frozenset()),  # most of 1's opening: a copy
+        3: BlockKeys(frozenset(range(14, 40)), frozenset({"attack|velgrad"})),  # shares 6
+        4: BlockKeys(frozenset({99}), frozenset({"attack|velgrad"})),
+        5: BlockKeys(frozenset(), frozenset({"protest|velgrad"})),  # another kind of event
+    }
+    assert components(keys) == [[1, 2], [3, 4], [5]]
+
+
+def test_a_new_report_joins_its_copies_and_places_only() -> None:
+    new = BlockKeys(frozenset(range(10)), frozenset({"attack|velgrad"}))
+    hits = {7: 6, 8: 2}  # report 7 shares 6 of its 8 shingles, report 8 two of its 40
+    found = neighbours(new, [3], Counter(hits), {7: 8, 8: 40})
+    assert found == {3, 7}
+
+
+# -- the incremental cross-check per block --------------------------------------------------
+
+
+# Invented reports of other stories (Marovo and Kelta do not exist): blocks of their own.
+OTHERS = {
+    "flood.txt": "Floods cut off Marovo\n\nMAROVO, May 2, 2025 - Floods swept through the "
+    "river town of Marovo on Friday, killing three people, the mayor said.\n",
+    "flood_copy.txt": "Floods cut off Marovo\n\nFloods swept through the river town of "
+    "Marovo on Friday, killing three people, the mayor said.\n\nDistributed by Northwire.\n",
+    "strike.txt": "Dock workers walk out in Kelta\n\nKELTA, May 9, 2025 - Dock workers in "
+    "Kelta went on strike on Friday over unpaid wages, the union said.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def stories(
+    corpus: list[DocumentRecord],  # noqa: F811 (the fixture)
+    tmp_path_factory: pytest.TempPathFactory,
+) -> list[DocumentRecord]:
+    folder = tmp_path_factory.mktemp("stories")
+    for name, text in OTHERS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [*corpus, *analysed(sorted(folder.iterdir()))]
+
+
+@pytest.fixture
+def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks from the third report on (the limit is 2,000 outside tests)."""
+    monkeypatch.setattr(analyze_mod, "WHOLE_LIMIT", 2)
+
+
+def test_blocks_added_one_by_one_give_the_full_recheck(
+    stories: list[DocumentRecord], tmp_path: Path, small_limit: None
+) -> None:
+    with Store(tmp_path / "blocks.db") as store:
+        for rec in stories:
+            store.add_if_new(copy.deepcopy(rec))
+        relink(store, SETTINGS)
+        blocks = store.blocked()
+    assert WHOLE not in blocks and len(blocks) > 1, blocks
+    assert_same_record_in_any_order(stories, tmp_path, orders=2)
+
+
+def test_a_report_rewrites_only_the_blocks_it_joins(
+    stories: list[DocumentRecord], tmp_path: Path, small_limit: None
+) -> None:
+    with Store(tmp_path / "one.db") as store:
+        *first, last = sorted(stories, key=lambda d: d.name)
+        for rec in first:
+            store.add_if_new(copy.deepcopy(rec))
+        assert relink(store, SETTINGS) == len(store.blocked())  # past the limit: all
+        rows = dict(store.conn.execute("SELECT position, block FROM result_events"))
+        store.add_if_new(copy.deepcopy(last))
+        checked = relink(store, SETTINGS)
+        assert checked == 1  # the block the new report joined, nothing else
+        after = dict(store.conn.execute("SELECT position, block FROM result_events"))
+        kept = {p: b for p, b in rows.items() if p in after}
+        assert kept and all(after[p] == b for p, b in kept.items())
+        assert export(store)["events"]
