@@ -174,3 +174,19 @@ def test_recheck_runs_even_when_nothing_changed(examples_db: Path, tmp_path: Pat
     result = run_cli("recheck", db, "--gazetteer", GAZETTEER)
     assert result.exit_code == 0, result.output
     assert "cross-check not run again" not in result.output
+
+
+CRISES = SEEDS.parent.parent / "eval" / "crises"
+
+
+@pytest.mark.parametrize("crisis", ["beirut-port-2020", "gaza-hospital-2023", "kramatorsk-2022"])
+def test_adding_a_crisis_report_by_report_gives_the_full_recheck(
+    crisis: str, tmp_path: Path
+) -> None:
+    """Real coverage (third-party text, read from ../shared): each crisis's reports added
+    one run at a time, in a shuffled order, give the record of a full re-check."""
+    articles = CRISES / crisis / "articles"
+    if not articles.is_dir():
+        pytest.skip(f"no crisis reports at {articles}")
+    records = analysed(sorted(p for p in articles.iterdir() if p.is_file()))
+    assert_same_record_in_any_order(records, tmp_path, orders=1)
