@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from parallax.crossdoc import Record, cross_check
-from parallax.crossdoc.blocks import WHOLE, WHOLE_LIMIT, block_keys, components, neighbours
-from parallax.gazetteer import get_gazetteer
+from parallax.crossdoc import Record, pool
+from parallax.crossdoc.blocks import WHOLE, WHOLE_LIMIT, components, neighbours
 from parallax.ingest import REPLACED_FLAG, iter_inputs
 from parallax.models import DocumentRecord, InputError, RawDocument, SkippedInput
 from parallax.pipeline import Settings, analyze
@@ -116,11 +115,14 @@ def relink(store: Store, settings: Settings, rewrite_all: bool = False) -> int:
     throughout, so a run adding reports meanwhile waits and then checks its own. Only the
     reports whose linked copy differs from what is stored (a date or a name found
     through other reports) are written again; `rewrite_all` writes every one."""
-    gaz = get_gazetteer(settings.gazetteer_files)
+    files = settings.gazetteer_files
     store.begin()
     try:
-        keyed = [(d.id, block_keys(d, gaz)) for d in store.documents_by_ids(store.unkeyed())]
-        store.save_keys([(i, k) for i, k in keyed if i is not None])
+        unkeyed = store.unkeyed()
+        found = pool.keys(
+            _read(store, unkeyed), files, pool.workers_for(len(unkeyed), settings.workers)
+        )
+        store.save_keys([(d.id, k) for d, k in found if d.id is not None])
         ids = store.document_ids()
         english = store.english_ids()
         blocked = store.blocked()
@@ -137,15 +139,18 @@ def relink(store: Store, settings: Settings, rewrite_all: bool = False) -> int:
         every = whole or set(old) == set(blocked)
         shared = store.shared_ids([b for b in old if b])
         store.replace_blocks(None if every else [b for b in old if b])
-        for members in groups:
-            docs = store.documents_by_ids(members)
-            record = cross_check(docs, gaz, anchored=not whole)
+        todo = ((members, store.documents_by_ids(members)) for members in groups)
+        workers = (
+            pool.workers_for(sum(map(len, groups)), settings.workers) if len(groups) > 1 else 1
+        )
+        for members, docs, record in pool.check(todo, files, not whole, workers):
             name = WHOLE if whole else block_name(docs)
             changed = record.documents if rewrite_all else changed_documents(record, docs)
             store.write_block(name, members, record, changed, docs)
             shared[0].update(e.id for e in record.entities)
             shared[1].update(s.id or s.name for s in record.speakers)
-        store.exclude([i for i in ids if i not in set(english)])
+        readable = set(english)
+        store.exclude([i for i in ids if i not in readable])
         store.write_shared(None if every else shared)
         store.set_covers(record_key(ids, settings))
         store.conn.commit()
@@ -153,6 +158,11 @@ def relink(store: Store, settings: Settings, rewrite_all: bool = False) -> int:
         store.conn.rollback()
         raise
     return len(groups)
+
+
+def _read(store: Store, ids: list[int], batch: int = 500) -> Iterator[DocumentRecord]:
+    for i in range(0, len(ids), batch):
+        yield from store.documents_by_ids(ids[i : i + batch])
 
 
 def _joined(store: Store, english: list[int]) -> tuple[list[list[int]], list[str]]:

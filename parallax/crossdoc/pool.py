@@ -1,0 +1,108 @@
+"""The cross-check of many blocks on every core. Blocks (see `crossdoc.blocks`) are
+independent of one another, so a full re-check of a large corpus computes them in forked
+worker processes (which share the loaded gazetteer) while this process reads the next
+blocks' reports and writes the finished ones. Results come back in the order the blocks
+were given, so the stored record is the same as with one process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from parallax.crossdoc.blocks import BlockKeys, block_keys
+from parallax.crossdoc.record import Record
+from parallax.crossdoc.stage import cross_check
+from parallax.gazetteer import get_gazetteer
+from parallax.models import DocumentRecord
+
+T = TypeVar("T")
+BATCH_DOCS = 64  # reports sent to a worker at once (small blocks travel together)
+POOL_FROM = 400  # reports to check from which workers are worth starting
+IN_FLIGHT = 3  # batches per worker sent ahead (bounds the memory of reports in transit)
+
+
+def workers_for(docs: int, workers: int = 0) -> int:
+    """How many processes check `docs` reports: one below POOL_FROM, else `workers`
+    (0: one per core)."""
+    if docs < POOL_FROM:
+        return 1
+    return max(1, workers or os.cpu_count() or 1)
+
+
+def _keys(docs: list[DocumentRecord], files: tuple[str, ...]) -> list[BlockKeys]:
+    gaz = get_gazetteer(files)
+    return [block_keys(d, gaz) for d in docs]
+
+
+def _check(
+    blocks: list[list[DocumentRecord]], files: tuple[str, ...], anchored: bool
+) -> list[Record]:
+    gaz = get_gazetteer(files)
+    return [cross_check(docs, gaz, anchored) for docs in blocks]
+
+
+def keys(
+    docs: Iterable[DocumentRecord], files: tuple[str, ...], workers: int
+) -> Iterator[tuple[DocumentRecord, BlockKeys]]:
+    """Each report with its block keys."""
+    batches = _batched(((d, d) for d in docs), lambda d: 1)
+    for batch, found in _mapped(batches, _keys, (files,), workers):
+        for (doc, _), k in zip(batch, found, strict=True):
+            yield doc, k
+
+
+def check(
+    blocks: Iterable[tuple[T, list[DocumentRecord]]],
+    files: tuple[str, ...],
+    anchored: bool,
+    workers: int,
+) -> Iterator[tuple[T, list[DocumentRecord], Record]]:
+    """Each block (a tag and its reports) with its record, in the order given."""
+    batches = _batched(blocks, len)
+    for batch, records in _mapped(batches, _check, (files, anchored), workers):
+        for (tag, docs), record in zip(batch, records, strict=True):
+            yield tag, docs, record
+
+
+def _batched(
+    items: Iterable[tuple[T, Any]], size: Callable[[Any], int]
+) -> Iterator[list[tuple[T, Any]]]:
+    batch: list[tuple[T, Any]] = []
+    filled = 0
+    for tag, value in items:
+        batch.append((tag, value))
+        filled += size(value)
+        if filled >= BATCH_DOCS:
+            yield batch
+            batch, filled = [], 0
+    if batch:
+        yield batch
+
+
+def _mapped(
+    batches: Iterator[list[tuple[T, Any]]],
+    fn: Callable[..., list[Any]],
+    args: tuple[Any, ...],
+    workers: int,
+) -> Iterator[tuple[list[tuple[T, Any]], list[Any]]]:
+    """`fn(values, *args)` per batch, in order: here with one worker, else in a pool of
+    forked processes with at most IN_FLIGHT batches per worker outstanding."""
+    if workers <= 1:
+        for batch in batches:
+            yield batch, fn([v for _, v in batch], *args)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque[tuple[list[tuple[T, Any]], Future[list[Any]]]] = deque()
+        for batch in batches:
+            pending.append((batch, pool.submit(fn, [v for _, v in batch], *args)))
+            while len(pending) > IN_FLIGHT * workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
