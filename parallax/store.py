@@ -10,6 +10,7 @@ import functools
 import json
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -509,6 +510,68 @@ class Store:
             ).fetchall()
             out[table] = [json.loads(r[0]) for r in rows]
         return out
+
+    # -- streaming readers (exports of large databases) -------------------------
+    def iter_documents(
+        self,
+        batch: int = 500,
+        items: tuple[str, ...] = tuple(ITEM_TABLES),
+        text: bool = True,
+    ) -> Iterator[DocumentRecord]:
+        """Every stored report, in the order they were added, as `documents()` reads them
+        but `batch` reports at a time (their items read per batch, not per report), so
+        that a caller holds one batch at once. `items`: the item lists to read (the
+        others stay empty); without `text`, the reports' texts are left out ("")."""
+        cols = ["id", *(c for c in DOC_COLUMNS if text or c != "text")]
+        select = ", ".join(f'"{c}"' for c in cols)
+        last = -(2**63)
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {select} FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                (last, max(1, batch)),
+            ).fetchall()
+            if not rows:
+                return
+            first, last = rows[0][0], rows[-1][0]
+            found: dict[str, dict[int, list[Any]]] = {}
+            for attr in items:
+                table, cls = ITEM_TABLES[attr]
+                names = list(_field_types(cls))
+                picked = ", ".join(f'"{n}"' for n in names)
+                per_doc: dict[int, list[Any]] = {}
+                for row in self.conn.execute(
+                    f"SELECT doc_id, {picked} FROM {table} WHERE doc_id BETWEEN ? AND ? "
+                    "ORDER BY doc_id, id",
+                    (first, last),
+                ):
+                    per_doc.setdefault(row[0], []).append(
+                        cls(**{n: _decode(n, v, cls) for n, v in zip(names, row[1:], strict=True)})
+                    )
+                found[attr] = per_doc
+            for row in rows:
+                data = dict(zip(cols, row, strict=True))
+                doc_id = data.pop("id")
+                data.setdefault("text", "")
+                data["flags"] = json.loads(data["flags"] or "[]")
+                rec = DocumentRecord(**data, id=doc_id)
+                for attr in items:
+                    setattr(rec, attr, found[attr].get(doc_id, []))
+                yield rec
+
+    def iter_results(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of one table of the stored cross-document record (one of
+        RESULT_TABLES), in order, one at a time (`results()` reads them all at once)."""
+        if table not in RESULT_TABLES:
+            raise ValueError(f"no record table {table!r}")
+        for (data,) in self.conn.execute(f"SELECT data FROM result_{table} ORDER BY position"):
+            yield json.loads(data)
+
+    def document_hashes(self) -> dict[str, str]:
+        """Report name -> content hash, for every stored report (the last of a name wins)."""
+        return {
+            str(name): str(sha)
+            for name, sha in self.conn.execute("SELECT name, sha256 FROM documents ORDER BY id")
+        }
 
 
 def check_correction(corr: Correction) -> None:
