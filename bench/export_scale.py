@@ -190,7 +190,7 @@ def time_export(parallax: str, db: Path, fmt: str, out: Path) -> dict[str, Any]:
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr[-3000:])
-        return {"s": None, "mb": None, "peak_mb": None}
+        return {"s": None, "cpu_s": None, "mb": None, "peak_mb": None}
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -201,12 +201,14 @@ def child(parallax: str, db: str, fmt: str, out: str) -> None:
     try:
         subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL, timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        print(json.dumps({"s": None, "mb": None, "peak_mb": None, "timeout": TIMEOUT_S}))
+        print(json.dumps({"s": None, "cpu_s": None, "mb": None, "peak_mb": None}))
         return
     seconds = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime
     size = os.path.getsize(out) / 1e6
-    print(json.dumps({"s": round(seconds, 2), "mb": round(size, 1), "peak_mb": round(peak)}))
+    print(json.dumps({"s": round(seconds, 2), "cpu_s": round(cpu, 2), "mb": round(size, 1),
+                      "peak_mb": round(usage.ru_maxrss / 1024)}))  # fmt: skip
 
 
 def _fmt(value: Any) -> str:
@@ -242,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep:
                 out.unlink(missing_ok=True)
             print(
-                f"  n={n} {fmt}: {_fmt(got['s'])} s, {_fmt(got['mb'])} MB written, "
+                f"  n={n} {fmt}: {_fmt(got['s'])} s ({_fmt(got['cpu_s'])} s CPU), "
+                f"{_fmt(got['mb'])} MB written, "
                 f"peak {_fmt(got['peak_mb'])} MB",
                 flush=True,
             )

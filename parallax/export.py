@@ -5,10 +5,15 @@ renderings as JSON, Markdown and HTML, and the dataset-shaped ones of `parallax.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
+import math
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, fields
+from json.encoder import c_make_encoder  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _encode_str
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,7 +31,15 @@ from parallax.crossdoc.record import (
     Speaker,
 )
 from parallax.models import DocumentRecord
-from parallax.report import ExportParts, to_html, to_markdown, write_html, write_markdown
+from parallax.report import (
+    REPORT_SECTIONS,
+    ExportParts,
+    report_reads,
+    to_html,
+    to_markdown,
+    write_html,
+    write_markdown,
+)
 from parallax.store import Correction, Store
 
 FORMATS = ("json", "csv", "md", "html", "acled", "ucdp", "geojson")
@@ -45,19 +58,38 @@ def _quote_events(
     return out
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _item_dict(item: Any) -> dict[str, Any]:
+    """`dataclasses.asdict` of an extracted item (a flat record: its fields hold plain
+    values, lists and dicts, never another dataclass), a few times faster: the same dict,
+    containers copied as asdict copies them."""
+    out = {}
+    for name in _field_names(type(item)):
+        value = getattr(item, name)
+        out[name] = value if isinstance(value, _PLAIN) else copy.deepcopy(value)
+    return out
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def document_dict(doc: DocumentRecord, keys: dict[tuple[str, str], str]) -> dict[str, Any]:
     """One report as exported: metadata, quotes, figures and times with offsets."""
     quotes = []
     for q in doc.quotes:
-        item = asdict(q)
+        item = _item_dict(q)
         item["events"] = _quote_events(doc, q.start, q.end, keys)
         quotes.append(item)
     figures = []
     for f in doc.figures:
-        item = asdict(f)
+        item = _item_dict(f)
         item["event"] = keys.get((doc.name, f.event)) if f.event else None
         figures.append(item)
-    times = [{k: v for k, v in asdict(t).items() if k != "rule"} for t in doc.times]
+    times = [{k: v for k, v in _item_dict(t).items() if k != "rule"} for t in doc.times]
     return {
         "id": doc.id,
         "name": doc.name,
@@ -307,9 +339,14 @@ class StreamedExport:
         return self._doc_rejected + self._record_rejected
 
     def parts(self) -> ExportParts:
-        """The export as the report renderers read it: the record, and the reports
-        read again from the store on each pass."""
-        return ExportParts(self.record(), self.documents)
+        """The export as the report renderers read it: the part of the record they read
+        (`report.REPORT_SECTIONS`), and the reports read again from the store on each
+        pass."""
+        record: dict[str, Any] = {"generator": self.generator}
+        for table in REPORT_SECTIONS:
+            record[table] = [row for row in self.section(table) if report_reads(table, row)]
+        record["failures"] = self.store.failures()
+        return ExportParts(record, self.documents)
 
     def write_json(self, out: TextIO) -> None:
         """`json.dumps(build_export(store), ensure_ascii=False, indent=1)`, written piece
@@ -327,9 +364,94 @@ class StreamedExport:
 
 
 def _dump(value: Any, indent: int) -> str:
-    """`value` as `json.dumps(..., indent=1)` writes it `indent` levels deep."""
-    text = json.dumps(value, ensure_ascii=False, indent=1)
-    return text.replace("\n", "\n" + " " * indent) if indent else text
+    """`value` as `json.dumps(..., ensure_ascii=False, indent=1)` writes it `indent`
+    levels deep."""
+    return _encode(value, "\n" + " " * indent)
+
+
+_SCALARS = frozenset([str, int, float, bool, type(None)])
+_CONTAINERS = frozenset([dict, list, tuple])
+
+
+def _flat(values: Iterable[Any]) -> bool:
+    """Whether a container holds only scalars and empty containers (which json writes
+    the same with an indent or without)."""
+    for v in values:
+        kind = type(v)
+        if kind not in _SCALARS and (kind not in _CONTAINERS or v):
+            return False
+    return True
+
+
+@functools.cache
+def _flat_encoder(inner: str) -> Callable[[Any], str]:
+    """json's C encoder, with the newline and indent of one level in its separator (made
+    once: `JSONEncoder.encode` makes it anew on every call)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=("," + inner, ": "))
+    if c_make_encoder is None:  # no C accelerator: json's own
+        return encoder.encode
+    chunks = c_make_encoder(
+        None, encoder.default, _encode_str, None, ": ", "," + inner, False, False, True
+    )
+    return lambda value: "".join(chunks(value, 0))
+
+
+def _encode(value: Any, pad: str) -> str:
+    """The text `json.dumps(value, ensure_ascii=False, indent=1)` gives, its lines after
+    the first indented to `pad` (a newline and spaces): the same text, made a few times
+    faster than json's own encoder makes it with an indent (which is pure Python,
+    generator upon generator; only the unindented encoder is in C). Plain JSON data only
+    (dicts with string keys, lists, strings, numbers, booleans, None); anything else is
+    left to json itself."""
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    inner = pad + " "
+    if kind is dict:
+        if not value:
+            return "{}"
+        if _flat(value.values()):  # json's C encoder, the indent in its separator
+            return "{" + inner + _flat_encoder(inner)(value)[1:-1] + pad + "}"
+        if all(type(k) is str for k in value):
+            return (
+                "{"
+                + inner
+                + ("," + inner).join(
+                    [
+                        _encode_str(k)
+                        + ": "
+                        + (_encode_str(v) if type(v) is str else _encode(v, inner))
+                        for k, v in value.items()
+                    ]
+                )
+                + pad
+                + "}"
+            )
+    elif kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        if _flat(value):
+            return "[" + inner + _flat_encoder(inner)(value)[1:-1] + pad + "]"
+        return (
+            "["
+            + inner
+            + ("," + inner).join(
+                [_encode_str(v) if type(v) is str else _encode(v, inner) for v in value]
+            )
+            + pad
+            + "]"
+        )
+    elif value is None:
+        return "null"
+    elif value is True:
+        return "true"
+    elif value is False:
+        return "false"
+    elif kind is int:
+        return int.__repr__(value)
+    elif kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", pad)
 
 
 def _write_member(out: TextIO, key: str, value: Any, first: bool = False) -> None:

@@ -31,6 +31,7 @@ from parallax.crossdoc.view import (
     as_text,
     copy_groups,
     count_noun,
+    located,
     overview,
     place_name,
     source_group_map,
@@ -291,6 +292,23 @@ class ExportParts:
 
 
 _ITEM_LISTS = ("quotes", "figures", "times")
+# The record's sections the report reads (not the speakers, nor the stories), and of the
+# entities only the places with coordinates (the maps' `PlaceIndex` keeps no other): what
+# a report of a large database needs of its record (`parallax.export.StreamedExport`).
+REPORT_SECTIONS = (
+    "entities",
+    "events",
+    "discrepancies",
+    "contradictions",
+    "agreements",
+    "sources",
+    "framing",
+)
+
+
+def report_reads(section: str, item: dict[str, Any]) -> bool:
+    """Whether the report reads an item of one of REPORT_SECTIONS."""
+    return section != "entities" or located(item)
 
 
 class _Index:

@@ -176,6 +176,27 @@ def _decode(name: str, value: Any, cls: type) -> Any:
     return value
 
 
+def _int_value(value: Any) -> Any:
+    return int(value) if isinstance(value, bytes) else value  # beyond 64 bits: see _encode
+
+
+@functools.cache
+def _decoders(cls: type) -> list[tuple[int, Any]]:
+    """(position, decode) for each field of `cls` whose stored value `_decode` changes:
+    `_decode` with the field's type looked at once per class, not per value (the
+    streamed reader decodes every field of every item of a large database)."""
+    out: list[tuple[int, Any]] = []
+    for k, name in enumerate(_field_types(cls)):
+        ftype = _field_types(cls)[name]
+        if ftype.startswith("int"):
+            out.append((k, _int_value))
+        elif "dict" in ftype or "list" in ftype:
+            out.append((k, json.loads))
+        elif ftype.startswith(("bool", "float")):
+            out.append((k, bool if ftype.startswith("bool") else float))
+    return out
+
+
 class Store:
     """A Parallax database file."""
 
@@ -537,16 +558,18 @@ class Store:
             for attr in items:
                 table, cls = ITEM_TABLES[attr]
                 names = list(_field_types(cls))
+                decoders = _decoders(cls)
                 picked = ", ".join(f'"{n}"' for n in names)
                 per_doc: dict[int, list[Any]] = {}
-                for row in self.conn.execute(
+                for doc_id, *values in self.conn.execute(
                     f"SELECT doc_id, {picked} FROM {table} WHERE doc_id BETWEEN ? AND ? "
                     "ORDER BY doc_id, id",
                     (first, last),
                 ):
-                    per_doc.setdefault(row[0], []).append(
-                        cls(**{n: _decode(n, v, cls) for n, v in zip(names, row[1:], strict=True)})
-                    )
+                    for k, decode in decoders:
+                        if values[k] is not None:
+                            values[k] = decode(values[k])
+                    per_doc.setdefault(doc_id, []).append(cls(**dict(zip(names, values))))
                 found[attr] = per_doc
             for row in rows:
                 data = dict(zip(cols, row, strict=True))

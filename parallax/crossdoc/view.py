@@ -56,17 +56,18 @@ def _location_spans(event: dict[str, Any]) -> list[tuple[str, int, int]]:
     return out
 
 
+def located(entity: dict[str, Any]) -> bool:
+    """Whether an entity of the export is a place with coordinates (one a map can draw)."""
+    return isinstance(entity.get("lat"), int | float) and isinstance(entity.get("lon"), int | float)
+
+
 class PlaceIndex:
     """The geocoded entities, and where the reports name each (document -> offsets), so
     that an event's places are found from its own spans instead of every entity's every
     mention (a page per event over a large corpus)."""
 
     def __init__(self, entities: list[dict[str, Any]]) -> None:
-        self.entities = [
-            e
-            for e in entities
-            if isinstance(e.get("lat"), int | float) and isinstance(e.get("lon"), int | float)
-        ]
+        self.entities = [e for e in entities if located(e)]
         named: dict[str, list[tuple[int, int]]] = {}
         for k, ent in enumerate(self.entities):
             for m in _dicts(ent.get("mentions")):
