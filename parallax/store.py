@@ -569,7 +569,9 @@ class Store:
                     for k, decode in decoders:
                         if values[k] is not None:
                             values[k] = decode(values[k])
-                    per_doc.setdefault(doc_id, []).append(cls(**dict(zip(names, values))))
+                    per_doc.setdefault(doc_id, []).append(
+                        cls(**dict(zip(names, values, strict=True)))
+                    )
                 found[attr] = per_doc
             for row in rows:
                 data = dict(zip(cols, row, strict=True))
