@@ -252,7 +252,7 @@ class _DocView:
 @dataclass
 class _View:
     summary: str
-    events: list[_EventView]
+    events: Iterable[_EventView]  # made one at a time, as they are written
     documents: Iterable[_DocView]  # read once, as they are written (a second pass)
     unlinked_figures: _Table | None
     unlinked_lines: list[str]
@@ -266,6 +266,7 @@ class _View:
     event_anchors: dict[str, str] = field(default_factory=dict)  # event id -> anchor
     doc_anchors: dict[str, str] = field(default_factory=dict)  # document name -> anchor
     axis: str = ""  # the time axis (HTML), as the server draws it
+    event_count: int = 0
 
 
 @dataclass
@@ -291,7 +292,8 @@ class ExportParts:
         return cls(record, lambda: _dicts(export.get("documents")))
 
 
-_ITEM_LISTS = ("quotes", "figures", "times")
+# what the report reads of a report but in its own section (written in a second pass)
+_META_KEYS = ("id", "name", "published", "outlet", "flags")
 # The record's sections the report reads (not the speakers, nor the stories), and of the
 # entities only the places with coordinates (the maps' `PlaceIndex` keeps no other): what
 # a report of a large database needs of its record (`parallax.export.StreamedExport`).
@@ -331,7 +333,7 @@ class _Index:
         self.discrepancies_of = _per_event(self.discrepancies)
         self.contradictions_of = _per_event(self.contradictions)
         self.agreements_of = _per_event(self.agreements)
-        self.documents: list[dict[str, Any]] = []  # metadata of each report
+        self.documents: list[dict[str, Any]] = []  # each report's _META_KEYS
         self.by_name: dict[str, dict[str, Any]] = {}
         self.figures_of: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.unlinked_figures: list[tuple[str, dict[str, Any]]] = []
@@ -340,7 +342,7 @@ class _Index:
         quote_lines: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for doc in parts.documents():
             name = _doc_name(doc)
-            meta = {k: v for k, v in doc.items() if k not in _ITEM_LISTS}
+            meta = {k: doc[k] for k in _META_KEYS if k in doc}
             self.documents.append(meta)
             first = name not in self.by_name
             self.by_name.setdefault(name, meta)
@@ -524,6 +526,10 @@ def _plural(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
+def _event_anchor(number: int) -> str:
+    return f"event-{number}"
+
+
 def _event_view(number: int, event: dict[str, Any], index: _Index) -> _EventView:
     ev_id = _text(event.get("id"))
     facts = [
@@ -548,7 +554,7 @@ def _event_view(number: int, event: dict[str, Any], index: _Index) -> _EventView
     disagreements = [_disagreement_line(d) for d in own_discs if _distinct_values(d) > 1]
     disagreements += [_contradiction_line(c) for c in index.contradictions_of.get(ev_id, [])]
     return _EventView(
-        anchor=f"event-{number}",
+        anchor=_event_anchor(number),
         title=_event_title(event),
         when=_when(event.get("date"), event.get("date_precision")),
         short=_timeline_entry(event),
@@ -671,9 +677,10 @@ def _build_view(export: dict[str, Any] | ExportParts) -> _View:
     parts = ExportParts.of(export)
     index = _Index(parts)
     ordered = _sorted_events(index.events)
-    events = [_event_view(number, event, index) for number, event in enumerate(ordered, start=1)]
+    numbered = list(enumerate(ordered, start=1))
+    events = (_event_view(number, event, index) for number, event in numbered)
     table, lines = _unlinked(index)
-    anchors = {_text(event.get("id")): ev.anchor for event, ev in zip(ordered, events, strict=True)}
+    anchors = {_text(event.get("id")): _event_anchor(number) for number, event in numbered}
     copy_of = {
         copy: first
         for first, copies in copy_groups(
@@ -690,8 +697,8 @@ def _build_view(export: dict[str, Any] | ExportParts) -> _View:
         summary=_summary(index),
         events=events,
         timeline=[
-            (_timeline_when(event, index), ev.short, ev.anchor)
-            for event, ev in zip(ordered, events, strict=True)
+            (_timeline_when(event, index), _timeline_entry(event), _event_anchor(number))
+            for number, event in numbered
         ],
         documents=documents(),
         unlinked_figures=table,
@@ -713,6 +720,7 @@ def _build_view(export: dict[str, Any] | ExportParts) -> _View:
         axis=time_axis(export_items(index.export, href=lambda i: f"#{anchors.get(i, 'events')}"))
         if parts.valid
         else "",
+        event_count=len(ordered),
     )
 
 
@@ -824,7 +832,7 @@ def _md_blocks(view: _View) -> Iterator[list[str]]:
     for ev in view.events:
         yield _md_event(ev)
     lines = []
-    if not view.events:
+    if not view.event_count:
         lines += ["_No events._", ""]
     if view.framing:
         lines += ["## Framing", ""] + _md_bullets(view.framing) + [""]
@@ -1089,7 +1097,7 @@ def _html_pieces(view: _View) -> Iterator[str]:
     )
     for ev in view.events:
         yield _html_event(ev)
-    if not view.events:
+    if not view.event_count:
         yield '<p class="empty">No events.</p>'
     yield (
         "</section>"
