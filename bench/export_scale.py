@@ -60,7 +60,7 @@ RECORD_TABLES = (
     "framing",
 )
 DEFAULT_NS = (5000, 20000)
-TIMEOUT_S = 900.0  # an export slower than this is reported as such
+TIMEOUT_S = 900  # seconds: an export slower than this is reported as such (`--timeout`)
 
 
 def build_base(work: Path, count: int, parallax: str) -> Path:
@@ -184,9 +184,11 @@ def _documents_of(row: Any) -> set[str]:
     return found
 
 
-def time_export(parallax: str, db: Path, fmt: str, out: Path) -> dict[str, Any]:
+def time_export(
+    parallax: str, db: Path, fmt: str, out: Path, timeout: int = TIMEOUT_S
+) -> dict[str, Any]:
     """One export in a fresh process: seconds, the output's size, the child's peak memory."""
-    cmd = [sys.executable, __file__, "--child", parallax, str(db), fmt, str(out)]
+    cmd = [sys.executable, __file__, "--child", parallax, str(db), fmt, str(out), str(timeout)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr[-3000:])
@@ -194,12 +196,12 @@ def time_export(parallax: str, db: Path, fmt: str, out: Path) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def child(parallax: str, db: str, fmt: str, out: str) -> None:
+def child(parallax: str, db: str, fmt: str, out: str, timeout: str) -> None:
     """Run the export as a child and report on it (maxrss of that child alone)."""
     cmd = [parallax, "export", db, "--format", fmt, "-o", out]
     t = time.perf_counter()
     try:
-        subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL, timeout=TIMEOUT_S)
+        subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL, timeout=int(timeout))
     except subprocess.TimeoutExpired:
         print(json.dumps({"s": None, "cpu_s": None, "mb": None, "peak_mb": None}))
         return
@@ -222,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "export_scale")
     ap.add_argument("--parallax", default=str(Path(sys.executable).parent / "parallax"))
     ap.add_argument("--keep", action="store_true", help="keep the exports under --work")
-    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--timeout", type=int, default=TIMEOUT_S, help="seconds per export")
+    ap.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         child(*args.child)
@@ -238,9 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         row: dict[str, Any] = {"n": n}
         for fmt in FORMATS:
             out = args.work / f"export_{n}.{fmt}"
-            got = time_export(args.parallax, db, fmt, out)
+            got = time_export(args.parallax, db, fmt, out, args.timeout)
             row[f"{fmt}_s"], row[f"{fmt}_mb"] = got["s"], got["mb"]
-            row[f"{fmt}_peak_mb"] = got["peak_mb"]
+            row[f"{fmt}_peak_mb"], row[f"{fmt}_cpu_s"] = got["peak_mb"], got["cpu_s"]
             if not args.keep:
                 out.unlink(missing_ok=True)
             print(
@@ -253,15 +256,22 @@ def main(argv: list[str] | None = None) -> int:
     first, last = results[0], results[-1]
     if len(results) > 1:
         for fmt in FORMATS:
-            a, b = first[f"{fmt}_s"], last[f"{fmt}_s"]
-            ratio = round(b / a, 2) if a and b else None
-            print(f"  {fmt}: n {first['n']} -> {last['n']} time ratio {_fmt(ratio)}")
+            ratios = []
+            for key in ("s", "cpu_s"):
+                a, b = first[f"{fmt}_{key}"], last[f"{fmt}_{key}"]
+                ratios.append(_fmt(round(b / a, 2) if a and b else None))
+            print(
+                f"  {fmt}: n {first['n']} -> {last['n']} ({last['n'] / first['n']:g} times the "
+                f"reports): {ratios[0]} times the time, {ratios[1]} times the CPU time"
+            )
     for row in results:
         peaks = [row[f"{f}_peak_mb"] for f in FORMATS if row[f"{f}_peak_mb"] is not None]
         print(
             f"export_scale: n={row['n']} json_s={_fmt(row['json_s'])} "
             f"html_s={_fmt(row['html_s'])} md_s={_fmt(row['md_s'])} "
-            f"json_mb={_fmt(row['json_mb'])} peak_mb={_fmt(max(peaks) if peaks else None)}"
+            f"json_mb={_fmt(row['json_mb'])} peak_mb={_fmt(max(peaks) if peaks else None)} "
+            f"json_cpu_s={_fmt(row['json_cpu_s'])} html_cpu_s={_fmt(row['html_cpu_s'])} "
+            f"md_cpu_s={_fmt(row['md_cpu_s'])}"
         )
     return 0
 

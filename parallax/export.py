@@ -61,12 +61,16 @@ def _quote_events(
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def _item_dict(item: Any) -> dict[str, Any]:
+def _item_dict(item: Any, fresh: bool = False) -> dict[str, Any]:
     """`dataclasses.asdict` of an extracted item (a flat record: its fields hold plain
     values, lists and dicts, never another dataclass), a few times faster: the same dict,
-    containers copied as asdict copies them."""
+    containers copied as asdict copies them, or shared with an item read for this export
+    alone (`fresh`: no one else holds it)."""
+    names = _field_names(type(item))
+    if fresh:
+        return {name: getattr(item, name) for name in names}
     out = {}
-    for name in _field_names(type(item)):
+    for name in names:
         value = getattr(item, name)
         out[name] = value if isinstance(value, _PLAIN) else copy.deepcopy(value)
     return out
@@ -77,19 +81,23 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-def document_dict(doc: DocumentRecord, keys: dict[tuple[str, str], str]) -> dict[str, Any]:
-    """One report as exported: metadata, quotes, figures and times with offsets."""
+def document_dict(
+    doc: DocumentRecord, keys: dict[tuple[str, str], str], fresh: bool = False
+) -> dict[str, Any]:
+    """One report as exported: metadata, quotes, figures and times with offsets. `fresh`:
+    the report was read for this export alone (its items' lists and dicts are not
+    copied)."""
     quotes = []
     for q in doc.quotes:
-        item = _item_dict(q)
+        item = _item_dict(q, fresh)
         item["events"] = _quote_events(doc, q.start, q.end, keys)
         quotes.append(item)
     figures = []
     for f in doc.figures:
-        item = _item_dict(f)
+        item = _item_dict(f, fresh)
         item["event"] = keys.get((doc.name, f.event)) if f.event else None
         figures.append(item)
-    times = [{k: v for k, v in _item_dict(t).items() if k != "rule"} for t in doc.times]
+    times = [{k: v for k, v in _item_dict(t, fresh).items() if k != "rule"} for t in doc.times]
     return {
         "id": doc.id,
         "name": doc.name,
@@ -299,7 +307,7 @@ class StreamedExport:
         rejected: list[dict[str, Any]] = []
         items = ("quotes", "figures", "times", "events")
         for doc in self.store.iter_documents(self.batch, items=items, text=False):
-            out = document_dict(doc, keys)
+            out = document_dict(doc, keys, fresh=True)
             if self.corrected:
                 correct_document(out, self.index, rejected)
             yield out

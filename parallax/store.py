@@ -569,9 +569,8 @@ class Store:
                     for k, decode in decoders:
                         if values[k] is not None:
                             values[k] = decode(values[k])
-                    per_doc.setdefault(doc_id, []).append(
-                        cls(**dict(zip(names, values, strict=True)))
-                    )
+                    # the columns are the record's fields, in its order
+                    per_doc.setdefault(doc_id, []).append(cls(*values))
                 found[attr] = per_doc
             for row in rows:
                 data = dict(zip(cols, row, strict=True))
