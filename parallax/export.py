@@ -66,7 +66,8 @@ def _item_dict(item: Any, fresh: bool = False) -> dict[str, Any]:
     values, lists and dicts, never another dataclass), a few times faster: the same dict,
     containers copied as asdict copies them, or shared with an item read for this export
     alone (`fresh`: no one else holds it)."""
-    names = _field_names(type(item))
+    kind: type = type(item)
+    names = _field_names(kind)
     if fresh:
         return {name: getattr(item, name) for name in names}
     out = {}
