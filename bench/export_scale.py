@@ -15,7 +15,7 @@ with the peak memory of that process (resource maxrss of the child). Run from th
 repository root:
 
     .venv/bin/python bench/export_scale.py [--n 5000 20000] [--base 200] [--work DIR]
-        [--parallax CMD]
+        [--parallax CMD] [--timeout SECONDS] [--keep]
 
 `--parallax` names the `parallax` executable to time (default: this venv's), so that
 another checkout's export can be timed on the same databases (before / after). The
@@ -23,10 +23,12 @@ databases are kept under --work (default: a folder in the system's temporary dir
 and reused. The last line is for machines:
 
     export_scale: n=20000 json_s=... html_s=... md_s=... json_mb=... peak_mb=...
+        json_cpu_s=... html_cpu_s=... md_cpu_s=...
 
-(for the last N; a line per N above it, and the time ratio between the first and the last N
-per format, 4.0 for linear from 5,000 to 20,000). Without ../shared/eval it says so and
-exits 0.
+(one line, for the last N; a line per N above it, and per format the ratio of the times
+and of the CPU times between the first and the last N, 4.0 for linear from 5,000 to
+20,000; `peak_mb` is the largest of the three exports'). Without ../shared/eval it says so
+and exits 0.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ RECORD_TABLES = (
     "framing",
 )
 DEFAULT_NS = (5000, 20000)
-TIMEOUT_S = 900  # seconds: an export slower than this is reported as such (`--timeout`)
+TIMEOUT_S = 600  # seconds: an export slower than this is reported as such (`--timeout`)
 
 
 def build_base(work: Path, count: int, parallax: str) -> Path:
