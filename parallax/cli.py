@@ -331,7 +331,7 @@ def export_cmd(
     """Export the record: JSON (the gold format plus character offsets), CSV (one table per
     item kind, as a zip or a folder), ACLED- or UCDP GED-shaped event tables, GeoJSON, or
     the analyst's report in Markdown or HTML."""
-    from parallax.export import FORMATS, TABLES_ONLY, build_export, render, write
+    from parallax.export import FORMATS, TABLES_ONLY, export_to
     from parallax.formats import tables_target
 
     if fmt not in FORMATS:
@@ -339,16 +339,15 @@ def export_cmd(
     if fmt == "csv" and (output is None or not tables_target(output)):
         _fail(TABLES_ONLY)
     store = _open_database(db)
-    with store:
-        export = build_export(store)
-    if output is None:
-        sys.stdout.write(render(export, fmt))
-        return
-    try:
-        write(export, fmt, output)
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
-    err.print(f"wrote {output}")
+    with store:  # json, md and html streamed from the store as they are written
+        try:
+            export_to(store, fmt, output)
+        except OSError as exc:
+            if output is None:
+                raise
+            _fail(f"cannot write {output}: {exc.strerror}")
+    if output is not None:
+        err.print(f"wrote {output}")
 
 
 @app.command("summary")

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from parallax import mapdraw
 from parallax.crossdoc.view import (
@@ -29,8 +31,10 @@ from parallax.crossdoc.view import (
     as_text,
     copy_groups,
     count_noun,
+    located,
     overview,
     place_name,
+    source_group_map,
 )
 from parallax.timeaxis import export_items, time_axis
 
@@ -248,8 +252,8 @@ class _DocView:
 @dataclass
 class _View:
     summary: str
-    events: list[_EventView]
-    documents: list[_DocView]
+    events: Iterable[_EventView]  # made one at a time, as they are written
+    documents: Iterable[_DocView]  # read once, as they are written (a second pass)
     unlinked_figures: _Table | None
     unlinked_lines: list[str]
     failures: list[str]
@@ -262,35 +266,115 @@ class _View:
     event_anchors: dict[str, str] = field(default_factory=dict)  # event id -> anchor
     doc_anchors: dict[str, str] = field(default_factory=dict)  # document name -> anchor
     axis: str = ""  # the time axis (HTML), as the server draws it
+    event_count: int = 0
+
+
+@dataclass
+class ExportParts:
+    """An export as the report reads it: everything but its reports (`record`: the
+    record's sections, failures, generator), and its reports, read again on each call of
+    `documents` (a list, or a store read in batches: `parallax.export.StreamedExport`),
+    so that a report of a large database holds its record and an index of its reports,
+    not every report at once."""
+
+    record: dict[str, Any]
+    documents: Callable[[], Iterable[dict[str, Any]]]
+    valid: bool = True  # False: what was given was no export (the report says nothing)
+
+    @classmethod
+    def of(cls, export: Any) -> ExportParts:
+        """The parts of a whole export dict."""
+        if isinstance(export, ExportParts):
+            return export
+        if not isinstance(export, dict):
+            return cls({}, list, valid=False)
+        record = {k: v for k, v in export.items() if k != "documents"}
+        return cls(record, lambda: _dicts(export.get("documents")))
+
+
+# what the report reads of a report but in its own section (written in a second pass)
+_META_KEYS = ("id", "name", "published", "outlet", "flags")
+# The record's sections the report reads (not the speakers, nor the stories), and of the
+# entities only the places with coordinates (the maps' `PlaceIndex` keeps no other): what
+# a report of a large database needs of its record (`parallax.export.StreamedExport`).
+REPORT_SECTIONS = (
+    "entities",
+    "events",
+    "discrepancies",
+    "contradictions",
+    "agreements",
+    "sources",
+    "framing",
+)
+
+
+def report_reads(section: str, item: dict[str, Any]) -> bool:
+    """Whether the report reads an item of one of REPORT_SECTIONS."""
+    return section != "entities" or located(item)
 
 
 class _Index:
-    """Look-ups over the export shared by the view builders."""
+    """Look-ups over the export shared by the view builders, built in one pass over the
+    reports: each report's metadata (its items left out), the figures per event, the
+    quotes per event; the record's parts per event."""
 
-    def __init__(self, export: dict[str, Any]) -> None:
-        self.export = export
-        self.view = View(export)  # what the report shares with the server and `summary`
-        self.documents = _dicts(export.get("documents"))
+    def __init__(self, parts: ExportParts) -> None:
+        record = parts.record
+        self.view = View(record)  # what the report shares with the server and `summary`
         self.events = self.view.events
         self.discrepancies = self.view.ranges
         self.contradictions = self.view.contradictions
-        self.agreements = _dicts(export.get("agreements"))
-        self.failures = _dicts(export.get("failures"))
-        self.sources = _dicts(export.get("sources"))
-        self.by_name: dict[str, dict[str, Any]] = {}
-        for doc in self.documents:
-            self.by_name.setdefault(_doc_name(doc), doc)
+        self.agreements = _dicts(record.get("agreements"))
+        self.failures = _dicts(record.get("failures"))
+        self.sources = _dicts(record.get("sources"))
+        self.groups = source_group_map(record)
         self.event_ids = {_text(ev.get("id")) for ev in self.events if ev.get("id")}
-
-    def figures(self) -> list[tuple[str, dict[str, Any]]]:
-        """(document name, figure) for every figure of every document."""
-        return [
-            (_doc_name(doc), fig) for doc in self.documents for fig in _dicts(doc.get("figures"))
-        ]
+        wanted = {_text(ev.get("id")) for ev in self.events}  # what events look up
+        self.discrepancies_of = _per_event(self.discrepancies)
+        self.contradictions_of = _per_event(self.contradictions)
+        self.agreements_of = _per_event(self.agreements)
+        self.documents: list[dict[str, Any]] = []  # each report's _META_KEYS
+        self.by_name: dict[str, dict[str, Any]] = {}
+        self.figures_of: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self.unlinked_figures: list[tuple[str, dict[str, Any]]] = []
+        self.figure_count = self.quote_count = 0
+        quote_docs: dict[str, list[str]] = {}
+        quote_lines: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for doc in parts.documents():
+            name = _doc_name(doc)
+            meta = {k: doc[k] for k in _META_KEYS if k in doc}
+            self.documents.append(meta)
+            first = name not in self.by_name
+            self.by_name.setdefault(name, meta)
+            figures, quotes = _dicts(doc.get("figures")), _dicts(doc.get("quotes"))
+            self.figure_count += len(figures)
+            self.quote_count += len(quotes)
+            for fig in figures:
+                if (ev := _text(fig.get("event"))) in wanted:
+                    self.figures_of.setdefault(ev, []).append((name, fig))
+                if not self.linked(fig):
+                    self.unlinked_figures.append((name, fig))
+            for ev_id in {e for q in quotes for e in _event_ids(q)} & wanted:
+                quote_docs.setdefault(ev_id, []).append(name)
+            if first:  # the quotes of the first report of a name (as `by_name` keeps)
+                for q in quotes:
+                    for ev_id in dict.fromkeys(_event_ids(q)):
+                        if ev_id in wanted:
+                            quote_lines.setdefault((ev_id, name), []).append(q)
+        self.quotes = _QuotesByEvent(quote_docs, quote_lines)
+        self.export = {**record, "documents": self.documents}
 
     def linked(self, item: dict[str, Any], key: str = "event") -> bool:
         """Whether an item's event refers to a known event."""
         return _text(item.get(key)) in self.event_ids
+
+
+def _per_event(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Items of the record by the text of their event (in the record's order)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        out.setdefault(_text(item.get("event")), []).append(item)
+    return out
 
 
 def _period_start(date: Any) -> str:
@@ -335,25 +419,22 @@ def _metric_views(ev_id: str, index: _Index) -> list[_Metric]:
     """One figures table per metric, with the discrepancy range when there is one."""
     rows: dict[str, list[list[str]]] = {}
     seen: dict[tuple[str, ...], list[str]] = {}  # a row repeated by copies: counted once
-    for document, fig in index.figures():
-        if _text(fig.get("event")) == ev_id:
-            metric = _text(fig.get("metric")) or "figure"
-            row = _figure_row(document, fig)
-            key = (metric, row[0], row[1], row[3])
-            if key in seen:
-                seen[key].append(document)
-                continue
-            seen[key] = [document]
-            rows.setdefault(metric, []).append(row)
+    for document, fig in index.figures_of.get(ev_id, []):
+        metric = _text(fig.get("metric")) or "figure"
+        row = _figure_row(document, fig)
+        key = (metric, row[0], row[1], row[3])
+        if key in seen:
+            seen[key].append(document)
+            continue
+        seen[key] = [document]
+        rows.setdefault(metric, []).append(row)
     for (metric, *_rest), documents in seen.items():
         if len(documents) > 1:
             for row in rows[metric]:
                 if row[2] == documents[0]:
                     row[2] = documents[0] + _and_copies(len(documents) - 1)
     ranges: dict[str, str] = {}
-    for disc in index.discrepancies:
-        if _text(disc.get("event")) != ev_id:
-            continue
+    for disc in index.discrepancies_of.get(ev_id, []):
         metric = _text(disc.get("metric")) or "figure"
         whose = ", ".join(_text(disc.get(k)) for k in ("side", "group") if disc.get(k))
         line = f"{whose}: {_range_line(disc)}" if whose else _range_line(disc)
@@ -376,24 +457,11 @@ def _told_in(event: dict[str, Any]) -> list[str]:
 @dataclass
 class _QuotesByEvent:
     """Every quote indexed by the events it is linked to, built once for the whole report
-    (scanning every quote for each event made the report quadratic in the corpus)."""
+    (scanning every quote for each event made the report quadratic in the corpus), in
+    the one pass over the reports (`_Index`)."""
 
     documents: dict[str, list[str]]  # event id -> names of documents quoting about it
     lines: dict[tuple[str, str], list[dict[str, Any]]]  # (event id, name) -> its quotes
-
-    @classmethod
-    def build(cls, index: _Index) -> _QuotesByEvent:
-        documents: dict[str, list[str]] = {}
-        for doc in index.documents:
-            name = _doc_name(doc)
-            for ev_id in {e for q in _dicts(doc.get("quotes")) for e in _event_ids(q)}:
-                documents.setdefault(ev_id, []).append(name)
-        lines: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for name, doc in index.by_name.items():
-            for q in _dicts(doc.get("quotes")):
-                for ev_id in dict.fromkeys(_event_ids(q)):
-                    lines.setdefault((ev_id, name), []).append(q)
-        return cls(documents, lines)
 
 
 def _quote_columns(
@@ -404,7 +472,7 @@ def _quote_columns(
     names += [n for n in quotes.documents.get(ev_id, []) if n not in names]
     columns = []
     # copies of one story (the record's source groups) share their first report's column
-    for name, copies in copy_groups(index.export, list(dict.fromkeys(names))):
+    for name, copies in copy_groups(index.export, list(dict.fromkeys(names)), index.groups):
         lines = [_quote_line(q) for q in quotes.lines.get((ev_id, name), [])]
         for copy in copies:
             lines += [_quote_line(q) for q in quotes.lines.get((ev_id, copy), [])]
@@ -458,9 +526,11 @@ def _plural(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
-def _event_view(
-    number: int, event: dict[str, Any], index: _Index, quotes: _QuotesByEvent
-) -> _EventView:
+def _event_anchor(number: int) -> str:
+    return f"event-{number}"
+
+
+def _event_view(number: int, event: dict[str, Any], index: _Index) -> _EventView:
     ev_id = _text(event.get("id"))
     facts = [
         (label, _text(event.get(key)))
@@ -480,26 +550,24 @@ def _event_view(
         + f": {sentence}"
         for sentence, (docs, triggers) in told.items()
     ]
-    own_discs = [d for d in index.discrepancies if _text(d.get("event")) == ev_id]
+    own_discs = index.discrepancies_of.get(ev_id, [])
     disagreements = [_disagreement_line(d) for d in own_discs if _distinct_values(d) > 1]
-    disagreements += [
-        _contradiction_line(c) for c in index.contradictions if _text(c.get("event")) == ev_id
-    ]
+    disagreements += [_contradiction_line(c) for c in index.contradictions_of.get(ev_id, [])]
     return _EventView(
-        anchor=f"event-{number}",
+        anchor=_event_anchor(number),
         title=_event_title(event),
         when=_when(event.get("date"), event.get("date_precision")),
         short=_timeline_entry(event),
         facts=facts,
         sources=[
             _source_line(name, index) + _and_copies(len(copies))
-            for name, copies in copy_groups(index.export, _told_in(event))
+            for name, copies in copy_groups(index.export, _told_in(event), index.groups)
         ],
         metrics=_metric_views(ev_id, index),
-        columns=_quote_columns(event, ev_id, index, quotes),
+        columns=_quote_columns(event, ev_id, index, index.quotes),
         mentions=mentions,
         disagreements=disagreements,
-        agreements=[_agreement_line(a) for a in index.agreements if _text(a.get("event")) == ev_id],
+        agreements=[_agreement_line(a) for a in index.agreements_of.get(ev_id, [])],
         framing=index.view.event_framing(ev_id),
         places=index.view.places(event),
     )
@@ -575,8 +643,7 @@ def _unlinked(index: _Index) -> tuple[_Table | None, list[str]]:
     """Figures and cross-checks whose event is null or unknown."""
     rows = [
         [_text(fig.get("metric"))] + _figure_row(document, fig)
-        for document, fig in index.figures()
-        if not index.linked(fig)
+        for document, fig in index.unlinked_figures
     ]
     table = _Table(["Metric"] + _FIGURE_HEADERS, rows) if rows else None
     lines = [
@@ -595,8 +662,8 @@ def _summary(index: _Index) -> str:
     counts = [
         (len(docs), "document", None),
         (len(index.events), "event", None),
-        (sum(len(_dicts(d.get("figures"))) for d in docs), "figure", None),
-        (sum(len(_dicts(d.get("quotes"))) for d in docs), "quote", None),
+        (index.figure_count, "figure", None),
+        (index.quote_count, "quote", None),
         (len(index.discrepancies), "discrepancy", "discrepancies"),
         (len(index.contradictions), "contradiction", None),
         (len(index.failures), "failure", None),
@@ -604,32 +671,36 @@ def _summary(index: _Index) -> str:
     return ", ".join(_plural(count, noun, plural) for count, noun, plural in counts)
 
 
-def _build_view(export: dict[str, Any]) -> _View:
-    """The plain-text view both report renderers write out."""
-    index = _Index(export if isinstance(export, dict) else {})
+def _build_view(export: dict[str, Any] | ExportParts) -> _View:
+    """The plain-text view both report renderers write out (its documents read again, in
+    a second pass over the reports, as they are written)."""
+    parts = ExportParts.of(export)
+    index = _Index(parts)
     ordered = _sorted_events(index.events)
-    quotes = _QuotesByEvent.build(index)
-    events = [
-        _event_view(number, event, index, quotes) for number, event in enumerate(ordered, start=1)
-    ]
+    numbered = list(enumerate(ordered, start=1))
+    events = (_event_view(number, event, index) for number, event in numbered)
     table, lines = _unlinked(index)
-    anchors = {_text(event.get("id")): ev.anchor for event, ev in zip(ordered, events, strict=True)}
+    anchors = {_text(event.get("id")): _event_anchor(number) for number, event in numbered}
     copy_of = {
         copy: first
-        for first, copies in copy_groups(index.export, [_doc_name(d) for d in index.documents])
+        for first, copies in copy_groups(
+            index.export, [_doc_name(d) for d in index.documents], index.groups
+        )
         for copy in copies
     }
+
+    def documents() -> Iterator[_DocView]:
+        for number, doc in enumerate(parts.documents(), start=1):
+            yield _doc_view(number, doc, index, copy_of.get(_doc_name(doc)))
+
     return _View(
         summary=_summary(index),
         events=events,
         timeline=[
-            (_timeline_when(event, index), ev.short, ev.anchor)
-            for event, ev in zip(ordered, events, strict=True)
+            (_timeline_when(event, index), _timeline_entry(event), _event_anchor(number))
+            for number, event in numbered
         ],
-        documents=[
-            _doc_view(number, doc, index, copy_of.get(_doc_name(doc)))
-            for number, doc in enumerate(index.documents, start=1)
-        ],
+        documents=documents(),
         unlinked_figures=table,
         unlinked_lines=lines,
         failures=[f"{_text(f.get('source'))}: {_text(f.get('error'))}" for f in index.failures],
@@ -638,17 +709,18 @@ def _build_view(export: dict[str, Any]) -> _View:
             for d in index.documents
             if _strs(d.get("flags"))
         ],
-        generator=_text(export.get("generator")) if isinstance(export, dict) else "",
+        generator=_text(index.export.get("generator")) if parts.valid else "",
         framing=index.view.event_framing(None),
         sources=[_independent_line(s) for s in index.sources],
-        overview=overview(export) if isinstance(export, dict) else None,
+        overview=overview(index.export) if parts.valid else None,
         event_anchors=anchors,
         doc_anchors={
             _doc_name(doc): f"doc-{number}" for number, doc in enumerate(index.documents, start=1)
         },
-        axis=time_axis(export_items(export, href=lambda i: f"#{anchors.get(i, 'events')}"))
-        if isinstance(export, dict)
+        axis=time_axis(export_items(index.export, href=lambda i: f"#{anchors.get(i, 'events')}"))
+        if parts.valid
         else "",
+        event_count=len(ordered),
     )
 
 
@@ -731,14 +803,36 @@ def _md_document(doc: _DocView) -> list[str]:
 
 def to_markdown(export: dict[str, Any]) -> str:
     """Render the export as a Markdown report organised per event."""
-    view = _build_view(export)
+    out = io.StringIO()
+    write_markdown(ExportParts.of(export), out)
+    return out.getvalue()
+
+
+def write_markdown(parts: ExportParts, out: TextIO) -> None:
+    """`to_markdown` written to `out` as it is made, its documents read in a second
+    pass over the reports (see `ExportParts`)."""
+    first = True
+    batch: list[str] = []
+    for lines in _md_blocks(_build_view(parts)):
+        batch += lines
+        if len(batch) >= 2000:
+            out.write(("" if first else "\n") + "\n".join(batch))
+            first, batch = False, []
+    if batch:
+        out.write(("" if first else "\n") + "\n".join(batch))
+
+
+def _md_blocks(view: _View) -> Iterator[list[str]]:
+    """The report's lines, a block at a time (joined with newlines, they are the report)."""
     lines = ["# Parallax report", "", f"Summary: {_md(view.summary)}.", ""]
     lines += ["## Timeline", ""]
     lines += _md_bullets([f"{when} — {title}" for when, title, _ in view.timeline], "No events.")
     lines += ["", "## Events", ""]
+    yield lines
     for ev in view.events:
-        lines += _md_event(ev)
-    if not view.events:
+        yield _md_event(ev)
+    lines = []
+    if not view.event_count:
         lines += ["_No events._", ""]
     if view.framing:
         lines += ["## Framing", ""] + _md_bullets(view.framing) + [""]
@@ -750,16 +844,18 @@ def to_markdown(export: dict[str, Any]) -> str:
             lines += _md_table(view.unlinked_figures) + [""]
         lines += _md_bullets(view.unlinked_lines) + [""]
     lines += ["## Documents", ""]
+    yield lines
+    written = 0
     for doc in view.documents:
-        lines += _md_document(doc)
-    if not view.documents:
-        lines += ["_None._", ""]
+        yield _md_document(doc)
+        written += 1
+    lines = ["_None._", ""] if not written else []
     lines += ["## Failed or flagged", ""]
     lines += ["**Failures**", ""] + _md_bullets(view.failures, "None.") + [""]
     lines += ["**Flagged documents**", ""] + _md_bullets(view.flagged, "None.") + [""]
     if view.generator:
         lines += [f"_Generated by {_md(view.generator)}._", ""]
-    return "\n".join(lines)
+    yield lines
 
 
 # ------------------------------------------------------------------------------ html
@@ -972,11 +1068,22 @@ def _html_unlinked(view: _View) -> str:
 
 def to_html(export: dict[str, Any]) -> str:
     """Render the export as one self-contained HTML page (inline CSS, no scripts)."""
-    view = _build_view(export)
-    events = "".join(_html_event(ev) for ev in view.events) or '<p class="empty">No events.</p>'
-    documents = "".join(_html_document(doc) for doc in view.documents) or _html_list([], "None.")
+    out = io.StringIO()
+    write_html(ExportParts.of(export), out)
+    return out.getvalue()
+
+
+def write_html(parts: ExportParts, out: TextIO) -> None:
+    """`to_html` written to `out` as it is made, its documents read in a second pass
+    over the reports (see `ExportParts`)."""
+    for piece in _html_pieces(_build_view(parts)):
+        out.write(piece)
+
+
+def _html_pieces(view: _View) -> Iterator[str]:
+    """The page, a piece at a time."""
     footer = f"<footer><p>Generated by {_h(view.generator)}</p></footer>" if view.generator else ""
-    return (
+    yield (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_h(_CSP)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -986,12 +1093,28 @@ def to_html(export: dict[str, Any]) -> str:
         f"{_html_disagreements(view)}</section>"
         f'<section id="summary"><h2>Summary</h2><p>{_h(view.summary)}</p></section>'
         f'<section id="timeline"><h2>Timeline</h2>{_html_timeline(view)}</section>'
-        f'<section id="events"><h2>Events</h2>{events}</section>'
+        '<section id="events"><h2>Events</h2>'
+    )
+    for ev in view.events:
+        yield _html_event(ev)
+    if not view.event_count:
+        yield '<p class="empty">No events.</p>'
+    yield (
+        "</section>"
         f'<section id="framing"><h2>Framing</h2>{_html_list(view.framing, "None.")}</section>'
         f'<section id="sources"><h2>Independent sources</h2>{_html_list(view.sources, "None.")}'
         "</section>"
         f"{_html_unlinked(view)}"
-        f'<section id="documents"><h2>Documents</h2>{documents}</section>'
+        '<section id="documents"><h2>Documents</h2>'
+    )
+    written = 0
+    for doc in view.documents:
+        yield _html_document(doc)
+        written += 1
+    if not written:
+        yield _html_list([], "None.")
+    yield (
+        "</section>"
         '<section id="problems"><h2>Failed or flagged</h2>'
         f"<h3>Failures</h3>{_html_list(view.failures, 'None.')}"
         f"<h3>Flagged documents</h3>{_html_list(view.flagged, 'None.')}</section>"

@@ -11,7 +11,7 @@ import json
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -190,7 +190,7 @@ def _as_int(value: Any) -> Any:
 @functools.cache
 def _readers(cls: type) -> tuple[list[str], list[tuple[int, Callable[[Any], Any]]]]:
     """An item class's fields in order, and the decoder of each field stored otherwise
-    than read (by position; see `_decode`)."""
+    than read (by position): each type looked at once per class, not per value."""
     names: list[str] = []
     decoders: list[tuple[int, Callable[[Any], Any]]] = []
     for i, (name, ftype) in enumerate(_field_types(cls).items()):
@@ -415,6 +415,22 @@ class Store:
             return None
         return found[0] if found else None
 
+    def _items(self, attr: str, where: str, args: tuple[Any, ...]) -> dict[int, list[Any]]:
+        """One kind of item of the reports `where` selects, per report id, in order."""
+        table, cls = ITEM_TABLES[attr]
+        names, decoders = _readers(cls)
+        picked = ", ".join(f'"{n}"' for n in names)
+        per_doc: dict[int, list[Any]] = {}
+        for doc_id, *values in self.conn.execute(
+            f"SELECT doc_id, {picked} FROM {table} WHERE {where} ORDER BY doc_id, id", args
+        ):
+            for k, decode in decoders:
+                if values[k] is not None:
+                    values[k] = decode(values[k])
+            # the columns are the record's fields, in its order
+            per_doc.setdefault(doc_id, []).append(cls(*values))
+        return per_doc
+
     def _read_documents(self, where: str, args: tuple[Any, ...]) -> list[DocumentRecord]:
         cols = ", ".join(f'"{c}"' for c in DOC_COLUMNS)
         docs: dict[int, DocumentRecord] = {}
@@ -423,23 +439,13 @@ class Store:
             data["flags"] = json.loads(data["flags"] or "[]")
             docs[row[0]] = DocumentRecord(**data, id=row[0])
         ids = list(docs)
-        for attr, (table, cls) in ITEM_TABLES.items():
-            names, decoders = _readers(cls)
-            select = ", ".join(f'"{n}"' for n in names)
+        for attr in ITEM_TABLES:
             for doc in docs.values():
                 setattr(doc, attr, [])
             for chunk in _chunks(ids):
-                marks = ",".join("?" * len(chunk))
-                for row in self.conn.execute(
-                    f"SELECT doc_id, {select} FROM {table} WHERE doc_id IN ({marks}) "
-                    "ORDER BY doc_id, id",
-                    chunk,
-                ):
-                    values = list(row[1:])
-                    for i, decode in decoders:
-                        if values[i] is not None:
-                            values[i] = decode(values[i])
-                    getattr(docs[row[0]], attr).append(cls(*values))
+                where = f"doc_id IN ({','.join('?' * len(chunk))})"
+                for doc_id, found in self._items(attr, where, tuple(chunk)).items():
+                    setattr(docs[doc_id], attr, found)
         return list(docs.values())
 
     def remove(self, doc_id: int) -> None:
@@ -578,6 +584,11 @@ class Store:
             ).fetchall()
             out[table] = [json.loads(r[0]) for r in rows]
         return out
+
+    def _blocks(self) -> int:
+        """How many blocks the stored record has (see `crossdoc.blocks`)."""
+        union = " UNION ".join(f"SELECT block FROM result_{t}" for t in RESULT_TABLES)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM ({union})").fetchone()[0])
 
     def _block_records(self, blocks: list[str] | None = None) -> list[tuple[str, Record]]:
         """The stored record's blocks (all, or those named), in the order of their ids."""
@@ -834,6 +845,59 @@ class Store:
             self.conn.execute("DELETE FROM meta WHERE key = ?", (RECORD_COVERS,))
         else:
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (RECORD_COVERS, covers))
+
+    # -- streaming readers (exports of large databases) -------------------------
+    def iter_documents(
+        self,
+        batch: int = 500,
+        items: tuple[str, ...] = tuple(ITEM_TABLES),
+        text: bool = True,
+    ) -> Iterator[DocumentRecord]:
+        """Every stored report, in the order they were added, as `documents()` reads them
+        but `batch` reports at a time (their items read per batch, not per report), so
+        that a caller holds one batch at once. `items`: the item lists to read (the
+        others stay empty); without `text`, the reports' texts are left out ("")."""
+        cols = ["id", *(c for c in DOC_COLUMNS if text or c != "text")]
+        select = ", ".join(f'"{c}"' for c in cols)
+        last = -(2**63)
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {select} FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                (last, max(1, batch)),
+            ).fetchall()
+            if not rows:
+                return
+            first, last = rows[0][0], rows[-1][0]
+            found = {
+                attr: self._items(attr, "doc_id BETWEEN ? AND ?", (first, last)) for attr in items
+            }
+            for row in rows:
+                data = dict(zip(cols, row, strict=True))
+                doc_id = data.pop("id")
+                data.setdefault("text", "")
+                data["flags"] = json.loads(data["flags"] or "[]")
+                rec = DocumentRecord(**data, id=doc_id)
+                for attr in items:
+                    setattr(rec, attr, found[attr].get(doc_id, []))
+                yield rec
+
+    def iter_results(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of one table of the stored cross-document record (one of
+        RESULT_TABLES), in order, one at a time (`results()` reads them all at once)."""
+        if table not in RESULT_TABLES:
+            raise ValueError(f"no record table {table!r}")
+        if self._blocks() > 1:  # a record kept per block: read merged (see `results`)
+            yield from self.results()[table]
+            return
+        for (data,) in self.conn.execute(f"SELECT data FROM result_{table} ORDER BY position"):
+            yield json.loads(data)
+
+    def document_hashes(self) -> dict[str, str]:
+        """Report name -> content hash, for every stored report (the last of a name wins)."""
+        return {
+            str(name): str(sha)
+            for name, sha in self.conn.execute("SELECT name, sha256 FROM documents ORDER BY id")
+        }
 
 
 def _chunks(items: list[Any]) -> list[list[Any]]:

@@ -56,17 +56,18 @@ def _location_spans(event: dict[str, Any]) -> list[tuple[str, int, int]]:
     return out
 
 
+def located(entity: dict[str, Any]) -> bool:
+    """Whether an entity of the export is a place with coordinates (one a map can draw)."""
+    return isinstance(entity.get("lat"), int | float) and isinstance(entity.get("lon"), int | float)
+
+
 class PlaceIndex:
     """The geocoded entities, and where the reports name each (document -> offsets), so
     that an event's places are found from its own spans instead of every entity's every
     mention (a page per event over a large corpus)."""
 
     def __init__(self, entities: list[dict[str, Any]]) -> None:
-        self.entities = [
-            e
-            for e in entities
-            if isinstance(e.get("lat"), int | float) and isinstance(e.get("lon"), int | float)
-        ]
+        self.entities = [e for e in entities if located(e)]
         named: dict[str, list[tuple[int, int]]] = {}
         for k, ent in enumerate(self.entities):
             for m in _dicts(ent.get("mentions")):
@@ -128,6 +129,12 @@ def _framing_use(use: dict[str, Any]) -> str:
     return f"“{_text(use.get('text'))}” ({who}, {_text(use.get('document'))}{distance})"
 
 
+def _framing_line(term: dict[str, Any], uses: list[dict[str, Any]]) -> str:
+    users = [_text(u) for u in term.get("users") or []]
+    side = f" [one side only: {users[0]}]" if term.get("one_sided") and users else ""
+    return f"{_text(term.get('term'))}{side}: " + "; ".join(_framing_use(u) for u in uses)
+
+
 def framing_lines(framing: list[dict[str, Any]], event_id: str | None = None) -> list[str]:
     """Contested terms used around the event (with None, every use), one line per term:
     'genocide [one side only: X]: “genocidal” (X, a.txt); ...'."""
@@ -138,11 +145,21 @@ def framing_lines(framing: list[dict[str, Any]], event_id: str | None = None) ->
             for u in _dicts(term.get("uses"))
             if event_id is None or _text(u.get("event")) == event_id
         ]
-        if not uses:
-            continue
-        users = [_text(u) for u in term.get("users") or []]
-        side = f" [one side only: {users[0]}]" if term.get("one_sided") and users else ""
-        out.append(f"{_text(term.get('term'))}{side}: " + "; ".join(_framing_use(u) for u in uses))
+        if uses:
+            out.append(_framing_line(term, uses))
+    return out
+
+
+def framing_by_event(framing: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """`framing_lines(framing, event)` for every event at once (event id -> its lines),
+    in one pass over the uses."""
+    out: dict[str, list[str]] = {}
+    for term in _dicts(framing):
+        uses: dict[str, list[dict[str, Any]]] = {}
+        for u in _dicts(term.get("uses")):
+            uses.setdefault(_text(u.get("event")), []).append(u)
+        for event_id, own in uses.items():
+            out.setdefault(event_id, []).append(_framing_line(term, own))
     return out
 
 
@@ -177,7 +194,13 @@ class View:
         }
 
     def event_framing(self, event_id: str | None) -> list[str]:
-        return framing_lines(self.framing, event_id)
+        if event_id is None:
+            return framing_lines(self.framing, None)
+        return list(self._framing_of.get(event_id, []))
+
+    @functools.cached_property
+    def _framing_of(self) -> dict[str, list[str]]:
+        return framing_by_event(self.framing)
 
     @functools.cached_property
     def place_index(self) -> PlaceIndex:
@@ -351,15 +374,23 @@ def _plural_noun(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
-def copy_groups(export: dict[str, Any], names: list[str]) -> list[tuple[str, list[str]]]:
-    """`names` (documents) grouped by independent source (the record's source groups:
-    wire copies and near-duplicates of one story together): (first document, its
-    copies), in the order of `names`."""
-    group = {
+def source_group_map(export: dict[str, Any]) -> dict[str, str]:
+    """Document name -> its independent source, from the record's source groups."""
+    return {
         doc: _text(s.get("source"))
         for s in _dicts(export.get("sources"))
         for doc in s.get("documents") or []
     }
+
+
+def copy_groups(
+    export: dict[str, Any], names: list[str], groups: dict[str, str] | None = None
+) -> list[tuple[str, list[str]]]:
+    """`names` (documents) grouped by independent source (the record's source groups:
+    wire copies and near-duplicates of one story together): (first document, its
+    copies), in the order of `names`. `groups`: `source_group_map(export)`, where the
+    caller groups many lists of names (an event's reports, each event's)."""
+    group = source_group_map(export) if groups is None else groups
     out: dict[str, tuple[str, list[str]]] = {}
     for name in names:
         key = group.get(name) or name
@@ -585,8 +616,11 @@ def overview(
                 *side("b"),
             )
         )
+    ranges_of: dict[str | None, list[dict[str, Any]]] = {}
+    for r in ranges:
+        ranges_of.setdefault(_text(r.get("event")) or None, []).append(r)
     for ev_id, item in by_event.items():
-        item.toll = _toll([r for r in ranges if (_text(r.get("event")) or None) == ev_id])
+        item.toll = _toll(ranges_of.get(ev_id, []))
     disputed = [e for e in by_event.values() if e.disputes]
     for e in disputed:
         if e.id:
