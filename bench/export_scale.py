@@ -46,21 +46,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from parallax.store import RESULT_TABLES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EVAL = REPO_ROOT.parent / "shared" / "eval"
 FORMATS = ("json", "html", "md")
 ITEM_TABLES = ("quotes", "figures", "times", "mentions", "event_mentions")
-RECORD_TABLES = (
-    "entities",
-    "events",
-    "discrepancies",
-    "contradictions",
-    "agreements",
-    "speakers",
-    "stories",
-    "sources",
-    "framing",
-)
+RECORD_TABLES = tuple(RESULT_TABLES)
 DEFAULT_NS = (5000, 20000)
 TIMEOUT_S = 600  # seconds: an export slower than this is reported as such (`--timeout`)
 

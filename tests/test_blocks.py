@@ -138,3 +138,18 @@ def test_a_report_rewrites_only_the_blocks_it_joins(
         kept = {p: b for p, b in rows.items() if p in after}
         assert kept and all(after[p] == b for p, b in kept.items())
         assert export(store)["events"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html"])
+def test_a_blocked_record_exports_streamed_as_whole(
+    stories: list[DocumentRecord], tmp_path: Path, small_limit: None, fmt: str
+) -> None:
+    """Entities several blocks name are merged alike by the streamed export."""
+    from test_export_stream import streamed, whole
+
+    db = tmp_path / f"stream_{fmt}.db"
+    with Store(db) as store:
+        for rec in stories:
+            store.add_if_new(copy.deepcopy(rec))
+        assert relink(store, SETTINGS) > 1
+    assert streamed(db, fmt) == whole(db, fmt)
