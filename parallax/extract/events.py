@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from parallax.extensions import doc_text
 from parallax.extract.times import calendar_date
 from parallax.intervals import Intervals
 from parallax.models import EventMention, Figure, Mention, Quote, TimeExpr
@@ -209,7 +210,7 @@ def find_events(
 ) -> list[EventMention]:
     """One event mention per trigger; statements with a date of their own become events."""
     events: list[EventMention] = []
-    text = doc.text
+    text = doc_text(doc)
     by_sentence = _TimesBySentence(times)
     said = _Said(quotes)
     for sent in doc.sents:
@@ -489,7 +490,7 @@ def scope_figures(
     else after it), else to the last event earlier in its paragraph. A figure told of
     an earlier incident cited as a cause ('the raid followed an ambush in which three
     soldiers died') is not the event's: with no event of its own it has none."""
-    text = doc.text
+    text = doc_text(doc)
     main = main_event(events)
     by_sentence = _TimesBySentence(list(times))
     for fig in figures:

@@ -18,6 +18,7 @@ from itertools import accumulate
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from parallax.extensions import doc_text
 from parallax.extract.entities import (
     CONTRAST_WORDS,
     DATELINE_MARKS,
@@ -586,7 +587,7 @@ class QuoteFinder:
         title: tuple[int, int] | None = None,
     ) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.body_start = body_start
         self.title = title
         self.ents = entities
@@ -1598,8 +1599,9 @@ def _per_source(tok: Token) -> bool:
 def _headline(doc: Doc) -> tuple[int, int] | None:
     """A first line of at most MAX_HEADLINE_WORDS words set apart by a blank line: a
     headline the header split left in the body because it ends with a full stop."""
-    first = doc.text.split("\n", 1)[0]
-    if not doc.text.startswith(first + "\n\n") or len(first.split()) > MAX_HEADLINE_WORDS:
+    text = doc_text(doc)
+    first = text.split("\n", 1)[0]
+    if not text.startswith(first + "\n\n") or len(first.split()) > MAX_HEADLINE_WORDS:
         return None
     return (0, len(first.rstrip()))
 
