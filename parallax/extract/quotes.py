@@ -208,7 +208,8 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     some newspapers print ('') are "straight"."""
     out = []
     i = start
-    while i < end:
+    while (m := _MARK_CHARS.search(text, i, end)) is not None:  # the next mark's first character
+        i = m.start()
         ch = text[i]
         if ch in "\u201c\u201d":
             out.append((i, 1, "open" if ch == "\u201c" else "close"))
@@ -222,6 +223,9 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             i += 1
         i += 1
     return out
+
+
+_MARK_CHARS = re.compile("[\u201c\u201d\"" + DOUBLED_APOSTROPHE[0] + "]")
 
 
 def find_marked(text: str, start: int, end: int) -> list[MarkedSpan]:
