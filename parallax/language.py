@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 MIN_TOKENS = 20  # below this, a text counts as short
 EN_MIN_SHARE = 0.12  # share of English function words needed to call a long text English
@@ -73,7 +74,8 @@ def detect_language(text: str) -> str:
     if len(non_latin) * 2 > total:
         return "und"  # mostly another non-Latin script
     tokens = _TOKEN_RE.findall(text.lower())
-    counts = {lang: sum(t in words for t in tokens) for lang, words in _STOPWORDS.items()}
+    seen = Counter(tokens)
+    counts = {lang: sum(seen[w] for w in words) for lang, words in _STOPWORDS.items()}
     best = max(counts, key=lambda lang: (counts[lang], lang == "en"))
     if len(tokens) < MIN_TOKENS:
         if counts["en"] and counts["en"] >= counts[best]:

@@ -217,7 +217,7 @@ def find_events(
         if sent.start_char < body_start:
             continue
         sent_times = by_sentence.within(sent.start_char, sent.end_char)
-        low = sent.text.lower()
+        low = text[sent.start_char : sent.end_char].lower()  # sent.text, not joined again
         taken: list[tuple[int, int]] = []
         found: list[EventMention] = []
         for etype, pattern in TRIGGERS:
@@ -291,7 +291,7 @@ def _mark_background(
     bombardment"); the sentence's date is not theirs ("the worst shelling since 2020" is
     no campaign). Ongoing states (a blockade "since December") stay the
     crisis's own."""
-    whole = bool(HISTORY.search(sent.text))
+    whole = bool(HISTORY.search(text[sent.start_char : sent.end_char]))  # sent.text
     since = [t for _, t in sent_times if t.kind == "since"]
     for ev in found:
         if ev.type not in INCIDENTS:

@@ -257,6 +257,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # (Each case-insensitive scan of a long alternation costs about as much as the whole
 # report's tagging; most reports have no 'quarter', no 'ago', no 'days after'.)
 _NEEDS: dict[str, re.Pattern[str]] = {
+    "numeric": re.compile(r"\d[-./]\d{1,2}[-./]\d\d"),
+    "numeric_cued": re.compile(r"\d[-./]\d{1,2}[-./]\d\d"),
     "spelled_year": re.compile(r"two thousand|nineteen", re.I),
     "quarter": re.compile(r"quarter", re.I),
     "quarter_ref": re.compile(r"quarter|period", re.I),
