@@ -225,7 +225,7 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return out
 
 
-_MARK_CHARS = re.compile("[\u201c\u201d\"" + DOUBLED_APOSTROPHE[0] + "]")
+_MARK_CHARS = re.compile('[\u201c\u201d"' + DOUBLED_APOSTROPHE[0] + "]")
 
 
 def find_marked(text: str, start: int, end: int) -> list[MarkedSpan]:
