@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -496,6 +499,19 @@ def _copy_speaker(dst: Quote, src: Quote) -> None:
     )
 
 
+NEWLINE = re.compile("\n")
+
+
+def _tokens_with(doc: Doc, attr: int, words: Iterable[str]) -> list[Token]:
+    """The tokens whose `attr` (LOWER, LEMMA) may be one of `words`, in order: read from the
+    document's array of string hashes, so that no token object is made for the others
+    (the caller still checks each token's string)."""
+    strings = doc.vocab.strings
+    wanted = numpy.array([strings[w] for w in words], dtype="uint64")
+    found = numpy.flatnonzero(numpy.isin(doc.to_array(attr), wanted))
+    return [doc[i] for i in found.tolist()]
+
+
 def _is_cue(tok: Token, lexicon: set[str] = SPEECH_VERBS) -> bool:
     """A speech verb that is not negated ("did not say whether" reports no statement)."""
     return (
@@ -605,11 +621,15 @@ class QuoteFinder:
         self.para_starts = [a for a, _ in self.paras]
         self.sent_starts = [s.start_char for s in self.sents]
         self.sent_tokens = [s.start for s in self.sents]
-        self.newlines = [i for i, ch in enumerate(self.text) if ch == "\n"]
-        self.block_cue_sents = {s.start for s in self.sents if s.text.rstrip().endswith(":")}
+        self.newlines = [m.start() for m in NEWLINE.finditer(self.text)]
+        text = self.text  # a sentence's text sliced from it, not joined from its tokens
+        self.block_cue_sents = {
+            s.start for s in self.sents if text[s.start_char : s.end_char].rstrip().endswith(":")
+        }
+        # the tokens below are looked at only where their word or lemma can qualify
         self.according = [
             t.i
-            for t in doc
+            for t in _tokens_with(doc, LOWER, ("according", "per"))
             if (
                 t.lower_ == "according"
                 and t.i + 1 < len(doc)
@@ -619,9 +639,15 @@ class QuoteFinder:
             and not self.marks.inside(t.idx, t.idx + 1)
         ]
         self.statements: list[Quote] = []  # attributed quotes found so far, in text order
-        self.relays = [t.i for t in doc if t.lemma_ in RELAY_VERBS]
+        self.relays = [
+            t.i for t in _tokens_with(doc, LEMMA, RELAY_VERBS) if t.lemma_ in RELAY_VERBS
+        ]
         # speech verbs outside quotation marks, the candidates for a quotation's cue
-        self.cues = [t for t in doc if _is_cue(t) and not self.marks.inside(t.idx, t.idx + len(t))]
+        self.cues = [
+            t
+            for t in _tokens_with(doc, LEMMA, SPEECH_VERBS)
+            if _is_cue(t) and not self.marks.inside(t.idx, t.idx + len(t))
+        ]
         self.cue_offsets = [t.idx for t in self.cues]
 
     # -- speakers ------------------------------------------------------------
