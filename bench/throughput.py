@@ -15,7 +15,9 @@ use the same cores the same way; model loading is excluded from its time.
 On a machine shared with other jobs wall times say little; both sides' CPU seconds (the
 process and its children, `resource.getrusage`) are reported too, per 100 documents, with
 Parallax's cross-document stage left out (`cpu_ratio`: spaCy's CPU seconds over
-Parallax's per-report CPU seconds).
+Parallax's per-report CPU seconds). Parallax's include its workers' start-up (each loads
+the model; spaCy's forked processes inherit the loaded one): on a few dozen documents it
+weighs, on hundreds it does not.
 
 Worker start-up is estimated cheaply by a run on a few tiny documents; a second ratio
 excludes it. The last line printed is machine-readable:
