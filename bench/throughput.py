@@ -7,14 +7,22 @@ adds Parallax's components), NLP and extractors, storage, linking and reconcilia
 Parallax run happens in a fresh Python process, so nothing is cached from an earlier run;
 imports are done before the clock starts and reported on their own.
 
-The bare spaCy pipeline is `spacy.load(MODEL)` then `list(nlp.pipe(texts))` in this one
-process, the default way to run spaCy, on the same (ingested, de-duplicated) texts; model
-loading is excluded from its time.
+The bare spaCy pipeline is `spacy.load(MODEL)` then `nlp.pipe(texts, n_process=W,
+batch_size=BATCH_SIZE)` on the same (ingested, de-duplicated) texts: as many processes as
+Parallax has workers (W) and the batch size Parallax's workers parse with, so both sides
+use the same cores the same way; model loading is excluded from its time.
+
+On a machine shared with other jobs wall times say little; both sides' CPU seconds (the
+process and its children, `resource.getrusage`) are reported too, per 100 documents, with
+Parallax's cross-document stage left out (`cpu_ratio`: spaCy's CPU seconds over
+Parallax's per-report CPU seconds). Parallax's include its workers' start-up (each loads
+the model; spaCy's forked processes inherit the loaded one): on a few dozen documents it
+weighs, on hundreds it does not.
 
 Worker start-up is estimated cheaply by a run on a few tiny documents; a second ratio
 excludes it. The last line printed is machine-readable:
 
-    throughput: docs_per_s=12.3 words_per_s=4567 ratio_to_spacy=0.81 spacy_words_per_s=5600 ...
+    throughput: docs_per_s=12.3 words_per_s=4567 ratio_to_spacy=0.81 cpu_ratio=0.86 ...
 
 Run from the repository root: `.venv/bin/python bench/throughput.py [--dir DIR] [--limit N]`.
 """
@@ -25,6 +33,7 @@ import argparse
 import json
 import logging
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -187,14 +196,24 @@ def child_main(spec_file: str) -> None:
     def on_progress(_n: int) -> None:
         marks.setdefault("first_batch", time.perf_counter())
 
-    analyze_mod.relink = timed_relink
+    def timed_relink_cpu(store: Any, settings: Any) -> Any:
+        cpu = _cpu(resource.RUSAGE_SELF)
+        try:
+            return timed_relink(store, settings)
+        finally:
+            marks["relink_cpu"] = _cpu(resource.RUSAGE_SELF) - cpu
+
+    analyze_mod.relink = timed_relink_cpu
     settings = Settings(workers=spec["workers"])
+    cpu_self, cpu_children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with Store(spec["db"]) as store:
         summary = analyze_mod.run_analysis(
             spec["paths"], store, settings, on_total=on_total, on_progress=on_progress
         )
     total = time.perf_counter() - t0
+    cpu_self = _cpu(resource.RUSAGE_SELF) - cpu_self
+    cpu_children = _cpu(resource.RUSAGE_CHILDREN) - cpu_children
     collected = marks.get("collected", t0)
     relink_start = marks.get("relink_start", t0 + total)
     out = {
@@ -204,6 +223,10 @@ def child_main(spec_file: str) -> None:
         "first_batch_s": marks.get("first_batch", collected) - collected,
         "analyze_store_s": relink_start - collected,
         "relink_s": marks.get("relink_end", relink_start) - relink_start,
+        # CPU seconds: this process without the cross-document stage, and its workers
+        "main_cpu_s": cpu_self - marks.get("relink_cpu", 0.0),
+        "relink_cpu_s": marks.get("relink_cpu", 0.0),
+        "workers_cpu_s": cpu_children,
         "added": len(summary.added),
         "skipped": len(summary.skipped),
         "flagged": len(summary.flagged),
@@ -244,13 +267,29 @@ def load_spacy() -> tuple[Any, float, str]:
     return nlp, time.perf_counter() - t0, name
 
 
-def run_spacy(nlp: Any, texts: list[str]) -> float:
-    """Seconds for `list(nlp.pipe(texts))`, the default way to run a spaCy pipeline."""
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def spacy_processes(workers: int, docs: int) -> int:
+    """As many processes as Parallax's workers for `docs` reports (`worker_count`)."""
+    from parallax.pipeline import Settings, worker_count
+
+    return worker_count(Settings(workers=workers), docs)
+
+
+def run_spacy(nlp: Any, texts: list[str], processes: int) -> tuple[float, float]:
+    """Seconds and CPU seconds (this process and its children) of `nlp.pipe` over `texts`
+    in `processes` processes at Parallax's batch size."""
+    from parallax.pipeline import BATCH_SIZE
+
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    docs = list(nlp.pipe(texts))
+    count = sum(1 for _ in nlp.pipe(texts, n_process=processes, batch_size=BATCH_SIZE))
     elapsed = time.perf_counter() - t0
-    assert len(docs) == len(texts)
-    return elapsed
+    assert count == len(texts)
+    return elapsed, _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu
 
 
 # --------------------------------------------------------------------------- report
@@ -318,10 +357,14 @@ def main(argv: list[str] | None = None) -> int:
         tinies: list[dict[str, Any]] = []
         runs: list[dict[str, Any]] = []
         spacy_times: list[float] = []
+        spacy_cpu: list[float] = []
+        processes = spacy_processes(args.workers, corpus.docs)
         for i in range(args.repeat):
             tinies.append(run_parallax(tiny_paths, args.workers, workdir, f"tiny{i}"))
             runs.append(run_parallax(corpus.paths, args.workers, workdir, f"run{i}"))
-            spacy_times.append(run_spacy(nlp, corpus.texts))
+            seconds, cpu = run_spacy(nlp, corpus.texts, processes)
+            spacy_times.append(seconds)
+            spacy_cpu.append(cpu)
 
     px_total = statistics.median(r["total_s"] for r in runs)
     run = min(runs, key=lambda r: abs(r["total_s"] - px_total))
@@ -343,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     print(_row("parallax analyze (everything)", docs, words, px_total))
     print(_row("parallax, minus start-up (estimate)", docs, words, px_warm))
-    print(_row(f"spaCy {model} nlp.pipe", docs, words, sp_total))
+    print(_row(f"spaCy {model} nlp.pipe x{processes}", docs, words, sp_total))
     print()
     print(f"parallax breakdown (run of median total, {args.repeat} run(s)):")
     print(f"  imports before the clock      {run['imports_s']:7.2f} s  (not counted)")
@@ -359,13 +402,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  parallax runs: {px_list} s")
         print(f"  spaCy runs:    {sp_list} s")
 
+    px_cpu = statistics.median(r["main_cpu_s"] + r["workers_cpu_s"] for r in runs)
+    sp_cpu = statistics.median(spacy_cpu)
+    print(
+        f"CPU seconds per 100 documents: Parallax {px_cpu * 100 / docs:.2f} (main process "
+        f"{run['main_cpu_s'] * 100 / docs:.2f}, workers {run['workers_cpu_s'] * 100 / docs:.2f}; "
+        f"cross-document stage {run['relink_cpu_s'] * 100 / docs:.2f} left out), "
+        f"spaCy {sp_cpu * 100 / docs:.2f}"
+    )
     px_wps = words / px_total
     sp_wps = words / sp_total
     ratio = px_wps / sp_wps
+    cpu_ratio = sp_cpu / px_cpu if px_cpu > 0 else float("inf")
     print(f"ratio to spaCy without start-up: {(words / px_warm) / sp_wps:.2f}")
     print(
         f"throughput: docs_per_s={docs / px_total:.1f} words_per_s={px_wps:.0f} "
-        f"ratio_to_spacy={ratio:.2f} spacy_words_per_s={sp_wps:.0f} docs={docs} words={words}"
+        f"ratio_to_spacy={ratio:.2f} cpu_ratio={cpu_ratio:.2f} spacy_words_per_s={sp_wps:.0f} "
+        f"spacy_processes={processes} docs={docs} words={words}"
     )
     return 0
 

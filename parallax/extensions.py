@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import weakref
 from typing import Any
 
 import srsly.msgpack
@@ -50,6 +51,29 @@ def register() -> None:
             Doc.set_extension(name, default=None)
     if not Span.has_extension(SPAN_EXTENSION):
         Span.set_extension(SPAN_EXTENSION, getter=span_attributes)
+
+
+# -- a document's text, built once ----------------------------------------------------
+
+# spaCy's `Doc.text` joins every token's text each time it is read (a thousand token
+# objects made for one report); the components read it many times per document.
+_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per document and kept while the document lives (a
+    document's text never changes: retokenizing merges or splits tokens, not characters)."""
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
+
+
+def remember_text(doc: Doc, text: str) -> Doc:
+    """Record `text` as `doc`'s text (the tokenizer's input, which is the same string), so
+    that `doc_text` never builds it."""
+    _TEXTS[doc] = text
+    return doc
 
 
 # -- Doc.user_data through msgpack (DocBin(store_user_data=True), Doc.to_bytes) ------

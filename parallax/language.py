@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 MIN_TOKENS = 20  # below this, a text counts as short
 EN_MIN_SHARE = 0.12  # share of English function words needed to call a long text English
@@ -47,27 +48,34 @@ _SCRIPTS: dict[str, tuple[tuple[int, int], ...]] = {
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
 
 
-def _script_language(letters: list[str]) -> str | None:
-    """The language whose script covers most letters, if one covers over half of them."""
+# characters past Latin Extended-B (every range of _SCRIPTS lies beyond it)
+_NON_LATIN = re.compile("[^\x00-\u024f]")
+
+
+def _script_language(letters: list[str], total: int) -> str | None:
+    """The language whose script covers most letters, if one covers over half of the
+    `total` letters (`letters`: those past Latin, where every script of _SCRIPTS lies)."""
     for lang, ranges in _SCRIPTS.items():
         hits = sum(1 for c in letters if any(lo <= ord(c) <= hi for lo, hi in ranges))
-        if hits * 2 > len(letters):
+        if hits * 2 > total:
             return lang
     return None
 
 
 def detect_language(text: str) -> str:
     """Guess an ISO 639-1 code ("en", "fr", "de", "es", "ru", "ar", "hy", "az") or "und"."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
+    total = sum(map(str.isalpha, text))  # letters (counted in C: this runs on every report)
+    if not total:
         return "und"
-    by_script = _script_language(letters)
+    non_latin = [c for c in _NON_LATIN.findall(text) if c.isalpha()]
+    by_script = _script_language(non_latin, total)
     if by_script:
         return by_script
-    if sum(ord(c) > 0x24F for c in letters) * 2 > len(letters):
+    if len(non_latin) * 2 > total:
         return "und"  # mostly another non-Latin script
     tokens = _TOKEN_RE.findall(text.lower())
-    counts = {lang: sum(t in words for t in tokens) for lang, words in _STOPWORDS.items()}
+    seen = Counter(tokens)
+    counts = {lang: sum(seen[w] for w in words) for lang, words in _STOPWORDS.items()}
     best = max(counts, key=lambda lang: (counts[lang], lang == "en"))
     if len(tokens) < MIN_TOKENS:
         if counts["en"] and counts["en"] >= counts[best]:

@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import parallax.extensions  # noqa: F401  (registers doc._.header and the others)
+from parallax.extensions import doc_text, remember_text
 from parallax.extract.metadata import split_header
 from parallax.gazetteer import get_gazetteer
 
@@ -85,7 +86,7 @@ class BoundedTokenizer:
 
     def __call__(self, text: str) -> Doc:
         if LONG_RUN.search(text) is None:
-            return self.tokenizer(text)
+            return remember_text(self.tokenizer(text), text)
         pieces: list[str] = []
         pos = 0
         for run in LONG_RUN.finditer(text):
@@ -99,7 +100,7 @@ class BoundedTokenizer:
         if pos < len(text):
             pieces.append(text[pos:])
         docs = [self.tokenizer(piece) for piece in pieces]
-        return Doc.from_docs(docs, ensure_whitespace=False)
+        return remember_text(Doc.from_docs(docs, ensure_whitespace=False), text)
 
     def __getattr__(self, name: str) -> object:  # the wrapped tokenizer's other attributes
         return getattr(self.tokenizer, name)
@@ -112,11 +113,11 @@ def lines_component(doc: Doc) -> Doc:
     paragraph sentences end at . ! ? before a capitalised word."""
     header = doc._.header  # preset on a piece of a long text (see `parse_text`)
     if header is None:
-        header = split_header(doc.text)
+        header = split_header(doc_text(doc))
         doc._.header = header
     if len(doc) == 0:
         return doc
-    after_dateline = _dateline_ends(doc.text, header.body_start)
+    after_dateline = _dateline_ends(doc_text(doc), header.body_start)
     # 1 = starts a sentence, -1 = does not; set in one pass (the token setter checks the
     # whole doc for a parse on every call, which made long paragraphs quadratic)
     starts = numpy.full((len(doc), 1), -1, dtype="int64")
@@ -259,6 +260,7 @@ def parse_pieces(
     parsed = _parse_docs(nlp, docs, _processes(len(docs), processes))
     # (the .pyi lacks `exclude`, which spaCy 3.8 takes: the pieces' headers stay out)
     doc = Doc.from_docs(parsed, ensure_whitespace=False, exclude=["user_data"])  # type: ignore[call-arg]
+    remember_text(doc, text)
     doc._.header = header
     return doc
 

@@ -37,10 +37,23 @@ ATTRS = "parallax"  # key of the per-span attributes in a group's attrs
 
 def _plain(record: Any) -> dict[str, Any]:
     """A record's fields as JSON values (tuples become lists; anything else, a string)."""
-    is_record = dataclasses.is_dataclass(record) and not isinstance(record, type)
-    fields = dataclasses.asdict(record) if is_record else dict(record)
-    result: dict[str, Any] = json.loads(json.dumps(fields, default=str))
+    if _is_record(record):  # its fields as they are (a record within goes through asdict)
+        fields = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+        encoded = json.dumps(fields, default=_json_value)
+    else:
+        encoded = json.dumps(dict(record), default=str)
+    result: dict[str, Any] = json.loads(encoded)
     return result
+
+
+def _is_record(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _json_value(value: Any) -> Any:
+    """What `_plain` writes for a value JSON has no type for: a record as its fields
+    (`dataclasses.asdict`, as if the whole record had gone through it), else its string."""
+    return dataclasses.asdict(value) if _is_record(value) else str(value)
 
 
 def write_group(doc: Doc, key: str, items: Iterable[tuple[int, int, str, dict[str, Any]]]) -> None:

@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span, Token
 
+from parallax.extensions import doc_text
 from parallax.gazetteer import Gazetteer, Place, get_gazetteer
 from parallax.models import Mention
 
@@ -255,8 +256,8 @@ class DocEntities:
         text = span.text.strip()
         if len(text) < 3 or not (text.isupper() or self._before_dash(span)):
             return False
-        line_start = self.doc.text.rfind("\n", 0, span.start_char) + 1
-        if self.doc.text[line_start : span.start_char].strip():
+        line_start = doc_text(self.doc).rfind("\n", 0, span.start_char) + 1
+        if doc_text(self.doc)[line_start : span.start_char].strip():
             return False
         name = text.title()
         return name in CAPITALS or self.gaz.lookup(name, fuzzy=False) is not None
@@ -807,7 +808,7 @@ class DocEntities:
             name = " ".join(w.text for w in words)
             if self.gaz.lookup(name, fuzzy=False) is None:
                 continue  # "the Southern Military District": no place of that name
-            text, canonical = self.doc.text[start:end], f"{name} {tok.lower_}"
+            text, canonical = doc_text(self.doc)[start:end], f"{name} {tok.lower_}"
             out.append(Mention(text, start, end, "LOC", canonical, "place", context=True))
         return out
 
@@ -840,7 +841,7 @@ class DocEntities:
                 # "the Donetsk region": the region, not its town (resolved at the link stage)
                 end = after.idx + len(after.text)
                 return Mention(
-                    self.doc.text[ent.start_char : end],
+                    doc_text(self.doc)[ent.start_char : end],
                     ent.start_char,
                     end,
                     label,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from parallax.extensions import doc_text
 from parallax.extract.times import calendar_date
 from parallax.intervals import Intervals
 from parallax.models import EventMention, Figure, Mention, Quote, TimeExpr
@@ -209,14 +210,14 @@ def find_events(
 ) -> list[EventMention]:
     """One event mention per trigger; statements with a date of their own become events."""
     events: list[EventMention] = []
-    text = doc.text
+    text = doc_text(doc)
     by_sentence = _TimesBySentence(times)
     said = _Said(quotes)
     for sent in doc.sents:
         if sent.start_char < body_start:
             continue
         sent_times = by_sentence.within(sent.start_char, sent.end_char)
-        low = sent.text.lower()
+        low = text[sent.start_char : sent.end_char].lower()  # sent.text, not joined again
         taken: list[tuple[int, int]] = []
         found: list[EventMention] = []
         for etype, pattern in TRIGGERS:
@@ -290,7 +291,7 @@ def _mark_background(
     bombardment"); the sentence's date is not theirs ("the worst shelling since 2020" is
     no campaign). Ongoing states (a blockade "since December") stay the
     crisis's own."""
-    whole = bool(HISTORY.search(sent.text))
+    whole = bool(HISTORY.search(text[sent.start_char : sent.end_char]))  # sent.text
     since = [t for _, t in sent_times if t.kind == "since"]
     for ev in found:
         if ev.type not in INCIDENTS:
@@ -489,7 +490,7 @@ def scope_figures(
     else after it), else to the last event earlier in its paragraph. A figure told of
     an earlier incident cited as a cause ('the raid followed an ambush in which three
     soldiers died') is not the event's: with no event of its own it has none."""
-    text = doc.text
+    text = doc_text(doc)
     main = main_event(events)
     by_sentence = _TimesBySentence(list(times))
     for fig in figures:

@@ -16,6 +16,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from parallax.extensions import doc_text
 from parallax.extract.entities import DocEntities, strip_possessive
 from parallax.extract.quotes import quote_at
 from parallax.intervals import Intervals
@@ -846,7 +847,7 @@ class FigureFinder:
         self.parts: dict[int, Figure] = {}  # id of a breakdown's part -> its total
         self.extra: list[Figure] = []  # parts found while reading the sentence
         self.skip: set[int] = set()  # first tokens of numbers already read as parts
-        self.text = doc.text  # Doc.text joins every token: read it once
+        self.text = doc_text(doc)
         self.body_start = body_start
         self.quotes = quotes
         self.times = times
@@ -1741,7 +1742,7 @@ BRACKETED = re.compile(r"[ \t]*\(([^()\d\n]{2,60})\)")
 def _parenthesised_source(doc: Doc, fig: Figure, speakers: dict[str, list[str]]) -> str | None:
     """'Injuries: 314 (Valdorian health ministry)': a source in brackets right after the
     figure, an organisation or role, with no number in it (not '(including 9 children)')."""
-    m = BRACKETED.match(doc.text, fig.end)
+    m = BRACKETED.match(doc_text(doc), fig.end)
     if m is None:
         return None
     inner = m.group(1).strip()
@@ -1778,7 +1779,7 @@ def assign_claimants(
         for s in doc.sents
         if s.start_char >= body_start or title and title[0] <= s.start_char < title[1]
     ]
-    text = doc.text
+    text = doc_text(doc)
     speakers = _speaker_words()
     for fig in figures:
         bracket = _parenthesised_source(doc, fig, speakers)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from parallax.extensions import doc_text
 from parallax.models import DocumentRecord, Quote
 from parallax.spans import write_framing
 
@@ -128,6 +129,6 @@ def framing_of(d: DocumentRecord) -> list[FramingUse]:
 def framing_component(doc: Doc) -> Doc:
     """Sets doc._.framing (after `parallax_quotes`, whose statements give the users; needs
     no parse) and the span group "parallax_framing" (label: the canonical term)."""
-    doc._.framing = find_framing(doc.text, doc._.quotes or [])
+    doc._.framing = find_framing(doc_text(doc), doc._.quotes or [])
     write_framing(doc)
     return doc

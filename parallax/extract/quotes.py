@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from parallax.extensions import doc_text
 from parallax.extract.entities import (
     CONTRAST_WORDS,
     DATELINE_MARKS,
@@ -207,7 +211,8 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     some newspapers print ('') are "straight"."""
     out = []
     i = start
-    while i < end:
+    while (m := _MARK_CHARS.search(text, i, end)) is not None:  # the next mark's first character
+        i = m.start()
         ch = text[i]
         if ch in "\u201c\u201d":
             out.append((i, 1, "open" if ch == "\u201c" else "close"))
@@ -221,6 +226,9 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             i += 1
         i += 1
     return out
+
+
+_MARK_CHARS = re.compile('[\u201c\u201d"' + DOUBLED_APOSTROPHE[0] + "]")
 
 
 def find_marked(text: str, start: int, end: int) -> list[MarkedSpan]:
@@ -491,6 +499,19 @@ def _copy_speaker(dst: Quote, src: Quote) -> None:
     )
 
 
+NEWLINE = re.compile("\n")
+
+
+def _tokens_with(doc: Doc, attr: int, words: Iterable[str]) -> list[Token]:
+    """The tokens whose `attr` (LOWER, LEMMA) may be one of `words`, in order: read from the
+    document's array of string hashes, so that no token object is made for the others
+    (the caller still checks each token's string)."""
+    strings = doc.vocab.strings
+    wanted = numpy.array([strings[w] for w in words], dtype="uint64")
+    found = numpy.flatnonzero(numpy.isin(doc.to_array(attr), wanted))
+    return [doc[i] for i in found.tolist()]
+
+
 def _is_cue(tok: Token, lexicon: set[str] = SPEECH_VERBS) -> bool:
     """A speech verb that is not negated ("did not say whether" reports no statement)."""
     return (
@@ -586,7 +607,7 @@ class QuoteFinder:
         title: tuple[int, int] | None = None,
     ) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.body_start = body_start
         self.title = title
         self.ents = entities
@@ -600,11 +621,15 @@ class QuoteFinder:
         self.para_starts = [a for a, _ in self.paras]
         self.sent_starts = [s.start_char for s in self.sents]
         self.sent_tokens = [s.start for s in self.sents]
-        self.newlines = [i for i, ch in enumerate(self.text) if ch == "\n"]
-        self.block_cue_sents = {s.start for s in self.sents if s.text.rstrip().endswith(":")}
+        self.newlines = [m.start() for m in NEWLINE.finditer(self.text)]
+        text = self.text  # a sentence's text sliced from it, not joined from its tokens
+        self.block_cue_sents = {
+            s.start for s in self.sents if text[s.start_char : s.end_char].rstrip().endswith(":")
+        }
+        # the tokens below are looked at only where their word or lemma can qualify
         self.according = [
             t.i
-            for t in doc
+            for t in _tokens_with(doc, LOWER, ("according", "per"))
             if (
                 t.lower_ == "according"
                 and t.i + 1 < len(doc)
@@ -614,9 +639,15 @@ class QuoteFinder:
             and not self.marks.inside(t.idx, t.idx + 1)
         ]
         self.statements: list[Quote] = []  # attributed quotes found so far, in text order
-        self.relays = [t.i for t in doc if t.lemma_ in RELAY_VERBS]
+        self.relays = [
+            t.i for t in _tokens_with(doc, LEMMA, RELAY_VERBS) if t.lemma_ in RELAY_VERBS
+        ]
         # speech verbs outside quotation marks, the candidates for a quotation's cue
-        self.cues = [t for t in doc if _is_cue(t) and not self.marks.inside(t.idx, t.idx + len(t))]
+        self.cues = [
+            t
+            for t in _tokens_with(doc, LEMMA, SPEECH_VERBS)
+            if _is_cue(t) and not self.marks.inside(t.idx, t.idx + len(t))
+        ]
         self.cue_offsets = [t.idx for t in self.cues]
 
     # -- speakers ------------------------------------------------------------
@@ -1598,8 +1629,9 @@ def _per_source(tok: Token) -> bool:
 def _headline(doc: Doc) -> tuple[int, int] | None:
     """A first line of at most MAX_HEADLINE_WORDS words set apart by a blank line: a
     headline the header split left in the body because it ends with a full stop."""
-    first = doc.text.split("\n", 1)[0]
-    if not doc.text.startswith(first + "\n\n") or len(first.split()) > MAX_HEADLINE_WORDS:
+    text = doc_text(doc)
+    first = text.split("\n", 1)[0]
+    if not text.startswith(first + "\n\n") or len(first.split()) > MAX_HEADLINE_WORDS:
         return None
     return (0, len(first.rstrip()))
 

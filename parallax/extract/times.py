@@ -17,6 +17,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from parallax.extensions import doc_text
 from parallax.models import TimeExpr
 from parallax.numbers import WORD_NUMBERS, parse_number
 from parallax.spans import write_times
@@ -251,6 +252,29 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# What every match of some of the patterns above contains (searched with the same flags):
+# a text without it is not searched with the pattern, which finds nothing there anyway.
+# (Each case-insensitive scan of a long alternation costs about as much as the whole
+# report's tagging; most reports have no 'quarter', no 'ago', no 'days after'.)
+_NEEDS: dict[str, re.Pattern[str]] = {
+    "numeric": re.compile(r"\d[-./]\d{1,2}[-./]\d\d"),
+    "numeric_cued": re.compile(r"\d[-./]\d{1,2}[-./]\d\d"),
+    "spelled_year": re.compile(r"two thousand|nineteen", re.I),
+    "quarter": re.compile(r"quarter", re.I),
+    "quarter_ref": re.compile(r"quarter|period", re.I),
+    "season": re.compile(r"spring|summer|fall|autumn|winter", re.I),
+    "vague_duration": re.compile(r"many|several|thousands|hundreds|decades", re.I),
+    "narrative": re.compile(
+        r"later|(?:previous|next|following|preceding)\s+(?:day|morning|afternoon|evening|night)"
+        r"|(?:day|night|evening)\s+(?:before|after)",
+        re.I,
+    ),
+    "after_event": re.compile(r"(?:day|week)s?\s+after", re.I),
+    "earlier": re.compile(r"earlier", re.I),
+    "year_ago": re.compile(r"year-", re.I),
+    "hyphen_duration": re.compile(rf"-{_UNIT}", re.I),
+    "ago": re.compile(r"ago", re.I),
+}
 SINCE = re.compile(r"\b(since|from)\s+$", re.I)
 LEAD = re.compile(r"\b(?:mid-?|early |late )$", re.I)
 
@@ -480,6 +504,9 @@ def find_times(text: str, start: int = 0, end: int | None = None) -> list[TimeEx
     taken: list[tuple[int, int]] = []
     region = text[start:end]
     for kind, pattern in PATTERNS:
+        needs = _NEEDS.get(kind)
+        if needs is not None and needs.search(region) is None:
+            continue
         for m in pattern.finditer(region):
             s, e = m.start() + start, m.end() + start
             if kind == "numeric_cued":  # the label stays out of the span
@@ -1158,7 +1185,8 @@ def times_component(doc: Doc) -> Doc:
     header (doc._.header, from parallax_lines) and DATE entities are used when present."""
     header = doc._.header
     body_start = header.body_start if header else 0
-    times = _header_dateline_times(doc.text, body_start, header) + find_times(doc.text, body_start)
+    text = doc_text(doc)
+    times = _header_dateline_times(text, body_start, header) + find_times(text, body_start)
     _dateparser_fallback(doc, times, body_start)
     doc._.times = times
     write_times(doc)
