@@ -18,7 +18,15 @@ from typing import Any
 
 from parallax import tables
 from parallax.crossdoc.blocks import WHOLE, BlockKeys
-from parallax.crossdoc.record import Entity, Record, Speaker, merge_entities, merge_speakers, merged
+from parallax.crossdoc.record import (
+    Entity,
+    Event,
+    Record,
+    Speaker,
+    event_order,
+    merge_entities,
+    merge_speakers,
+)
 from parallax.models import DocumentRecord, EventMention, Figure, Mention, Quote, TimeExpr
 
 SCHEMA_VERSION = tables.SCHEMA_VERSION
@@ -306,7 +314,7 @@ class Store:
         tables.reindex_text(self.conn)
         try:
             blocks = self._block_records()
-            record = merged([r for _, r in blocks]) if blocks else Record()
+            record = self.record()
         except (KeyError, TypeError, ValueError):
             return
         tables.write_shared(self.conn, record.entities, record.speakers)
@@ -568,47 +576,42 @@ class Store:
         return Record.from_dict(self.results())
 
     def results(self) -> dict[str, list[dict[str, Any]]]:
-        """The stored record as the export reads it: one block's rows as stored; those of
-        several blocks merged (`crossdoc.record.merged`)."""
-        names = {
-            r[0]
-            for t in RESULT_TABLES
-            for r in self.conn.execute(f"SELECT DISTINCT block FROM result_{t}")
-        }
-        if len(names) > 1:
-            return merged([r for _, r in self._block_records()]).to_dict()
-        out = {}
-        for table in RESULT_TABLES:
-            rows = self.conn.execute(
-                f"SELECT data FROM result_{table} ORDER BY position"
-            ).fetchall()
-            out[table] = [json.loads(r[0]) for r in rows]
-        return out
+        """The stored record as the export reads it (see `_result_rows`)."""
+        return {table: self._result_rows(table) for table in RESULT_TABLES}
+
+    def _result_rows(self, table: str) -> list[dict[str, Any]]:
+        """One section of the stored record, in order. A record kept in several blocks is
+        read block by block, with an entity or speaker that several blocks name merged
+        and the events in `event_order`."""
+        rows = [
+            json.loads(data)
+            for (data,) in self.conn.execute(
+                f"SELECT data FROM result_{table} ORDER BY block, position"
+            )
+        ]
+        if self._blocks() < 2:
+            return rows
+        if table == "events":
+            return sorted(rows, key=lambda d: event_order(Event.from_dict(d)))
+        if table == "entities":
+            return [e.to_dict() for e in _merged_entities(rows)]
+        if table == "speakers":
+            speakers = sorted(_merged_speakers(rows), key=lambda sp: (-len(sp.statements), sp.name))
+            return [sp.to_dict() for sp in speakers]
+        return rows
 
     def _blocks(self) -> int:
         """How many blocks the stored record has (see `crossdoc.blocks`)."""
         union = " UNION ".join(f"SELECT block FROM result_{t}" for t in RESULT_TABLES)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM ({union})").fetchone()[0])
 
-    def _block_records(self, blocks: list[str] | None = None) -> list[tuple[str, Record]]:
-        """The stored record's blocks (all, or those named), in the order of their ids."""
+    def _block_records(self) -> list[tuple[str, Record]]:
+        """The stored record's blocks, in the order of their ids."""
         rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
         for table in RESULT_TABLES:
-            if blocks is None:
-                found = self.conn.execute(
-                    f"SELECT block, data FROM result_{table} ORDER BY block, position"
-                ).fetchall()
-            else:
-                found = []
-                for b in blocks:
-                    found += [
-                        (b, r[0])
-                        for r in self.conn.execute(
-                            f"SELECT data FROM result_{table} WHERE block = ? ORDER BY position",
-                            (b,),
-                        )
-                    ]
-            for block, data in found:
+            for block, data in self.conn.execute(
+                f"SELECT block, data FROM result_{table} ORDER BY block, position"
+            ):
                 rows.setdefault(block, {t: [] for t in RESULT_TABLES})[table].append(
                     json.loads(data)
                 )
@@ -792,39 +795,30 @@ class Store:
     def write_shared(self, touched: tuple[set[str], set[str]] | None) -> None:
         """The typed entity and speaker rows of the ids `touched` (entities, speakers),
         merged over the blocks that have them; None: all of them."""
-        ents: dict[str, list[Entity]] = {}
-        spks: dict[str, list[Speaker]] = {}
-        for table, want in (
-            ("entities", touched[0] if touched else None),
-            ("speakers", touched[1] if touched else None),
-        ):
+        rows: list[list[dict[str, Any]]] = []
+        for table, want in zip(SHARED_RESULTS, touched or (None, None), strict=True):
             if want is None:
                 found = self.conn.execute(
-                    f"SELECT item, data FROM result_{table} ORDER BY block, position"
+                    f"SELECT data FROM result_{table} ORDER BY block, position"
                 ).fetchall()
             else:
                 found = []
                 for chunk in _chunks(sorted(want)):
                     marks = ",".join("?" * len(chunk))
                     found += self.conn.execute(
-                        f"SELECT item, data FROM result_{table} WHERE item IN ({marks}) "
+                        f"SELECT data FROM result_{table} WHERE item IN ({marks}) "
                         "ORDER BY block, position",
                         chunk,
                     ).fetchall()
-            for item, data in found:
-                if table == "entities":
-                    ents.setdefault(item, []).append(Entity.from_dict(json.loads(data)))
-                else:
-                    spks.setdefault(item, []).append(Speaker.from_dict(json.loads(data)))
+            rows.append([json.loads(data) for (data,) in found])
+        ents, spks = _merged_entities(rows[0]), _merged_speakers(rows[1])
         gone = None
         if touched is not None:
-            gone = (sorted(touched[0] - ents.keys()), sorted(touched[1] - spks.keys()))
-        tables.write_shared(
-            self.conn,
-            [merge_entities(found) for found in ents.values()],
-            [merge_speakers(found) for found in spks.values()],
-            gone,
-        )
+            gone = (
+                sorted(touched[0] - {e.id for e in ents}),
+                sorted(touched[1] - {sp.id or sp.name for sp in spks}),
+            )
+        tables.write_shared(self.conn, ents, spks, gone)
 
     def shared_ids(self, blocks: list[str]) -> tuple[set[str], set[str]]:
         """The entity and speaker ids the record's `blocks` name."""
@@ -886,8 +880,8 @@ class Store:
         RESULT_TABLES), in order, one at a time (`results()` reads them all at once)."""
         if table not in RESULT_TABLES:
             raise ValueError(f"no record table {table!r}")
-        if self._blocks() > 1:  # a record kept per block: read merged (see `results`)
-            yield from self.results()[table]
+        if self._blocks() > 1:  # a record kept per block: read merged
+            yield from self._result_rows(table)
             return
         for (data,) in self.conn.execute(f"SELECT data FROM result_{table} ORDER BY position"):
             yield json.loads(data)
@@ -898,6 +892,22 @@ class Store:
             str(name): str(sha)
             for name, sha in self.conn.execute("SELECT name, sha256 FROM documents ORDER BY id")
         }
+
+
+def _merged_entities(rows: list[dict[str, Any]]) -> list[Entity]:
+    """Stored entity rows of several blocks, one entity per id (in first-seen order)."""
+    found: dict[str, list[Entity]] = {}
+    for d in rows:
+        found.setdefault(d["id"], []).append(Entity.from_dict(d))
+    return [merge_entities(same) for same in found.values()]
+
+
+def _merged_speakers(rows: list[dict[str, Any]]) -> list[Speaker]:
+    """Stored speaker rows of several blocks, one speaker per id (in first-seen order)."""
+    found: dict[str, list[Speaker]] = {}
+    for d in rows:
+        found.setdefault(d.get("id") or d["name"], []).append(Speaker.from_dict(d))
+    return [merge_speakers(same) for same in found.values()]
 
 
 def _chunks(items: list[Any]) -> list[list[Any]]:

@@ -650,35 +650,3 @@ def merge_speakers(found: list[Speaker]) -> Speaker:
 def event_order(e: Event) -> tuple[bool, str, str, str]:
     """The order events are listed in: by date (undated last), kind, id."""
     return (e.date is None, e.date or "", e.type, e.id)
-
-
-def merged(blocks: list[Record]) -> Record:
-    """The record of a corpus from the records of its blocks (see `crossdoc.blocks`, in
-    the order given): lists joined, an entity or speaker several blocks name merged into
-    one, events in `event_order`, speakers most statements first."""
-    if len(blocks) == 1:
-        return blocks[0]
-    entities: dict[str, list[Entity]] = {}
-    speakers: dict[str, list[Speaker]] = {}
-    out = Record()
-    for r in blocks:
-        for e in r.entities:
-            entities.setdefault(e.id, []).append(e)
-        for s in r.speakers:
-            speakers.setdefault(s.id or s.name, []).append(s)
-        out.events += r.events
-        out.ranges += r.ranges
-        out.contradictions += r.contradictions
-        out.agreements += r.agreements
-        out.stories += r.stories
-        out.sources += r.sources
-        out.framing += r.framing
-        out.facts |= r.facts
-        out.documents += r.documents
-    out.entities = [merge_entities(found) for found in entities.values()]
-    out.speakers = sorted(
-        (merge_speakers(found) for found in speakers.values()),
-        key=lambda s: (-len(s.statements), s.name),
-    )
-    out.events.sort(key=event_order)
-    return out
