@@ -1098,16 +1098,24 @@ def _stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_feature(word: str) -> str | None:
+    """A word's content feature (`w:` and its stem), None for a stopword or a short one
+    (news reuses a small vocabulary: each word is folded once per process)."""
+    low = word.lower()
+    if low in STOPWORDS or len(low) <= 2:
+        return None
+    return f"w:{_stem(low)}"
+
+
 def story_features(d: DocumentRecord) -> Counter[str]:
     """What a report says happened, as counted features: its content words (`w:`), the
     people, organisations and places it names (`e:`), the years, months and days its
     dates resolve to (`t:`), its figures (`f:` metric and value) and its event kinds with
     their places (`v:`)."""
-    feats: Counter[str] = Counter()
-    for w in WORD.findall(d.text):
-        low = w.lower()
-        if low not in STOPWORDS and len(low) > 2:
-            feats[f"w:{_stem(low)}"] += 1
+    feats: Counter[str] = Counter(
+        k for w in WORD.findall(d.text) if (k := _word_feature(w)) is not None
+    )
     for m in d.mentions:
         feats[f"{'p' if m.kind == 'person' else 'e'}:{fold(m.canonical)}"] += 1
     for t in d.times:

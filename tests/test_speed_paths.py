@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from parallax.extensions import doc_text
 from parallax.extract import times as times_mod
+from parallax.extract.framing import PATTERNS as FRAMING_PATTERNS
+from parallax.extract.framing import _term_matches
 from parallax.extract.quotes import DOUBLED_APOSTROPHE, _marks
 from parallax.extract.times import _NEEDS, PATTERNS, find_times
 from parallax.language import _SCRIPTS, _STOPWORDS, _TOKEN_RE, detect_language
@@ -246,3 +248,22 @@ def _plain_by_asdict(record: Any) -> dict[str, Any]:
 )
 def test_span_attributes_as_through_asdict(record: Any) -> None:
     assert _plain(record) == _plain_by_asdict(record)
+
+
+FRAMING_WORDS = [
+    "anti-terror", "counter-terrorist", "operation", "measures", "ethnic", "ethnically",
+    "cleansing", "occupation", "occupied", "territory", "occupiers", "terrorists", "war",
+    "crimes", "criminals", "self-proclaimed", "self-styled", "puppet", "regime", "illegal",
+    "armed", "formations", "groups", "liberated", "massacres", "the", "a", ",", "-", "\n",
+    "counter", "terror", "anti terror", "junta", "separatism", "genocidal",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAMING_WORDS), max_size=40), st.sampled_from([" ", "", "-"]))
+def test_framing_terms_tried_where_one_starts_as_scanned(words: list[str], sep: str) -> None:
+    """Each term's pattern tried only where some term starts finds what a scan of the
+    whole text per term found (overlapping terms, adjacent words, no spaces)."""
+    low = sep.join(words).lower()
+    plain = [(t, m.start(), m.end()) for t, p in FRAMING_PATTERNS for m in p.finditer(low)]
+    assert list(_term_matches(low)) == plain

@@ -6,6 +6,7 @@ distance (scare quotes, "so-called", "what X calls", "X described as")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -36,6 +37,9 @@ TERMS: dict[str, str] = {
     "reintegration": r"reintegrat(?:ion|e)",
 }
 PATTERNS = [(k, re.compile(rf"\b(?:{p})\b")) for k, p in TERMS.items()]
+# Where any term may start (a zero-width look-ahead: overlapping starts all found), so each
+# term's own pattern is tried only there instead of scanning the whole text once per term.
+ANY_TERM = re.compile(r"(?=\b(?:" + "|".join(f"(?:{p})" for p in TERMS.values()) + r")\b)")
 OPEN_Q = "\"\u201c\u2018'"
 CLOSE_Q = "\"\u201d\u2019'"
 SO_CALLED = re.compile(r"\b(?:so-called|so called|self-styled|alleged)\s+[\"\u201c\u2018']?$", re.I)
@@ -87,14 +91,25 @@ def find_framing(text: str, quotes: list[Quote]) -> list[FramingUse]:
     low = text.lower()
     out: list[FramingUse] = []
     taken: list[tuple[int, int]] = []
-    for term, pattern in PATTERNS:
-        for m in pattern.finditer(low):
-            s, e = m.start(), m.end()
-            if any(s < b and a < e for a, b in taken):
-                continue
-            taken.append((s, e))
-            out.append(_use(text, quotes, term, s, e))
+    for term, s, e in _term_matches(low):
+        if any(s < b and a < e for a, b in taken):
+            continue
+        taken.append((s, e))
+        out.append(_use(text, quotes, term, s, e))
     return sorted(out, key=lambda u: u.start)
+
+
+def _term_matches(low: str) -> Iterator[tuple[str, int, int]]:
+    """Each term's matches, term by term in PATTERNS order, as `pattern.finditer` gives
+    them (left to right, not overlapping one another), tried only where some term
+    starts."""
+    starts = [m.start() for m in ANY_TERM.finditer(low)]
+    for term, pattern in PATTERNS:
+        end = 0
+        for at in starts:
+            if at >= end and (m := pattern.match(low, at)) is not None:
+                end = m.end()
+                yield term, at, end
 
 
 def _use(text: str, quotes: list[Quote], term: str, s: int, e: int) -> FramingUse:
