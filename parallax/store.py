@@ -165,6 +165,9 @@ BLOCK_SCHEMA = [
     "REFERENCES documents(id) ON DELETE CASCADE)",
     "CREATE INDEX IF NOT EXISTS block_keys_key ON block_keys(key)",
     "CREATE INDEX IF NOT EXISTS block_keys_doc ON block_keys(doc_id)",
+    # a block's typed rows find its reports by name (without it, a scan of every report's
+    # text per block)
+    "CREATE INDEX IF NOT EXISTS documents_name ON documents(name)",
 ]
 SHARED_RESULTS = ("entities", "speakers")  # merged over the blocks that name them
 CHUNK = 500  # ids per SQL statement
