@@ -320,7 +320,11 @@ class Store:
             record = self.record()
         except (KeyError, TypeError, ValueError):
             return
-        tables.write_shared(self.conn, record.entities, record.speakers)
+        tables.write_shared(
+            self.conn,
+            map(tables.EntityRow.of, record.entities),
+            map(tables.SpeakerRow.of, record.speakers),
+        )
         for block, rec in blocks:
             tables.write(self.conn, rec, block)
 
@@ -543,7 +547,11 @@ class Store:
                 self.conn.execute(f"DELETE FROM result_{table}")
             self._insert_results(WHOLE, results)
             tables.clear(self.conn)
-            tables.write_shared(self.conn, record.entities, record.speakers)
+            tables.write_shared(
+                self.conn,
+                map(tables.EntityRow.of, record.entities),
+                map(tables.SpeakerRow.of, record.speakers),
+            )
             tables.write(self.conn, record)
             if covers is None:
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (RECORD_COVERS,))
@@ -797,29 +805,28 @@ class Store:
 
     def write_shared(self, touched: tuple[set[str], set[str]] | None) -> None:
         """The typed entity and speaker rows of the ids `touched` (entities, speakers),
-        merged over the blocks that have them; None: all of them."""
-        rows: list[list[dict[str, Any]]] = []
+        merged over the blocks that have them; None: all of them. Only what those rows
+        keep is read of each block's entry (SQLite's JSON functions pick it out: a
+        common name's mentions in every block are counted, not decoded)."""
+        found: list[list[tuple[Any, ...]]] = []
         for table, want in zip(SHARED_RESULTS, touched or (None, None), strict=True):
+            select = f"SELECT item, {SHARED_SUMMARY[table]} FROM result_{table}"
             if want is None:
-                found = self.conn.execute(
-                    f"SELECT data FROM result_{table} ORDER BY block, position"
+                found.append(self.conn.execute(f"{select} ORDER BY block, position").fetchall())
+                continue
+            rows: list[tuple[Any, ...]] = []
+            for chunk in _chunks(sorted(want)):
+                marks = ",".join("?" * len(chunk))
+                rows += self.conn.execute(
+                    f"{select} WHERE item IN ({marks}) ORDER BY block, position", chunk
                 ).fetchall()
-            else:
-                found = []
-                for chunk in _chunks(sorted(want)):
-                    marks = ",".join("?" * len(chunk))
-                    found += self.conn.execute(
-                        f"SELECT data FROM result_{table} WHERE item IN ({marks}) "
-                        "ORDER BY block, position",
-                        chunk,
-                    ).fetchall()
-            rows.append([json.loads(data) for (data,) in found])
-        ents, spks = _merged_entities(rows[0]), _merged_speakers(rows[1])
+            found.append(rows)
+        ents, spks = _entity_rows(found[0]), _speaker_rows(found[1])
         gone = None
         if touched is not None:
             gone = (
                 sorted(touched[0] - {e.id for e in ents}),
-                sorted(touched[1] - {sp.id or sp.name for sp in spks}),
+                sorted(touched[1] - {sp.id for sp in spks}),
             )
         tables.write_shared(self.conn, ents, spks, gone)
 
@@ -895,6 +902,63 @@ class Store:
             str(name): str(sha)
             for name, sha in self.conn.execute("SELECT name, sha256 FROM documents ORDER BY id")
         }
+
+
+# What `write_shared` reads of each block's entity and speaker entries (after `item`).
+SHARED_SUMMARY = {
+    "entities": "json_extract(data, '$.canonical'), json_extract(data, '$.kind'), "
+    "json_extract(data, '$.aliases'), json_extract(data, '$.lat'), "
+    "json_extract(data, '$.lon'), json_extract(data, '$.precision'), "
+    "json_extract(data, '$.documents'), json_array_length(data, '$.mentions')",
+    "speakers": "json_extract(data, '$.name'), json_extract(data, '$.kind'), "
+    "json_extract(data, '$.entity'), json_extract(data, '$.roles'), "
+    "json_extract(data, '$.affiliations'), json_extract(data, '$.documents'), "
+    "json_array_length(data, '$.statements')",
+}
+
+
+def _by_item(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        found.setdefault(row[0], []).append(row)
+    return list(found.values())
+
+
+def _listed(data: str | None) -> list[str]:
+    return list(json.loads(data)) if data else []
+
+
+def _entity_rows(rows: list[tuple[Any, ...]]) -> list[tables.EntityRow]:
+    """The entities table's rows from the blocks' entries (in first-seen order): what
+    `merge_entities` gives, as the table keeps it."""
+    out = []
+    for same in _by_item(rows):
+        item, canonical, kind, aliases, lat, lon, precision, docs, mentions = same[0]
+        names, reports = _listed(aliases), len(_listed(docs))
+        if len(same) > 1:
+            names = sorted({a for r in same for a in _listed(r[3])})
+            reports = len({d for r in same for d in _listed(r[7])})
+        total = sum(int(r[8] or 0) for r in same)
+        out.append(tables.EntityRow(item, canonical, kind, names, lat, lon, precision, reports,
+                                    total))  # fmt: skip
+    return out
+
+
+def _speaker_rows(rows: list[tuple[Any, ...]]) -> list[tables.SpeakerRow]:
+    """The speakers table's rows from the blocks' entries: what `merge_speakers` gives."""
+    out = []
+    for same in _by_item(rows):
+        item, name, kind, entity, roles_, affiliations_, docs, _ = same[0]
+        roles, affiliations, reports = _listed(roles_), _listed(affiliations_), len(_listed(docs))
+        if len(same) > 1:
+            entity = next((r[3] for r in same if r[3]), None)
+            roles = list(dict.fromkeys(x for r in same for x in _listed(r[4])))
+            affiliations = list(dict.fromkeys(x for r in same for x in _listed(r[5])))
+            reports = len(dict.fromkeys(x for r in same for x in _listed(r[6])))
+        total = sum(int(r[7] or 0) for r in same)
+        out.append(tables.SpeakerRow(item, name, kind, entity, roles, affiliations, reports,
+                                     total))  # fmt: skip
+    return out
 
 
 def _merged_entities(rows: list[dict[str, Any]]) -> list[Entity]:

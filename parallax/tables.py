@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from parallax.crossdoc.record import Entity, Record, Speaker
@@ -414,17 +416,58 @@ def write(
     conn.executemany("UPDATE event_mentions SET event_id = ? WHERE doc_id = ? AND key = ?", keys)
 
 
+@dataclass(frozen=True)
+class EntityRow:
+    """What the `entities` table keeps of an entity: its first block's name, kind and place,
+    every spelling, and how many reports and mentions name it over all blocks."""
+
+    id: str
+    canonical: str
+    kind: str
+    aliases: list[str]
+    lat: float | None
+    lon: float | None
+    precision: str | None
+    reports: int
+    mentions: int
+
+    @classmethod
+    def of(cls, e: Entity) -> EntityRow:
+        return cls(e.id, e.canonical, e.kind, e.aliases, e.lat, e.lon, e.precision,
+                   len(e.documents), len(e.mentions))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SpeakerRow:
+    """What the `speakers` table keeps of a speaker (merged over the blocks)."""
+
+    id: str
+    name: str
+    kind: str | None
+    entity: str | None
+    roles: list[str]
+    affiliations: list[str]
+    reports: int
+    statements: int
+
+    @classmethod
+    def of(cls, s: Speaker) -> SpeakerRow:
+        return cls(s.id or s.name, s.name, s.kind, s.entity, s.roles, s.affiliations,
+                   len(s.documents), len(s.statements))  # fmt: skip
+
+
 def write_shared(
     conn: sqlite3.Connection,
-    entities: list[Entity],
-    speakers: list[Speaker],
+    entities: Iterable[EntityRow],
+    speakers: Iterable[SpeakerRow],
     gone: tuple[list[str], list[str]] | None = None,
 ) -> None:
     """Write entities and speakers, each merged over every block that has it (inserted or
     updated in place, so their mentions stay); `gone`: the entity and speaker ids no
     block has any more, deleted; None: every entity and speaker not given is deleted."""
+    entities, speakers = list(entities), list(speakers)
     if gone is None:
-        keep = ({e.id for e in entities}, {s.id or s.name for s in speakers})
+        keep = ({e.id for e in entities}, {s.id for s in speakers})
         gone = (
             [r[0] for r in conn.execute("SELECT id FROM entities") if r[0] not in keep[0]],
             [r[0] for r in conn.execute("SELECT id FROM speakers") if r[0] not in keep[1]],
@@ -445,8 +488,8 @@ def write_shared(
                 e.lat,
                 e.lon,
                 e.precision,
-                len(e.documents),
-                len(e.mentions),
+                e.reports,
+                e.mentions,
             )
             for e in entities
         ],  # fmt: skip
@@ -459,14 +502,14 @@ def write_shared(
         "statements = excluded.statements",
         [
             (
-                s.id or s.name,
+                s.id,
                 s.name,
                 s.kind,
                 s.entity,
                 _json(s.roles),
                 _json(s.affiliations),
-                len(s.documents),
-                len(s.statements),
+                s.reports,
+                s.statements,
             )
             for s in speakers
         ],  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import random
 from collections import Counter
 from pathlib import Path
@@ -83,13 +84,19 @@ def test_a_new_report_joins_its_copies_and_places_only() -> None:
 
 
 # Invented reports of other stories (Marovo and Kelta do not exist): blocks of their own.
+# a spokeswoman of one organisation quoted on two stories: a name two blocks share
+RED_CROSS = '"{}," said Ana Berit, a spokeswoman for the Red Cross.\n'
 OTHERS = {
     "flood.txt": "Floods cut off Marovo\n\nMAROVO, May 2, 2025 - Floods swept through the "
-    "river town of Marovo on Friday, killing three people, the mayor said.\n",
+    "river town of Marovo on Friday, killing three people, the mayor said.\n"
+    + RED_CROSS.format("The water rose in minutes"),
     "flood_copy.txt": "Floods cut off Marovo\n\nFloods swept through the river town of "
-    "Marovo on Friday, killing three people, the mayor said.\n\nDistributed by Northwire.\n",
+    "Marovo on Friday, killing three people, the mayor said.\n"
+    + RED_CROSS.format("The water rose in minutes")
+    + "\nDistributed by Northwire.\n",
     "strike.txt": "Dock workers walk out in Kelta\n\nKELTA, May 9, 2025 - Dock workers in "
-    "Kelta went on strike on Friday over unpaid wages, the union said.\n",
+    "Kelta went on strike on Friday over unpaid wages, the union said.\n"
+    + RED_CROSS.format("Families are running out of food"),
 }
 
 
@@ -153,3 +160,37 @@ def test_a_blocked_record_exports_streamed_as_whole(
             store.add_if_new(copy.deepcopy(rec))
         assert relink(store, SETTINGS) > 1
     assert streamed(db, fmt) == whole(db, fmt)
+
+
+def test_entity_and_speaker_tables_merge_what_the_record_merges(
+    stories: list[DocumentRecord], tmp_path: Path, small_limit: None
+) -> None:
+    """The typed tables of names several blocks share, written from what the blocks'
+    entries keep (counts, spellings), give the merged record's entities and speakers,
+    also after reports were added one run at a time."""
+    with Store(tmp_path / "shared.db") as store:
+        for rec in sorted(stories, key=lambda d: d.sha256):
+            store.add_if_new(copy.deepcopy(rec))
+            relink(store, SETTINGS)
+        record = store.record()
+        assert len(store.blocked()) > 1
+        several = "SELECT item FROM result_{} GROUP BY item HAVING COUNT(DISTINCT block) > 1"
+        assert store.conn.execute(several.format("entities")).fetchall(), "names blocks share"
+        entities = {
+            r[0]: (r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7], r[8])
+            for r in store.conn.execute("SELECT * FROM entities")
+        }
+        assert entities == {
+            e.id: (e.canonical, e.kind, e.aliases, e.lat, e.lon, e.precision,
+                   len(e.documents), len(e.mentions))
+            for e in record.entities
+        }  # fmt: skip
+        speakers = {
+            r[0]: (r[1], r[2], json.loads(r[4]), json.loads(r[5]), r[6], r[7])
+            for r in store.conn.execute("SELECT * FROM speakers")
+        }
+        assert speakers == {
+            s.id or s.name: (s.name, s.kind, s.roles, s.affiliations, len(s.documents),
+                             len(s.statements))
+            for s in record.speakers
+        }  # fmt: skip
