@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -293,56 +294,70 @@ def _cause(text: str, framed: bool) -> str | None:
     return "attack" if _patterns()["attack"].search(text) else None
 
 
-def accounts(d: DocumentRecord, gaz: Gazetteer) -> list[Account]:
+def account_clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses of a text that may tell an account: they name a cause, an agent, a
+    weapon, a denial or a dispute, and are no running total or history. Read from the
+    text alone (see `TextFeatures.clauses`)."""
+    pats = _patterns()
+    out = []
+    for s_start, s_end in sentences(text):
+        for start, end in clauses(text, s_start, s_end):
+            part = text[start:end]
+            if pats["trigger"].search(part.lower()) and not pats["history"].search(part):
+                out.append((start, end))
+    return out
+
+
+def accounts(
+    d: DocumentRecord, gaz: Gazetteer, candidates: Sequence[tuple[int, int]] | None = None
+) -> list[Account]:
     """Every clause of a report that tells who did it, what caused it, with what weapon
-    or from where, or that denies or disputes something."""
+    or from where, or that denies or disputes something. `candidates`: the report's
+    `account_clauses`, if known."""
     pats = _patterns()
     quotes = sorted(d.quotes, key=lambda q: q.start)
     out = []
-    for s_start, s_end in sentences(d.text):
-        for start, end in clauses(d.text, s_start, s_end):
-            text = d.text[start:end]
-            if not pats["trigger"].search(text.lower()) or pats["history"].search(text):
-                continue  # a running total or a history, not an account of the event
-            denial = bool(pats["denial"].search(text) or pats["predicate"].search(text))
-            framed = bool(pats["frame"].search(text))
-            agent = _agent(text, start, gaz, d, framed)
-            cause = _cause(text, framed)
-            weapon, site = _weapon(text, gaz), _site(text, start, d)
-            dispute = bool(pats["dispute"].search(text)) and bool(
-                pats["count"].search(text) or pats["number"].search(text)
+    for start, end in account_clauses(d.text) if candidates is None else candidates:
+        text = d.text[start:end]
+        denial = bool(pats["denial"].search(text) or pats["predicate"].search(text))
+        framed = bool(pats["frame"].search(text))
+        agent = _agent(text, start, gaz, d, framed)
+        cause = _cause(text, framed)
+        weapon, site = _weapon(text, gaz), _site(text, start, d)
+        dispute = bool(pats["dispute"].search(text)) and bool(
+            pats["count"].search(text) or pats["number"].search(text)
+        )
+        if not (agent or cause or weapon or site or denial or dispute):
+            continue
+        negated = bool(pats["negation"].search(text))
+        claim, claim_by = _claim(text, start) if denial else (None, None)
+        claim_agent = claim_cause = None
+        if claim is not None:
+            told = d.text[claim[0] : claim[1]]
+            claim_agent = _agent(told, claim[0], gaz, d, True)
+            claim_cause = _cause(told, True)
+        numbers = tuple(int(n.replace(",", "")) for n in pats["number"].findall(text))
+        out.append(
+            Account(
+                document=d.name,
+                start=start,
+                end=end,
+                text=text.strip(),
+                speaker=_speaker(quotes, start, end),
+                agent=agent,
+                cause=cause,
+                weapon=weapon,
+                site=site,
+                negated=negated,
+                denial=denial,
+                generic_denial=denial and bool(pats["object"].search(text)),
+                denies_blame=(denial or negated) and bool(pats["blame"].search(text)),
+                dispute=dispute,
+                numbers=numbers,
+                claim=claim,
+                claim_by=claim_by,
+                claim_agent=claim_agent,
+                claim_cause=claim_cause,
             )
-            if not (agent or cause or weapon or site or denial or dispute):
-                continue
-            negated = bool(pats["negation"].search(text))
-            claim, claim_by = _claim(text, start) if denial else (None, None)
-            claim_agent = claim_cause = None
-            if claim is not None:
-                told = d.text[claim[0] : claim[1]]
-                claim_agent = _agent(told, claim[0], gaz, d, True)
-                claim_cause = _cause(told, True)
-            numbers = tuple(int(n.replace(",", "")) for n in pats["number"].findall(text))
-            out.append(
-                Account(
-                    document=d.name,
-                    start=start,
-                    end=end,
-                    text=text.strip(),
-                    speaker=_speaker(quotes, start, end),
-                    agent=agent,
-                    cause=cause,
-                    weapon=weapon,
-                    site=site,
-                    negated=negated,
-                    denial=denial,
-                    generic_denial=denial and bool(pats["object"].search(text)),
-                    denies_blame=(denial or negated) and bool(pats["blame"].search(text)),
-                    dispute=dispute,
-                    numbers=numbers,
-                    claim=claim,
-                    claim_by=claim_by,
-                    claim_agent=claim_agent,
-                    claim_cause=claim_cause,
-                )
-            )
+        )
     return out

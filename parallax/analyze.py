@@ -10,8 +10,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from parallax.crossdoc import Record, pool
+from parallax.crossdoc import pool
 from parallax.crossdoc.blocks import WHOLE, WHOLE_LIMIT, components, neighbours
+from parallax.crossdoc.features import FEATURES_VERSION
 from parallax.ingest import REPLACED_FLAG, iter_inputs
 from parallax.models import DocumentRecord, InputError, RawDocument, SkippedInput
 from parallax.pipeline import Settings, analyze
@@ -139,14 +140,20 @@ def relink(store: Store, settings: Settings, rewrite_all: bool = False) -> int:
         every = whole or set(old) == set(blocked)
         shared = store.shared_ids([b for b in old if b])
         store.replace_blocks(None if every else [b for b in old if b])
-        todo = ((members, store.documents_by_ids(members)) for members in groups)
-        workers = (
-            pool.workers_for(sum(map(len, groups)), settings.workers) if len(groups) > 1 else 1
-        )
-        for members, docs, record in pool.check(todo, files, not whole, workers):
+        todo = ((members, _block(store, members)) for members in groups)
+        # the largest block is checked by one process whatever the others do: workers pay
+        # off when the other blocks are many (else their reports would travel for nothing)
+        beside = sum(map(len, groups)) - max(map(len, groups), default=0)
+        workers = pool.workers_for(beside, settings.workers)
+        checked = pool.check(todo, files, not whole, workers, every=rewrite_all)
+        for members, block, (record, changed, computed) in checked:
+            docs = block.docs
             name = WHOLE if whole else block_name(docs)
-            changed = record.documents if rewrite_all else changed_documents(record, docs)
             store.write_block(name, members, record, changed, docs)
+            id_of = {d.name: d.id for d in docs}
+            store.save_features(
+                FEATURES_VERSION, [(i, row) for n, row in computed.items() if (i := id_of[n])]
+            )
             shared[0].update(e.id for e in record.entities)
             shared[1].update(s.id or s.name for s in record.speakers)
         readable = set(english)
@@ -158,6 +165,13 @@ def relink(store: Store, settings: Settings, rewrite_all: bool = False) -> int:
         store.conn.rollback()
         raise
     return len(groups)
+
+
+def _block(store: Store, members: list[int]) -> pool.Block:
+    """A block's reports as stored, with their stored cross-check features."""
+    docs = store.documents_by_ids(members)
+    rows = store.features_of(members, FEATURES_VERSION)
+    return pool.Block(docs, {d.name: rows[d.id] for d in docs if d.id in rows})
 
 
 def _read(store: Store, ids: list[int], batch: int = 500) -> Iterator[DocumentRecord]:
@@ -183,13 +197,6 @@ def block_name(docs: list[DocumentRecord]) -> str:
     """A block's id, from its reports' contents: the same reports, the same id."""
     digest = hashlib.sha1("|".join(sorted(d.sha256 for d in docs)).encode())
     return "blk-" + digest.hexdigest()[:12]
-
-
-def changed_documents(record: Record, stored: list[DocumentRecord]) -> list[DocumentRecord]:
-    """The record's linked copies that differ from the reports as stored: writing the
-    others again would store what is there."""
-    own = {(d.sha256, d.name): d for d in stored}
-    return [d for d in record.documents if own.get((d.sha256, d.name)) != d]
 
 
 def record_key(ids: list[int], settings: Settings) -> str:

@@ -11,7 +11,7 @@ import math
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -28,7 +28,7 @@ from parallax.extract.events import (
 from parallax.extract.figures import date_figures
 from parallax.extract.times import calendar_date, iso_week, resolve_all
 from parallax.gazetteer import Gazetteer, fold
-from parallax.models import DocumentRecord, EventMention, Figure
+from parallax.models import DocumentRecord, EventMention, Figure, TextFeatures
 
 
 @dataclass
@@ -293,18 +293,26 @@ def _shingles(text: str) -> frozenset[int]:
 
 
 def copies_of(
-    docs: list[DocumentRecord], sources: list[DocumentRecord]
+    docs: list[DocumentRecord],
+    sources: list[DocumentRecord],
+    features: Mapping[str, TextFeatures] | None = None,
 ) -> dict[str, DocumentRecord]:
     """For each report in `docs`, the report of `sources` it copies (most of its opening
     word for word: a syndicated wire story), if any. Memory grows with the text, not with
-    the square of the reports."""
+    the square of the reports. `features`: the reports' `TextFeatures` by name, where
+    known."""
+
+    def shingles(d: DocumentRecord) -> frozenset[int]:
+        f = (features or {}).get(d.name)
+        return f.copy_shingles if f else _shingles(d.text)
+
     index: dict[int, list[int]] = defaultdict(list)
     for i, o in enumerate(sources):
-        for h in _shingles(o.text):
+        for h in shingles(o):
             index[h].append(i)
     out: dict[str, DocumentRecord] = {}
     for d in docs:
-        own = _shingles(d.text)
+        own = shingles(d)
         if not own:
             continue
         hits: Counter[int] = Counter()
@@ -319,7 +327,9 @@ def copies_of(
     return out
 
 
-def link_dates(docs: list[DocumentRecord]) -> None:
+def link_dates(
+    docs: list[DocumentRecord], features: Mapping[str, TextFeatures] | None = None
+) -> None:
     """Dates from other reports, only on strong evidence (a wrong date is worse than
     none: it moves events and re-resolves every weekday):
 
@@ -343,7 +353,7 @@ def link_dates(docs: list[DocumentRecord]) -> None:
             resolve_all(d.text, d.times, None)
     dated = [d for d in docs if d.published and d.published_basis != "linked"]
     undated = [d for d in docs if not d.published]
-    copies = copies_of(undated, dated)
+    copies = copies_of(undated, dated, features)
     sigs = {o.name: _signature(o) for o in [*dated, *undated]}
     for d in undated:
         source = copies.get(d.name)
@@ -965,7 +975,10 @@ def _lead_toll(d: DocumentRecord) -> Figure | None:
 
 
 def link_developments(
-    docs: list[DocumentRecord], stories: list[list[str]], incidents_: list[Event]
+    docs: list[DocumentRecord],
+    stories: list[list[str]],
+    incidents_: list[Event],
+    features: Mapping[str, TextFeatures] | None = None,
 ) -> list[Event]:
     """Events of the developments reports bring (a denial, an assessment, a later toll):
     per story, the reports whose headline tells one kind of development (assessments
@@ -985,7 +998,7 @@ def link_developments(
             found[d.name] = dev
     # a copy and its source are one text (one of them may be a longer excerpt, or carry
     # a page's menus before the story): what either brings, the other brings
-    for name, source in copies_of(docs, docs).items():
+    for name, source in copies_of(docs, docs, features).items():
         for copy, origin in ((name, source.name), (source.name, name)):
             if copy not in found and origin in found:
                 kind, m = found[origin]
@@ -1047,18 +1060,25 @@ def _relocate(docs: list[DocumentRecord]) -> None:
                 ev.location_start, ev.location_end = best.start, best.end
 
 
-def link(docs: list[DocumentRecord], gaz: Gazetteer, anchored: bool = False) -> Linked:
+def link(
+    docs: list[DocumentRecord],
+    gaz: Gazetteer,
+    anchored: bool = False,
+    features: Mapping[str, TextFeatures] | None = None,
+) -> Linked:
     """Run every cross-document step in order; updates the records' dates and names.
     The reports are taken in the order of their content hash, so the same reports in
     any order give the same record. `anchored`: every event id names the report and
-    offset that first tell it (a block of a larger corpus: ids unique across blocks)."""
+    offset that first tell it (a block of a larger corpus: ids unique across blocks).
+    `features`: the reports' `TextFeatures` by name, where known (else read from the
+    texts)."""
     docs = sorted(docs, key=lambda d: (d.sha256, d.name))
     entities = link_entities(docs, gaz)
     _relocate(docs)
-    link_dates(docs)
-    stories = link_stories(docs)
+    link_dates(docs, features)
+    stories = link_stories(docs, features=features)
     events = link_events(docs, stories, anchored)
-    developments = link_developments(docs, stories, events)
+    developments = link_developments(docs, stories, events, features)
     set_news(events, developments)
     _assign_ids(developments, {d.name: d.sha256 for d in docs}, anchored)
     events = sorted(
@@ -1108,14 +1128,17 @@ def _word_feature(word: str) -> str | None:
     return f"w:{_stem(low)}"
 
 
-def story_features(d: DocumentRecord) -> Counter[str]:
+def word_features(text: str) -> Counter[str]:
+    """A text's content words as story features (`w:` and the stem), counted."""
+    return Counter(k for w in WORD.findall(text) if (k := _word_feature(w)) is not None)
+
+
+def story_features(d: DocumentRecord, words: Mapping[str, int] | None = None) -> Counter[str]:
     """What a report says happened, as counted features: its content words (`w:`), the
     people, organisations and places it names (`e:`), the years, months and days its
     dates resolve to (`t:`), its figures (`f:` metric and value) and its event kinds with
-    their places (`v:`)."""
-    feats: Counter[str] = Counter(
-        k for w in WORD.findall(d.text) if (k := _word_feature(w)) is not None
-    )
+    their places (`v:`). `words`: the text's `word_features`, if known."""
+    feats = word_features(d.text) if words is None else Counter(words)
     for m in d.mentions:
         feats[f"{'p' if m.kind == 'person' else 'e'}:{fold(m.canonical)}"] += 1
     for t in d.times:
@@ -1236,10 +1259,15 @@ FEATURE_BLOCK = 4096  # features densified at a time
 Rows = list[tuple[np.ndarray, np.ndarray]]  # per report: feature indices, float32 weights
 
 
-def story_rows(docs: list[DocumentRecord]) -> tuple[Rows, int]:
+def story_rows(
+    docs: list[DocumentRecord], features: Mapping[str, TextFeatures] | None = None
+) -> tuple[Rows, int]:
     """Each report's weighted vector (see `story_features`) over the features at least
     two reports share, as sparse rows; and the number of such features."""
-    vecs = tfidf_vectors([story_features(d) for d in docs])
+    known = features or {}
+    vecs = tfidf_vectors(
+        [story_features(d, f.words if (f := known.get(d.name)) else None) for d in docs]
+    )
     df: Counter[str] = Counter(k for v in vecs for k in v)
     shared = {k: i for i, k in enumerate(sorted(k for k, c in df.items() if c > 1))}
     rows: Rows = []
@@ -1360,12 +1388,16 @@ def _centroid_mean(rows: Rows, nfeat: int) -> Callable[[list[int], list[int]], f
     return mean
 
 
-def link_stories(docs: list[DocumentRecord], threshold: float = STORY_THRESHOLD) -> list[list[str]]:
+def link_stories(
+    docs: list[DocumentRecord],
+    threshold: float = STORY_THRESHOLD,
+    features: Mapping[str, TextFeatures] | None = None,
+) -> list[list[str]]:
     """Group reports that tell of the same real events (document names per group): mean
     (average-linkage) clustering of their similarity, then minor groups absorbed. Up to
     DENSE_LIMIT reports every pair is compared (one float32 matrix); beyond, only the
     pairs that share a rare feature, so memory grows with the reports, not their square."""
-    rows, nfeat = story_rows(docs)
+    rows, nfeat = story_rows(docs, features)
     if len(docs) <= DENSE_LIMIT:
         sim = _dense_similarity(rows)
         groups = absorb_minor(average_linkage(sim, threshold), sim)

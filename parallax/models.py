@@ -190,6 +190,20 @@ class DocumentRecord:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class TextFeatures:
+    """What the cross-document stage reads of one report's own text and outlet, the same
+    whichever reports it is checked with (`crossdoc.features` computes it once; the
+    store keeps it for every later check of the report's block)."""
+
+    copy_shingles: frozenset[int]  # a sample of the opening's word 6-grams (link.copies_of)
+    shingles: frozenset[int]  # every word 5-gram, hashed (reconcile.independent_sources)
+    signature: tuple[int, ...]  # the MinHash signature of `shingles`
+    wire: str | None  # the wire service the report credits
+    words: dict[str, int]  # content-word story features (`w:` stem) and their counts
+    clauses: tuple[tuple[int, int], ...]  # clauses that may tell an account (accounts)
+
+
 def from_dict(data: dict[str, Any]) -> DocumentRecord:
     """Rebuild a DocumentRecord from `to_dict` output."""
     data = dict(data)

@@ -9,6 +9,7 @@ import re
 import zlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from parallax.accounts import Account, accounts, sentences
 from parallax.extract.framing import framing_of
 from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.link import Linked
-from parallax.models import DocumentRecord, EventMention, Figure, Quote
+from parallax.models import DocumentRecord, EventMention, Figure, Quote, TextFeatures
 
 DENIAL_CUES = {
     "denied",
@@ -650,7 +651,11 @@ Told = tuple[DocumentRecord, Side]
 
 
 def account_contradictions(
-    docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer, src: dict[str, str]
+    docs: list[DocumentRecord],
+    linked: Linked,
+    gaz: Gazetteer,
+    src: dict[str, str],
+    features: Mapping[str, TextFeatures] | None = None,
 ) -> list[dict[str, Any]]:
     """Accounts of one story set against each other:
     - a claim a statement denies in its own words ("denied that X", "allegations that X
@@ -670,6 +675,10 @@ def account_contradictions(
     by_name = {d.name: d for d in docs}
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
     size = {e.id: len(e.documents) for e in linked.events}
+
+    def clauses_of(d: DocumentRecord) -> tuple[tuple[int, int], ...] | None:
+        f = (features or {}).get(d.name)
+        return f.clauses if f else None
 
     def home(x: Told) -> str:
         return src.get(x[0].name, x[0].name)
@@ -723,7 +732,7 @@ def account_contradictions(
 
     for story in stories:
         members = [by_name[n] for n in story if n in by_name]
-        accs = [(d, a) for d in members for a in accounts(d, gaz)]
+        accs = [(d, a) for d in members for a in accounts(d, gaz, clauses_of(d))]
         tellers = [(d, a) for d, a in accs if a.tells and a.claim is None]
         denials = [(d, a) for d, a in accs if a.denial or (a.negated and a.agent)]
 
@@ -882,16 +891,21 @@ def collapse(contras: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def reconcile(
-    docs: list[DocumentRecord], linked: Linked, gaz: Gazetteer | None = None
+    docs: list[DocumentRecord],
+    linked: Linked,
+    gaz: Gazetteer | None = None,
+    features: Mapping[str, TextFeatures] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
+    """Claims set against each other over linked reports. `features`: the reports'
+    `TextFeatures` by name, where known (else read from their texts)."""
     gaz = gaz or get_gazetteer()
-    sources = independent_sources(docs)
+    sources = independent_sources(docs, features)
     by_source = source_of(sources)
     discs = discrepancies(docs, linked, by_source)
     return {
         "discrepancies": discs,
         "contradictions": collapse(
-            account_contradictions(docs, linked, gaz, by_source)
+            account_contradictions(docs, linked, gaz, by_source, features)
             + contradictions(docs, linked)
             + negations(docs, linked, gaz)
             + incompatible_accounts(docs, linked, gaz)
@@ -982,17 +996,21 @@ def wire_credit(d: DocumentRecord) -> str | None:
     return WIRES[word]
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+def shingle_set(text: str) -> frozenset[int]:
+    """A text's word 5-grams, each as a 31-bit number (stable across runs and machines)."""
     words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + SHINGLE]) for i in range(max(0, len(words) - SHINGLE + 1))}
+    return frozenset(
+        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode()) % _PRIME
+        for i in range(max(0, len(words) - SHINGLE + 1))
+    )
 
 
 def near_duplicates(a: str, b: str) -> bool:
     """Most of the shorter text's word 5-grams recur in the other: one story, re-posted."""
-    return _near_duplicate_shingles(_shingles(a), _shingles(b))
+    return _near_duplicate_shingles(shingle_set(a), shingle_set(b))
 
 
-def _near_duplicate_shingles(sa: set[tuple[str, ...]], sb: set[tuple[str, ...]]) -> bool:
+def _near_duplicate_shingles(sa: frozenset[int], sb: frozenset[int]) -> bool:
     return bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= NEAR_DUPLICATE
 
 
@@ -1016,29 +1034,26 @@ _PERM_A = _rng.integers(1, _PRIME, MINHASH_PERMUTATIONS, dtype=np.uint64)
 _PERM_B = _rng.integers(0, _PRIME, MINHASH_PERMUTATIONS, dtype=np.uint64)
 
 
-def shingle_hashes(shingles: set[tuple[str, ...]]) -> np.ndarray:
-    """Each shingle as a 31-bit number, stable across runs and machines."""
-    return np.array(sorted({zlib.crc32(" ".join(s).encode()) % _PRIME for s in shingles}),
-                    dtype=np.uint64)  # fmt: skip
-
-
-def minhash(hashes: np.ndarray) -> np.ndarray:
-    """The MinHash signature of a report's shingle hashes."""
-    if hashes.size == 0:
-        return np.full(MINHASH_PERMUTATIONS, _PRIME, dtype=np.uint64)
+def minhash(shingles: frozenset[int]) -> tuple[int, ...]:
+    """The MinHash signature of a report's shingles (see `shingle_set`)."""
+    if not shingles:
+        return (_PRIME,) * MINHASH_PERMUTATIONS
+    hashes = np.fromiter(shingles, dtype=np.uint64, count=len(shingles))
     mixed = (_PERM_A[:, None] * hashes[None, :] + _PERM_B[:, None]) % np.uint64(_PRIME)
-    return np.asarray(mixed.min(axis=1), dtype=np.uint64)
+    return tuple(mixed.min(axis=1).tolist())
 
 
-def candidate_pairs(hashes: list[np.ndarray]) -> set[tuple[int, int]]:
+def candidate_pairs(
+    shingles: list[frozenset[int]], signatures: list[tuple[int, ...]]
+) -> set[tuple[int, int]]:
     """Pairs of reports that share a bucket (MinHash band or sampled shingle)."""
     buckets: dict[tuple[int, ...], list[int]] = defaultdict(list)
-    for i, h in enumerate(hashes):
-        sig = minhash(h).tolist()
+    for i, (own, sig) in enumerate(zip(shingles, signatures, strict=True)):
         for band in range(0, MINHASH_PERMUTATIONS, LSH_ROWS):
             buckets[(band, *sig[band : band + LSH_ROWS])].append(i)
-        for x in h[h % np.uint64(SAMPLE_EVERY) == 0].tolist():
-            buckets[(-1, x)].append(i)
+        for x in own:
+            if x % SAMPLE_EVERY == 0:
+                buckets[(-1, x)].append(i)
     pairs: set[tuple[int, int]] = set()
     for members in buckets.values():
         if len(members) > 1:
@@ -1047,10 +1062,14 @@ def candidate_pairs(hashes: list[np.ndarray]) -> set[tuple[int, int]]:
     return pairs
 
 
-def independent_sources(docs: list[DocumentRecord]) -> list[dict[str, Any]]:
+def independent_sources(
+    docs: list[DocumentRecord], features: Mapping[str, TextFeatures] | None = None
+) -> list[dict[str, Any]]:
     """Reports grouped into independent sources: copies of one wire story (near-duplicate
     texts, found by MinHash LSH and checked on their shingles) and reports crediting the
-    same wire service are one source."""
+    same wire service are one source. `features`: the reports' `TextFeatures` by name,
+    where known."""
+    feats = [(features or {}).get(d.name) for d in docs]
     parent = list(range(len(docs)))
 
     def root(i: int) -> int:
@@ -1064,14 +1083,19 @@ def independent_sources(docs: list[DocumentRecord]) -> list[dict[str, Any]]:
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
 
-    credits = [wire_credit(d) for d in docs]
+    credits = [f.wire if f else wire_credit(d) for d, f in zip(docs, feats, strict=True)]
     first_of: dict[str, int] = {}
     for i, wire in enumerate(credits):
         if wire is not None:
             union(first_of.setdefault(wire, i), i)
     if len(docs) > 1:  # one report is its own copy of nothing
-        shingles = [_shingles(d.text) for d in docs]
-        for i, j in sorted(candidate_pairs([shingle_hashes(s) for s in shingles])):
+        shingles = [
+            f.shingles if f else shingle_set(d.text) for d, f in zip(docs, feats, strict=True)
+        ]
+        signatures = [
+            f.signature if f else minhash(s) for s, f in zip(shingles, feats, strict=True)
+        ]
+        for i, j in sorted(candidate_pairs(shingles, signatures)):
             if root(i) != root(j) and _near_duplicate_shingles(shingles[i], shingles[j]):
                 union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)

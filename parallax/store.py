@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from parallax import tables
 from parallax.crossdoc.blocks import WHOLE, BlockKeys
@@ -28,6 +28,9 @@ from parallax.crossdoc.record import (
     merge_speakers,
 )
 from parallax.models import DocumentRecord, EventMention, Figure, Mention, Quote, TimeExpr
+
+if TYPE_CHECKING:
+    from parallax.crossdoc.features import Row as FeatureRow
 
 SCHEMA_VERSION = tables.SCHEMA_VERSION
 DOC_COLUMNS = [
@@ -168,6 +171,12 @@ BLOCK_SCHEMA = [
     # a block's typed rows find its reports by name (without it, a scan of every report's
     # text per block)
     "CREATE INDEX IF NOT EXISTS documents_name ON documents(name)",
+    # what the cross-check reads of each report's own text (`crossdoc.features`), kept
+    # from the first check of its block for every later one
+    "CREATE TABLE IF NOT EXISTS doc_features (doc_id INTEGER PRIMARY KEY REFERENCES "
+    "documents(id) ON DELETE CASCADE, version INTEGER NOT NULL, copies BLOB NOT NULL, "
+    "shingles BLOB NOT NULL, signature BLOB NOT NULL, wire TEXT, words TEXT NOT NULL, "
+    "clauses TEXT NOT NULL)",
 ]
 SHARED_RESULTS = ("entities", "speakers")  # merged over the blocks that name them
 CHUNK = 500  # ids per SQL statement
@@ -666,6 +675,27 @@ class Store:
                 "INSERT INTO block_keys VALUES (?, ?)", [(k, doc_id) for k in keys.rows()]
             )
 
+    def save_features(self, version: int, rows: list[tuple[int, FeatureRow]]) -> None:
+        """Store reports' cross-check features (`crossdoc.features.encode` rows) of the
+        given version (inside the caller's transaction)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO doc_features VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, version, *row) for doc_id, row in rows],
+        )
+
+    def features_of(self, ids: list[int], version: int) -> dict[int, FeatureRow]:
+        """The stored cross-check features of these reports, of this version, by id."""
+        out: dict[int, FeatureRow] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for doc_id, *row in self.conn.execute(
+                "SELECT doc_id, copies, shingles, signature, wire, words, clauses FROM "
+                f"doc_features WHERE version = ? AND doc_id IN ({marks})",
+                (version, *chunk),
+            ):
+                out[int(doc_id)] = cast("FeatureRow", tuple(row))
+        return out
+
     def keys_of(self, ids: list[int]) -> dict[int, BlockKeys]:
         rows: dict[int, list[str]] = {i: [] for i in ids}
         for chunk in _chunks(ids):
@@ -792,13 +822,14 @@ class Store:
     ) -> None:
         """One block's record, its reports' assignment to it, and the given linked copies
         of its reports (inside `begin`'s transaction; entities and speakers need
-        `write_shared` after the last block). `stored`: the reports as stored, to write
-        only the kinds of item that changed."""
+        `write_shared` after the last block). `stored`: the block's reports as stored, to
+        write only the kinds of item that changed (and whose items take the record's event
+        ids; by default, those of the record's own copies)."""
         before = {(d.sha256, d.name): d for d in stored or []}
         for rec in docs:
             self.update(rec, before.get((rec.sha256, rec.name)))
         self._insert_results(block, record.to_dict())
-        tables.write(self.conn, record, block, [d.name for d in record.documents])
+        tables.write(self.conn, record, block, [d.name for d in stored or record.documents])
         self.conn.executemany(
             "UPDATE doc_blocks SET block = ? WHERE doc_id = ?", [(block, i) for i in ids]
         )

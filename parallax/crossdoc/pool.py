@@ -11,8 +11,10 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import Any, NamedTuple, TypeVar
 
+from parallax.crossdoc import features as text
 from parallax.crossdoc.blocks import BlockKeys, block_keys
 from parallax.crossdoc.record import Record
 from parallax.crossdoc.stage import cross_check
@@ -38,11 +40,50 @@ def _keys(docs: list[DocumentRecord], files: tuple[str, ...]) -> list[BlockKeys]
     return [block_keys(d, gaz) for d in docs]
 
 
+class Block(NamedTuple):
+    """A block's reports, with the stored `TextFeatures` of those that have them (by
+    report name, as `features.encode` writes them)."""
+
+    docs: list[DocumentRecord]
+    features: dict[str, text.Row]
+
+
+class Checked(NamedTuple):
+    """A block's record (without its linked copies of the reports: `changed` has those
+    that differ from the reports as stored, or all of them when asked to rewrite all),
+    and the `TextFeatures` computed for its reports that had none stored (by report
+    name, encoded: to store)."""
+
+    record: Record
+    changed: list[DocumentRecord]
+    features: dict[str, text.Row]
+
+
+def changed_documents(record: Record, stored: list[DocumentRecord]) -> list[DocumentRecord]:
+    """The record's linked copies that differ from the reports as stored: writing the
+    others again would store what is there."""
+    own = {(d.sha256, d.name): d for d in stored}
+    return [d for d in record.documents if own.get((d.sha256, d.name)) != d]
+
+
 def _check(
-    blocks: list[list[DocumentRecord]], files: tuple[str, ...], anchored: bool
-) -> list[Record]:
+    blocks: list[Block], files: tuple[str, ...], anchored: bool, every: bool
+) -> list[Checked]:
     gaz = get_gazetteer(files)
-    return [cross_check(docs, gaz, anchored) for docs in blocks]
+    out = []
+    for block in blocks:
+        known = {name: text.decode(row) for name, row in block.features.items()}
+        new = {d.name: text.text_features(d) for d in block.docs if d.name not in known}
+        record = cross_check(block.docs, gaz, anchored, {**known, **new})
+        changed = record.documents if every else changed_documents(record, block.docs)
+        out.append(
+            Checked(
+                replace(record, documents=[]),  # only `changed` travel back
+                changed,
+                {name: text.encode(f) for name, f in new.items()},
+            )
+        )
+    return out
 
 
 def keys(
@@ -56,16 +97,18 @@ def keys(
 
 
 def check(
-    blocks: Iterable[tuple[T, list[DocumentRecord]]],
+    blocks: Iterable[tuple[T, Block]],
     files: tuple[str, ...],
     anchored: bool,
     workers: int,
-) -> Iterator[tuple[T, list[DocumentRecord], Record]]:
-    """Each block (a tag and its reports) with its record, in the order given."""
-    batches = _batched(blocks, len)
-    for batch, records in _mapped(batches, _check, (files, anchored), workers):
-        for (tag, docs), record in zip(batch, records, strict=True):
-            yield tag, docs, record
+    every: bool = False,
+) -> Iterator[tuple[T, Block, Checked]]:
+    """Each block (a tag and its reports) with its record, in the order given. `every`:
+    every linked copy comes back as changed (to write every report again)."""
+    batches = _batched(blocks, lambda b: len(b.docs))
+    for batch, records in _mapped(batches, _check, (files, anchored, every), workers):
+        for (tag, block), checked in zip(batch, records, strict=True):
+            yield tag, block, checked
 
 
 def _batched(

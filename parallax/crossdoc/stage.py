@@ -6,6 +6,7 @@ the new copies `Record.documents`)."""
 from __future__ import annotations
 
 import pickle
+from collections.abc import Mapping
 
 from parallax.crossdoc.record import (
     Agreement,
@@ -20,21 +21,26 @@ from parallax.crossdoc.record import (
 )
 from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.link import link
-from parallax.models import DocumentRecord
+from parallax.models import DocumentRecord, TextFeatures
 from parallax.reconcile import reconcile
 from parallax.speakers import speaker_index
 
 
 def cross_check(
-    docs: list[DocumentRecord], gaz: Gazetteer | None = None, anchored: bool = False
+    docs: list[DocumentRecord],
+    gaz: Gazetteer | None = None,
+    anchored: bool = False,
+    features: Mapping[str, TextFeatures] | None = None,
 ) -> Record:
     """The cross-document record of `docs` (taken in the order of their content, so the
     same reports in any order give the same record). `docs` are left as they are.
-    `anchored`: the docs are one block of a larger corpus (see `link.link`)."""
+    `anchored`: the docs are one block of a larger corpus (see `link.link`).
+    `features`: the reports' `TextFeatures` by name, where stored (the others are read
+    from their texts: the same record either way)."""
     gaz = gaz or get_gazetteer()
     work = _copied(sorted(docs, key=lambda d: (d.sha256, d.name)))
-    linked = link(work, gaz, anchored)
-    results = reconcile(work, linked, gaz)
+    linked = link(work, gaz, anchored, features)
+    results = reconcile(work, linked, gaz, features)
     texts = {d.name: d.text for d in work}
     published = {d.name: d.published for d in work}
     events = []
