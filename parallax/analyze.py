@@ -13,6 +13,7 @@ from typing import Any
 from parallax.crossdoc import pool
 from parallax.crossdoc.blocks import WHOLE, WHOLE_LIMIT, components, neighbours
 from parallax.crossdoc.features import FEATURES_VERSION
+from parallax.crossdoc.stage import collector_paused
 from parallax.ingest import REPLACED_FLAG, iter_inputs
 from parallax.models import DocumentRecord, InputError, RawDocument, SkippedInput
 from parallax.pipeline import Settings, analyze
@@ -116,6 +117,11 @@ def relink(store: Store, settings: Settings, rewrite_all: bool = False) -> int:
     throughout, so a run adding reports meanwhile waits and then checks its own. Only the
     reports whose linked copy differs from what is stored (a date or a name found
     through other reports) are written again; `rewrite_all` writes every one."""
+    with collector_paused():
+        return _relink(store, settings, rewrite_all)
+
+
+def _relink(store: Store, settings: Settings, rewrite_all: bool) -> int:
     files = settings.gazetteer_files
     store.begin()
     try:

@@ -62,8 +62,10 @@ class AdminAreas:
     admin2: str | None = None
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
-    """Lookup key: accents stripped, lower case, possessive and article dropped."""
+    """Lookup key: accents stripped, lower case, possessive and article dropped (names
+    recur across reports: each is folded once per process)."""
     if PLAIN.match(name) and name[:4].lower() != "the ":
         return name.lower()  # the common case, a plain ASCII name: nothing else to do
     name = name.replace("\u2019", "'")

@@ -292,44 +292,60 @@ def _shingles(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
-def copies_of(
-    docs: list[DocumentRecord],
-    sources: list[DocumentRecord],
-    features: Mapping[str, TextFeatures] | None = None,
-) -> dict[str, DocumentRecord]:
-    """For each report in `docs`, the report of `sources` it copies (most of its opening
-    word for word: a syndicated wire story), if any. Memory grows with the text, not with
-    the square of the reports. `features`: the reports' `TextFeatures` by name, where
-    known."""
+class Copies:
+    """Which report copies which (most of its opening word for word: a syndicated wire
+    story), among one set of reports: the sampled opening shingles each pair shares,
+    counted once per report and read by every step that asks. Memory grows with the
+    text, not with the square of the reports. `features`: the reports' `TextFeatures` by
+    name, where known."""
 
-    def shingles(d: DocumentRecord) -> frozenset[int]:
-        f = (features or {}).get(d.name)
-        return f.copy_shingles if f else _shingles(d.text)
+    def __init__(
+        self, docs: list[DocumentRecord], features: Mapping[str, TextFeatures] | None = None
+    ) -> None:
+        known = features or {}
+        self.docs = docs
+        self.own = [
+            f.copy_shingles if (f := known.get(d.name)) else _shingles(d.text) for d in docs
+        ]
+        index: dict[int, list[int]] = defaultdict(list)
+        for i, own in enumerate(self.own):
+            for h in own:
+                index[h].append(i)
+        self.index = index
+        self.at = {d.name: i for i, d in enumerate(docs)}
+        self._hits: dict[int, Counter[int]] = {}
 
-    index: dict[int, list[int]] = defaultdict(list)
-    for i, o in enumerate(sources):
-        for h in shingles(o):
-            index[h].append(i)
-    out: dict[str, DocumentRecord] = {}
-    for d in docs:
-        own = shingles(d)
-        if not own:
-            continue
-        hits: Counter[int] = Counter()
-        for h in own:
-            hits.update(index.get(h, ()))
-        ranked = sorted(
-            ((i, n) for i, n in hits.items() if sources[i].name != d.name),
-            key=lambda kv: (-kv[1], sources[kv[0]].sha256),
-        )
-        if ranked and ranked[0][1] >= COPY_SHARE * len(own):
-            out[d.name] = sources[ranked[0][0]]
-    return out
+    def _shared(self, i: int) -> Counter[int]:
+        hits = self._hits.get(i)
+        if hits is None:
+            hits = Counter()
+            for h in self.own[i]:
+                hits.update(self.index[h])
+            hits.pop(i, None)
+            self._hits[i] = hits
+        return hits
+
+    def of(
+        self, docs: list[DocumentRecord], sources: list[DocumentRecord]
+    ) -> dict[str, DocumentRecord]:
+        """For each report in `docs`, the report of `sources` it copies, if any."""
+        allowed = {self.at[o.name] for o in sources}
+        out: dict[str, DocumentRecord] = {}
+        for d in docs:
+            i = self.at[d.name]
+            if not self.own[i]:
+                continue
+            ranked = sorted(
+                ((j, n) for j, n in self._shared(i).items()
+                 if j in allowed and self.docs[j].name != d.name),
+                key=lambda kv: (-kv[1], self.docs[kv[0]].sha256),
+            )  # fmt: skip
+            if ranked and ranked[0][1] >= COPY_SHARE * len(self.own[i]):
+                out[d.name] = self.docs[ranked[0][0]]
+        return out
 
 
-def link_dates(
-    docs: list[DocumentRecord], features: Mapping[str, TextFeatures] | None = None
-) -> None:
+def link_dates(docs: list[DocumentRecord], copies: Copies | None = None) -> None:
     """Dates from other reports, only on strong evidence (a wrong date is worse than
     none: it moves events and re-resolves every weekday):
 
@@ -353,10 +369,10 @@ def link_dates(
             resolve_all(d.text, d.times, None)
     dated = [d for d in docs if d.published and d.published_basis != "linked"]
     undated = [d for d in docs if not d.published]
-    copies = copies_of(undated, dated, features)
+    copied = (copies or Copies(docs)).of(undated, dated)
     sigs = {o.name: _signature(o) for o in [*dated, *undated]}
     for d in undated:
-        source = copies.get(d.name)
+        source = copied.get(d.name)
         if source is not None and source.published:
             d.published, d.published_basis, d.published_from = (
                 source.published,
@@ -978,7 +994,7 @@ def link_developments(
     docs: list[DocumentRecord],
     stories: list[list[str]],
     incidents_: list[Event],
-    features: Mapping[str, TextFeatures] | None = None,
+    copies: Copies | None = None,
 ) -> list[Event]:
     """Events of the developments reports bring (a denial, an assessment, a later toll):
     per story, the reports whose headline tells one kind of development (assessments
@@ -998,7 +1014,7 @@ def link_developments(
             found[d.name] = dev
     # a copy and its source are one text (one of them may be a longer excerpt, or carry
     # a page's menus before the story): what either brings, the other brings
-    for name, source in copies_of(docs, docs, features).items():
+    for name, source in (copies or Copies(docs)).of(docs, docs).items():
         for copy, origin in ((name, source.name), (source.name, name)):
             if copy not in found and origin in found:
                 kind, m = found[origin]
@@ -1075,10 +1091,11 @@ def link(
     docs = sorted(docs, key=lambda d: (d.sha256, d.name))
     entities = link_entities(docs, gaz)
     _relocate(docs)
-    link_dates(docs, features)
+    copies = Copies(docs, features)
+    link_dates(docs, copies)
     stories = link_stories(docs, features=features)
     events = link_events(docs, stories, anchored)
-    developments = link_developments(docs, stories, events, features)
+    developments = link_developments(docs, stories, events, copies)
     set_news(events, developments)
     _assign_ids(developments, {d.name: d.sha256 for d in docs}, anchored)
     events = sorted(
@@ -1172,14 +1189,10 @@ def tfidf_vectors(
     df: Counter[str] = Counter()
     for f in features:
         df.update(f.keys())
+    idf = {k: math.log((1 + n) / (1 + c)) + idf_floor for k, c in df.items()}
     out = []
     for f in features:
-        vec = {
-            k: (1.0 + math.log(c))
-            * (math.log((1 + n) / (1 + df[k])) + idf_floor)
-            * weights.get(k[0], 1.0)
-            for k, c in f.items()
-        }
+        vec = {k: (1.0 + math.log(c)) * idf[k] * weights.get(k[0], 1.0) for k, c in f.items()}
         norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
         out.append({k: x / norm for k, x in vec.items()})
     return out

@@ -196,7 +196,7 @@ class TextFeatures:
     whichever reports it is checked with (`crossdoc.features` computes it once; the
     store keeps it for every later check of the report's block)."""
 
-    copy_shingles: frozenset[int]  # a sample of the opening's word 6-grams (link.copies_of)
+    copy_shingles: frozenset[int]  # a sample of the opening's word 6-grams (link.Copies)
     shingles: frozenset[int]  # every word 5-gram, hashed (reconcile.independent_sources)
     signature: tuple[int, ...]  # the MinHash signature of `shingles`
     wire: str | None  # the wire service the report credits

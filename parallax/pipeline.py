@@ -192,7 +192,8 @@ def analyze(
     if not raws:
         return
     workers = worker_count(settings, len(raws))
-    size = min(BATCH_SIZE, -(-len(raws) // (workers * 2)))
+    # a few reports: one per batch, so that each worker takes the next as it is free
+    size = max(1, min(BATCH_SIZE, len(raws) // (workers * 4)))
     if workers == 1:
         from parallax.nlp import get_pipeline
 

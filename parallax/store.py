@@ -180,6 +180,7 @@ BLOCK_SCHEMA = [
 ]
 SHARED_RESULTS = ("entities", "speakers")  # merged over the blocks that name them
 CHUNK = 500  # ids per SQL statement
+CACHE_KB = 65536  # SQLite's page cache per connection
 RECORD_COVERS = "record_covers"  # meta key: what the stored cross-document record covers
 _INT64 = range(-(2**63), 2**63)
 BUSY_TIMEOUT = 600.0  # seconds a write waits for another run's write (concurrent analyses)
@@ -234,6 +235,9 @@ class Store:
         # another run may be writing the same database: wait for it rather than fail
         self.conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT)
         self.conn.execute("PRAGMA foreign_keys = ON")
+        # a block's rows go into indexes spread over a large file: a page cache of 64 MB
+        # (SQLite's default is 2 MB) keeps the pages a cross-check rewrites
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
         deadline = time.monotonic() + BUSY_TIMEOUT
         while True:
             try:
@@ -852,7 +856,7 @@ class Store:
                     f"{select} WHERE item IN ({marks}) ORDER BY block, position", chunk
                 ).fetchall()
             found.append(rows)
-        ents, spks = _entity_rows(found[0]), _speaker_rows(found[1])
+        ents, spks = _entity_rows(_unpacked(found[0])), _speaker_rows(_unpacked(found[1]))
         gone = None
         if touched is not None:
             gone = (
@@ -935,17 +939,23 @@ class Store:
         }
 
 
-# What `write_shared` reads of each block's entity and speaker entries (after `item`).
+# What `write_shared` reads of each block's entity and speaker entries: their fields but
+# the long lists, in one JSON array (each entry is parsed once for them, once more to
+# count its mentions or statements).
 SHARED_SUMMARY = {
-    "entities": "json_extract(data, '$.canonical'), json_extract(data, '$.kind'), "
-    "json_extract(data, '$.aliases'), json_extract(data, '$.lat'), "
-    "json_extract(data, '$.lon'), json_extract(data, '$.precision'), "
-    "json_extract(data, '$.documents'), json_array_length(data, '$.mentions')",
-    "speakers": "json_extract(data, '$.name'), json_extract(data, '$.kind'), "
-    "json_extract(data, '$.entity'), json_extract(data, '$.roles'), "
-    "json_extract(data, '$.affiliations'), json_extract(data, '$.documents'), "
-    "json_array_length(data, '$.statements')",
+    "entities": "json_extract(data, '$.canonical', '$.kind', '$.aliases', '$.lat', '$.lon', "
+    "'$.precision', '$.documents'), json_array_length(data, '$.mentions')",
+    "speakers": "json_extract(data, '$.name', '$.kind', '$.entity', '$.roles', "
+    "'$.affiliations', '$.documents'), json_array_length(data, '$.statements')",
 }
+
+
+def _unpacked(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """(item, fields as a JSON array, count) -> (item, *fields, count)."""
+    out = []
+    for item, packed, count in rows:
+        out.append((item, *json.loads(packed), count))
+    return out
 
 
 def _by_item(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
@@ -955,8 +965,8 @@ def _by_item(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
     return list(found.values())
 
 
-def _listed(data: str | None) -> list[str]:
-    return list(json.loads(data)) if data else []
+def _listed(value: list[str] | None) -> list[str]:
+    return list(value) if value else []
 
 
 def _entity_rows(rows: list[tuple[Any, ...]]) -> list[tables.EntityRow]:

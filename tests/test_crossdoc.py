@@ -152,3 +152,18 @@ def test_fields_a_stage_adds_travel_through_the_record(docs, gaz) -> None:
     data["discrepancies"][0]["weight"] = 0.5
     data["discrepancies"][0]["values"][0]["sentence"] = "s"
     assert Record.from_dict(json.loads(json.dumps(data))).to_dict() == data
+
+
+def test_records_marked_fields_only_write_every_field_and_nothing_else(docs, gaz) -> None:
+    """`FIELDS_ONLY` lets `from_dict` skip looking for keys to keep: it must hold."""
+    from parallax.crossdoc.record import _field_names
+
+    record = cross_check(docs, gaz)
+    items = [*record.entities, *record.speakers, *record.events]
+    items += [m for e in record.events for m in e.mentions]
+    assert {type(x).__name__ for x in items} == {"Entity", "Speaker", "Event", "EventMentionRef"}
+    for x in items:
+        assert type(x).FIELDS_ONLY
+        assert set(x._to_dict()) == _field_names(type(x)), type(x).__name__
+        extra = {**x.to_dict(), "added_by_a_stage": 1}
+        assert type(x).from_dict(extra).to_dict() == extra

@@ -5,7 +5,7 @@ compared, as a desk following one crisis expects. Beyond, reports are compared o
 their block: the connected groups of reports joined by
 
 - a copy: one shares at least `COPY_SHARE` of the smaller one's sampled opening shingles
-  with the other (a syndicated or updated text; the relation `link.copies_of` uses), or
+  with the other (a syndicated or updated text; the relation `link.Copies` finds), or
 - an incident place: both tell an event of the same kind (not a statement, not a
   campaign) at the same town.
 

@@ -65,6 +65,6 @@ def decode(row: Row) -> TextFeatures:
         shingles=frozenset(_unpacked(shingles)),
         signature=tuple(_unpacked(signature)),
         wire=wire,
-        words={str(k): int(v) for k, v in json.loads(words).items()},
+        words=json.loads(words),  # written by `encode`: names to counts
         clauses=tuple((int(a), int(b)) for a, b in json.loads(clauses)),
     )

@@ -7,8 +7,9 @@ extraction records; nothing here changes a report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, Self
+import functools
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, ClassVar, Self
 
 from parallax.models import DocumentRecord
 
@@ -30,12 +31,26 @@ class _Keeps:
             out.setdefault(k, v)
         return out
 
+    # True where `_to_dict` writes every field, under its own name, and nothing else: a
+    # dict with no key beyond the fields then has nothing more to keep
+    FIELDS_ONLY: ClassVar[bool] = False
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Self:
         obj = cls._from_dict(d)
-        known = obj._to_dict()
-        obj._more = {k: v for k, v in d.items() if k not in known}  # type: ignore[attr-defined]
+        kind: type = cls
+        if cls.FIELDS_ONLY and d.keys() <= _field_names(kind):
+            more: dict[str, Any] = {}
+        else:
+            known = obj._to_dict()
+            more = {k: v for k, v in d.items() if k not in known}
+        obj._more = more  # type: ignore[attr-defined]
         return obj
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
 
 
 # -- entities and speakers ------------------------------------------------------------------
@@ -56,6 +71,8 @@ class EntityMention:
 class Entity(_Keeps):
     """One person, organisation, place or group across the corpus; `id` derives from its
     kind and folded name, so it is the same whatever reports are added."""
+
+    FIELDS_ONLY = True
 
     id: str
     canonical: str
@@ -117,6 +134,8 @@ class Entity(_Keeps):
 class Speaker(_Keeps):
     """One speaker across reports, with every statement; `id` derives from kind and name."""
 
+    FIELDS_ONLY = True
+
     id: str
     name: str
     kind: str | None
@@ -159,6 +178,8 @@ class Speaker(_Keeps):
 class EventMentionRef(_Keeps):
     """One report's sentence telling an event."""
 
+    FIELDS_ONLY = True
+
     document: str
     key: str
     type: str
@@ -195,6 +216,8 @@ class EventMentionRef(_Keeps):
 class Event(_Keeps):
     """One real development, with every report that tells it; `id` derives from what it
     is (kind, date, place), so it survives added reports."""
+
+    FIELDS_ONLY = True
 
     id: str
     type: str
