@@ -196,8 +196,8 @@ def run_parallax(corpus: Path, extra: Path, db: Path) -> dict[str, Any]:
 
 def run_recheck(db: Path, upto: int) -> dict[str, Any]:
     """In a fresh process: the cross-document stage over the first `upto` reports of a
-    copy of `db`, as the whole run computes it (their block keys, blocks and record
-    computed anew)."""
+    copy of `db`, as the whole run computes it (their block keys, text features, blocks and
+    record computed anew)."""
     import sqlite3
 
     import parallax.analyze as analyze_mod
@@ -211,7 +211,10 @@ def run_recheck(db: Path, upto: int) -> dict[str, Any]:
         with sqlite3.connect(copy) as conn:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("DELETE FROM documents WHERE id > ?", (upto,))
-            for table in ("doc_blocks", "block_keys", *(f"result_{t}" for t in RESULT_TABLES)):
+            # the reports' text features too: the whole run computes them (a later check
+            # of a block reads them)
+            cleared = ("doc_blocks", "block_keys", "doc_features")
+            for table in (*cleared, *(f"result_{t}" for t in RESULT_TABLES)):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta WHERE key = 'record_covers'")
         with Store(copy) as store:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.crossdoc import pool
-from parallax.crossdoc.blocks import WHOLE, WHOLE_LIMIT, components, neighbours
+from parallax.crossdoc.blocks import WHOLE, WHOLE_LIMIT, components, merged, neighbours
 from parallax.crossdoc.features import FEATURES_VERSION
 from parallax.crossdoc.stage import collector_paused
 from parallax.ingest import REPLACED_FLAG, iter_inputs
@@ -187,21 +187,36 @@ def _read(store: Store, ids: list[int], batch: int = 500) -> Iterator[DocumentRe
 
 def _joined(store: Store, english: list[int]) -> tuple[list[list[int]], list[str]]:
     """The blocks the reports not yet cross-checked join, as they are now, and the old
-    blocks they replace."""
+    blocks they replace. An old block still holding the reports it was named after is
+    connected, so it joins as one unit; should one have lost a report, the blocks are
+    computed again from every member's keys."""
     where = store.blocks_of(english)
     new = [i for i in english if where.get(i) is None]
     keys = store.keys_of(new)
-    touched: set[int] = set()
-    for i in new:
-        touched |= neighbours(keys[i], *store.sharing(keys[i]))
-    old = sorted({b for i, b in store.blocks_of(sorted(touched)).items() if b})
-    members = sorted({*store.block_members(old), *new} & set(english))
-    return components(store.keys_of(members)), old
+    touches = {i: neighbours(keys[i], *store.sharing(keys[i])) for i in new}
+    touched = sorted(set().union(*touches.values()))
+    block_of = {i: b for i, b in store.blocks_of(touched).items() if b}
+    old = sorted(set(block_of.values()))
+    held = store.block_hashes(old)
+    readable = set(english)
+    intact = all(
+        block_name_of(list(members.values())) == b and readable.issuperset(members)
+        for b, members in held.items()
+    )
+    if not intact:
+        members = sorted({*(i for m in held.values() for i in m), *new} & readable)
+        return components(store.keys_of(members)), old
+    return merged(new, touches, {b: sorted(m) for b, m in held.items()}), old
 
 
 def block_name(docs: list[DocumentRecord]) -> str:
     """A block's id, from its reports' contents: the same reports, the same id."""
-    digest = hashlib.sha1("|".join(sorted(d.sha256 for d in docs)).encode())
+    return block_name_of([d.sha256 for d in docs])
+
+
+def block_name_of(hashes: list[str]) -> str:
+    """A block's id from its reports' content hashes."""
+    digest = hashlib.sha1("|".join(sorted(hashes)).encode())
     return "blk-" + digest.hexdigest()[:12]
 
 

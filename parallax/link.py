@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from parallax.crossdoc import record
 from parallax.extract.events import (
     LABELS,
     MILITARY,
@@ -47,24 +48,26 @@ class Entity:
     documents: set[str] = field(default_factory=set)
     mentions: list[tuple[str, int, int, str]] = field(default_factory=list)  # doc, start, end, text
 
+    def to_record(self) -> record.Entity:
+        """As the cross-document record keeps it."""
+        return record.Entity(
+            id=self.id,
+            canonical=self.canonical,
+            kind=self.kind,
+            aliases=sorted(self.aliases - {self.canonical}),
+            lat=self.lat,
+            lon=self.lon,
+            precision=self.precision,
+            country=self.country,
+            country_code=self.country_code,
+            admin1=self.admin1,
+            admin2=self.admin2,
+            documents=sorted(self.documents),
+            mentions=[record.EntityMention(d, a, b, t) for d, a, b, t in self.mentions],
+        )
+
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "canonical": self.canonical,
-            "kind": self.kind,
-            "aliases": sorted(self.aliases - {self.canonical}),
-            "lat": self.lat,
-            "lon": self.lon,
-            "precision": self.precision,
-            "country": self.country,
-            "country_code": self.country_code,
-            "admin1": self.admin1,
-            "admin2": self.admin2,
-            "documents": sorted(self.documents),
-            "mentions": [
-                {"document": d, "start": a, "end": b, "text": t} for d, a, b, t in self.mentions
-            ],
-        }
+        return self.to_record().to_dict()
 
 
 @dataclass
@@ -90,32 +93,34 @@ class Event:
         (a denial, an inquiry) mentions the incident without reporting it."""
         return self.documents if self.news is None else sorted(self.news)
 
-    def to_dict(self, texts: dict[str, str]) -> dict:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "label": LABELS.get(self.type, self.type),
-            "plover": PLOVER.get(self.type),
-            "date": self.date,
-            "date_precision": date_precision(self.date),
-            "location": self.location,
-            "actor": self.actor,
-            "target": self.target,
-            "documents": self.reported_in,
-            "mentioned_in": self.documents,
-            "background": self.background,
-            "mentions": [
-                {
-                    "document": d,
-                    "key": m.key,
-                    "type": m.type,
-                    "trigger": m.trigger,
-                    "start": m.start,
-                    "end": m.end,
-                    "sentence_start": m.sentence_start,
-                    "sentence_end": m.sentence_end,
-                    "date": m.date,
-                    "spans": {
+    def to_record(self, texts: dict[str, str]) -> record.Event:
+        """As the cross-document record keeps it (`texts`: the reports' texts by name, for
+        each mention's sentence); `reported_by` is the stage's to set."""
+        return record.Event(
+            id=self.id,
+            type=self.type,
+            label=LABELS.get(self.type, self.type),
+            plover=PLOVER.get(self.type),
+            date=self.date,
+            date_precision=date_precision(self.date),
+            location=self.location,
+            actor=self.actor,
+            target=self.target,
+            documents=self.reported_in,
+            mentioned_in=self.documents,
+            background=self.background,
+            mentions=[
+                record.EventMentionRef(
+                    document=d,
+                    key=m.key,
+                    type=m.type,
+                    trigger=m.trigger,
+                    start=m.start,
+                    end=m.end,
+                    sentence_start=m.sentence_start,
+                    sentence_end=m.sentence_end,
+                    date=m.date,
+                    spans={
                         name: [a, b]
                         for name, a, b in (
                             ("date", m.date_start, m.date_end),
@@ -125,11 +130,14 @@ class Event:
                         )
                         if a is not None and b is not None
                     },
-                    "sentence": texts[d][m.sentence_start : m.sentence_end].strip(),
-                }
+                    sentence=texts[d][m.sentence_start : m.sentence_end].strip(),
+                )
                 for d, m in self.members
             ],
-        }
+        )
+
+    def to_dict(self, texts: dict[str, str]) -> dict:
+        return self.to_record(texts).to_dict()
 
 
 def date_precision(value: str | None) -> str | None:

@@ -1047,13 +1047,18 @@ def candidate_pairs(
     shingles: list[frozenset[int]], signatures: list[tuple[int, ...]]
 ) -> set[tuple[int, int]]:
     """Pairs of reports that share a bucket (MinHash band or sampled shingle)."""
-    buckets: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    # a bucket's key as one number: a band (its place and its rows, each below 2**31) is
+    # non-negative, a sampled shingle negative
+    buckets: dict[int, list[int]] = defaultdict(list)
     for i, (own, sig) in enumerate(zip(shingles, signatures, strict=True)):
         for band in range(0, MINHASH_PERMUTATIONS, LSH_ROWS):
-            buckets[(band, *sig[band : band + LSH_ROWS])].append(i)
+            key = band
+            for row in sig[band : band + LSH_ROWS]:
+                key = (key << 31) | row
+            buckets[key].append(i)
         for x in own:
             if x % SAMPLE_EVERY == 0:
-                buckets[(-1, x)].append(i)
+                buckets[-1 - x].append(i)
     pairs: set[tuple[int, int]] = set()
     for members in buckets.values():
         if len(members) > 1:

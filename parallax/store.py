@@ -753,6 +753,19 @@ class Store:
             )
         return out
 
+    def block_hashes(self, blocks: list[str]) -> dict[str, dict[int, str]]:
+        """Each block's reports now: their ids and content hashes."""
+        out: dict[str, dict[int, str]] = {b: {} for b in blocks}
+        for chunk in _chunks(blocks):
+            marks = ",".join("?" * len(chunk))
+            for block, doc_id, sha in self.conn.execute(
+                "SELECT b.block, b.doc_id, d.sha256 FROM doc_blocks b JOIN documents d "
+                f"ON d.id = b.doc_id WHERE b.block IN ({marks})",
+                chunk,
+            ):
+                out[block][int(doc_id)] = str(sha)
+        return out
+
     def block_members(self, blocks: list[str]) -> list[int]:
         out: list[int] = []
         for chunk in _chunks(blocks):

@@ -18,6 +18,7 @@ from test_incremental import corpus as corpus  # noqa: F401 (the fixture)
 
 import parallax.analyze as analyze_mod
 from parallax.analyze import relink
+from parallax.crossdoc import pool
 from parallax.crossdoc.blocks import WHOLE, BlockKeys, components, copies, neighbours
 from parallax.models import DocumentRecord
 from parallax.store import Store
@@ -194,3 +195,35 @@ def test_entity_and_speaker_tables_merge_what_the_record_merges(
                              len(s.statements))
             for s in record.speakers
         }  # fmt: skip
+
+
+def test_new_reports_join_old_blocks_as_units(
+    stories: list[DocumentRecord], tmp_path: Path, small_limit: None
+) -> None:
+    """Old blocks joined as wholes give the blocks computed from every member's keys;
+    an old block that lost a report is computed again from its members' keys."""
+    ordered = sorted(stories, key=lambda d: d.sha256)
+    with Store(tmp_path / "units.db") as store:
+        for rec in ordered[:-3]:
+            store.add_if_new(copy.deepcopy(rec))
+        relink(store, SETTINGS)
+        for rec in ordered[-3:]:
+            store.add_if_new(copy.deepcopy(rec))
+        unkeyed = store.unkeyed()
+        found = pool.keys(analyze_mod._read(store, unkeyed), SETTINGS.gazetteer_files, 1)
+        store.save_keys([(d.id, k) for d, k in found if d.id is not None])
+        english = store.english_ids()
+
+        def expected() -> tuple[list[list[int]], list[str]]:
+            groups, old = analyze_mod._joined(store, english)
+            new = [i for i, b in store.blocks_of(english).items() if b is None]
+            members = sorted({*store.block_members(old), *new})
+            assert groups == components(store.keys_of(members))
+            return groups, old
+
+        groups, old = expected()
+        assert old and len(unkeyed) == 3, "the new reports join old blocks"
+        # a block without one of the reports it was named after: its members' keys
+        lost = store.block_members(old[:1])[0]
+        store.conn.execute("UPDATE doc_blocks SET block = NULL WHERE doc_id = ?", (lost,))
+        expected()

@@ -143,6 +143,30 @@ def components(keys: dict[int, BlockKeys]) -> list[list[int]]:
     return sorted(groups.values())
 
 
+def merged(
+    new: list[int], touches: dict[int, set[int]], members: dict[str, list[int]]
+) -> list[list[int]]:
+    """The blocks (as `components` gives them) after new reports join connected old
+    ones: each new report joins the new reports and the old blocks it touches
+    (`touches`: the stored reports each new one is joined to, see `neighbours`;
+    `members`: each old block's reports). An old block is one unit: its own keys need
+    not be read."""
+    unit = {i: i for i in new}
+    for k, b in enumerate(members):
+        unit.update((i, -1 - k) for i in members[b])
+    union = _Union([*new, *(-1 - k for k in range(len(members)))])
+    for i in new:
+        for j in touches[i]:
+            if j in unit:
+                union.join(i, unit[j])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in new:
+        groups[union.find(i)].append(i)
+    for k, b in enumerate(members):
+        groups[union.find(-1 - k)] += members[b]
+    return sorted(sorted(g) for g in groups.values())
+
+
 def neighbours(
     new: BlockKeys, place_docs: Iterable[int], shingle_hits: Counter[int], sizes: dict[int, int]
 ) -> set[int]:

@@ -17,8 +17,6 @@ from parallax.crossdoc.record import (
     Agreement,
     Contradiction,
     DocumentFacts,
-    Entity,
-    Event,
     Framing,
     Range,
     Record,
@@ -75,13 +73,13 @@ def _cross_check(
     published = {d.name: d.published for d in work}
     events = []
     for e in linked.events:
-        ev = Event.from_dict(e.to_dict(texts))
+        ev = e.to_record(texts)
         known = sorted(p for n in ev.mentioned_in if (p := published.get(n)))
         ev.reported_by = known[0][:10] if known else None  # a bound, never a guess
         events.append(ev)
     speakers = speaker_index(work, linked.entities)
     return Record(
-        entities=[Entity.from_dict(e.to_dict()) for e in linked.entities],
+        entities=[e.to_record() for e in linked.entities],
         events=events,
         ranges=[Range.from_dict(x) for x in results["discrepancies"]],
         contradictions=[Contradiction.from_dict(x) for x in results["contradictions"]],
