@@ -344,8 +344,7 @@ class Copies:
             if not self.own[i]:
                 continue
             ranked = sorted(
-                ((j, n) for j, n in self._shared(i).items()
-                 if j in allowed and self.docs[j].name != d.name),
+                ((j, n) for j, n in self._shared(i).items() if j in allowed),
                 key=lambda kv: (-kv[1], self.docs[kv[0]].sha256),
             )  # fmt: skip
             if ranked and ranked[0][1] >= COPY_SHARE * len(self.own[i]):

@@ -3,8 +3,8 @@
 Checking a block again (reports were added to it) links and reconciles its reports anew,
 but a report's copy shingles, word 5-grams and their MinHash signature, wire credit,
 content words and candidate account clauses depend on its text and outlet alone. The
-store keeps them (`Store.save_features`) from the run that first keys the report, so a
-later check of its block does only the work between reports. `FEATURES_VERSION` names
+store keeps them (`Store.save_features`) from the first check of the report's block, so
+a later check of the block does only the work between reports. `FEATURES_VERSION` names
 how they are computed: stored features of another version are computed again."""
 
 from __future__ import annotations
