@@ -10,10 +10,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from parallax import collector
 from parallax.crossdoc import pool
 from parallax.crossdoc.blocks import WHOLE, WHOLE_LIMIT, components, merged, neighbours
 from parallax.crossdoc.features import FEATURES_VERSION
-from parallax.crossdoc.stage import collector_paused
 from parallax.ingest import REPLACED_FLAG, iter_inputs
 from parallax.models import DocumentRecord, InputError, RawDocument, SkippedInput
 from parallax.pipeline import Settings, analyze
@@ -117,7 +117,7 @@ def relink(store: Store, settings: Settings, rewrite_all: bool = False) -> int:
     throughout, so a run adding reports meanwhile waits and then checks its own. Only the
     reports whose linked copy differs from what is stored (a date or a name found
     through other reports) are written again; `rewrite_all` writes every one."""
-    with collector_paused():
+    with collector.paused():
         return _relink(store, settings, rewrite_all)
 
 

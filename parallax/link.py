@@ -1071,9 +1071,9 @@ class Linked:
 def _relocate(docs: list[DocumentRecord]) -> None:
     """Event places from the geocoded mentions of their sentence (most specific first)."""
     for d in docs:
+        geocoded = [m for m in d.mentions if m.kind == "place" and m.precision]
         for ev in d.events:
-            places = [m for m in d.mentions if ev.sentence_start <= m.start < ev.sentence_end
-                      and m.kind == "place" and m.precision]  # fmt: skip
+            places = [m for m in geocoded if ev.sentence_start <= m.start < ev.sentence_end]
             if places:  # the most specific, nearest the trigger on a tie
                 best = min(
                     places,
@@ -1282,23 +1282,35 @@ Rows = list[tuple[np.ndarray, np.ndarray]]  # per report: feature indices, float
 def story_rows(
     docs: list[DocumentRecord], features: Mapping[str, TextFeatures] | None = None
 ) -> tuple[Rows, int]:
-    """Each report's weighted vector (see `story_features`) over the features at least
-    two reports share, as sparse rows; and the number of such features."""
+    """Each report's weighted vector (see `story_features`, weighed as `tfidf_vectors`
+    does) over the features at least two reports share, as sparse rows; and the number of
+    such features. Computed as arrays over every report's features at once."""
     known = features or {}
-    vecs = tfidf_vectors(
-        [story_features(d, f.words if (f := known.get(d.name)) else None) for d in docs]
-    )
-    df: Counter[str] = Counter(k for v in vecs for k in v)
-    shared = {k: i for i, k in enumerate(sorted(k for k, c in df.items() if c > 1))}
-    rows: Rows = []
-    for v in vecs:
-        items = sorted((shared[k], w) for k, w in v.items() if k in shared)
-        rows.append(
-            (
-                np.array([i for i, _ in items], dtype=np.int64),
-                np.array([w for _, w in items], dtype=np.float32),
-            )
-        )
+    counted = [story_features(d, f.words if (f := known.get(d.name)) else None) for d in docs]
+    vocab: dict[str, int] = {}
+    idx = np.fromiter(
+        (vocab.setdefault(k, len(vocab)) for f in counted for k in f), np.int64
+    )  # fmt: skip
+    counts = np.fromiter((c for f in counted for c in f.values()), np.float64, len(idx))
+    n = len(docs)
+    doc_of = np.repeat(np.arange(n), [len(f) for f in counted])
+    df = np.bincount(idx, minlength=len(vocab))
+    idf = np.log((1 + n) / (1 + df)) + IDF_FLOOR
+    kind = np.array([FEATURE_WEIGHTS.get(k[0], 1.0) for k in vocab], dtype=np.float64)
+    values = (1.0 + np.log(counts)) * idf[idx] * kind[idx]
+    norms = np.sqrt(np.bincount(doc_of, weights=values * values, minlength=n))
+    norms[norms == 0] = 1.0
+    values /= norms[doc_of]
+    shared = sorted(k for k, i in vocab.items() if df[i] > 1)
+    rank = np.full(len(vocab), -1, dtype=np.int64)
+    rank[[vocab[k] for k in shared]] = np.arange(len(shared))
+    keep = rank[idx] >= 0
+    at, doc, weight = rank[idx][keep], doc_of[keep], values[keep].astype(np.float32)
+    order = np.lexsort((at, doc))
+    ends = np.cumsum(np.bincount(doc, minlength=n))
+    starts = ends - np.bincount(doc, minlength=n)
+    at, weight = at[order], weight[order]
+    rows: Rows = [(at[a:b], weight[a:b]) for a, b in zip(starts, ends, strict=True)]
     return rows, len(shared)
 
 

@@ -161,7 +161,10 @@ def _add_gazetteer_ruler(nlp: Language, gazetteer_files: tuple[str, ...]) -> Non
             continue
         seen.add((name, label))
         patterns.append({"label": label, "pattern": name})
-    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    # the phrase patterns match on ORTH: tokenizing them is all they need (the ruler would
+    # otherwise run the components before it, tagger and parser, on every name)
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(patterns)  # type: ignore[attr-defined]
 
 
 def build_pipeline(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from parallax import collector
 from parallax.extract.events import date_events, detach_earlier_incidents
 from parallax.extract.figures import date_figures
 from parallax.extract.metadata import byline_author, find_image_credit, page_date
@@ -220,9 +221,12 @@ def _pooled(
     alone = 0  # how many of the first pending batches to run one at a time
     while pending:
         try:
-            with ProcessPoolExecutor(
-                workers, initializer=_init_worker, initargs=(settings, os.getpid())
-            ) as pool:
+            with (
+                collector.frozen_for_children(),
+                ProcessPoolExecutor(
+                    workers, initializer=_init_worker, initargs=(settings, os.getpid())
+                ) as pool,
+            ):
                 while alone and pending:
                     results = pool.submit(_call_work, pending[0]).result()
                     yield from _done(pending, progress, results)

@@ -156,7 +156,7 @@ def _schema() -> list[str]:
 
 # A record row's block (see `crossdoc.blocks`) and, for an entity or speaker, its id (a
 # record is kept per block, so adding reports rewrites only the blocks they join).
-RESULT_COLUMNS = {"block": f"TEXT NOT NULL DEFAULT '{WHOLE}'", "item": "TEXT"}
+RESULT_COLUMNS = {"block": f"TEXT NOT NULL DEFAULT '{WHOLE}'", "item": "TEXT", "summary": "TEXT"}
 RESULT_EXTRA = "".join(f", {c} {decl}" for c, decl in RESULT_COLUMNS.items())
 # Per report: the block it was last cross-checked in (NULL: not yet) and the number of its
 # sampled shingles; its block keys (`BlockKeys.rows`).
@@ -644,12 +644,13 @@ class Store:
     def _insert_results(self, block: str, results: dict[str, list[dict[str, Any]]]) -> None:
         for table in RESULT_TABLES:
             self.conn.executemany(
-                f"INSERT INTO result_{table} (data, block, item) VALUES (?, ?, ?)",
+                f"INSERT INTO result_{table} (data, block, item, summary) VALUES (?, ?, ?, ?)",
                 [
                     (
                         json.dumps(item, ensure_ascii=False),
                         block,
                         (item.get("id") or item.get("name")) if table in SHARED_RESULTS else None,
+                        _summary(table, item),
                     )
                     for item in results.get(table, [])
                 ],
@@ -953,22 +954,34 @@ class Store:
 
 
 # What `write_shared` reads of each block's entity and speaker entries: their fields but
-# the long lists, in one JSON array (each entry is parsed once for them, once more to
-# count its mentions or statements).
+# the long lists, and the number of mentions or statements, as one JSON array. It is kept
+# beside each entry when written (`summary`, see `_summary`); an entry written by an
+# earlier version has it read from the entry with SQLite's JSON functions.
+SUMMARY_FIELDS = {
+    "entities": ("canonical", "kind", "aliases", "lat", "lon", "precision", "documents"),
+    "speakers": ("name", "kind", "entity", "roles", "affiliations", "documents"),
+}
+SUMMARY_COUNTED = {"entities": "mentions", "speakers": "statements"}
 SHARED_SUMMARY = {
-    "entities": "json_extract(data, '$.canonical', '$.kind', '$.aliases', '$.lat', '$.lon', "
-    "'$.precision', '$.documents'), json_array_length(data, '$.mentions')",
-    "speakers": "json_extract(data, '$.name', '$.kind', '$.entity', '$.roles', "
-    "'$.affiliations', '$.documents'), json_array_length(data, '$.statements')",
+    table: "COALESCE(summary, json_insert(json_extract(data, "
+    + ", ".join(f"'$.{f}'" for f in fields_)
+    + f"), '$[#]', json_array_length(data, '$.{SUMMARY_COUNTED[table]}')))"
+    for table, fields_ in SUMMARY_FIELDS.items()
 }
 
 
+def _summary(table: str, item: dict[str, Any]) -> str | None:
+    """An entity's or speaker's `summary` (see SHARED_SUMMARY); None for other entries."""
+    if table not in SUMMARY_FIELDS:
+        return None
+    values = [item.get(f) for f in SUMMARY_FIELDS[table]]
+    values.append(len(item.get(SUMMARY_COUNTED[table]) or []))
+    return json.dumps(values, ensure_ascii=False)
+
+
 def _unpacked(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """(item, fields as a JSON array, count) -> (item, *fields, count)."""
-    out = []
-    for item, packed, count in rows:
-        out.append((item, *json.loads(packed), count))
-    return out
+    """(item, summary) -> (item, *fields, count)."""
+    return [(item, *json.loads(packed)) for item, packed in rows]
 
 
 def _by_item(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:

@@ -21,7 +21,7 @@ from parallax.analyze import relink
 from parallax.crossdoc import pool
 from parallax.crossdoc.blocks import WHOLE, BlockKeys, components, copies, neighbours
 from parallax.models import DocumentRecord
-from parallax.store import Store
+from parallax.store import SHARED_RESULTS, SHARED_SUMMARY, Store
 
 keys_sets = st.dictionaries(
     st.integers(0, 30),
@@ -195,6 +195,28 @@ def test_entity_and_speaker_tables_merge_what_the_record_merges(
                              len(s.statements))
             for s in record.speakers
         }  # fmt: skip
+
+        # the summaries kept beside the entries are what SQLite reads from the entries
+        # themselves (a database written before they were kept), and give the same tables
+        for table in SHARED_RESULTS:
+            kept = store.conn.execute(
+                f"SELECT summary FROM result_{table} ORDER BY position"
+            ).fetchall()
+            assert kept and all(r[0] for r in kept)
+            store.conn.execute(f"UPDATE result_{table} SET summary = NULL")
+            read = store.conn.execute(
+                f"SELECT {SHARED_SUMMARY[table]} FROM result_{table} ORDER BY position"
+            )
+            assert [json.loads(r[0]) for r in kept] == [json.loads(r[0]) for r in read.fetchall()]
+        tables_before = [
+            store.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in SHARED_RESULTS
+        ]
+        store.begin()
+        store.write_shared(None)
+        store.conn.commit()
+        assert tables_before == [
+            store.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in SHARED_RESULTS
+        ]
 
 
 def test_new_reports_join_old_blocks_as_units(

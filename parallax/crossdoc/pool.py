@@ -14,6 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from typing import Any, NamedTuple, TypeVar
 
+from parallax import collector
 from parallax.crossdoc import features as text
 from parallax.crossdoc.blocks import BlockKeys, block_keys
 from parallax.crossdoc.record import Record
@@ -139,7 +140,7 @@ def _mapped(
             yield batch, fn([v for _, v in batch], *args)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with collector.frozen_for_children(), ProcessPoolExecutor(workers, mp_context=context) as pool:
         pending: deque[tuple[list[tuple[T, Any]], Future[list[Any]]]] = deque()
         for batch in batches:
             pending.append((batch, pool.submit(fn, [v for _, v in batch], *args)))

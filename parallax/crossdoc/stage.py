@@ -5,14 +5,13 @@ the new copies `Record.documents`)."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import gc
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TypeVar
 
+from parallax import collector
 from parallax.crossdoc.record import (
     Agreement,
     Contradiction,
@@ -41,23 +40,8 @@ def cross_check(
     `features`: the reports' `TextFeatures` by name, where stored (the others are read
     from their texts: the same record either way)."""
     gaz = gaz or get_gazetteer()
-    with collector_paused():
+    with collector.paused():
         return _cross_check(docs, gaz, anchored, features)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cross-check makes and drops hundreds of thousands of small records, freed by
-    reference counting (checking a block of 883 reports leaves a few hundred objects in
-    cycles); the cyclic collector's passes over them (a fifth of a large block's time)
-    wait until it is done."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _cross_check(

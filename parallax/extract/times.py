@@ -10,6 +10,7 @@ document date (the anchor) is known, which may only happen at the link stage.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -990,21 +991,29 @@ def _in_quarter_context(t: TimeExpr, quarter: tuple[int, int, int] | None) -> st
 # -- calendar dates of events --------------------------------------------------
 
 
+DAY_VALUE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T|$)")
+WEEK_VALUE = re.compile(r"(\d{4}-W\d{2})(?:-WE)?$")
+MONTH_VALUE = re.compile(r"\d{4}-\d{2}")
+YEAR_VALUE = re.compile(r"(\d{4})(?:-(?:Q[1-4]|H[12]|SP|SU|FA|WI))?")
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def calendar_date(value: str | None) -> tuple[str | None, str | None]:
     """(date, precision) of a TimeML value on the calendar, in the spirit of ACLED's time
     precision: a day ('2023-09-20', also from '2023-09-20TMO' or a clock time), a week
     ('2023-W38', also its weekend), a month, or a year (also from a quarter, a half or a
-    season). Anything else (durations, PRESENT_REF, decades) is no date: (None, None)."""
+    season). Anything else (durations, PRESENT_REF, decades) is no date: (None, None).
+    (News repeats a few values: each is read once per process.)"""
     v = value or ""
-    m = re.match(r"(\d{4}-\d{2}-\d{2})(?:T|$)", v)
+    m = DAY_VALUE.match(v)
     if m:
         return m.group(1), "day"
-    m = re.match(r"(\d{4}-W\d{2})(?:-WE)?$", v)
+    m = WEEK_VALUE.match(v)
     if m:
         return m.group(1), "week"
-    if re.fullmatch(r"\d{4}-\d{2}", v):
+    if MONTH_VALUE.fullmatch(v):
         return v, "month"
-    m = re.fullmatch(r"(\d{4})(?:-(?:Q[1-4]|H[12]|SP|SU|FA|WI))?", v)
+    m = YEAR_VALUE.fullmatch(v)
     if m:
         return m.group(1), "year"
     return None, None
