@@ -19,6 +19,8 @@ from parallax.link import (
     link_stories,
     sparse_average_linkage,
     story_features,
+    story_rows,
+    tfidf_vectors,
 )
 from parallax.models import DocumentRecord, EventMention, RawDocument
 from parallax.pipeline import record_from_doc
@@ -272,6 +274,29 @@ def test_story_features_carry_names_years_and_figures(nlp) -> None:
     assert any(k.startswith("e:") and "dornik" in k for k in feats)
     assert feats["w:passenger"] >= 1  # plural folded
     assert "w:the" not in feats
+
+
+def test_story_rows_are_the_tfidf_vectors_over_shared_features(nlp) -> None:
+    """The rows computed as arrays over every report give each report's `tfidf_vectors`
+    entry, kept to the features two reports share, in the order of their names."""
+    raws = [
+        RawDocument(name, text, f"{name}.txt", "text")
+        for name, text in (
+            ("sink_a", SINKING_A),
+            ("fire_a", FIRE_A),
+            ("sink_b", SINKING_B),
+            ("fire_b", FIRE_B),
+            *((raw.name, raw.text) for raw in REPORTS),
+        )
+    ]
+    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    vecs = tfidf_vectors([story_features(d) for d in docs])
+    shared = sorted({k for v in vecs for k in v if sum(k in w for w in vecs) > 1})
+    rows, count = story_rows(docs)
+    assert count == len(shared) > 0
+    for vec, (at, weights) in zip(vecs, rows, strict=True):
+        assert [shared[i] for i in at] == [k for k in shared if k in vec]
+        assert weights.tolist() == pytest.approx([vec[shared[i]] for i in at], rel=1e-6)
 
 
 def test_average_linkage_merges_on_mean_similarity() -> None:

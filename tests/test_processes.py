@@ -119,3 +119,17 @@ def test_two_concurrent_runs_on_one_database_both_finish(tmp_path: Path) -> None
     finally:
         conn.close()
     assert counts == (4, 4) and failures == 0
+
+
+def test_forked_workers_leave_the_parent_objects_out_of_collections() -> None:
+    """While workers forked from this process run, the objects it had are frozen (no
+    collection walks them, the workers' included), and collected as usual afterwards."""
+    import gc
+
+    from parallax import collector
+
+    gc.unfreeze()
+    before = [object() for _ in range(10)]
+    with collector.frozen_for_children():
+        assert gc.get_freeze_count() >= len(before)
+    assert gc.get_freeze_count() == 0
