@@ -251,17 +251,17 @@ the ferry in Lisk harbour on August 9, 2014. Lisk firefighters fought the flames
 """
 
 
-def test_reports_of_two_similar_events_form_two_stories(nlp) -> None:
-    raws = [
-        RawDocument(name, text, f"{name}.txt", "text")
-        for name, text in (
-            ("sink_a", SINKING_A),
-            ("fire_a", FIRE_A),
-            ("sink_b", SINKING_B),
-            ("fire_b", FIRE_B),
-        )
+def two_stories(nlp) -> list[DocumentRecord]:
+    """Two reports of a ferry sinking and two of a ferry fire."""
+    stories = (("sink_a", SINKING_A), ("fire_a", FIRE_A), ("sink_b", SINKING_B), ("fire_b", FIRE_B))
+    return [
+        record_from_doc(raw, nlp(raw.text))
+        for raw in (RawDocument(n, text, f"{n}.txt", "text") for n, text in stories)
     ]
-    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+
+
+def test_reports_of_two_similar_events_form_two_stories(nlp) -> None:
+    docs = two_stories(nlp)
     result = link(docs, get_gazetteer((GAZETTEER,)))
     assert sorted(result.stories) == [["fire_a", "fire_b"], ["sink_a", "sink_b"]]
 
@@ -279,17 +279,7 @@ def test_story_features_carry_names_years_and_figures(nlp) -> None:
 def test_story_rows_are_the_tfidf_vectors_over_shared_features(nlp) -> None:
     """The rows computed as arrays over every report give each report's `tfidf_vectors`
     entry, kept to the features two reports share, in the order of their names."""
-    raws = [
-        RawDocument(name, text, f"{name}.txt", "text")
-        for name, text in (
-            ("sink_a", SINKING_A),
-            ("fire_a", FIRE_A),
-            ("sink_b", SINKING_B),
-            ("fire_b", FIRE_B),
-            *((raw.name, raw.text) for raw in REPORTS),
-        )
-    ]
-    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    docs = [*two_stories(nlp), *records(nlp).values()]
     vecs = tfidf_vectors([story_features(d) for d in docs])
     shared = sorted({k for v in vecs for k in v if sum(k in w for w in vecs) > 1})
     rows, count = story_rows(docs)
@@ -325,16 +315,7 @@ def test_sparse_linkage_merges_as_the_full_matrix_does() -> None:
 
 
 def test_large_sets_find_the_same_stories_without_the_full_matrix(nlp, monkeypatch) -> None:
-    raws = [
-        RawDocument(name, text, f"{name}.txt", "text")
-        for name, text in (
-            ("sink_a", SINKING_A),
-            ("fire_a", FIRE_A),
-            ("sink_b", SINKING_B),
-            ("fire_b", FIRE_B),
-        )
-    ]
-    docs = [record_from_doc(raw, nlp(raw.text)) for raw in raws]
+    docs = two_stories(nlp)
     full = link_stories(docs)
     monkeypatch.setattr(link_module, "DENSE_LIMIT", 1)  # the path of large sets
 
