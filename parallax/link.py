@@ -7,12 +7,12 @@ import datetime as dt
 import functools
 import hashlib
 import heapq
-import math
 import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -1190,19 +1190,48 @@ def tfidf_vectors(
 ) -> list[dict[str, float]]:
     """TF-IDF over the collection (sublinear counts, smoothed idf), each feature scaled by
     the weight of its kind (the key's first letter, FEATURE_WEIGHTS by default), unit
-    length."""
-    weights = FEATURE_WEIGHTS if weights is None else weights
-    n = len(features)
-    df: Counter[str] = Counter()
-    for f in features:
-        df.update(f.keys())
-    idf = {k: math.log((1 + n) / (1 + c)) + idf_floor for k, c in df.items()}
-    out = []
-    for f in features:
-        vec = {k: (1.0 + math.log(c)) * idf[k] * weights.get(k[0], 1.0) for k, c in f.items()}
-        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
-        out.append({k: x / norm for k, x in vec.items()})
+    length: each report's vector as a dictionary (see `_tfidf`)."""
+    found = _tfidf(features, idf_floor, weights)
+    keys = list(found.vocab)
+    out: list[dict[str, float]] = [{} for _ in features]
+    for i, d, x in zip(
+        found.idx.tolist(), found.doc_of.tolist(), found.values.tolist(), strict=True
+    ):
+        out[d][keys[i]] = x
     return out
+
+
+class _Weighted(NamedTuple):
+    """Every report's weighted features as flat arrays: feature index (into `vocab`, in
+    first-seen order), report index and weight, one entry per feature of a report; and
+    how many reports have each feature."""
+
+    vocab: dict[str, int]
+    idx: np.ndarray
+    doc_of: np.ndarray
+    values: np.ndarray
+    df: np.ndarray
+
+
+def _tfidf(
+    features: list[Counter[str]], idf_floor: float, weights: dict[str, float] | None
+) -> _Weighted:
+    """The one computation of `tfidf_vectors`' weights, as arrays over all reports."""
+    weights = FEATURE_WEIGHTS if weights is None else weights
+    vocab: dict[str, int] = {}
+    idx = np.fromiter(
+        (vocab.setdefault(k, len(vocab)) for f in features for k in f), np.int64
+    )  # fmt: skip
+    counts = np.fromiter((c for f in features for c in f.values()), np.float64, len(idx))
+    n = len(features)
+    doc_of = np.repeat(np.arange(n), [len(f) for f in features])
+    df = np.bincount(idx, minlength=len(vocab))
+    idf = np.log((1 + n) / (1 + df)) + idf_floor
+    kind = np.array([weights.get(k[0], 1.0) for k in vocab], dtype=np.float64)
+    values = (1.0 + np.log(counts)) * idf[idx] * kind[idx]
+    norms = np.sqrt(np.bincount(doc_of, weights=values * values, minlength=n))
+    norms[norms == 0] = 1.0
+    return _Weighted(vocab, idx, doc_of, values / norms[doc_of], df)
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -1282,36 +1311,28 @@ Rows = list[tuple[np.ndarray, np.ndarray]]  # per report: feature indices, float
 def story_rows(
     docs: list[DocumentRecord], features: Mapping[str, TextFeatures] | None = None
 ) -> tuple[Rows, int]:
-    """Each report's weighted vector (see `story_features`, weighed as `tfidf_vectors`
-    does) over the features at least two reports share, as sparse rows; and the number of
-    such features. Computed as arrays over every report's features at once."""
+    """Each report's weighted vector (see `story_features` and `tfidf_vectors`) over the
+    features at least two reports share, as sparse rows; and the number of such
+    features."""
     known = features or {}
-    counted = [story_features(d, f.words if (f := known.get(d.name)) else None) for d in docs]
-    vocab: dict[str, int] = {}
-    idx = np.fromiter(
-        (vocab.setdefault(k, len(vocab)) for f in counted for k in f), np.int64
-    )  # fmt: skip
-    counts = np.fromiter((c for f in counted for c in f.values()), np.float64, len(idx))
-    n = len(docs)
-    doc_of = np.repeat(np.arange(n), [len(f) for f in counted])
-    df = np.bincount(idx, minlength=len(vocab))
-    idf = np.log((1 + n) / (1 + df)) + IDF_FLOOR
-    kind = np.array([FEATURE_WEIGHTS.get(k[0], 1.0) for k in vocab], dtype=np.float64)
-    values = (1.0 + np.log(counts)) * idf[idx] * kind[idx]
-    norms = np.sqrt(np.bincount(doc_of, weights=values * values, minlength=n))
-    norms[norms == 0] = 1.0
-    values /= norms[doc_of]
-    shared = sorted(k for k, i in vocab.items() if df[i] > 1)
-    rank = np.full(len(vocab), -1, dtype=np.int64)
-    rank[[vocab[k] for k in shared]] = np.arange(len(shared))
-    keep = rank[idx] >= 0
-    at, doc, weight = rank[idx][keep], doc_of[keep], values[keep].astype(np.float32)
+    found = _tfidf(
+        [story_features(d, f.words if (f := known.get(d.name)) else None) for d in docs],
+        IDF_FLOOR,
+        None,
+    )
+    shared = sorted(k for k, i in found.vocab.items() if found.df[i] > 1)
+    rank = np.full(len(found.vocab), -1, dtype=np.int64)
+    rank[[found.vocab[k] for k in shared]] = np.arange(len(shared))
+    ranked = rank[found.idx]
+    keep = ranked >= 0
+    at, doc = ranked[keep], found.doc_of[keep]
+    weight = found.values[keep].astype(np.float32)
     order = np.lexsort((at, doc))
-    ends = np.cumsum(np.bincount(doc, minlength=n))
-    starts = ends - np.bincount(doc, minlength=n)
     at, weight = at[order], weight[order]
-    rows: Rows = [(at[a:b], weight[a:b]) for a, b in zip(starts, ends, strict=True)]
-    return rows, len(shared)
+    per_doc = np.bincount(doc, minlength=len(docs))
+    ends = np.cumsum(per_doc)
+    starts = ends - per_doc
+    return [(at[a:b], weight[a:b]) for a, b in zip(starts, ends, strict=True)], len(shared)
 
 
 def _dense_similarity(rows: Rows) -> np.ndarray:
