@@ -189,32 +189,50 @@ def _resolve(name: str, gaz: Gazetteer, start: int, d: DocumentRecord) -> str | 
     return None
 
 
-def _agent(text: str, offset: int, gaz: Gazetteer, d: DocumentRecord, framed: bool) -> str | None:
-    """Who the clause says did it: "fired by X", "X's responsibility", "X carried out",
-    "a rocket from X"; "an X airstrike" only in a clause that tells a cause ("caused
-    by an X airstrike", "killed in an X airstrike")."""
+AGENT_KEYS = ("by", "owned", "subject", "from")  # and "before_noun" in a framed clause
+
+
+def _agent_names(text: str, offset: int, framed: bool) -> tuple[tuple[str, int], ...]:
+    """The names a clause may give as who did it, each with its offset in the report, in
+    the order they are tried: "fired by X", "X's responsibility", "X carried out", "a
+    rocket from X"; "an X airstrike" only in a clause that tells a cause ("caused by an
+    X airstrike", "killed in an X airstrike"). Read from the text alone."""
     pats = _patterns()
-    keys = ("by", "owned", "subject", "from") + (("before_noun",) if framed else ())
-    for key in keys:
+    out = []
+    for key in AGENT_KEYS + (("before_noun",) if framed else ()):
         for m in pats[key].finditer(text):
             name = next((g for g in m.groups() if g), None)
-            if name is None:
-                continue
-            found = _resolve(name, gaz, offset + m.start(), d)
-            if found:
-                return found
+            if name is not None:
+                out.append((name, offset + m.start()))
+    return tuple(out)
+
+
+def _agent(names: Sequence[tuple[str, int]], gaz: Gazetteer, d: DocumentRecord) -> str | None:
+    """Who the clause says did it: the first of its `_agent_names` that is an actor."""
+    for name, at in names:
+        found = _resolve(name, gaz, at, d)
+        if found:
+            return found
     return None
 
 
-def _weapon(text: str, gaz: Gazetteer) -> str | None:
+def _weapon_names(text: str) -> tuple[str, ...]:
+    """The names a clause may give as the weapon, in order ("the Tochka-U tactical
+    missile", "missiles of the Iskander missile complex"): read from the text alone; the
+    weapon is the first that names no country or actor (`_weapon`)."""
     not_names = set(lexicon()["not_names"])
+    out = []
     for m in _patterns()["weapon"].finditer(text):
         name = m.group("name")
-        if name in not_names or gaz.country_of_demonym(name) or gaz.actor_name(name):
+        if name in not_names:
             continue
         if "-" in name or re.search(r"\bmissile\s+(?:complex|system)\b", m.group(0)):
-            return name
-    return None
+            out.append(name)
+    return tuple(out)
+
+
+def _weapon(names: Sequence[str], gaz: Gazetteer) -> str | None:
+    return next((n for n in names if not (gaz.country_of_demonym(n) or gaz.actor_name(n))), None)
 
 
 LAUNCHED_FROM = re.compile(
@@ -223,19 +241,30 @@ LAUNCHED_FROM = re.compile(
 )
 
 
-def _site(text: str, offset: int, d: DocumentRecord) -> str | None:
-    """The place a weapon was launched from: a place the report names after "from" in a
-    clause that tells of a launch ("launched from Shakhtarsk", "troops from the occupied
-    territories in the Luhansk region deployed")."""
+def _launch_site(text: str, offset: int) -> tuple[str | None, tuple[tuple[int, int], ...]]:
+    """Where a clause that tells of a launch says it came from, read from the text alone:
+    the name after "launched from" ("launched from Shakhtarsk"), else the stretches of
+    the report after each "from" where a place the report names may stand ("troops from
+    the occupied territories in the Luhansk region deployed"); nothing for a clause that
+    tells of no launch."""
     if not _patterns()["launch"].search(text):
-        return None
+        return None, ()
     m = LAUNCHED_FROM.search(text)
     if m:
-        return m.group("name")
-    for m in re.finditer(r"\bfrom\s+", text):
-        window = (offset + m.end(), offset + min(len(text), m.end() + 60))
+        return m.group("name"), ()
+    windows = ((offset + m.end(), offset + min(len(text), m.end() + 60))
+               for m in re.finditer(r"\bfrom\s+", text))  # fmt: skip
+    return None, tuple(windows)
+
+
+def _site(named: str | None, windows: Sequence[tuple[int, int]], d: DocumentRecord) -> str | None:
+    """The place a weapon was launched from (see `_launch_site`): the name, else the
+    first place the report names in one of the windows."""
+    if named:
+        return named
+    for start, end in windows:
         for mention in d.mentions:
-            if mention.kind == "place" and window[0] <= mention.start < window[1]:
+            if mention.kind == "place" and start <= mention.start < end:
                 return mention.canonical
     return None
 
@@ -296,8 +325,7 @@ def _cause(text: str, framed: bool) -> str | None:
 
 def account_clauses(text: str) -> list[tuple[int, int]]:
     """The clauses of a text that may tell an account: they name a cause, an agent, a
-    weapon, a denial or a dispute, and are no running total or history. Read from the
-    text alone (see `TextFeatures.clauses`)."""
+    weapon, a denial or a dispute, and are no running total or history."""
     pats = _patterns()
     out = []
     for s_start, s_end in sentences(text):
@@ -308,56 +336,118 @@ def account_clauses(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What one clause of a report says, read from its text alone: all of an `Account`
+    but what needs the gazetteer, the report's names or its quotes (who the candidate
+    names are, the place a launch came from, the speaker). The same whichever reports
+    the report is checked with: the cross-check keeps it (`TextFeatures.readings`)."""
+
+    start: int
+    end: int
+    denial: bool
+    generic_denial: bool
+    denies_blame: bool
+    negated: bool
+    dispute: bool
+    cause: str | None
+    agents: tuple[tuple[str, int], ...]  # `_agent_names`
+    weapons: tuple[str, ...]  # `_weapon_names`
+    site: str | None  # `_launch_site`: the name after "launched from"
+    site_windows: tuple[tuple[int, int], ...]  # `_launch_site`: where a place may stand
+    numbers: tuple[int, ...]
+    claim: tuple[int, int] | None
+    claim_by: str | None
+    claim_agents: tuple[tuple[str, int], ...]
+    claim_cause: str | None
+
+
+def readings(text: str) -> list[Reading]:
+    """The readings of a text's clauses that may tell an account (`account_clauses`),
+    leaving out those that can tell none: no cause, denial or dispute, and no name that
+    could be an agent, a weapon or a launch site."""
+    pats = _patterns()
+    out = []
+    for start, end in account_clauses(text):
+        part = text[start:end]
+        denial = bool(pats["denial"].search(part) or pats["predicate"].search(part))
+        framed = bool(pats["frame"].search(part))
+        agents = _agent_names(part, start, framed)
+        cause = _cause(part, framed)
+        weapons = _weapon_names(part)
+        site, windows = _launch_site(part, start)
+        dispute = bool(pats["dispute"].search(part)) and bool(
+            pats["count"].search(part) or pats["number"].search(part)
+        )
+        if not (agents or cause or weapons or site or windows or denial or dispute):
+            continue
+        negated = bool(pats["negation"].search(part))
+        claim, claim_by = _claim(part, start) if denial else (None, None)
+        claim_agents: tuple[tuple[str, int], ...] = ()
+        claim_cause = None
+        if claim is not None:
+            told = text[claim[0] : claim[1]]
+            claim_agents = _agent_names(told, claim[0], True)
+            claim_cause = _cause(told, True)
+        out.append(
+            Reading(
+                start=start,
+                end=end,
+                denial=denial,
+                generic_denial=denial and bool(pats["object"].search(part)),
+                denies_blame=(denial or negated) and bool(pats["blame"].search(part)),
+                negated=negated,
+                dispute=dispute,
+                cause=cause,
+                agents=agents,
+                weapons=weapons,
+                site=site,
+                site_windows=windows,
+                numbers=tuple(int(n.replace(",", "")) for n in pats["number"].findall(part)),
+                claim=claim,
+                claim_by=claim_by,
+                claim_agents=claim_agents,
+                claim_cause=claim_cause,
+            )
+        )
+    return out
+
+
 def accounts(
-    d: DocumentRecord, gaz: Gazetteer, candidates: Sequence[tuple[int, int]] | None = None
+    d: DocumentRecord, gaz: Gazetteer, read: Sequence[Reading] | None = None
 ) -> list[Account]:
     """Every clause of a report that tells who did it, what caused it, with what weapon
-    or from where, or that denies or disputes something. `candidates`: the report's
-    `account_clauses`, if known."""
-    pats = _patterns()
+    or from where, or that denies or disputes something. `read`: the report's
+    `readings`, if known (else read from its text: the same accounts)."""
     quotes = sorted(d.quotes, key=lambda q: q.start)
     out = []
-    for start, end in account_clauses(d.text) if candidates is None else candidates:
-        text = d.text[start:end]
-        denial = bool(pats["denial"].search(text) or pats["predicate"].search(text))
-        framed = bool(pats["frame"].search(text))
-        agent = _agent(text, start, gaz, d, framed)
-        cause = _cause(text, framed)
-        weapon, site = _weapon(text, gaz), _site(text, start, d)
-        dispute = bool(pats["dispute"].search(text)) and bool(
-            pats["count"].search(text) or pats["number"].search(text)
-        )
-        if not (agent or cause or weapon or site or denial or dispute):
+    for r in readings(d.text) if read is None else read:
+        agent = _agent(r.agents, gaz, d)
+        weapon = _weapon(r.weapons, gaz)
+        site = _site(r.site, r.site_windows, d)
+        if not (agent or r.cause or weapon or site or r.denial or r.dispute):
             continue
-        negated = bool(pats["negation"].search(text))
-        claim, claim_by = _claim(text, start) if denial else (None, None)
-        claim_agent = claim_cause = None
-        if claim is not None:
-            told = d.text[claim[0] : claim[1]]
-            claim_agent = _agent(told, claim[0], gaz, d, True)
-            claim_cause = _cause(told, True)
-        numbers = tuple(int(n.replace(",", "")) for n in pats["number"].findall(text))
         out.append(
             Account(
                 document=d.name,
-                start=start,
-                end=end,
-                text=text.strip(),
-                speaker=_speaker(quotes, start, end),
+                start=r.start,
+                end=r.end,
+                text=d.text[r.start : r.end].strip(),
+                speaker=_speaker(quotes, r.start, r.end),
                 agent=agent,
-                cause=cause,
+                cause=r.cause,
                 weapon=weapon,
                 site=site,
-                negated=negated,
-                denial=denial,
-                generic_denial=denial and bool(pats["object"].search(text)),
-                denies_blame=(denial or negated) and bool(pats["blame"].search(text)),
-                dispute=dispute,
-                numbers=numbers,
-                claim=claim,
-                claim_by=claim_by,
-                claim_agent=claim_agent,
-                claim_cause=claim_cause,
+                negated=r.negated,
+                denial=r.denial,
+                generic_denial=r.generic_denial,
+                denies_blame=r.denies_blame,
+                dispute=r.dispute,
+                numbers=r.numbers,
+                claim=r.claim,
+                claim_by=r.claim_by,
+                claim_agent=_agent(r.claim_agents, gaz, d) if r.claim is not None else None,
+                claim_cause=r.claim_cause,
             )
         )
     return out

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from parallax.accounts import Reading
 
 
 @dataclass
@@ -201,7 +204,7 @@ class TextFeatures:
     signature: tuple[int, ...]  # the MinHash signature of `shingles`
     wire: str | None  # the wire service the report credits
     words: dict[str, int]  # content-word story features (`w:` stem) and their counts
-    clauses: tuple[tuple[int, int], ...]  # clauses that may tell an account (accounts)
+    readings: tuple[Reading, ...]  # what its clauses that may tell an account say
 
 
 def from_dict(data: dict[str, Any]) -> DocumentRecord:

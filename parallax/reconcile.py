@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.accounts import Account, accounts, sentences
+from parallax.accounts import Account, Reading, accounts, sentences
 from parallax.extract.framing import framing_of
 from parallax.gazetteer import Gazetteer, get_gazetteer
 from parallax.link import Linked
@@ -676,9 +676,9 @@ def account_contradictions(
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
     size = {e.id: len(e.documents) for e in linked.events}
 
-    def clauses_of(d: DocumentRecord) -> tuple[tuple[int, int], ...] | None:
+    def readings_of(d: DocumentRecord) -> tuple[Reading, ...] | None:
         f = (features or {}).get(d.name)
-        return f.clauses if f else None
+        return f.readings if f else None
 
     def home(x: Told) -> str:
         return src.get(x[0].name, x[0].name)
@@ -732,7 +732,7 @@ def account_contradictions(
 
     for story in stories:
         members = [by_name[n] for n in story if n in by_name]
-        accs = [(d, a) for d in members for a in accounts(d, gaz, clauses_of(d))]
+        accs = [(d, a) for d in members for a in accounts(d, gaz, readings_of(d))]
         tellers = [(d, a) for d, a in accs if a.tells and a.claim is None]
         denials = [(d, a) for d, a in accs if a.denial or (a.negated and a.agent)]
 

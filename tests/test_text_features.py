@@ -13,6 +13,7 @@ from test_incremental import SETTINGS
 from test_incremental import corpus as corpus  # noqa: F401 (the fixture)
 
 import parallax.analyze as analyze_mod
+from parallax.accounts import accounts, readings
 from parallax.analyze import relink
 from parallax.crossdoc import cross_check
 from parallax.crossdoc import features as text
@@ -41,11 +42,26 @@ def test_the_record_is_the_same_with_stored_features(
 ) -> None:
     gaz = get_gazetteer(SETTINGS.gazetteer_files)
     stored = {d.name: text.decode(text.encode(text.text_features(d))) for d in corpus}
-    assert any(f.clauses for f in stored.values()) and any(f.words for f in stored.values())
+    assert any(f.readings for f in stored.values()) and any(f.words for f in stored.values())
     plain = cross_check(corpus, gaz, True)
     read = cross_check(corpus, gaz, True, stored)
     assert read.to_dict() == plain.to_dict()
     assert read.documents == plain.documents and read.facts == plain.facts
+
+
+def test_stored_readings_give_the_accounts_the_text_gives(
+    corpus: list[DocumentRecord],  # noqa: F811 (the fixture)
+) -> None:
+    """An account read from a stored reading (its names resolved, its speaker found, at
+    the check) is the account read from the text at once."""
+    gaz = get_gazetteer(SETTINGS.gazetteer_files)
+    told = 0
+    for d in corpus:
+        stored = text.decode(text.encode(text.text_features(d))).readings
+        assert stored == tuple(readings(d.text))
+        assert accounts(d, gaz, stored) == accounts(d, gaz)
+        told += len(accounts(d, gaz))
+    assert told >= 5
 
 
 @pytest.fixture

@@ -2,28 +2,31 @@
 
 Checking a block again (reports were added to it) links and reconciles its reports anew,
 but a report's copy shingles, word 5-grams and their MinHash signature, wire credit,
-content words and candidate account clauses depend on its text and outlet alone. The
+content words and the text-only readings of its clauses that may tell an account
+(`accounts.readings`) depend on its text and outlet alone. The
 store keeps them (`Store.save_features`) from the first check of the report's block, so
 a later check of the block does only the work between reports. `FEATURES_VERSION` names
-how they are computed: stored features of another version are computed again."""
+how they are computed (a change to how they are read, or to the lexicons they read,
+names a new one): stored features of another version are computed again."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
 
-from parallax.accounts import account_clauses
+from parallax.accounts import Reading, readings
 from parallax.link import _shingles as copy_shingles
 from parallax.link import word_features
 from parallax.models import DocumentRecord, TextFeatures
 from parallax.reconcile import minhash, shingle_set, wire_credit
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2  # 2: account readings, not only their clauses
 
 # a stored row: (copy shingles, shingles, signature) as little-endian 32-bit numbers (all
-# below 2**32), the wire credit, the words and the clauses as JSON
+# below 2**32), the wire credit, the words and the account readings as JSON
 Row = tuple[bytes, bytes, bytes, str | None, str, str]
 
 
@@ -35,7 +38,7 @@ def text_features(d: DocumentRecord) -> TextFeatures:
         signature=minhash(shingles),
         wire=wire_credit(d),
         words=dict(word_features(d.text)),
-        clauses=tuple(account_clauses(d.text)),
+        readings=tuple(readings(d.text)),
     )
 
 
@@ -54,17 +57,37 @@ def encode(f: TextFeatures) -> Row:
         np.asarray(f.signature, dtype="<u4").tobytes(),
         f.wire,
         json.dumps(f.words, ensure_ascii=False, separators=(",", ":")),
-        json.dumps(f.clauses, separators=(",", ":")),
+        json.dumps([_reading_row(r) for r in f.readings], separators=(",", ":")),
     )
 
 
 def decode(row: Row) -> TextFeatures:
-    copies, shingles, signature, wire, words, clauses = row
+    copies, shingles, signature, wire, words, read = row
     return TextFeatures(
         copy_shingles=frozenset(_unpacked(copies)),
         shingles=frozenset(_unpacked(shingles)),
         signature=tuple(_unpacked(signature)),
         wire=wire,
         words=json.loads(words),  # written by `encode`: names to counts
-        clauses=tuple((int(a), int(b)) for a, b in json.loads(clauses)),
+        readings=tuple(_reading(r) for r in json.loads(read)),
     )
+
+
+def _reading_row(r: Reading) -> list[Any]:
+    return [getattr(r, f) for f in READING_FIELDS]
+
+
+def _pairs(items: list[list[Any]]) -> tuple[tuple[Any, Any], ...]:
+    return tuple((a, b) for a, b in items)
+
+
+def _reading(row: list[Any]) -> Reading:
+    """A `Reading` from its JSON row (JSON keeps tuples as lists)."""
+    r = dict(zip(READING_FIELDS, row, strict=True))
+    r.update({k: _pairs(r[k]) for k in ("agents", "site_windows", "claim_agents")})
+    r.update(weapons=tuple(r["weapons"]), numbers=tuple(r["numbers"]))
+    r.update(claim=None if r["claim"] is None else (r["claim"][0], r["claim"][1]))
+    return Reading(**r)
+
+
+READING_FIELDS = tuple(f.name for f in fields(Reading))
