@@ -12,6 +12,9 @@ then times, each in a fresh Python process (imports before the clock):
   (`resource.getrusage` maxrss of the process plus that of its largest child);
 - adding 10 new reports to the database of N (a second `run_analysis`, cross-check included),
   then the same 10 again (a third run that adds nothing: no cross-check, `readd_s`);
+- adding 10 other new reports to a copy of that database in a new process, as a
+  `parallax analyze` of new reports runs (`add10_new_process_s`; the copy is read through
+  once first, as a database in use is in the page cache);
 - bare spaCy, `nlp.pipe(texts, n_process=2, batch_size=BATCH_SIZE)` on the same texts, the
   batch size Parallax's workers use, model loading left out;
 - with `--ray`, the per-report stage alone on a local Ray (`--ray-n` reports, default 200)
@@ -194,6 +197,43 @@ def run_parallax(corpus: Path, extra: Path, db: Path) -> dict[str, Any]:
         }
 
 
+def run_add(db: Path, more: Path) -> dict[str, Any]:
+    """In a fresh process: the reports of `more` added to a copy of `db`, cross-check
+    included."""
+    import sqlite3
+
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    import parallax.analyze as analyze_mod
+    from parallax.pipeline import Settings
+    from parallax.store import Store
+
+    relink_s: list[float] = []
+    relink = analyze_mod.relink
+
+    def timed_relink(*args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return relink(*args, **kwargs)
+        finally:
+            relink_s.append(time.perf_counter() - t)
+
+    analyze_mod.relink = timed_relink  # type: ignore[assignment]
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "more.db"
+        with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+            src.backup(dst)
+        with copy.open("rb") as f:
+            while f.read(1 << 24):
+                pass
+        with Store(copy) as store:
+            t = time.perf_counter()
+            summary = analyze_mod.run_analysis([str(more)], store, Settings())
+            took = time.perf_counter() - t
+    return {"add10_new_process_s": took, "add10_new_process_crossdoc_s": relink_s[0],
+            "added_new_process": len(summary.added)}  # fmt: skip
+
+
 def run_recheck(db: Path, upto: int) -> dict[str, Any]:
     """In a fresh process: the cross-document stage over the first `upto` reports of a
     copy of `db`, as the whole run computes it (their block keys, text features, blocks and
@@ -289,10 +329,12 @@ def fitted_exponent(points: list[tuple[int, float]]) -> float | None:
 
 def measure(n: int, texts: list[str], args: argparse.Namespace) -> dict[str, Any]:
     reports, extra = build_corpus(texts, n)
+    _, later = build_corpus(texts, n + ADDED)  # the ADDED reports after those
     with tempfile.TemporaryDirectory(prefix=f"parallax_scale_{n}_") as tmp:
-        corpus, more = Path(tmp) / "corpus", Path(tmp) / "more"
+        corpus, more, other = Path(tmp) / "corpus", Path(tmp) / "more", Path(tmp) / "other"
         write_corpus(reports, corpus)
         write_corpus(extra, more)
+        write_corpus(later, other)
         keep = args.keep or Path(tmp)
         keep.mkdir(parents=True, exist_ok=True)
         db = keep / f"scale_{n}.db"
@@ -301,6 +343,8 @@ def measure(n: int, texts: list[str], args: argparse.Namespace) -> dict[str, Any
         row: dict[str, Any] = {"n": n, "words": words(reports)}
         print(f"n={n}: {row['words']} words; parallax ...", file=sys.stderr, flush=True)
         row |= child("parallax", str(corpus), str(more), str(db))
+        print(f"n={n}: adding {ADDED} others in a new process ...", file=sys.stderr, flush=True)
+        row |= child("add", str(db), str(other))
         row["rechecks"] = []
         for upto in sorted(k for k in args.recheck_at if k < n):
             print(f"n={n}: cross-check of the first {upto} ...", file=sys.stderr, flush=True)
@@ -334,6 +378,11 @@ def show(row: dict[str, Any]) -> None:
         f"(cross-document {row['add10_crossdoc_s']:.1f} s); the same {ADDED} again "
         f"(nothing new): {row['readd_s']:.1f} s, cross-check "
         f"{'run again' if row['readd_rechecked'] else 'not run again'}"
+    )
+    print(
+        f"  adding {ADDED} others to a copy in a new process: "
+        f"{row['add10_new_process_s']:.1f} s (cross-document "
+        f"{row['add10_new_process_crossdoc_s']:.1f} s)"
     )
     print(
         f"  bare spaCy, n_process=2, batch_size={row['batch_size']}, on {row['spacy_docs']} "
@@ -379,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
         kind, *rest = args.child
         if kind == "parallax":
             out = run_parallax(Path(rest[0]), Path(rest[1]), Path(rest[2]))
+        elif kind == "add":
+            out = run_add(Path(rest[0]), Path(rest[1]))
         elif kind == "recheck":
             out = run_recheck(Path(rest[0]), int(rest[1]))
         elif kind == "spacy":
@@ -406,7 +457,8 @@ def main(argv: list[str] | None = None) -> int:
         line = (
             f"scale: n={r['n']} words_per_s={r['words_per_s']:.0f} "
             f"ratio_to_spacy={r['ratio_to_spacy']:.2f} crossdoc_share={r['crossdoc_share']:.3f} "
-            f"add10_s={r['add10_s']:.1f} readd_s={r['readd_s']:.1f} peak_mb={r['peak_mb']:.0f}"
+            f"add10_s={r['add10_s']:.1f} add10_new_process_s={r['add10_new_process_s']:.1f} "
+            f"readd_s={r['readd_s']:.1f} peak_mb={r['peak_mb']:.0f}"
         )
         if "ray_efficiency" in r:
             line += f" ray_efficiency={r['ray_efficiency']:.2f}"
