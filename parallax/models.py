@@ -205,6 +205,7 @@ class TextFeatures:
     wire: str | None  # the wire service the report credits
     words: dict[str, int]  # content-word story features (`w:` stem) and their counts
     readings: tuple[Reading, ...]  # what its clauses that may tell an account say
+    terms: tuple[tuple[str, int, int], ...]  # contested terms used (framing.term_uses)
 
 
 def from_dict(data: dict[str, Any]) -> DocumentRecord:

@@ -915,20 +915,26 @@ def reconcile(
         "agreements": agreements(linked, discs, by_source),
         "stories": [{"documents": s} for s in linked.stories],
         "sources": sources,
-        "framing": framing(docs, linked),
+        "framing": framing(docs, linked, features),
     }
 
 
 # -- framing ----------------------------------------------------------------------------
 
 
-def framing(docs: list[DocumentRecord], linked: Linked | None = None) -> list[dict[str, Any]]:
+def framing(
+    docs: list[DocumentRecord],
+    linked: Linked | None = None,
+    features: Mapping[str, TextFeatures] | None = None,
+) -> list[dict[str, Any]]:
     """Per contested term: every use with its user (None: the report's own voice) and the
     report's distance; `users` who use it as their own word, `one_sided` when a single
-    named user does and no report adopts it undistanced."""
+    named user does and no report adopts it undistanced. `features`: the reports'
+    `TextFeatures` by name, where known (their term uses)."""
     table: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in docs:
-        for u in framing_of(d):
+        f = (features or {}).get(d.name)
+        for u in framing_of(d, f.terms if f else None):
             table[u.term].append(
                 {
                     "document": d.name,

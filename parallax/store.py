@@ -176,7 +176,7 @@ BLOCK_SCHEMA = [
     "CREATE TABLE IF NOT EXISTS doc_features (doc_id INTEGER PRIMARY KEY REFERENCES "
     "documents(id) ON DELETE CASCADE, version INTEGER NOT NULL, copies BLOB NOT NULL, "
     "shingles BLOB NOT NULL, signature BLOB NOT NULL, wire TEXT, words TEXT NOT NULL, "
-    "clauses TEXT NOT NULL)",
+    "clauses TEXT NOT NULL, terms TEXT NOT NULL DEFAULT '[]')",
 ]
 SHARED_RESULTS = ("entities", "speakers")  # merged over the blocks that name them
 CHUNK = 500  # ids per SQL statement
@@ -279,6 +279,11 @@ class Store:
 
     def _add_new_columns(self) -> None:
         """A database written by an earlier version gets the item fields added since."""
+        have = {row[1] for row in self.conn.execute("PRAGMA table_info(doc_features)")}
+        if "terms" not in have:  # its rows are of an older FEATURES_VERSION: never read
+            self.conn.execute(
+                "ALTER TABLE doc_features ADD COLUMN terms TEXT NOT NULL DEFAULT '[]'"
+            )
         for table in RESULT_TABLES:
             have = {row[1] for row in self.conn.execute(f"PRAGMA table_info(result_{table})")}
             for name, decl in RESULT_COLUMNS.items():
@@ -684,7 +689,7 @@ class Store:
         """Store reports' cross-check features (`crossdoc.features.encode` rows) of the
         given version (inside the caller's transaction)."""
         self.conn.executemany(
-            "INSERT OR REPLACE INTO doc_features VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO doc_features VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(doc_id, version, *row) for doc_id, row in rows],
         )
 
@@ -694,7 +699,7 @@ class Store:
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
             for doc_id, *row in self.conn.execute(
-                "SELECT doc_id, copies, shingles, signature, wire, words, clauses FROM "
+                "SELECT doc_id, copies, shingles, signature, wire, words, clauses, terms FROM "
                 f"doc_features WHERE version = ? AND doc_id IN ({marks})",
                 (version, *chunk),
             ):

@@ -2,8 +2,8 @@
 
 Checking a block again (reports were added to it) links and reconciles its reports anew,
 but a report's copy shingles, word 5-grams and their MinHash signature, wire credit,
-content words and the text-only readings of its clauses that may tell an account
-(`accounts.readings`) depend on its text and outlet alone. The
+content words, the text-only readings of its clauses that may tell an account
+(`accounts.readings`) and its uses of contested terms depend on its text and outlet alone. The
 store keeps them (`Store.save_features`) from the first check of the report's block, so
 a later check of the block does only the work between reports. `FEATURES_VERSION` names
 how they are computed (a change to how they are read, or to the lexicons they read,
@@ -18,16 +18,17 @@ from typing import Any
 import numpy as np
 
 from parallax.accounts import Reading, readings
+from parallax.extract.framing import term_uses
 from parallax.link import _shingles as copy_shingles
 from parallax.link import word_features
 from parallax.models import DocumentRecord, TextFeatures
 from parallax.reconcile import minhash, shingle_set, wire_credit
 
-FEATURES_VERSION = 2  # 2: account readings, not only their clauses
+FEATURES_VERSION = 2  # 2: account readings, not only their clauses; term uses
 
 # a stored row: (copy shingles, shingles, signature) as little-endian 32-bit numbers (all
-# below 2**32), the wire credit, the words and the account readings as JSON
-Row = tuple[bytes, bytes, bytes, str | None, str, str]
+# below 2**32), the wire credit, the words, the account readings and the term uses as JSON
+Row = tuple[bytes, bytes, bytes, str | None, str, str, str]
 
 
 def text_features(d: DocumentRecord) -> TextFeatures:
@@ -39,6 +40,7 @@ def text_features(d: DocumentRecord) -> TextFeatures:
         wire=wire_credit(d),
         words=dict(word_features(d.text)),
         readings=tuple(readings(d.text)),
+        terms=tuple(term_uses(d.text)),
     )
 
 
@@ -58,11 +60,12 @@ def encode(f: TextFeatures) -> Row:
         f.wire,
         json.dumps(f.words, ensure_ascii=False, separators=(",", ":")),
         json.dumps([_reading_row(r) for r in f.readings], separators=(",", ":")),
+        json.dumps(f.terms, ensure_ascii=False, separators=(",", ":")),
     )
 
 
 def decode(row: Row) -> TextFeatures:
-    copies, shingles, signature, wire, words, read = row
+    copies, shingles, signature, wire, words, read, terms = row
     return TextFeatures(
         copy_shingles=frozenset(_unpacked(copies)),
         shingles=frozenset(_unpacked(shingles)),
@@ -70,6 +73,7 @@ def decode(row: Row) -> TextFeatures:
         wire=wire,
         words=json.loads(words),  # written by `encode`: names to counts
         readings=tuple(_reading(r) for r in json.loads(read)),
+        terms=tuple((t, int(a), int(b)) for t, a, b in json.loads(terms)),
     )
 
 

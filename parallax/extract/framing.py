@@ -6,7 +6,7 @@ distance (scare quotes, "so-called", "what X calls", "X described as")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -86,17 +86,23 @@ def _scare_quoted(text: str, start: int, end: int) -> bool:
     return len(inner.split()) <= 5 and not re.search(r"[.!?,;]", before[opened + 1 :])
 
 
-def find_framing(text: str, quotes: list[Quote]) -> list[FramingUse]:
-    """Every use of a contested term, with its user and the report's distance."""
-    low = text.lower()
-    out: list[FramingUse] = []
-    taken: list[tuple[int, int]] = []
-    for term, s, e in _term_matches(low):
-        if any(s < b and a < e for a, b in taken):
-            continue
-        taken.append((s, e))
-        out.append(_use(text, quotes, term, s, e))
-    return sorted(out, key=lambda u: u.start)
+def find_framing(
+    text: str, quotes: list[Quote], found: Sequence[tuple[str, int, int]] | None = None
+) -> list[FramingUse]:
+    """Every use of a contested term, with its user and the report's distance. `found`:
+    the text's `term_uses`, if known."""
+    uses = term_uses(text) if found is None else found
+    return sorted((_use(text, quotes, term, s, e) for term, s, e in uses), key=lambda u: u.start)
+
+
+def term_uses(text: str) -> list[tuple[str, int, int]]:
+    """Each use of a contested term in a text (the canonical term and its span), no two
+    overlapping: read from the text alone."""
+    out: list[tuple[str, int, int]] = []
+    for term, s, e in _term_matches(text.lower()):
+        if not any(s < b and a < e for _, a, b in out):
+            out.append((term, s, e))
+    return out
 
 
 def _term_matches(low: str) -> Iterator[tuple[str, int, int]]:
@@ -136,8 +142,10 @@ def _attributed(text: str, lead: str, q: Quote | None, s: int, e: int) -> bool:
     return DESCRIBED.search(lead) is not None
 
 
-def framing_of(d: DocumentRecord) -> list[FramingUse]:
-    return find_framing(d.text, d.quotes)
+def framing_of(
+    d: DocumentRecord, found: Sequence[tuple[str, int, int]] | None = None
+) -> list[FramingUse]:
+    return find_framing(d.text, d.quotes, found)
 
 
 @Language.component("parallax_framing", assigns=["doc._.framing", "doc.spans"])
