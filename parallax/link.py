@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import hashlib
 import heapq
+import itertools
 import re
 import zlib
 from collections import Counter, defaultdict
@@ -326,9 +327,7 @@ class Copies:
     def _shared(self, i: int) -> Counter[int]:
         hits = self._hits.get(i)
         if hits is None:
-            hits = Counter()
-            for h in self.own[i]:
-                hits.update(self.index[h])
+            hits = Counter(itertools.chain.from_iterable(self.index[h] for h in self.own[i]))
             hits.pop(i, None)
             self._hits[i] = hits
         return hits
