@@ -148,26 +148,35 @@ def peak_mb() -> float:
     return (me + children) / 1024
 
 
-def run_parallax(corpus: Path, extra: Path, db: Path) -> dict[str, Any]:
-    """In a fresh process: the whole run into a new database `db`, then adding ADDED
-    reports."""
+def timed_relink() -> list[float]:
+    """Quiet the chatty loggers and time each cross-document stage (`analyze.relink`)
+    of this process: the list it returns gets each one's seconds."""
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     import parallax.analyze as analyze_mod
-    from parallax.pipeline import Settings
-    from parallax.store import Store
 
     relink_s: list[float] = []
     relink = analyze_mod.relink
 
-    def timed_relink(*args: Any, **kwargs: Any) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
         t = time.perf_counter()
         try:
             return relink(*args, **kwargs)
         finally:
             relink_s.append(time.perf_counter() - t)
 
-    analyze_mod.relink = timed_relink  # type: ignore[assignment]
+    analyze_mod.relink = timed  # type: ignore[assignment]
+    return relink_s
+
+
+def run_parallax(corpus: Path, extra: Path, db: Path) -> dict[str, Any]:
+    """In a fresh process: the whole run into a new database `db`, then adding ADDED
+    reports."""
+    import parallax.analyze as analyze_mod
+    from parallax.pipeline import Settings
+    from parallax.store import Store
+
+    relink_s = timed_relink()
     settings = Settings()
     with Store(db) as store:
         t = time.perf_counter()
@@ -202,23 +211,11 @@ def run_add(db: Path, more: Path) -> dict[str, Any]:
     included."""
     import sqlite3
 
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     import parallax.analyze as analyze_mod
     from parallax.pipeline import Settings
     from parallax.store import Store
 
-    relink_s: list[float] = []
-    relink = analyze_mod.relink
-
-    def timed_relink(*args: Any, **kwargs: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return relink(*args, **kwargs)
-        finally:
-            relink_s.append(time.perf_counter() - t)
-
-    analyze_mod.relink = timed_relink  # type: ignore[assignment]
+    relink_s = timed_relink()
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "more.db"
         with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
