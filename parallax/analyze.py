@@ -147,11 +147,15 @@ def _relink(store: Store, settings: Settings, rewrite_all: bool) -> int:
         shared = store.shared_ids([b for b in old if b])
         store.replace_blocks(None if every else [b for b in old if b])
         todo = ((members, _block(store, members)) for members in groups)
-        # the largest block is checked by one process whatever the others do: workers pay
-        # off when the other blocks are many (else their reports would travel for nothing)
+        # the largest block is checked by one process whatever the others do: a pool of
+        # workers pays off when the other blocks are many (else their reports would travel
+        # for nothing); a few, one worker checks while this process checks the largest
         beside = sum(map(len, groups)) - max(map(len, groups), default=0)
         workers = pool.workers_for(beside, settings.workers)
-        checked = pool.check(todo, files, not whole, workers, every=rewrite_all)
+        if workers == 1 and pool.aside(beside, settings.workers):
+            checked = pool.check_aside(list(todo), files, not whole, every=rewrite_all)
+        else:
+            checked = pool.check(todo, files, not whole, workers, every=rewrite_all)
         for members, block, (record, changed, computed) in checked:
             docs = block.docs
             name = WHOLE if whole else block_name(docs)

@@ -8,7 +8,9 @@ import itertools
 import json
 import random
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -128,6 +130,33 @@ def test_blocks_added_one_by_one_give_the_full_recheck(
         blocks = store.blocked()
     assert WHOLE not in blocks and len(blocks) > 1, blocks
     assert_same_record_in_any_order(stories, tmp_path, orders=2)
+
+
+def test_blocks_checked_beside_the_largest_give_the_same_record(
+    stories: list[DocumentRecord],
+    tmp_path: Path,
+    small_limit: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One forked worker checking the other blocks while this process checks the largest
+    (`pool.check_aside`) stores the record that one process stores."""
+    real, calls = pool.check_aside, []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(len(args[0]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pool, "ASIDE_FROM", 1)
+    monkeypatch.setattr(pool, "check_aside", counted)
+    records = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"aside_{workers}.db") as store:
+            for rec in stories:
+                store.add_if_new(copy.deepcopy(rec))
+            relink(store, replace(SETTINGS, workers=workers))
+            records.append(export(store))
+    assert len(calls) == 1 and calls[0] > 1  # with 2 workers only, over several blocks
+    assert records[0] == records[1] and records[0]["events"]
 
 
 def test_a_report_rewrites_only_the_blocks_it_joins(

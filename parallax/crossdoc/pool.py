@@ -25,6 +25,7 @@ from parallax.models import DocumentRecord
 T = TypeVar("T")
 BATCH_DOCS = 64  # reports sent to a worker at once (small blocks travel together)
 POOL_FROM = 400  # reports to check from which workers are worth starting
+ASIDE_FROM = 16  # reports beside the largest block from which one worker checks them
 IN_FLIGHT = 3  # batches per worker sent ahead (bounds the memory of reports in transit)
 
 
@@ -34,6 +35,14 @@ def workers_for(docs: int, workers: int = 0) -> int:
     if docs < POOL_FROM:
         return 1
     return max(1, workers or os.cpu_count() or 1)
+
+
+def aside(beside: int, workers: int = 0) -> bool:
+    """Whether the blocks beside the largest (`beside` reports, fewer than POOL_FROM) are
+    worth checking in one forked worker while this process checks the largest: the case
+    of reports added to a large corpus, where one large story's block and a few small
+    ones are checked again."""
+    return ASIDE_FROM <= beside < POOL_FROM and (workers or os.cpu_count() or 1) > 1
 
 
 def _keys(docs: list[DocumentRecord], files: tuple[str, ...]) -> list[BlockKeys]:
@@ -110,6 +119,24 @@ def check(
     for batch, records in _mapped(batches, _check, (files, anchored, every), workers):
         for (tag, block), checked in zip(batch, records, strict=True):
             yield tag, block, checked
+
+
+def check_aside(
+    blocks: list[tuple[T, Block]], files: tuple[str, ...], anchored: bool, every: bool = False
+) -> Iterator[tuple[T, Block, Checked]]:
+    """As `check`, the largest block checked here while one forked worker checks the
+    others (see `aside`)."""
+    if not blocks:
+        return
+    largest = max(range(len(blocks)), key=lambda i: len(blocks[i][1].docs))
+    others = [b for i, (_, b) in enumerate(blocks) if i != largest]
+    context = multiprocessing.get_context("fork")
+    with collector.frozen_for_children(), ProcessPoolExecutor(1, mp_context=context) as pool:
+        future = pool.submit(_check, others, files, anchored, every)
+        (own,) = _check([blocks[largest][1]], files, anchored, every)
+        done = iter(future.result())
+    for i, (tag, block) in enumerate(blocks):
+        yield tag, block, own if i == largest else next(done)
 
 
 def _batched(
