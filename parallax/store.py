@@ -150,7 +150,7 @@ def _schema() -> list[str]:
             f"data TEXT NOT NULL{RESULT_EXTRA})"
         )
     parts.append(CORRECTIONS_SCHEMA)
-    parts += BLOCK_SCHEMA
+    parts += [*BLOCK_SCHEMA, FEATURES_SCHEMA]
     return parts
 
 
@@ -171,13 +171,18 @@ BLOCK_SCHEMA = [
     # a block's typed rows find its reports by name (without it, a scan of every report's
     # text per block)
     "CREATE INDEX IF NOT EXISTS documents_name ON documents(name)",
-    # what the cross-check reads of each report's own text (`crossdoc.features`), kept
-    # from the first check of its block for every later one
+]
+# What the cross-check reads of each report's own text (`crossdoc.features`), kept from the
+# first check of its block for every later one. Derived data: a table of other columns
+# (an earlier version's) is made anew, and its reports' features are computed again.
+FEATURE_COLUMNS = ("doc_id", "version", "copies", "shingles", "signature", "wire", "words",
+                   "readings", "terms")  # fmt: skip
+FEATURES_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS doc_features (doc_id INTEGER PRIMARY KEY REFERENCES "
     "documents(id) ON DELETE CASCADE, version INTEGER NOT NULL, copies BLOB NOT NULL, "
     "shingles BLOB NOT NULL, signature BLOB NOT NULL, wire TEXT, words TEXT NOT NULL, "
-    "clauses TEXT NOT NULL, terms TEXT NOT NULL DEFAULT '[]')",
-]
+    "readings TEXT NOT NULL, terms TEXT NOT NULL)"
+)
 SHARED_RESULTS = ("entities", "speakers")  # merged over the blocks that name them
 CHUNK = 500  # ids per SQL statement
 CACHE_KB = 65536  # SQLite's page cache per connection
@@ -278,12 +283,12 @@ class Store:
             raise
 
     def _add_new_columns(self) -> None:
-        """A database written by an earlier version gets the item fields added since."""
-        have = {row[1] for row in self.conn.execute("PRAGMA table_info(doc_features)")}
-        if "terms" not in have:  # its rows are of an older FEATURES_VERSION: never read
-            self.conn.execute(
-                "ALTER TABLE doc_features ADD COLUMN terms TEXT NOT NULL DEFAULT '[]'"
-            )
+        """A database written by an earlier version gets the item fields added since (and
+        the feature table of this version)."""
+        features = tuple(r[1] for r in self.conn.execute("PRAGMA table_info(doc_features)"))
+        if features != FEATURE_COLUMNS:
+            self.conn.execute("DROP TABLE doc_features")
+            self.conn.execute(FEATURES_SCHEMA)
         for table in RESULT_TABLES:
             have = {row[1] for row in self.conn.execute(f"PRAGMA table_info(result_{table})")}
             for name, decl in RESULT_COLUMNS.items():
@@ -689,7 +694,7 @@ class Store:
         """Store reports' cross-check features (`crossdoc.features.encode` rows) of the
         given version (inside the caller's transaction)."""
         self.conn.executemany(
-            "INSERT OR REPLACE INTO doc_features VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO doc_features VALUES ({', '.join('?' * len(FEATURE_COLUMNS))})",
             [(doc_id, version, *row) for doc_id, row in rows],
         )
 
@@ -699,7 +704,7 @@ class Store:
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
             for doc_id, *row in self.conn.execute(
-                "SELECT doc_id, copies, shingles, signature, wire, words, clauses, terms FROM "
+                f"SELECT {', '.join(FEATURE_COLUMNS[:1] + FEATURE_COLUMNS[2:])} FROM "
                 f"doc_features WHERE version = ? AND doc_id IN ({marks})",
                 (version, *chunk),
             ):

@@ -108,8 +108,8 @@ def test_features_of_an_older_database_are_computed_again(
     corpus: list[DocumentRecord],  # noqa: F811 (the fixture)
     tmp_path: Path,
 ) -> None:
-    """A database whose feature table predates the term uses gets the column, and its
-    rows (of an older version) are never read: the record is that of a new database."""
+    """A database whose feature table predates the term uses gets this version's table,
+    its reports' features computed again: the record is that of a new database."""
     path = tmp_path / "older.db"
     with Store(path) as store:
         store.conn.execute("DROP TABLE doc_features")

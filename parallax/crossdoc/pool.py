@@ -34,6 +34,11 @@ def workers_for(docs: int, workers: int = 0) -> int:
     (0: one per core)."""
     if docs < POOL_FROM:
         return 1
+    return _cores(workers)
+
+
+def _cores(workers: int) -> int:
+    """The processes `workers` asks for (0: one per core)."""
     return max(1, workers or os.cpu_count() or 1)
 
 
@@ -42,7 +47,7 @@ def aside(beside: int, workers: int = 0) -> bool:
     worth checking in one forked worker while this process checks the largest: the case
     of reports added to a large corpus, where one large story's block and a few small
     ones are checked again."""
-    return ASIDE_FROM <= beside < POOL_FROM and (workers or os.cpu_count() or 1) > 1
+    return ASIDE_FROM <= beside < POOL_FROM and _cores(workers) > 1
 
 
 def _keys(docs: list[DocumentRecord], files: tuple[str, ...]) -> list[BlockKeys]:
